@@ -1,0 +1,74 @@
+// Bundles the extension and the CLI with esbuild and copies the WASM parsers beside them.
+// Tests are bundled too (dependencies left external, resolved from node_modules).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync, existsSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+rmSync(path.join(root, 'out'), { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const bundles = [
+  { entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  { entryPoints: { worker: 'src/core/worker.ts' }, outdir: 'dist', optional: true },
+];
+
+function testEntries(dir) {
+  const abs = path.join(root, dir);
+  if (!existsSync(abs)) return [];
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) { if (e.name !== 'fixtures') walk(p); }
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(path.relative(root, p));
+    }
+  };
+  walk(abs);
+  return out;
+}
+
+async function main() {
+  for (const b of bundles) {
+    const { optional, ...opts } = b;
+    const entry = Object.values(opts.entryPoints)[0];
+    if (optional && !existsSync(path.join(root, entry))) continue;
+    await esbuild.build({ ...common, ...opts, absWorkingDir: root });
+  }
+  chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
+  // WASM parsers: libpg-query finds its .wasm beside the bundle; tree-sitter grammars in dist/wasm.
+  const pgWasm = path.join(path.dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+  cpSync(pgWasm, path.join(root, 'dist', 'libpg-query.wasm'));
+  const tsDir = path.dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.js'));
+  mkdirSync(path.join(root, 'dist', 'wasm'), { recursive: true });
+  const grammars = ['tree-sitter.wasm', ...readdirSync(tsDir).filter((f) => /^tree-sitter-(javascript|typescript|tsx|python|ruby|go|rust|java|php|c-sharp|bash)\.wasm$/.test(f))];
+  for (const g of grammars) cpSync(path.join(tsDir, g), path.join(root, 'dist', 'wasm', g));
+  // Tests: unit tests run under mocha in Node; the integration suite runs inside VS Code's extension host.
+  const unit = testEntries('test/unit');
+  if (unit.length) await esbuild.build({ ...common, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', packages: 'external', bundle: true, absWorkingDir: root, sourcemap: 'inline' });
+  const integ = testEntries('test/integration');
+  if (integ.length) await esbuild.build({ ...common, entryPoints: ['test/integration/index.ts'], outdir: 'out/test/integration', external: ['vscode'], absWorkingDir: root, sourcemap: 'inline' });
+  if (watch) console.log('watch mode is not implemented; run npm run build again');
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONFIG_FILE, defaultConfig, parseConfig, type Config, type FailOn } from '../core/config';
+import { Workspace } from '../core/engine';
+import { format, formatRules, FORMATS, TOOL_VERSION, type Format } from '../core/format';
+import { severityRank, type Report } from '../core/model';
+import { apiDiffFiles } from '../core/api/files';
+import type { Logger } from '../core/analyzer';
+
+const USAGE = `Usage:
+  deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown]
+                         [--fail-on error|warning|never] [--config <file>]
+  deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
+  deploy-readiness rules [--format text|json]
+  deploy-readiness --version | --help
+
+Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it,
+2 usage or runtime error (message on stderr).`;
+
+class UsageError extends Error {}
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  isTTY: boolean;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`deploy-readiness: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr(`deploy-readiness: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        base: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        verbose: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function pickFormat(v: string | undefined, allowed: readonly string[] = FORMATS): Format {
+  if (v === undefined) return 'text';
+  if (!allowed.includes(v)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as Format;
+}
+
+function pickFailOn(v: string | undefined, config: Config): FailOn {
+  if (v === undefined) return config.failOn;
+  if (!['error', 'warning', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning or never, got "${v}"`);
+  return v as FailOn;
+}
+
+async function loadConfig(file: string | undefined, root: string, io: CliIO): Promise<Config> {
+  const p = file ? path.resolve(io.cwd, file) : path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(p, 'utf8');
+  } catch (e) {
+    if (!file && (e as NodeJS.ErrnoException).code === 'ENOENT') return defaultConfig();
+    throw new Error(`cannot read config ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const loaded = parseConfig(text, path.relative(io.cwd, p) || p);
+  if (loaded.problems.length) {
+    const lines = loaded.problems.map((pr) => `${pr.message} (line ${pr.range.start.line + 1})`);
+    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return loaded.config;
+}
+
+function exitCode(report: Report, failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  const min = severityRank[failOn];
+  return report.findings.some((f) => severityRank[f.severity] >= min) ? 1 : 0;
+}
+
+function stderrLogger(io: CliIO, verbose: boolean): Logger {
+  return {
+    info: (m) => verbose && io.stderr(`[info] ${m}\n`),
+    debug: (m) => verbose && io.stderr(`[debug] ${m}\n`),
+    warn: (m) => io.stderr(`[warn] ${m}\n`),
+    error: (m) => io.stderr(`[error] ${m}\n`),
+  };
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.version) {
+    io.stdout(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    io.stdout(USAGE + '\n');
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'rules': {
+      const f = values.format ?? 'text';
+      if (f !== 'text' && f !== 'json') throw new UsageError(`rules --format must be text or json, got "${f}"`);
+      io.stdout(formatRules(f));
+      return 0;
+    }
+    case 'check': {
+      const fmt = pickFormat(values.format);
+      // A single folder is analysed as a repository rooted there; otherwise paths are relative to the working directory.
+      let root = io.cwd;
+      let paths: string[] | undefined = rest.length ? rest : undefined;
+      if (rest.length === 1) {
+        const abs = path.resolve(io.cwd, rest[0]);
+        const st = await fs.stat(abs).catch(() => undefined);
+        if (!st) throw new UsageError(`${rest[0]}: no such file or folder`);
+        if (st.isDirectory()) {
+          root = abs;
+          paths = undefined;
+        }
+      }
+      const config = await loadConfig(values.config, root, io);
+      const failOn = pickFailOn(values['fail-on'], config);
+      const ws = await Workspace.open({ root, config, baseRef: values.base, paths, log: stderrLogger(io, !!values.verbose) });
+      const report = await ws.analyze();
+      io.stdout(format(report, fmt, { color: io.isTTY && fmt === 'text' }));
+      if (fmt !== 'text' && fmt !== 'github') for (const n of report.notices) io.stderr(`note: ${n.message}\n`);
+      if (values.base && !report.facts.base) {
+        io.stderr(`deploy-readiness: could not compare with --base ${values.base}: ${report.notices.find((n) => n.message.startsWith('base:'))?.message ?? 'unknown reason'}\n`);
+        return 2;
+      }
+      return exitCode(report, failOn);
+    }
+    case 'api-diff': {
+      if (rest.length !== 2) throw new UsageError('api-diff takes exactly two files: <base-file> <head-file>');
+      const fmt = pickFormat(values.format);
+      const config = await loadConfig(values.config, io.cwd, io);
+      const failOn = pickFailOn(values['fail-on'], config);
+      const report = await apiDiffFiles(io.cwd, rest[0], rest[1], config);
+      io.stdout(format(report, fmt, { color: io.isTTY && fmt === 'text' }));
+      return exitCode(report, failOn);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`deploy-readiness: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,153 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Notice, Range, Severity } from './model';
+import { list, mapOf, num, obj, oneOf, str, validate, type Schema } from './schema';
+import { migrationDefaults, migrationSchema, type MigrationSettings } from './migrations/settings';
+import { envDefaults, envSchema, type EnvSettings } from './env/settings';
+import { apiDefaults, apiSchema, type ApiSettings } from './api/settings';
+import { checklistDefaults, checklistSchema, type ChecklistSettings } from './checklist/settings';
+
+export const CONFIG_FILE = '.deploy-readiness.yaml';
+
+export type RuleSetting = Severity | 'off';
+export type FailOn = 'error' | 'warning' | 'never';
+
+export interface Config {
+  /** Base branch or ref to compare with (merge base of HEAD and it). */
+  base?: string;
+  failOn: FailOn;
+  /** Globs (workspace-relative) never analysed, on top of .gitignore and vendor folders. */
+  exclude: string[];
+  /** Files larger than this many bytes are skipped with a notice. */
+  maxFileSize: number;
+  /** Per-rule severity override or "off"; opt-in rules need an entry to run. */
+  rules: Record<string, RuleSetting>;
+  migrations: MigrationSettings;
+  env: EnvSettings;
+  api: ApiSettings;
+  checklist: ChecklistSettings;
+}
+
+export const configSchema: Schema = obj('Deploy Readiness configuration', {
+  base: str('Base branch or ref'),
+  failOn: oneOf('Lowest severity that fails the CLI', ['error', 'warning', 'never']),
+  exclude: list('Globs never analysed', str('glob')),
+  maxFileSize: num('Largest file analysed, in bytes', { min: 1, integer: true }),
+  rules: mapOf('Severity per rule id, or off', oneOf('severity', ['error', 'warning', 'info', 'off'])),
+  migrations: migrationSchema,
+  env: envSchema,
+  api: apiSchema,
+  checklist: checklistSchema,
+});
+
+export function defaultConfig(): Config {
+  return structuredClone({
+    failOn: 'error',
+    exclude: [],
+    maxFileSize: 2 * 1024 * 1024,
+    rules: {},
+    migrations: migrationDefaults,
+    env: envDefaults,
+    api: apiDefaults,
+    checklist: checklistDefaults,
+  } satisfies Config);
+}
+
+export interface ConfigProblem extends Notice {
+  file: string;
+  range: Range;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  problems: ConfigProblem[];
+  /** Stable hash input: the normalised config, for caches. */
+  key: string;
+}
+
+/**
+ * Parses and validates `.deploy-readiness.yaml`. Invalid keys are reported with their position
+ * and ignored; the rest of the file still applies.
+ */
+export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const problems: ConfigProblem[] = [];
+  const rangeOfOffsets = (a: number, b: number): Range => {
+    const s = lc.linePos(a);
+    const e = lc.linePos(b);
+    return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+  };
+  for (const err of doc.errors) {
+    problems.push({ level: 'error', file, message: `${file}: ${err.message.split('\n')[0]}`, range: rangeOfOffsets(err.pos[0], err.pos[1]) });
+  }
+  let raw: unknown = {};
+  if (doc.errors.length === 0) {
+    try {
+      raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    } catch (e) {
+      problems.push({ level: 'error', file, message: `${file}: ${(e as Error).message}`, range: rangeOfOffsets(0, 0) });
+      raw = {};
+    }
+  }
+  const config = defaultConfig();
+  const issues = validate(configSchema, raw);
+  const bad = new Set(issues.map((i) => i.path));
+  for (const issue of issues) {
+    const node = nodeAt(doc.contents as Node | null, issue.path);
+    const r = node?.range ? rangeOfOffsets(node.range[0], node.range[1]) : rangeOfOffsets(0, 0);
+    problems.push({ level: 'error', file, message: `${file}: ${issue.path}: ${issue.message}`, range: r });
+  }
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) mergeValid(config as unknown as Record<string, unknown>, raw as Record<string, unknown>, '', bad);
+  return { config, problems, key: JSON.stringify(config) };
+}
+
+/** Copies valid values over the defaults: mappings merge, lists and scalars replace. */
+function mergeValid(target: Record<string, unknown>, src: Record<string, unknown>, path: string, bad: Set<string>): void {
+  for (const [k, v] of Object.entries(src)) {
+    const p = path ? `${path}.${k}` : k;
+    if (bad.has(p) || [...bad].some((b) => b.startsWith(p + '.') || b.startsWith(p + '['))) {
+      if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') {
+        mergeValid(target[k] as Record<string, unknown>, v as Record<string, unknown>, p, bad);
+      }
+      continue;
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object' && !Array.isArray(target[k])) {
+      mergeValid(target[k] as Record<string, unknown>, v as Record<string, unknown>, p, bad);
+    } else {
+      target[k] = v;
+    }
+  }
+}
+
+function nodeAt(root: Node | null, path: string): Node | undefined {
+  if (!root || path === '(root)') return root ?? undefined;
+  let node: unknown = root;
+  const parts = path.split(/\.|(?=\[)/);
+  for (const part of parts) {
+    if (part.startsWith('[')) {
+      const i = Number(part.slice(1, -1));
+      if (!isSeq(node)) return node as Node;
+      node = node.items[i];
+    } else {
+      if (!isMap(node)) return node as Node;
+      const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === part);
+      if (!pair) return node as Node;
+      // Point unknown keys at the key itself, bad values at the value.
+      node = pair.value ?? pair.key;
+      if (parts[parts.length - 1] === part && pair.key && (pair.key as Node).range) {
+        const keyNode = pair.key as Node;
+        const valNode = pair.value as Node | null;
+        if (!valNode || !valNode.range) return keyNode;
+      }
+    }
+  }
+  return node as Node;
+}
+
+/** Severity of a rule after config overrides; undefined when off (or opt-in and not enabled). */
+export function effectiveSeverity(config: Config, ruleId: string, defaultSeverity: Severity, optIn = false): Severity | undefined {
+  const s = config.rules[ruleId];
+  if (s === 'off') return undefined;
+  if (s) return s;
+  return optIn ? undefined : defaultSeverity;
+}

@@ -1,0 +1,192 @@
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { AnalysisContext, Analyzer, Logger, WorkspaceFile } from './analyzer';
+import { silentLogger } from './analyzer';
+import { ANALYZERS, ruleById } from './catalog';
+import { Classifier } from './classify';
+import { effectiveSeverity, type Config } from './config';
+import { Git } from './git';
+import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type Finding, type Notice, type Report } from './model';
+import { DiskReader, type FileReader } from './reader';
+import { toPosix } from './text';
+import { walk } from './walk';
+
+export interface EngineOptions {
+  /** Absolute workspace (repository) root. */
+  root: string;
+  config: Config;
+  /** Defaults to a disk reader with the config's size limit. */
+  reader?: FileReader;
+  /** False in an untrusted workspace: no git runs. */
+  trusted?: boolean;
+  /** Git ref to compare with; default: config.base, else the remote's default branch, else main/master. */
+  baseRef?: string;
+  /** Explicit paths (files or folders, absolute or relative to root). Default: the whole root. */
+  paths?: string[];
+  areas?: Area[];
+  signal?: AbortSignal;
+  log?: Logger;
+}
+
+/**
+ * A workspace session: the walked files, their classification, the base snapshot and caches.
+ * The CLI makes one per run; the editor keeps one and re-analyses single files on each change.
+ */
+export class Workspace {
+  private constructor(readonly ctx: AnalysisContext, private readonly analyzers: readonly Analyzer[]) {}
+
+  static async open(opts: EngineOptions): Promise<Workspace> {
+    const signal = opts.signal ?? new AbortController().signal;
+    const log = opts.log ?? silentLogger;
+    const notices: Notice[] = [];
+    const root = path.resolve(opts.root);
+    const classifier = new Classifier(opts.config);
+    const reader = opts.reader ?? new DiskReader(root, opts.config.maxFileSize);
+    const files = await collectFiles(root, opts, classifier, notices, signal);
+    const trusted = opts.trusted ?? true;
+    const ctx: AnalysisContext = {
+      root,
+      config: opts.config,
+      classifier,
+      reader,
+      files,
+      trusted,
+      signal,
+      log,
+      notices,
+      facts: emptyFacts(),
+      cache: new Map(),
+    };
+    if (!trusted) {
+      notices.push({ level: 'info', message: 'Restricted Mode: git was not run, so nothing is compared with the base branch and the working tree is not checked.' });
+    } else {
+      const git = await Git.open(root);
+      if (!git) {
+        notices.push({ level: 'warning', message: 'not a git repository (or git is not installed): nothing is compared with a base branch' });
+      } else {
+        ctx.git = git;
+        try {
+          ctx.status = await git.status();
+          ctx.facts.head = { branch: ctx.status.branch, commit: ctx.status.head };
+        } catch (e) {
+          notices.push({ level: 'warning', message: `git status failed: ${(e as Error).message.split('\n')[0]}` });
+        }
+        const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
+        if ('problem' in snap) notices.push({ level: 'warning', message: `base: ${snap.problem}` });
+        else {
+          ctx.base = snap;
+          ctx.facts.base = { ref: snap.ref, commit: snap.commit };
+          log.info(`base ${snap.ref} at ${snap.commit.slice(0, 7)}, ${snap.changedFiles.size} changed files`);
+        }
+      }
+    }
+    const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
+    return new Workspace(ctx, analyzers);
+  }
+
+  /** Runs every analyzer over the workspace. */
+  async analyze(): Promise<Report> {
+    const findings: Finding[] = [];
+    for (const a of this.analyzers) {
+      if (this.ctx.signal.aborted) break;
+      try {
+        findings.push(...(await a.analyze(this.ctx)));
+      } catch (e) {
+        if (this.ctx.signal.aborted) break;
+        this.ctx.notices.push({ level: 'error', area: a.area, message: `${a.area} analysis failed: ${(e as Error).message}` });
+        this.ctx.log.error(`${a.area} analysis failed: ${(e as Error).stack ?? e}`);
+      }
+    }
+    return buildReport(this.ctx, findings);
+  }
+
+  /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings. */
+  async analyzeFile(rel: string): Promise<Finding[]> {
+    const p = toPosix(rel);
+    let file = this.ctx.files.find((f) => f.path === p);
+    if (!file) {
+      file = { path: p, cls: this.ctx.classifier.classify(p) };
+      this.ctx.files.push(file);
+    }
+    const out: Finding[] = [];
+    for (const a of this.analyzers) {
+      if (!a.analyzeFile) continue;
+      try {
+        out.push(...(await a.analyzeFile(this.ctx, file)));
+      } catch (e) {
+        this.ctx.log.error(`${a.area} analysis of ${p} failed: ${(e as Error).stack ?? e}`);
+      }
+    }
+    return applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings);
+  }
+
+  /** True when a change to this file can change findings in other files (the editor then re-runs everything). */
+  affectsWorkspace(rel: string): boolean {
+    const p = toPosix(rel);
+    const file = this.ctx.files.find((f) => f.path === p) ?? { path: p, cls: this.ctx.classifier.classify(p) };
+    return file.cls.kind === 'config' || this.analyzers.some((a) => a.affectsWorkspace?.(file));
+  }
+
+  classify(rel: string): WorkspaceFile['cls'] {
+    return this.ctx.classifier.classify(toPosix(rel));
+  }
+}
+
+async function collectFiles(root: string, opts: EngineOptions, classifier: Classifier, notices: Notice[], signal: AbortSignal): Promise<WorkspaceFile[]> {
+  const onProblem = (message: string) => notices.push({ level: 'warning', message });
+  if (!opts.paths?.length) {
+    return (await walk(root, { exclude: opts.config.exclude, signal, onProblem })).map((p) => ({ path: p, cls: classifier.classify(p) }));
+  }
+  const out: WorkspaceFile[] = [];
+  const seen = new Set<string>();
+  for (const given of opts.paths) {
+    const abs = path.resolve(root, given);
+    const rel = toPosix(path.relative(root, abs));
+    if (rel.startsWith('..')) {
+      notices.push({ level: 'error', message: `${given}: outside the analysed folder ${root}, skipped`, file: given });
+      continue;
+    }
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch {
+      notices.push({ level: 'error', message: `${given}: no such file or folder`, file: given });
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const p of await walk(abs, { exclude: opts.config.exclude, signal, onProblem })) {
+        const r = rel ? `${rel}/${p}` : p;
+        if (!seen.has(r)) out.push({ path: r, cls: classifier.classify(r) });
+        seen.add(r);
+      }
+    } else if (!seen.has(rel)) {
+      seen.add(rel);
+      let cls = classifier.classify(rel);
+      // A file passed explicitly is analysed as what it is: a .sql file is a migration.
+      if (rel.toLowerCase().endsWith('.sql') && cls.kind !== 'migration') cls = { kind: 'migration', tool: 'sql', format: 'sql', direction: 'up' };
+      out.push({ path: rel, cls, explicit: true });
+    }
+  }
+  return out;
+}
+
+/** Applies per-rule severity overrides and "off" from the config. */
+export function applyConfig(config: Config, findings: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const rule = ruleById(f.ruleId);
+    const override = config.rules[f.ruleId];
+    if (override === 'off') continue;
+    if (rule?.optIn && !override) continue;
+    out.push(override ? { ...f, severity: override } : f);
+  }
+  return out;
+}
+
+export function buildReport(ctx: AnalysisContext, findings: Finding[]): Report {
+  const kept = applyConfig(ctx.config, findings).sort(compareFindings);
+  const summary = summarize(kept);
+  return { version: 1, verdict: verdictOf(summary), summary, findings: kept, notices: ctx.notices, facts: ctx.facts };
+}
+
+export { effectiveSeverity };

@@ -1,0 +1,189 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+import type { FileReader, ReadResult } from './reader';
+import { decode } from './reader';
+
+/**
+ * Git access for the engine, through simple-git (which runs the `git` binary). Never constructed
+ * in an untrusted workspace: a repository's own git config can run programs.
+ */
+export interface CommitInfo {
+  hash: string;
+  subject: string;
+  body: string;
+  author: string;
+  date: string;
+}
+
+export interface BaseSnapshot {
+  /** The ref the user asked for (or the default), e.g. "main" or "origin/main". */
+  ref: string;
+  /** The merge-base commit id. */
+  commit: string;
+  reader: FileReader;
+  /** Workspace-relative paths changed between the merge base and the working tree (committed or not). */
+  changedFiles: Set<string>;
+  /** Paths that did not exist at the merge base. */
+  addedFiles: Set<string>;
+  commits: CommitInfo[];
+}
+
+export interface WorkingTreeStatus {
+  branch?: string;
+  head?: string;
+  /** Files with uncommitted changes (staged, unstaged or untracked), workspace-relative. */
+  dirty: { path: string; state: string }[];
+  ahead: number;
+  behind: number;
+  tracking?: string;
+}
+
+export class Git {
+  private readonly git: SimpleGit;
+  /** Path of the workspace root inside the repository ("" when they coincide). */
+  private prefix = '';
+  private constructor(readonly root: string) {
+    this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 4, trimmed: false });
+  }
+
+  /** Opens the repository containing `root`; undefined when there is no git or no repository. */
+  static async open(root: string): Promise<Git | undefined> {
+    const g = new Git(root);
+    try {
+      if (!(await g.git.checkIsRepo())) return undefined;
+      const prefix = (await g.git.revparse(['--show-prefix'])).trim();
+      g.prefix = prefix.replace(/\/$/, '');
+      return g;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private toRepoPath(rel: string): string {
+    return this.prefix ? `${this.prefix}/${rel}` : rel;
+  }
+  private fromRepoPath(p: string): string | undefined {
+    if (!this.prefix) return p;
+    return p.startsWith(this.prefix + '/') ? p.slice(this.prefix.length + 1) : undefined;
+  }
+
+  async status(): Promise<WorkingTreeStatus> {
+    const s = await this.git.status(['--untracked-files=all']);
+    let head: string | undefined;
+    try {
+      head = (await this.git.revparse(['HEAD'])).trim();
+    } catch {
+      head = undefined; // no commits yet
+    }
+    const dirty: { path: string; state: string }[] = [];
+    for (const f of s.files) {
+      const p = this.fromRepoPath(f.path);
+      if (p !== undefined) dirty.push({ path: p, state: f.index === '?' ? 'untracked' : `${f.index}${f.working_dir}`.trim() });
+    }
+    return { branch: s.current ?? undefined, head, dirty, ahead: s.ahead, behind: s.behind, tracking: s.tracking ?? undefined };
+  }
+
+  /** The base ref to use: the given one, else the remote's default branch, else main/master. */
+  async resolveBaseRef(preferred?: string): Promise<string | undefined> {
+    if (preferred) return (await this.exists(preferred)) ? preferred : undefined;
+    try {
+      const remoteHead = (await this.git.raw(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).trim();
+      if (remoteHead) return remoteHead.replace(/^refs\/remotes\//, '');
+    } catch {
+      /* no remote default */
+    }
+    for (const candidate of ['main', 'master', 'origin/main', 'origin/master']) if (await this.exists(candidate)) return candidate;
+    return undefined;
+  }
+
+  private async exists(ref: string): Promise<boolean> {
+    try {
+      await this.git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async isShallow(): Promise<boolean> {
+    try {
+      return (await this.git.revparse(['--is-shallow-repository'])).trim() === 'true';
+    } catch {
+      return false;
+    }
+  }
+
+  async mergeBase(ref: string): Promise<string> {
+    return (await this.git.raw(['merge-base', 'HEAD', ref])).trim();
+  }
+
+  async show(commit: string, rel: string): Promise<ReadResult> {
+    try {
+      const buf: Buffer = await new Promise((resolve, reject) => {
+        this.git.binaryCatFile(['-p', `${commit}:${this.toRepoPath(rel)}`], (err, data) => (err ? reject(err) : resolve(data as Buffer)));
+      });
+      return decode(buf, Number.MAX_SAFE_INTEGER);
+    } catch {
+      return { kind: 'missing' };
+    }
+  }
+
+  /** Files changed since `commit`, working tree and untracked files included, with the ones added. */
+  async changedSince(commit: string): Promise<{ changed: Set<string>; added: Set<string> }> {
+    const changed = new Set<string>();
+    const added = new Set<string>();
+    const out = await this.git.raw(['diff', '--name-status', '--no-renames', '-z', commit, '--', '.']);
+    const parts = out.split('\0').filter(Boolean);
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const p = this.fromRepoPath(parts[i + 1]);
+      if (!p) continue;
+      changed.add(p);
+      if (parts[i] === 'A') added.add(p);
+    }
+    const untracked = await this.git.raw(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
+    for (const u of untracked.split('\0').filter(Boolean)) {
+      const p = this.fromRepoPath(u);
+      if (p) {
+        changed.add(p);
+        added.add(p);
+      }
+    }
+    return { changed, added };
+  }
+
+  async commitsSince(commit: string): Promise<CommitInfo[]> {
+    try {
+      const log = await this.git.log({ from: commit, to: 'HEAD' });
+      return log.all.map((c) => ({ hash: c.hash, subject: c.message, body: c.body, author: c.author_name, date: c.date }));
+    } catch {
+      return [];
+    }
+  }
+
+  async isTracked(rel: string): Promise<boolean> {
+    const out = await this.git.raw(['ls-files', '--', this.toRepoPath(rel)]);
+    return out.trim().length > 0;
+  }
+
+  /** Builds the base snapshot, or explains why it cannot. */
+  async baseSnapshot(preferredRef?: string): Promise<BaseSnapshot | { problem: string }> {
+    const ref = await this.resolveBaseRef(preferredRef);
+    const shallow = await this.isShallow();
+    if (!ref) {
+      return {
+        problem: preferredRef
+          ? `base ref "${preferredRef}" not found in this repository${shallow ? ` (shallow clone: fetch it, e.g. git fetch --depth=50 origin ${preferredRef})` : ''}`
+          : 'no base branch found (no origin/HEAD, main or master); pass --base or set "base" in .deploy-readiness.yaml',
+      };
+    }
+    let commit: string;
+    try {
+      commit = await this.mergeBase(ref);
+    } catch {
+      return { problem: `no merge base between HEAD and ${ref}${shallow ? ' (shallow clone: fetch more history, e.g. git fetch --unshallow)' : ''}` };
+    }
+    const { changed, added } = await this.changedSince(commit);
+    const commits = await this.commitsSince(commit);
+    const reader: FileReader = { read: (rel) => this.show(commit, rel) };
+    return { ref, commit, reader, changedFiles: changed, addedFiles: added, commits };
+  }
+}

@@ -1,0 +1,107 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { toPosix } from './text';
+
+/** What reading a file gave. Bad input is a value, never an exception. */
+export type ReadResult =
+  | { kind: 'text'; text: string }
+  | { kind: 'missing' }
+  | { kind: 'binary' }
+  | { kind: 'not-utf8' }
+  | { kind: 'too-large'; size: number; limit: number }
+  | { kind: 'error'; message: string };
+
+/**
+ * File access for the analysis engine, injected so the same rules run on disk files, on an
+ * editor's unsaved buffers, or on git blobs at the merge base. Paths are workspace-relative.
+ */
+export interface FileReader {
+  read(rel: string): Promise<ReadResult>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes bytes as UTF-8 text, recognising binary content (NUL bytes) and invalid UTF-8. */
+export function decode(buf: Uint8Array, limit: number): ReadResult {
+  if (buf.byteLength > limit) return { kind: 'too-large', size: buf.byteLength, limit };
+  const probe = Math.min(buf.byteLength, 8000);
+  for (let i = 0; i < probe; i++) if (buf[i] === 0) return { kind: 'binary' };
+  try {
+    let text = utf8.decode(buf);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { kind: 'text', text };
+  } catch {
+    return { kind: 'not-utf8' };
+  }
+}
+
+export function describeUnreadable(file: string, r: Exclude<ReadResult, { kind: 'text' }>): string {
+  switch (r.kind) {
+    case 'missing':
+      return `${file}: file not found`;
+    case 'binary':
+      return `${file}: binary content, not analysed`;
+    case 'not-utf8':
+      return `${file}: not valid UTF-8 text, not analysed`;
+    case 'too-large':
+      return `${file}: ${r.size} bytes is over the size limit of ${r.limit} bytes (maxFileSize), not analysed`;
+    case 'error':
+      return `${file}: could not be read (${r.message})`;
+  }
+}
+
+export class DiskReader implements FileReader {
+  constructor(
+    readonly root: string,
+    readonly maxFileSize: number,
+  ) {}
+  async read(rel: string): Promise<ReadResult> {
+    const abs = path.resolve(this.root, rel);
+    const relBack = path.relative(this.root, abs);
+    if (relBack.startsWith('..') || path.isAbsolute(relBack)) return { kind: 'error', message: 'outside the workspace' };
+    try {
+      const st = await fs.stat(abs);
+      if (!st.isFile()) return { kind: 'missing' };
+      if (st.size > this.maxFileSize) return { kind: 'too-large', size: st.size, limit: this.maxFileSize };
+      return decode(await fs.readFile(abs), this.maxFileSize);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      return { kind: 'error', message: code ?? (e as Error).message };
+    }
+  }
+}
+
+/** Unsaved editor buffers over another reader. */
+export class OverlayReader implements FileReader {
+  readonly overlays = new Map<string, string>();
+  constructor(readonly inner: FileReader) {}
+  set(rel: string, text: string): void {
+    this.overlays.set(toPosix(rel), text);
+  }
+  delete(rel: string): void {
+    this.overlays.delete(toPosix(rel));
+  }
+  async read(rel: string): Promise<ReadResult> {
+    const t = this.overlays.get(toPosix(rel));
+    if (t !== undefined) return { kind: 'text', text: t };
+    return this.inner.read(rel);
+  }
+}
+
+/** In-memory files (tests, api-diff of two explicit files). */
+export class MemoryReader implements FileReader {
+  constructor(readonly files: Record<string, string>) {}
+  async read(rel: string): Promise<ReadResult> {
+    const t = this.files[toPosix(rel)];
+    return t === undefined ? { kind: 'missing' } : { kind: 'text', text: t };
+  }
+}
+
+/** Reads text or returns undefined; records why not through `onProblem`. */
+export async function readText(reader: FileReader, rel: string, onProblem?: (message: string) => void): Promise<string | undefined> {
+  const r = await reader.read(rel);
+  if (r.kind === 'text') return r.text;
+  if (r.kind !== 'missing') onProblem?.(describeUnreadable(rel, r));
+  return undefined;
+}

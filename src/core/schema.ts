@@ -1,0 +1,89 @@
+/**
+ * A tiny declarative schema for `.deploy-readiness.yaml`, validated against the YAML document so
+ * every error names the key and its position. Each area contributes its own section.
+ */
+export type Schema =
+  | { kind: 'string'; description: string }
+  | { kind: 'number'; description: string; min?: number; max?: number; integer?: boolean }
+  | { kind: 'boolean'; description: string }
+  | { kind: 'enum'; description: string; values: readonly string[] }
+  | { kind: 'array'; description: string; of: Schema }
+  | { kind: 'object'; description: string; fields: Record<string, Schema> }
+  | { kind: 'map'; description: string; of: Schema };
+
+export const str = (description: string): Schema => ({ kind: 'string', description });
+export const num = (description: string, opts: { min?: number; max?: number; integer?: boolean } = {}): Schema => ({
+  kind: 'number',
+  description,
+  ...opts,
+});
+export const bool = (description: string): Schema => ({ kind: 'boolean', description });
+export const oneOf = (description: string, values: readonly string[]): Schema => ({ kind: 'enum', description, values });
+export const list = (description: string, of: Schema): Schema => ({ kind: 'array', description, of });
+export const obj = (description: string, fields: Record<string, Schema>): Schema => ({ kind: 'object', description, fields });
+export const mapOf = (description: string, of: Schema): Schema => ({ kind: 'map', description, of });
+
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+/** Validates a plain JS value; returns issues with dotted key paths. */
+export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue[] {
+  const at = path || '(root)';
+  switch (schema.kind) {
+    case 'string':
+      return typeof value === 'string' ? [] : [{ path: at, message: `expected a string, got ${describe(value)}` }];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [{ path: at, message: `expected true or false, got ${describe(value)}` }];
+    case 'number': {
+      if (typeof value !== 'number' || Number.isNaN(value)) return [{ path: at, message: `expected a number, got ${describe(value)}` }];
+      if (schema.integer && !Number.isInteger(value)) return [{ path: at, message: `expected a whole number, got ${value}` }];
+      if (schema.min !== undefined && value < schema.min) return [{ path: at, message: `must be at least ${schema.min}, got ${value}` }];
+      if (schema.max !== undefined && value > schema.max) return [{ path: at, message: `must be at most ${schema.max}, got ${value}` }];
+      return [];
+    }
+    case 'enum':
+      return typeof value === 'string' && schema.values.includes(value)
+        ? []
+        : [{ path: at, message: `expected one of ${schema.values.join(', ')}, got ${describe(value)}` }];
+    case 'array': {
+      if (!Array.isArray(value)) return [{ path: at, message: `expected a list, got ${describe(value)}` }];
+      return value.flatMap((v, i) => validate(schema.of, v, `${path}[${i}]`));
+    }
+    case 'map': {
+      if (!isPlainObject(value)) return [{ path: at, message: `expected a mapping, got ${describe(value)}` }];
+      return Object.entries(value).flatMap(([k, v]) => validate(schema.of, v, path ? `${path}.${k}` : k));
+    }
+    case 'object': {
+      if (!isPlainObject(value)) return [{ path: at, message: `expected a mapping, got ${describe(value)}` }];
+      const issues: SchemaIssue[] = [];
+      for (const [k, v] of Object.entries(value)) {
+        const sub = schema.fields[k];
+        const p = path ? `${path}.${k}` : k;
+        if (!sub) {
+          const known = Object.keys(schema.fields);
+          const near = known.find((n) => n.toLowerCase() === k.toLowerCase());
+          issues.push({
+            path: p,
+            message: `unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}; known keys: ${known.join(', ')}`,
+          });
+          continue;
+        }
+        issues.push(...validate(sub, v, p));
+      }
+      return issues;
+    }
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

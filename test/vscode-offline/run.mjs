@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Runs a compiled extension test suite inside the real VS Code extension host (code-server +
+// headless Chromium), forwards its output, and exits with the extension host's exit code.
+// See README.md in this folder.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  HarnessError, deadline, exitWith, launchBrowser, locateInstall, log, makeTempDir, parseArgs,
+  remoteUri, requireAbsolute, screenshot, startCodeServer, warn, workbenchUrl,
+} from './harness.mjs';
+
+const USAGE = `usage: node test/vscode-offline/run.mjs --extension <abs ext root> --tests <abs suite index.js>
+       --workspace <abs folder> [--restricted] [--env KEY=VALUE ...] [--screenshot <png>]
+       [--timeout <sec, default 300>] [--verbose]
+exit code: the extension host's (0 = all passed), 124 = timeout, 2 = harness error`;
+
+const EXIT_TIMEOUT = 124;
+const EXIT_HARNESS = 2;
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** Turns one codeAutomationLog call into printable text (drops %c styling arguments). */
+function formatLogArgs(args) {
+  if (!Array.isArray(args)) args = [args];
+  const parts = [];
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i];
+    if (typeof a === 'string' && a.includes('%c')) {
+      const styles = (a.match(/%c/g) || []).length;
+      a = a.replace(/%c/g, '');
+      i += styles; // skip the CSS arguments that belong to the %c markers
+    }
+    parts.push(typeof a === 'string' ? a : JSON.stringify(a));
+  }
+  return parts.join(' ');
+}
+
+/** Counts from `DR-RESULT passed=N failed=M` (preferred) or mocha's spec reporter summary. */
+function parseCounts(text) {
+  const plain = text.replace(ANSI, '');
+  const dr = [...plain.matchAll(/DR-RESULT passed=(\d+) failed=(\d+)/g)].pop();
+  if (dr) return { passed: Number(dr[1]), failed: Number(dr[2]), source: 'DR-RESULT' };
+  const passing = [...plain.matchAll(/^\s*(\d+) passing\b/gm)].pop();
+  const failing = [...plain.matchAll(/^\s*(\d+) failing\b/gm)].pop();
+  if (!passing && !failing) return null;
+  return { passed: Number(passing?.[1] ?? 0), failed: Number(failing?.[1] ?? 0), source: 'mocha' };
+}
+
+function parseEnv(pairs) {
+  const env = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new HarnessError(`--env expects KEY=VALUE, got: ${pair}`);
+    env[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return env;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2), {
+    extension: 'string', tests: 'string', workspace: 'string', restricted: 'boolean',
+    env: 'list', screenshot: 'string', timeout: 'string', verbose: 'boolean',
+  });
+  if (opts.help) { console.log(USAGE); return 0; }
+  const extension = requireAbsolute(opts, 'extension', { dir: true });
+  const tests = requireAbsolute(opts, 'tests');
+  const workspace = requireAbsolute(opts, 'workspace', { dir: true });
+  const extensionEnv = parseEnv(opts.env);
+  const timeoutSec = Number(opts.timeout ?? process.env.DR_VSCODE_TIMEOUT ?? 300);
+  if (!(timeoutSec > 0)) throw new HarnessError(`--timeout must be a positive number of seconds`);
+  const shotFile = opts.screenshot ? path.resolve(opts.screenshot)
+    : path.join(os.tmpdir(), `dr-vscode-failure-${Date.now()}.png`);
+  const verbose = Boolean(opts.verbose || process.env.DR_VSCODE_VERBOSE === '1');
+
+  const started = Date.now();
+  const hard = deadline(timeoutSec * 1000);
+  const timedOut = hard.promise.then(() => ({ kind: 'timeout' }));
+
+  const install = locateInstall();
+  const tmp = makeTempDir('run');
+  log(`starting code-server (${opts.restricted ? 'Restricted Mode' : 'trusted workspace'})`);
+  const server = await Promise.race([
+    startCodeServer(install, { tmp, workspace, restricted: opts.restricted, verbose }),
+    timedOut.then(() => { throw new HarnessError(`timed out after ${timeoutSec}s while starting code-server`); }),
+  ]);
+  log(`code-server ${server.origin} (pid ${server.pid}, log ${server.logFile})`);
+
+  const { page, pid: browserPid } = await launchBrowser(install, { verbose });
+  log(`chromium pid ${browserPid}`);
+
+  const output = [];
+  let resolveExit;
+  const hostExit = new Promise((r) => { resolveExit = r; });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    if (process.env.DR_RAW) console.log("RAW", type, JSON.stringify(args).slice(0, 300));
+    const text = formatLogArgs(args);
+    output.push(text);
+    (type === 'error' ? console.error : console.log)(text);
+  });
+  await page.exposeFunction('codeAutomationExit', (code, logs) => {
+    if (verbose && Array.isArray(logs)) {
+      for (const l of logs) console.log(`----- ${l.relativePath}\n${l.contents}`);
+    }
+    resolveExit({ kind: 'exit', code });
+  });
+  page.on('crash', () => resolveExit({ kind: 'crash' }));
+
+  const payload = [
+    ['extensionDevelopmentPath', remoteUri(server, extension)],
+    ['extensionTestsPath', remoteUri(server, tests)],
+    ['skipWelcome', 'true'],
+  ];
+  if (Object.keys(extensionEnv).length) payload.push(['extensionEnvironment', JSON.stringify(extensionEnv)]);
+  const url = workbenchUrl(server, workspace, payload);
+  if (verbose) log(`opening ${url}`);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+
+  const serverGone = new Promise((resolve) => {
+    const t = setInterval(() => { if (server.hasExited()) { clearInterval(t); resolve({ kind: 'server-exit' }); } }, 500);
+    hard.promise.then(() => clearInterval(t));
+    hostExit.then(() => clearInterval(t));
+  });
+  const outcome = await Promise.race([hostExit, timedOut, serverGone]);
+  hard.cancel();
+
+  const counts = parseCounts(output.join('\n'));
+  let code;
+  if (outcome.kind === 'exit') {
+    code = Number.isInteger(outcome.code) ? outcome.code : 1;
+    // Defensive: a suite that reports failures must not pass even if run() resolved.
+    if (code === 0 && counts?.failed > 0) code = 1;
+  } else if (outcome.kind === 'timeout') {
+    warn(`TIMEOUT: the extension host did not finish within ${timeoutSec}s`);
+    code = EXIT_TIMEOUT;
+  } else if (outcome.kind === 'crash') {
+    warn('the browser page crashed');
+    code = EXIT_HARNESS;
+  } else {
+    warn(`code-server exited before the tests finished:\n${server.tail()}`);
+    code = EXIT_HARNESS;
+  }
+
+  if (code !== 0) {
+    try {
+      log(`screenshot: ${await screenshot(page, shotFile)}`);
+    } catch (e) {
+      warn(`screenshot failed: ${e.message}`);
+    }
+    if (outcome.kind !== 'exit' || verbose) warn(`code-server log tail:\n${server.tail(30)}`);
+  }
+
+  log(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s, exit code ${code}`);
+  if (counts) {
+    console.log(`${counts.passed} passed, ${counts.failed} failed`);
+  } else if (code !== 0) {
+    log('no test counts were reported; counting the run as one failure');
+    console.log('0 passed, 1 failed');
+  } else {
+    console.log('0 passed, 0 failed');
+  }
+  return code;
+}
+
+main().then(
+  (code) => exitWith(code),
+  (err) => {
+    if (err instanceof HarnessError) warn(`ERROR: ${err.message}`);
+    else warn('ERROR:', err?.stack ?? err);
+    console.log('0 passed, 1 failed');
+    return exitWith(EXIT_HARNESS);
+  },
+);
