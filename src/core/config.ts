@@ -93,7 +93,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   const issues = validate(configSchema, raw);
   const bad = new Set(issues.map((i) => i.path));
   for (const issue of issues) {
-    const node = nodeAt(doc.contents as Node | null, issue.path);
+    const node = nodeAt(doc.contents as Node | null, issue.path, issue.message.startsWith('unknown key'));
     const r = node?.range ? rangeOfOffsets(node.range[0], node.range[1]) : rangeOfOffsets(0, 0);
     problems.push({ level: 'error', file, message: `${file}: ${issue.path}: ${issue.message}`, range: r });
   }
@@ -119,27 +119,23 @@ function mergeValid(target: Record<string, unknown>, src: Record<string, unknown
   }
 }
 
-function nodeAt(root: Node | null, path: string): Node | undefined {
+/** The YAML node at a dotted path: the key itself when `wantKey` (unknown keys), else the value. */
+function nodeAt(root: Node | null, path: string, wantKey: boolean): Node | undefined {
   if (!root || path === '(root)') return root ?? undefined;
   let node: unknown = root;
   const parts = path.split(/\.|(?=\[)/);
-  for (const part of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
     if (part.startsWith('[')) {
-      const i = Number(part.slice(1, -1));
       if (!isSeq(node)) return node as Node;
-      node = node.items[i];
-    } else {
-      if (!isMap(node)) return node as Node;
-      const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === part);
-      if (!pair) return node as Node;
-      // Point unknown keys at the key itself, bad values at the value.
-      node = pair.value ?? pair.key;
-      if (parts[parts.length - 1] === part && pair.key && (pair.key as Node).range) {
-        const keyNode = pair.key as Node;
-        const valNode = pair.value as Node | null;
-        if (!valNode || !valNode.range) return keyNode;
-      }
+      node = node.items[Number(part.slice(1, -1))];
+      continue;
     }
+    if (!isMap(node)) return node as Node;
+    const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === part);
+    if (!pair) return node as Node;
+    const last = i === parts.length - 1;
+    node = last && wantKey ? pair.key : ((pair.value as Node | null)?.range ? pair.value : pair.key);
   }
   return node as Node;
 }

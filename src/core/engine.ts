@@ -127,6 +127,11 @@ export class Workspace {
     return file.cls.kind === 'config' || this.analyzers.some((a) => a.affectsWorkspace?.(file));
   }
 
+  /** Areas whose findings are recomputed per file as the user types. */
+  get perFileAreas(): Area[] {
+    return this.analyzers.filter((a) => a.analyzeFile).map((a) => a.area);
+  }
+
   classify(rel: string): WorkspaceFile['cls'] {
     return this.ctx.classifier.classify(toPosix(rel));
   }

@@ -37,6 +37,12 @@ export interface WorkingTreeStatus {
   tracking?: string;
 }
 
+let opened = 0;
+/** How many times the engine has run git in this process (Restricted Mode must keep this at 0). */
+export function gitInvocations(): number {
+  return opened;
+}
+
 export class Git {
   private readonly git: SimpleGit;
   /** Path of the workspace root inside the repository ("" when they coincide). */
@@ -47,6 +53,7 @@ export class Git {
 
   /** Opens the repository containing `root`; undefined when there is no git or no repository. */
   static async open(root: string): Promise<Git | undefined> {
+    opened++;
     const g = new Git(root);
     try {
       if (!(await g.git.checkIsRepo())) return undefined;
@@ -97,8 +104,9 @@ export class Git {
 
   private async exists(ref: string): Promise<boolean> {
     try {
-      await this.git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-      return true;
+      // simple-git does not throw on a quiet non-zero exit: an empty answer means "no such commit".
+      const out = await this.git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+      return out.trim().length > 0;
     } catch {
       return false;
     }

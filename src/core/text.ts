@@ -77,7 +77,6 @@ export function byteToCharOffset(text: string, byteOffset: number): number {
 
 /** True when the text is plain ASCII, so byte and character offsets agree. */
 export function isAscii(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return !/[^\x00-\x7f]/.test(text);
 }
 

@@ -1,1 +1,43 @@
-export function activate(): void {}
+import * as vscode from 'vscode';
+import { gitInvocations } from '../core/git';
+import type { Report } from '../core/model';
+import { Ctx } from './ctx';
+import { registerIgnoreFinding } from './commands/ignoreFinding';
+import { registerOpenFinding } from './commands/openFinding';
+import { registerRefresh } from './commands/refresh';
+import { registerShowOutput } from './commands/showOutput';
+import { registerShowRuleDocs } from './commands/showRuleDocs';
+import type { Node } from './tree';
+
+/** What the extension exports: used by the integration suite and by other extensions. */
+export interface DeployReadinessApi {
+  refresh(): Promise<void>;
+  whenIdle(): Promise<void>;
+  reports(): Report[];
+  /** The tree as labels (for tests and accessibility tools). */
+  tree(): { label: string; description?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
+  /** How many git repositories the core has opened in this extension host (0 in Restricted Mode). */
+  gitInvocations(): number;
+}
+
+export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
+  const c = new Ctx(context);
+  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
+  const label = (n: Node) => {
+    const item = c.tree.getTreeItem(n);
+    const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));
+    return { label: l, description: typeof item.description === 'string' ? item.description : undefined };
+  };
+  const walk = (n?: Node): ReturnType<DeployReadinessApi['tree']> =>
+    (c.tree.getChildren(n) ?? []).map((child) => ({ ...label(child), children: walk(child) }));
+  return {
+    refresh: () => c.refreshAll(),
+    whenIdle: () => c.whenIdle(),
+    reports: () => c.reports(),
+    tree: () => walk(),
+    gitInvocations,
+  };
+}
+
+/** Everything is disposed through `context.subscriptions`. */
+export function deactivate(): void {}

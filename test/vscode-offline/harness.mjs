@@ -153,10 +153,21 @@ function userSettings({ restricted }) {
     'git.enabled': false,
     'chat.disableAIFeatures': true,
     'chat.commandCenter.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     // Restricted Mode: keep the workspace untrusted and never show the modal trust prompt, so
     // nothing can accept it by accident.
     ...(restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {}),
   };
+}
+
+/** Environment for code-server processes: Node 24 first on PATH, nothing leaked from a VS Code terminal. */
+export function serverEnv(install, tmp) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(k)) delete env[k];
+  env.PATH = `${install.nodeBinDir}${path.delimiter}${env.PATH ?? ''}`;
+  env.XDG_DATA_HOME = path.join(tmp, 'xdg-data'); // code-server's own logs; keeps $HOME clean
+  delete env.PORT; delete env.PASSWORD; delete env.HASHED_PASSWORD;
+  return env;
 }
 
 /**
@@ -165,6 +176,7 @@ function userSettings({ restricted }) {
  */
 export async function startCodeServer(install, {
   tmp, workspace, restricted = false, extraArgs = [], startTimeoutMs = 60_000, verbose = false,
+  beforeStart = null,
 }) {
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
@@ -173,6 +185,9 @@ export async function startCodeServer(install, {
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings({ restricted }), null, 2));
+  const env = serverEnv(install, tmp);
+  // Hook for screenshot.mjs: put extensions into the folder before the server scans it.
+  if (beforeStart) await beforeStart({ userDataDir, extensionsDir, configFile, env });
 
   const args = [
     install.codeServerEntry,
@@ -187,13 +202,6 @@ export async function startCodeServer(install, {
     ...extraArgs,
     workspace,
   ];
-  const env = { ...process.env };
-  // A VS Code terminal leaks these into child processes; they would confuse the server.
-  for (const k of Object.keys(env)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(k)) delete env[k];
-  env.PATH = `${install.nodeBinDir}${path.delimiter}${env.PATH ?? ''}`;
-  env.XDG_DATA_HOME = path.join(tmp, 'xdg-data'); // code-server's own logs; keeps $HOME clean
-  delete env.PORT; delete env.PASSWORD; delete env.HASHED_PASSWORD;
-
   const logFile = path.join(tmp, 'code-server.log');
   const logStream = fs.createWriteStream(logFile);
   const child = spawn(install.nodeBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import util from 'node:util';
 import {
   HarnessError, deadline, exitWith, launchBrowser, locateInstall, log, makeTempDir, parseArgs,
   remoteUri, requireAbsolute, screenshot, startCodeServer, warn, workbenchUrl,
@@ -21,21 +22,22 @@ const EXIT_HARNESS = 2;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
-/** Turns one codeAutomationLog call into printable text (drops %c styling arguments). */
+/** Turns one codeAutomationLog call into text: printf-style like console.log (%s, %d, %c). */
 function formatLogArgs(args) {
-  if (!Array.isArray(args)) args = [args];
-  const parts = [];
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    if (typeof a === 'string' && a.includes('%c')) {
-      const styles = (a.match(/%c/g) || []).length;
-      a = a.replace(/%c/g, '');
-      i += styles; // skip the CSS arguments that belong to the %c markers
-    }
-    parts.push(typeof a === 'string' ? a : JSON.stringify(a));
-  }
-  return parts.join(' ');
+  return Array.isArray(args) ? util.format(...args) : String(args);
 }
+
+/**
+ * Workbench chatter that arrives through the same channel as the extension host's console, and
+ * the expected failures of an offline machine (marketplace, GitHub, auth). Shown with --verbose.
+ */
+const NOISE = new RegExp([
+  '^Resolving connection token', '^Resolved connection token', '^Creating a socket \\(',
+  '^\\[reconnection-grace-time\\]', '^Updating additional builtin extensions cache', '^\\[Service Worker\\]',
+  '^\\[AgentHost', '^\\[AccountPolicyGate\\]', '^Creation of workbench contribution',
+  "authentication provider '\\w+' to register", 'ENOTFOUND', 'EAI_AGAIN', 'open-vsx\\.org', 'api\\.github\\.com',
+  'marketplace\\.visualstudio\\.com', 'Failed to fetch',
+].join('|'));
 
 /** Counts from `DR-RESULT passed=N failed=M` (preferred) or mocha's spec reporter summary. */
 function parseCounts(text) {
@@ -94,9 +96,9 @@ async function main() {
   let resolveExit;
   const hostExit = new Promise((r) => { resolveExit = r; });
   await page.exposeFunction('codeAutomationLog', (type, args) => {
-    if (process.env.DR_RAW) console.log("RAW", type, JSON.stringify(args).slice(0, 300));
     const text = formatLogArgs(args);
     output.push(text);
+    if (!verbose && NOISE.test(text)) return;
     (type === 'error' ? console.error : console.log)(text);
   });
   await page.exposeFunction('codeAutomationExit', (code, logs) => {

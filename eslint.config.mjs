@@ -1,0 +1,19 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', '.vscode-test/**', 'bench/**/*.mjs', 'scripts/**', 'test/vscode-offline/**', 'test/electron/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The analysis engine and the CLI never depend on the editor (layering rule).
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/cli must not import vscode: adapt findings in src/extension.' }], patterns: [{ group: ['**/extension/**'], message: 'src/core and src/cli must not depend on the extension layer.' }] }],
+    },
+  },
+);

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { toWorkspaceEdit } from './convert';
+import type { Diagnostics } from './diagnostics';
+import { SOURCE } from './diagnostics';
+
+export const IGNORE_COMMAND = 'deployReadiness.ignoreFinding';
+export const DOCS_COMMAND = 'deployReadiness.showRuleDocs';
+
+/**
+ * Quick fixes from `Finding.fixes` (exactly one preferred: the safe pattern), then "ignore here
+ * with a reason" where the file has a suppression syntax, then "show rule documentation".
+ */
+export class FindingCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly diagnostics: Diagnostics) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const diag of context.diagnostics) {
+      if (diag.source !== SOURCE) continue;
+      const entry = this.diagnostics.findingOf(diag);
+      if (!entry) continue;
+      const { finding, session } = entry;
+      let preferredGiven = false;
+      for (const fix of finding.fixes ?? []) {
+        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        a.edit = toWorkspaceEdit(session.folder.uri, fix.edits);
+        a.diagnostics = [diag];
+        if (fix.isPreferred && !preferredGiven) {
+          a.isPreferred = true;
+          preferredGiven = true;
+        }
+        actions.push(a);
+      }
+      if (/\.sql$/i.test(document.uri.path)) {
+        const ignore = new vscode.CodeAction(vscode.l10n.t('Ignore {0} here (with a reason)…', finding.ruleId), vscode.CodeActionKind.QuickFix);
+        ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [document.uri, finding.range.start.line, finding.ruleId] };
+        ignore.diagnostics = [diag];
+        actions.push(ignore);
+      }
+      if (finding.docs) {
+        const docs = new vscode.CodeAction(vscode.l10n.t('Show documentation for {0}', finding.ruleId), vscode.CodeActionKind.QuickFix);
+        docs.command = { command: DOCS_COMMAND, title: docs.title, arguments: [finding.ruleId] };
+        actions.push(docs);
+      }
+    }
+    return actions;
+  }
+}

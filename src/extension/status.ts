@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { FolderSession } from './session';
+import { VIEW_ID } from './tree';
+
+/** The verdict in the status bar; clicking it focuses the Deploy Readiness view. */
+export class VerdictStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('deployReadiness.verdict', vscode.StatusBarAlignment.Left, 20);
+  constructor() {
+    this.item.name = vscode.l10n.t('Deploy Readiness verdict');
+    this.item.command = `${VIEW_ID}.focus`;
+  }
+
+  update(sessions: FolderSession[]): void {
+    if (!sessions.length) {
+      this.item.hide();
+      return;
+    }
+    if (sessions.some((s) => s.state === 'analysing')) {
+      this.item.text = '$(sync~spin) ' + vscode.l10n.t('Deploy: analysing');
+      this.item.tooltip = vscode.l10n.t('Deploy Readiness is analysing the workspace');
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
+    const reports = sessions.map((s) => s.report).filter((r) => r !== undefined);
+    if (!reports.length) {
+      this.item.text = '$(circle-slash) ' + vscode.l10n.t('Deploy: not analysed');
+      this.item.tooltip = sessions.find((s) => s.error)?.error ?? vscode.l10n.t('Run "Deploy Readiness: Refresh"');
+      this.item.show();
+      return;
+    }
+    const verdict = reports.some((r) => r.verdict === 'blocked') ? 'blocked' : reports.some((r) => r.verdict === 'review') ? 'review' : 'ready';
+    const sum = reports.reduce((a, r) => ({ error: a.error + r.summary.error, warning: a.warning + r.summary.warning, info: a.info + r.summary.info }), { error: 0, warning: 0, info: 0 });
+    const icon = verdict === 'blocked' ? '$(error)' : verdict === 'review' ? '$(warning)' : '$(pass)';
+    const label = verdict === 'blocked' ? vscode.l10n.t('Blocked') : verdict === 'review' ? vscode.l10n.t('Review') : vscode.l10n.t('Ready');
+    this.item.text = `${icon} ${vscode.l10n.t('Deploy: {0}', label)}`;
+    this.item.tooltip = vscode.l10n.t('Deploy Readiness: {0} — {1} errors, {2} warnings, {3} info. Click to open the view.', label, sum.error, sum.warning, sum.info);
+    this.item.backgroundColor = verdict === 'blocked' ? new vscode.ThemeColor('statusBarItem.errorBackground') : verdict === 'review' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

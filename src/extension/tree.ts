@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import type { Area, Finding, Notice, Report } from '../core/model';
+import { fileUri, toRange } from './convert';
+import type { FolderSession } from './session';
+
+export const VIEW_ID = 'deployReadiness.view';
+export const OPEN_FINDING_COMMAND = 'deployReadiness.openFinding';
+
+type SectionId = Area | 'rollback';
+
+export type Node =
+  | { type: 'verdict'; session: FolderSession }
+  | { type: 'folder'; session: FolderSession }
+  | { type: 'section'; session: FolderSession; section: SectionId }
+  | { type: 'file'; session: FolderSession; area: Area; file: string; findings: Finding[] }
+  | { type: 'finding'; session: FolderSession; finding: Finding }
+  | { type: 'notice'; notice: Notice }
+  | { type: 'fact'; label: string; description?: string; tooltip?: string; icon: string; file?: { session: FolderSession; path: string } };
+
+export const SECTIONS: { id: SectionId; label: string; icon: string }[] = [
+  { id: 'migration', label: 'Migrations', icon: 'database' },
+  { id: 'env', label: 'Environment', icon: 'symbol-variable' },
+  { id: 'api', label: 'API contract', icon: 'symbol-interface' },
+  { id: 'checklist', label: 'Checklist', icon: 'checklist' },
+  { id: 'rollback', label: 'Rollback & runbook', icon: 'history' },
+];
+
+const SEVERITY_ICON = {
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  info: new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground')),
+};
+
+const VERDICT_ICON = {
+  blocked: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  review: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  ready: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+};
+
+export class ReadinessTree implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly sessions: () => FolderSession[]) {}
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    const sessions = this.sessions().filter((s) => s.report || s.state === 'failed');
+    if (!node) {
+      if (sessions.length === 1) return this.folderChildren(sessions[0]);
+      return sessions.map((session) => ({ type: 'folder', session }));
+    }
+    switch (node.type) {
+      case 'folder':
+        return this.folderChildren(node.session);
+      case 'section':
+        return node.section === 'rollback' ? rollbackChildren(node.session) : sectionChildren(node.session, node.section);
+      case 'file':
+        return node.findings.map((finding) => ({ type: 'finding', session: node.session, finding }));
+      default:
+        return [];
+    }
+  }
+
+  private folderChildren(session: FolderSession): Node[] {
+    return [{ type: 'verdict', session }, ...SECTIONS.map((s) => ({ type: 'section' as const, session, section: s.id }))];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.type) {
+      case 'verdict': {
+        const r = node.session.report;
+        if (!r) {
+          const item = new vscode.TreeItem(vscode.l10n.t('Analysis failed'));
+          item.description = node.session.error;
+          item.iconPath = new vscode.ThemeIcon('error');
+          return item;
+        }
+        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', r.verdict));
+        item.description = counts(r);
+        item.iconPath = VERDICT_ICON[r.verdict];
+        item.contextValue = `verdict:${r.verdict}`;
+        item.tooltip = verdictTooltip(r);
+        return item;
+      }
+      case 'folder': {
+        const item = new vscode.TreeItem(node.session.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.description = node.session.report ? counts(node.session.report) : node.session.error;
+        return item;
+      }
+      case 'section': {
+        const meta = SECTIONS.find((s) => s.id === node.section)!;
+        const r = node.session.report;
+        const n = node.section === 'rollback' ? undefined : (r?.findings.filter((f) => f.area === node.section).length ?? 0);
+        const item = new vscode.TreeItem(meta.label, n ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.session.folder.uri.toString()}#${node.section}`;
+        item.description = n === undefined ? undefined : n === 0 ? vscode.l10n.t('no findings') : String(n);
+        item.iconPath = new vscode.ThemeIcon(meta.icon);
+        item.contextValue = `section:${node.section}`;
+        return item;
+      }
+      case 'file': {
+        const item = new vscode.TreeItem(fileUri(node.session.folder.uri, node.file), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.file}`;
+        item.description = `${node.file.includes('/') ? node.file.slice(0, node.file.lastIndexOf('/')) : ''}  ${node.findings.length}`.trim();
+        item.contextValue = 'file';
+        return item;
+      }
+      case 'finding': {
+        const f = node.finding;
+        const item = new vscode.TreeItem(f.message);
+        item.description = `${f.ruleId} · ${f.range.start.line + 1}:${f.range.start.character + 1}`;
+        item.iconPath = SEVERITY_ICON[f.severity];
+        item.tooltip = new vscode.MarkdownString(`**${f.ruleId}** (${f.severity})\n\n${f.message}${f.data?.lock ? `\n\nLock: \`${f.data.lock}\`` : ''}`);
+        item.contextValue = `finding:${f.area}:${f.severity}${f.fixes?.length ? ':fixable' : ''}`;
+        item.command = { command: OPEN_FINDING_COMMAND, title: 'Open', arguments: [node.session.folder.uri, f.file, f.range] };
+        return item;
+      }
+      case 'notice': {
+        const item = new vscode.TreeItem(node.notice.message);
+        item.iconPath = new vscode.ThemeIcon(node.notice.level === 'info' ? 'info' : 'warning');
+        item.tooltip = node.notice.message;
+        item.contextValue = 'notice';
+        return item;
+      }
+      case 'fact': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        if (node.file) {
+          item.resourceUri = fileUri(node.file.session.folder.uri, node.file.path);
+          item.command = { command: OPEN_FINDING_COMMAND, title: 'Open', arguments: [node.file.session.folder.uri, node.file.path] };
+        }
+        return item;
+      }
+    }
+  }
+}
+
+function counts(r: Report): string {
+  return vscode.l10n.t('{0} errors, {1} warnings, {2} info', r.summary.error, r.summary.warning, r.summary.info);
+}
+
+function verdictTooltip(r: Report): string {
+  const base = r.facts.base ? vscode.l10n.t('Compared with {0} at {1}', r.facts.base.ref, r.facts.base.commit.slice(0, 7)) : vscode.l10n.t('Not compared with a base branch');
+  return `${counts(r)}\n${base}`;
+}
+
+function sectionChildren(session: FolderSession, area: Area): Node[] {
+  const r = session.report;
+  if (!r) return [];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of r.findings) if (f.area === area) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const nodes: Node[] = [...byFile].map(([file, findings]) => ({ type: 'file', session, area, file, findings }));
+  for (const notice of r.notices) if (notice.area === area || (!notice.area && area === 'checklist')) nodes.push({ type: 'notice', notice });
+  return nodes;
+}
+
+function rollbackChildren(session: FolderSession): Node[] {
+  const r = session.report;
+  if (!r) return [];
+  const nodes: Node[] = [];
+  const facts = r.facts;
+  if (facts.base) nodes.push({ type: 'fact', label: vscode.l10n.t('Base: {0}', facts.base.ref), description: facts.base.commit.slice(0, 7), icon: 'git-merge' });
+  for (const m of facts.migrations.filter((m) => m.isNew || !facts.base)) {
+    nodes.push({
+      type: 'fact',
+      label: m.file.slice(m.file.lastIndexOf('/') + 1),
+      description: `${m.tool}${m.isNew ? ' · new' : ''}${m.reversible === false ? ' · irreversible' : ''}`,
+      tooltip: vscode.l10n.t('Migration {0}: run it before deploying the code', m.file),
+      icon: 'database',
+      file: { session, path: m.file },
+    });
+  }
+  for (const v of facts.envVars.filter((v) => v.isNew)) {
+    nodes.push({ type: 'fact', label: v.name, description: vscode.l10n.t('set in production before deploy'), tooltip: v.files.join(', '), icon: 'symbol-variable' });
+  }
+  const breaking = r.findings.filter((f) => f.area === 'api' && f.severity === 'error').length;
+  if (breaking) nodes.push({ type: 'fact', label: vscode.l10n.t('{0} breaking API changes', breaking), icon: 'warning' });
+  if (!nodes.length) nodes.push({ type: 'fact', label: vscode.l10n.t('Nothing on this branch needs a rollback step'), icon: 'pass' });
+  return nodes;
+}
+
+/** Opens a file at a finding's exact range. */
+export async function openFinding(folder: vscode.Uri, file: string, range?: Finding['range']): Promise<void> {
+  const uri = fileUri(folder, file);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const r = range ? toRange(range) : undefined;
+  await vscode.window.showTextDocument(doc, { selection: r, preserveFocus: false });
+}

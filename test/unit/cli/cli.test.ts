@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { branchRepo, removeTree, runCli, tempTree } from '../helpers';
+
+describe('CLI contract (the built binary)', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+  let repo: string;
+  before(() => {
+    repo = branchRepo(
+      { '.env.example': 'DATABASE_URL=\n', 'src/app.js': 'const db = process.env.DATABASE_URL;\n', 'migrations/001.sql': 'CREATE TABLE t (a int);\n' },
+      { 'migrations/002.sql': 'CREATE INDEX t_a ON t (a);\n', 'src/app.js': 'const db = process.env.DATABASE_URL;\nconst k = process.env.API_KEY ?? "";\n' },
+    );
+    dirs.push(repo);
+  });
+
+  it('check --format json prints one object with the documented keys and exits 1 on errors', () => {
+    const r = runCli(['check', '.', '--base', 'main', '--format', 'json'], repo);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.version, 1);
+    assert.equal(out.verdict, 'blocked');
+    assert.deepEqual(Object.keys(out.summary).sort(), ['error', 'info', 'warning']);
+    const ids = out.findings.map((f: { ruleId: string }) => f.ruleId);
+    assert.ok(ids.includes('migration/require-concurrent-index'));
+    assert.ok(ids.includes('env/missing-from-example'));
+    for (const f of out.findings) {
+      assert.ok(['migration', 'env', 'api', 'checklist'].includes(f.area));
+      assert.ok(['error', 'warning', 'info'].includes(f.severity));
+      assert.equal(typeof f.range.start.line, 'number');
+    }
+    assert.ok(!ids.includes('migration/syntax-error'));
+  });
+
+  it('only migrations the branch adds are reviewed when comparing with a base', () => {
+    const r = runCli(['check', '--base', 'main', '--format', 'json'], repo);
+    const files = JSON.parse(r.stdout).findings.filter((f: { area: string }) => f.area === 'migration').map((f: { file: string }) => f.file);
+    assert.deepEqual(files, ['migrations/002.sql']);
+  });
+
+  it('--fail-on decides the exit code', () => {
+    assert.equal(runCli(['check', '--base', 'main', '--fail-on', 'never'], repo).code, 0);
+    const dir = tempTree({ '.env.example': '', 'a.js': 'x = process.env.OPT || 1' });
+    dirs.push(dir);
+    assert.equal(runCli(['check', '.'], dir).code, 0, 'only a warning: passes with the default --fail-on error');
+    assert.equal(runCli(['check', '.', '--fail-on', 'warning'], dir).code, 1);
+  });
+
+  it('an explicit .sql path is linted as a migration whatever its folder', () => {
+    const dir = tempTree({ 'scratch/idx.sql': 'CREATE INDEX a ON b (c);' });
+    dirs.push(dir);
+    const r = runCli(['check', 'scratch/idx.sql', '--format', 'github'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^::error file=scratch\/idx\.sql,line=1,col=1,endLine=1,endColumn=13,title=migration\/require-concurrent-index::/m);
+  });
+
+  it('sarif output is SARIF 2.1.0 with rules and fixes', () => {
+    const r = runCli(['check', '--base', 'main', '--format', 'sarif'], repo);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    const res = run.results.find((x: { ruleId: string }) => x.ruleId === 'migration/require-concurrent-index');
+    assert.equal(res.level, 'error');
+    assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'migrations/002.sql');
+    assert.equal(res.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, ' CONCURRENTLY');
+    assert.equal(run.tool.driver.rules[res.ruleIndex].id, res.ruleId);
+  });
+
+  it('markdown output has a verdict heading and a table per area', () => {
+    const r = runCli(['check', '--base', 'main', '--format', 'markdown'], repo);
+    assert.match(r.stdout, /^## ⛔ Deploy Readiness: blocked/);
+    assert.match(r.stdout, /### Migrations \(1\)/);
+    assert.match(r.stdout, /### Environment \(1\)/);
+  });
+
+  it('exit 2 with a clear message for usage errors, a bad config, or a missing base', () => {
+    let r = runCli(['check', '--format', 'xml'], repo);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--format must be one of text, json, sarif, github, markdown/);
+    r = runCli(['frobnicate'], repo);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command "frobnicate"/);
+    r = runCli(['check', '--base', 'no-such-branch'], repo);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /base ref "no-such-branch" not found/);
+    const bad = tempTree({ '.deploy-readiness.yaml': 'failOn: sometimes\nbogus: 1\n' });
+    dirs.push(bad);
+    r = runCli(['check', '.'], bad);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /failOn: expected one of error, warning, never/);
+    assert.match(r.stderr, /unknown key "bogus"/);
+  });
+
+  it('rules --format json lists every rule with its metadata', () => {
+    const r = runCli(['rules', '--format', 'json'], repo);
+    assert.equal(r.code, 0);
+    const { rules } = JSON.parse(r.stdout);
+    const idx = rules.find((x: { id: string }) => x.id === 'migration/require-concurrent-index');
+    assert.equal(idx.area, 'migration');
+    assert.equal(idx.defaultSeverity, 'error');
+    assert.equal(idx.docs, 'docs/rules/migration/require-concurrent-index.md');
+    assert.ok(idx.equivalents.squawk.includes('require-concurrent-index-creation'));
+  });
+
+  it('api-diff compares two files without git', () => {
+    const dir = tempTree({
+      'old.yaml': 'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths:\n  /a: {get: {responses: {"200": {description: ok}}}}\n  /b: {get: {responses: {"200": {description: ok}}}}\n',
+      'new.json': JSON.stringify({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: { '/a': { get: { responses: { '200': { description: 'ok' } } } } } }, null, 2),
+    });
+    dirs.push(dir);
+    const r = runCli(['api-diff', 'old.yaml', 'new.json', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.findings[0].ruleId, 'api/path-removed');
+    assert.equal(out.findings[0].file, 'new.json');
+    assert.equal(runCli(['api-diff', 'old.yaml', 'old.yaml'], dir).code, 0);
+  });
+
+  it('a file that vanished or cannot be read does not crash the run', () => {
+    const dir = tempTree({ 'migrations/001.sql': 'CREATE INDEX a ON b (c);' });
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'migrations', '002.sql'), Buffer.alloc(4 * 1024 * 1024, 0x41));
+    const r = runCli(['check', '.', '--format', 'json'], dir);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.findings.some((f: { file: string; message: string }) => f.file === 'migrations/002.sql' && /over the size limit/.test(f.message)));
+  });
+});

@@ -1,0 +1,222 @@
+#!/usr/bin/env node
+// Opens a workspace in the real VS Code (code-server + headless Chromium) with the extension
+// installed like a user would have it, opens the Deploy Readiness view, and saves a 1280x800 PNG.
+// Exits non-zero when the view never appears or stays empty, so with --vsix it doubles as the
+// proof that a packaged .vsix installs and activates. See README.md in this folder.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  HarnessError, VIEWPORT, deadline, exitWith, killTree, launchBrowser, locateInstall, log, makeTempDir,
+  onCleanup, parseArgs, requireAbsolute, screenshot, startCodeServer, warn, workbenchUrl,
+} from './harness.mjs';
+
+const USAGE = `usage: node test/vscode-offline/screenshot.mjs --extension <abs ext root> --workspace <abs folder>
+       --out <png> [--view-id <view container id>] [--title <activity bar label, default "Deploy Readiness">]
+       [--vsix <file>] [--settle <sec, default 4>] [--allow-empty] [--timeout <sec, default 180>] [--verbose]
+  --vsix installs the package with code-server --install-extension instead of linking --extension.`;
+
+const EXIT_FAIL = 1;
+const EXIT_TIMEOUT = 124;
+const EXIT_HARNESS = 2;
+
+function readManifest(extRoot) {
+  const file = path.join(extRoot, 'package.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new HarnessError(`cannot read ${file}: ${e.message}`);
+  }
+}
+
+/** Makes the extension root visible to code-server as an installed extension. */
+function linkExtension(extRoot, manifest, extensionsDir) {
+  const { publisher, name, version } = manifest;
+  if (!publisher || !name || !version) throw new HarnessError('package.json needs publisher, name and version');
+  const target = path.join(extensionsDir, `${publisher}.${name}-${version}`.toLowerCase());
+  fs.symlinkSync(extRoot, target, 'dir');
+  log(`linked ${extRoot} as ${path.basename(target)}`);
+}
+
+/** Runs `code-server --install-extension <vsix>` against the temp folders. */
+function installVsix(install, vsix, { configFile, userDataDir, extensionsDir, env }, timeoutMs) {
+  const args = [
+    install.codeServerEntry, '--config', configFile, '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir, '--install-extension', vsix,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(install.nodeBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    onCleanup(() => killTree(child.pid));
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const timer = setTimeout(() => { killTree(child.pid); reject(new HarnessError(`--install-extension timed out\n${out}`)); }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0 && !/Failed|error/i.test(out.replace(/open-vsx[^\n]*/g, ''))) resolve(out.trim());
+      else reject(new HarnessError(`--install-extension ${vsix} failed (code ${code}):\n${out.trim()}`));
+    });
+  });
+}
+
+const SIDEBAR = '.part.sidebar';
+const ROWS = `${SIDEBAR} .monaco-list-row`;
+
+async function openView(page, { title, viewId, waitMs }) {
+  const css = title.replace(/["\\]/g, '\\$&');
+  const entry = page.locator(
+    `.part.activitybar [aria-label*="${css}" i], .part.activitybar [title*="${css}" i]`,
+  ).first();
+  try {
+    await entry.waitFor({ state: 'visible', timeout: waitMs });
+    await entry.click();
+    log(`clicked the activity bar entry "${title}"`);
+    return 'activity bar';
+  } catch {
+    if (!viewId) throw new HarnessError(`no activity bar entry labelled "${title}" appeared within ${waitMs / 1000}s`);
+  }
+  // Fallback: the command palette (F1) entry of workbench.view.extension.<viewId>.
+  log(`no activity bar entry "${title}"; trying the command palette for workbench.view.extension.${viewId}`);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>View: Show ${title}`);
+  const item = page.locator('.quick-input-widget .monaco-list-row').first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+    throw new HarnessError(`the command palette has no "View: Show ${title}" (workbench.view.extension.${viewId})`);
+  });
+  await page.keyboard.press('Enter');
+  return 'command palette';
+}
+
+async function sidebarState(page) {
+  return page.evaluate(({ sidebar, rows }) => {
+    const side = document.querySelector(sidebar);
+    const welcome = [...(side?.querySelectorAll('.welcome-view-content') ?? [])]
+      .filter((w) => w.offsetParent !== null).map((w) => w.innerText.trim());
+    return {
+      visible: Boolean(side && side.offsetParent !== null),
+      title: side?.querySelector('.composite.title')?.innerText?.trim() ?? '',
+      rows: document.querySelectorAll(rows).length,
+      // Shown while a view has no tree data provider, i.e. before (or without) activation.
+      noProvider: welcome.some((t) => /no data provider registered/i.test(t)),
+      welcome: welcome.filter((t) => t && !/no data provider registered/i.test(t)).length,
+    };
+  }, { sidebar: SIDEBAR, rows: ROWS });
+}
+
+/** Waits for the sidebar tree to show rows (or a welcome view); expands collapsed rows once. */
+async function waitForTree(page, { settleMs, waitMs }) {
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    const s = await sidebarState(page);
+    if (s.rows > 0 || s.welcome > 0) break;
+    await page.waitForTimeout(500);
+  }
+  // Let the extension finish filling the tree, then expand what is collapsed (one pass).
+  await page.waitForTimeout(settleMs);
+  for (const header of await page.locator(`${SIDEBAR} .pane-header[aria-expanded="false"]`).all()) {
+    await header.click().catch(() => {});
+  }
+  // Click twisties (not rows: a row click may run the item's command), top-down, at most 20.
+  const twistie = page.locator(`${ROWS}[aria-expanded="false"] .monaco-tl-twistie`).first();
+  let expanded = 0;
+  while (expanded < 20 && await twistie.count()) {
+    if (!await twistie.click({ timeout: 2000 }).then(() => true, () => false)) break;
+    expanded++;
+    await page.waitForTimeout(300);
+  }
+  // Park the mouse on the empty editor area so no hover or tooltip is in the picture.
+  await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 2);
+  await page.waitForTimeout(expanded ? 1500 : 800);
+  return sidebarState(page);
+}
+
+async function notificationsText(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.notification-list-item-message')]
+    .map((n) => n.innerText.trim()).filter(Boolean)).catch(() => []);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2), {
+    extension: 'string', workspace: 'string', out: 'string', 'view-id': 'string', title: 'string',
+    vsix: 'string', settle: 'string', 'allow-empty': 'boolean', timeout: 'string', verbose: 'boolean',
+  });
+  if (opts.help) { console.log(USAGE); return 0; }
+  const vsix = opts.vsix ? requireAbsolute(opts, 'vsix') : null;
+  const extension = vsix && !opts.extension ? null : requireAbsolute(opts, 'extension', { dir: true });
+  const workspace = requireAbsolute(opts, 'workspace', { dir: true });
+  if (!opts.out) throw new HarnessError('--out is required');
+  const out = path.resolve(opts.out);
+  const timeoutSec = Number(opts.timeout ?? 180);
+  const settleMs = Number(opts.settle ?? 4) * 1000;
+  const verbose = Boolean(opts.verbose || process.env.DR_VSCODE_VERBOSE === '1');
+  const manifest = extension ? readManifest(extension) : null;
+  const viewId = opts['view-id'] ?? null;
+  let title = opts.title;
+  if (!title && viewId && manifest) {
+    title = manifest.contributes?.viewsContainers?.activitybar?.find((c) => c.id === viewId)?.title;
+  }
+  title ||= 'Deploy Readiness';
+
+  const started = Date.now();
+  const hard = deadline(timeoutSec * 1000);
+  const install = locateInstall();
+  const tmp = makeTempDir('shot');
+  let page = null;
+
+  const work = (async () => {
+    const server = await startCodeServer(install, {
+      tmp, workspace, verbose,
+      // The extension goes into the temp extensions folder before the server starts.
+      beforeStart: async (dirs) => {
+        if (!vsix) return linkExtension(extension, manifest, dirs.extensionsDir);
+        log(`installing ${vsix}`);
+        const said = await installVsix(install, vsix, dirs, 120_000);
+        log(`code-server --install-extension: ${said.split('\n').pop()}`);
+      },
+    });
+    log(`code-server ${server.origin} (pid ${server.pid})`);
+    ({ page } = await launchBrowser(install, { verbose }));
+    await page.goto(workbenchUrl(server, workspace), { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 90_000 });
+    log(`workbench up after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+    const via = await openView(page, { title, viewId, waitMs: 45_000 });
+    const state = await waitForTree(page, { settleMs, waitMs: 45_000 });
+    const file = await screenshot(page, out);
+    for (const n of await notificationsText(page)) log(`notification: ${n}`);
+    log(`view "${state.title || title}" opened via ${via}: ${state.rows} tree rows, ${state.welcome} welcome views`);
+    log(`screenshot: ${file}`);
+    if (!state.visible) throw new HarnessError('the sidebar did not open');
+    if (state.noProvider) throw new HarnessError('the view says no data provider is registered: the extension did not activate');
+    if (!state.rows && !state.welcome && !opts['allow-empty']) {
+      throw new HarnessError('the view opened but stayed empty (no tree rows, no welcome view): did the extension activate?');
+    }
+    return 0;
+  })();
+
+  const outcome = await Promise.race([work, hard.promise.then(() => 'timeout')]).catch((e) => e);
+  hard.cancel();
+  let code = outcome;
+  if (outcome === 'timeout' || outcome instanceof Error) {
+    if (outcome === 'timeout') warn(`TIMEOUT after ${timeoutSec}s`);
+    else warn(`FAILED: ${outcome instanceof HarnessError ? outcome.message : outcome.stack}`);
+    code = outcome === 'timeout' ? EXIT_TIMEOUT : EXIT_FAIL;
+    if (page) {
+      const failShot = out.replace(/(\.png)?$/i, '.failure.png');
+      await screenshot(page, failShot).then((f) => log(`failure screenshot: ${f}`), () => {});
+      for (const n of await notificationsText(page)) log(`notification: ${n}`);
+    }
+  }
+  log(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s, exit code ${code}`);
+  return code;
+}
+
+main().then(
+  (code) => exitWith(code),
+  (err) => {
+    warn(`ERROR: ${err instanceof HarnessError ? err.message : err?.stack ?? err}`);
+    return exitWith(EXIT_HARNESS);
+  },
+);
