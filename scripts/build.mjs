@@ -64,7 +64,7 @@ async function main() {
   const unit = testEntries('test/unit');
   if (unit.length) await esbuild.build({ ...common, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', packages: 'external', bundle: true, absWorkingDir: root, sourcemap: 'inline' });
   const integ = testEntries('test/integration');
-  if (integ.length) await esbuild.build({ ...common, entryPoints: ['test/integration/index.ts'], outdir: 'out/test/integration', external: ['vscode'], absWorkingDir: root, sourcemap: 'inline' });
+  if (integ.length) await esbuild.build({ ...common, entryPoints: integ.filter((f) => !f.endsWith('common.ts')), outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], absWorkingDir: root, sourcemap: 'inline' });
   if (watch) console.log('watch mode is not implemented; run npm run build again');
 }
 

@@ -92,6 +92,7 @@ export class Ctx implements vscode.Disposable {
     const failed = this.allSessions().find((x) => x.state === 'failed');
     this.view.message = failed ? vscode.l10n.t('Analysis failed: {0}. See "Deploy Readiness: Show Output".', failed.error ?? '') : undefined;
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysed', this.reports().length > 0);
+    void vscode.commands.executeCommand('setContext', 'deployReadiness.analysing', this.allSessions().some((x) => x.state === 'analysing'));
   }
 
   private syncFolders(): void {

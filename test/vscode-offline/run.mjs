@@ -39,15 +39,20 @@ const NOISE = new RegExp([
   'marketplace\\.visualstudio\\.com', 'Failed to fetch',
 ].join('|'));
 
-/** Counts from `DR-RESULT passed=N failed=M` (preferred) or mocha's spec reporter summary. */
+/**
+ * Counts from `DR-RESULT passed=N failed=M` (preferred), else mocha's spec summary, else (a run cut
+ * short) the spec reporter's per-test lines: `✔ title` passed, `N) title` failed.
+ */
 function parseCounts(text) {
   const plain = text.replace(ANSI, '');
   const dr = [...plain.matchAll(/DR-RESULT passed=(\d+) failed=(\d+)/g)].pop();
   if (dr) return { passed: Number(dr[1]), failed: Number(dr[2]), source: 'DR-RESULT' };
   const passing = [...plain.matchAll(/^\s*(\d+) passing\b/gm)].pop();
   const failing = [...plain.matchAll(/^\s*(\d+) failing\b/gm)].pop();
-  if (!passing && !failing) return null;
-  return { passed: Number(passing?.[1] ?? 0), failed: Number(failing?.[1] ?? 0), source: 'mocha' };
+  if (passing || failing) return { passed: Number(passing?.[1] ?? 0), failed: Number(failing?.[1] ?? 0), source: 'mocha' };
+  const passed = (plain.match(/^\s+[✔✓] /gm) ?? []).length;
+  const failed = (plain.match(/^\s+\d+\) \S/gm) ?? []).length;
+  return passed || failed ? { passed, failed, source: 'partial' } : null;
 }
 
 function parseEnv(pairs) {
@@ -78,53 +83,52 @@ async function main() {
 
   const started = Date.now();
   const hard = deadline(timeoutSec * 1000);
-  const timedOut = hard.promise.then(() => ({ kind: 'timeout' }));
-
-  const install = locateInstall();
-  const tmp = makeTempDir('run');
-  log(`starting code-server (${opts.restricted ? 'Restricted Mode' : 'trusted workspace'})`);
-  const server = await Promise.race([
-    startCodeServer(install, { tmp, workspace, restricted: opts.restricted, verbose }),
-    timedOut.then(() => { throw new HarnessError(`timed out after ${timeoutSec}s while starting code-server`); }),
-  ]);
-  log(`code-server ${server.origin} (pid ${server.pid}, log ${server.logFile})`);
-
-  const { page, pid: browserPid } = await launchBrowser(install, { verbose });
-  log(`chromium pid ${browserPid}`);
-
   const output = [];
-  let resolveExit;
-  const hostExit = new Promise((r) => { resolveExit = r; });
-  await page.exposeFunction('codeAutomationLog', (type, args) => {
-    const text = formatLogArgs(args);
-    output.push(text);
-    if (!verbose && NOISE.test(text)) return;
-    (type === 'error' ? console.error : console.log)(text);
-  });
-  await page.exposeFunction('codeAutomationExit', (code, logs) => {
-    if (verbose && Array.isArray(logs)) {
-      for (const l of logs) console.log(`----- ${l.relativePath}\n${l.contents}`);
-    }
-    resolveExit({ kind: 'exit', code });
-  });
-  page.on('crash', () => resolveExit({ kind: 'crash' }));
+  let server = null;
+  let page = null;
 
-  const payload = [
-    ['extensionDevelopmentPath', remoteUri(server, extension)],
-    ['extensionTestsPath', remoteUri(server, tests)],
-    ['skipWelcome', 'true'],
-  ];
-  if (Object.keys(extensionEnv).length) payload.push(['extensionEnvironment', JSON.stringify(extensionEnv)]);
-  const url = workbenchUrl(server, workspace, payload);
-  if (verbose) log(`opening ${url}`);
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // Everything up to the extension host's exit, raced as a whole against the hard timeout.
+  const session = (async () => {
+    const install = locateInstall();
+    const tmp = makeTempDir('run');
+    log(`starting code-server (${opts.restricted ? 'Restricted Mode' : 'trusted workspace'})`);
+    server = await startCodeServer(install, { tmp, workspace, restricted: opts.restricted, verbose });
+    log(`code-server ${server.origin} (pid ${server.pid})`);
+    const browser = await launchBrowser(install, { verbose });
+    page = browser.page;
+    log(`chromium pid ${browser.pid}`);
 
-  const serverGone = new Promise((resolve) => {
-    const t = setInterval(() => { if (server.hasExited()) { clearInterval(t); resolve({ kind: 'server-exit' }); } }, 500);
-    hard.promise.then(() => clearInterval(t));
-    hostExit.then(() => clearInterval(t));
-  });
-  const outcome = await Promise.race([hostExit, timedOut, serverGone]);
+    let resolveExit;
+    const hostExit = new Promise((r) => { resolveExit = r; });
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = formatLogArgs(args);
+      output.push(text);
+      if (!verbose && NOISE.test(text)) return;
+      (type === 'error' ? console.error : console.log)(text);
+    });
+    await page.exposeFunction('codeAutomationExit', (code, logs) => {
+      if (verbose && Array.isArray(logs)) {
+        for (const l of logs) console.log(`----- ${l.relativePath}\n${l.contents}`);
+      }
+      resolveExit({ kind: 'exit', code });
+    });
+    page.on('crash', () => resolveExit({ kind: 'crash' }));
+    const watch = setInterval(() => { if (server.hasExited()) resolveExit({ kind: 'server-exit' }); }, 500);
+    hostExit.then(() => clearInterval(watch));
+
+    const payload = [
+      ['extensionDevelopmentPath', remoteUri(server, extension)],
+      ['extensionTestsPath', remoteUri(server, tests)],
+      ['skipWelcome', 'true'],
+    ];
+    if (Object.keys(extensionEnv).length) payload.push(['extensionEnvironment', JSON.stringify(extensionEnv)]);
+    const url = workbenchUrl(server, workspace, payload);
+    if (verbose) log(`opening ${url}`);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutSec * 1000 });
+    return hostExit;
+  })();
+
+  const outcome = await Promise.race([session, hard.promise.then(() => ({ kind: 'timeout' }))]);
   hard.cancel();
 
   const counts = parseCounts(output.join('\n'));
@@ -134,25 +138,34 @@ async function main() {
     // Defensive: a suite that reports failures must not pass even if run() resolved.
     if (code === 0 && counts?.failed > 0) code = 1;
   } else if (outcome.kind === 'timeout') {
-    warn(`TIMEOUT: the extension host did not finish within ${timeoutSec}s`);
+    warn(`TIMEOUT: ${page ? 'the extension host did not finish' : 'the harness did not start'} within ${timeoutSec}s`);
     code = EXIT_TIMEOUT;
   } else if (outcome.kind === 'crash') {
     warn('the browser page crashed');
     code = EXIT_HARNESS;
   } else {
-    warn(`code-server exited before the tests finished:\n${server.tail()}`);
+    warn('code-server exited before the tests finished');
     code = EXIT_HARNESS;
   }
 
   if (code !== 0) {
-    try {
-      log(`screenshot: ${await screenshot(page, shotFile)}`);
-    } catch (e) {
-      warn(`screenshot failed: ${e.message}`);
+    if (page) {
+      await screenshot(page, shotFile).then((f) => log(`screenshot: ${f}`), (e) => warn(`screenshot failed: ${e.message}`));
     }
-    if (outcome.kind !== 'exit' || verbose) warn(`code-server log tail:\n${server.tail(30)}`);
+    if (server) {
+      const serverLog = shotFile.replace(/(\.png)?$/i, '.code-server.log');
+      try {
+        fs.copyFileSync(server.logFile, serverLog);
+        log(`code-server log: ${serverLog}`);
+      } catch (e) {
+        warn(`could not keep the code-server log: ${e.message}`);
+      }
+      if (outcome.kind !== 'exit') warn(`code-server log tail:\n${server.tail(30)}`);
+    }
   }
 
+  // A run cut short counts one failure more than its finished tests show (the test that hung).
+  if (counts?.source === 'partial' && code !== 0) counts.failed += 1;
   log(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s, exit code ${code}`);
   if (counts) {
     console.log(`${counts.passed} passed, ${counts.failed} failed`);

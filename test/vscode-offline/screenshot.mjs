@@ -77,15 +77,24 @@ async function openView(page, { title, viewId, waitMs }) {
   }
   // Fallback: the command palette (F1) entry of workbench.view.extension.<viewId>.
   log(`no activity bar entry "${title}"; trying the command palette for workbench.view.extension.${viewId}`);
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>View: Show ${title}`);
-  const item = page.locator('.quick-input-widget .monaco-list-row').first();
-  await item.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
-    throw new HarnessError(`the command palette has no "View: Show ${title}" (workbench.view.extension.${viewId})`);
-  });
-  await page.keyboard.press('Enter');
+  // Extension commands join the palette only once the extension host has registered them: retry.
+  const until = Date.now() + 30_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.type(`Show ${title}`, { delay: 10 }); // F1 already typed the '>'
+    const item = page.locator('.quick-input-widget .monaco-list-row', { hasText: `View: Show ${title}` }).first();
+    if (await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+      await item.click();
+      break;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > until) {
+      throw new HarnessError(`the command palette has no "View: Show ${title}" (workbench.view.extension.${viewId})`);
+    }
+    await page.waitForTimeout(1000);
+  }
   return 'command palette';
 }
 
@@ -93,14 +102,14 @@ async function sidebarState(page) {
   return page.evaluate(({ sidebar, rows }) => {
     const side = document.querySelector(sidebar);
     const welcome = [...(side?.querySelectorAll('.welcome-view-content') ?? [])]
-      .filter((w) => w.offsetParent !== null).map((w) => w.innerText.trim());
+      .filter((w) => w.offsetParent !== null && w.innerText.trim());
     return {
       visible: Boolean(side && side.offsetParent !== null),
       title: side?.querySelector('.composite.title')?.innerText?.trim() ?? '',
       rows: document.querySelectorAll(rows).length,
+      welcome: welcome.length,
       // Shown while a view has no tree data provider, i.e. before (or without) activation.
-      noProvider: welcome.some((t) => /no data provider registered/i.test(t)),
-      welcome: welcome.filter((t) => t && !/no data provider registered/i.test(t)).length,
+      noProvider: /no data provider registered/i.test(side?.innerText ?? ''),
     };
   }, { sidebar: SIDEBAR, rows: ROWS });
 }
@@ -188,7 +197,9 @@ async function main() {
     for (const n of await notificationsText(page)) log(`notification: ${n}`);
     log(`view "${state.title || title}" opened via ${via}: ${state.rows} tree rows, ${state.welcome} welcome views`);
     log(`screenshot: ${file}`);
-    if (!state.visible) throw new HarnessError('the sidebar did not open');
+    if (!state.visible || !state.title.toLowerCase().includes(title.toLowerCase())) {
+      throw new HarnessError(`the "${title}" view did not open (sidebar shows "${state.title}")`);
+    }
     if (state.noProvider) throw new HarnessError('the view says no data provider is registered: the extension did not activate');
     if (!state.rows && !state.welcome && !opts['allow-empty']) {
       throw new HarnessError('the view opened but stayed empty (no tree rows, no welcome view): did the extension activate?');

@@ -1,0 +1,42 @@
+// Runs the integration suite inside a real VS Code extension host, offline: code-server from npm
+// + Debian Chromium + playwright-core (test/vscode-offline). Two runs of the same extension: a
+// trusted workspace and Restricted Mode. Prints `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildExampleRepo, ROOT } from './fixture-workspace.mjs';
+
+const install = spawnSync('bash', [path.join(ROOT, 'test/vscode-offline/install.sh')], { stdio: 'inherit' });
+if (install.status !== 0) {
+  console.error('integration: installing the offline VS Code harness failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+let passed = 0;
+let failed = 0;
+for (const suite of ['trusted', 'restricted']) {
+  const ws = buildExampleRepo(`dr-integration-${suite}-`);
+  const args = [
+    path.join(ROOT, 'test/vscode-offline/run.mjs'),
+    '--extension', ROOT,
+    '--tests', path.join(ROOT, 'out/test/integration/index.js'),
+    '--workspace', ws,
+    '--env', `DR_SUITE=${suite}`,
+    '--screenshot', path.join(ROOT, 'test-results', `integration-${suite}-failure.png`),
+    '--timeout', '240',
+  ];
+  if (suite === 'restricted') args.push('--restricted');
+  console.log(`\n== integration suite: ${suite} (real VS Code extension host via code-server) ==`);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(r.stdout);
+  const m = [...r.stdout.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  if (r.status !== 0 && (!m || Number(m[2]) === 0)) failed += 1; // the run itself failed (timeout, harness)
+  rmSync(ws, { recursive: true, force: true });
+}
+console.log(`\nintegration: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,33 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DeployReadinessApi } from '../../src/extension/extension';
+import { activateExtension, codeOf, folderUri, ours, waitFor } from './common';
+
+describe('Deploy Readiness in Restricted Mode (untrusted workspace)', function () {
+  let api: DeployReadinessApi;
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  it('the workspace is untrusted', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('still lints migrations and env reads from the files alone', async () => {
+    await vscode.commands.executeCommand('deployReadiness.refresh');
+    await api.whenIdle();
+    const diags = await waitFor('migration diagnostics', () => {
+      const d = ours(folderUri('db', 'migrations', '003_orders_payment.sql'));
+      return d.length ? d : undefined;
+    });
+    assert.ok(diags.some((d) => codeOf(d) === 'migration/require-concurrent-index'));
+    assert.ok(ours(folderUri('src', 'payments.js')).some((d) => codeOf(d) === 'env/missing-from-example'));
+  });
+
+  it('runs no git: nothing compared with the base, and the tree says why', () => {
+    assert.equal(api.gitInvocations(), 0);
+    assert.ok(!ours(folderUri('api', 'openapi.yaml')).some((d) => codeOf(d) === 'api/path-removed'));
+    const checklist = api.tree().find((n) => n.label === 'Checklist')!;
+    assert.ok(checklist.children.some((c) => /Restricted Mode: git was not run/.test(c.label)), JSON.stringify(checklist));
+  });
+});

@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DeployReadinessApi } from '../../src/extension/extension';
+import { activateExtension, codeOf, folderUri, ours, waitFor } from './common';
+
+describe('Deploy Readiness in a real VS Code extension host (trusted workspace)', function () {
+  let api: DeployReadinessApi;
+  const migration = () => folderUri('db', 'migrations', '003_orders_payment.sql');
+
+  before(async () => {
+    assert.equal(vscode.workspace.isTrusted, true);
+    api = await activateExtension();
+  });
+
+  it('registers its commands', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['deployReadiness.refresh', 'deployReadiness.showOutput', 'deployReadiness.showRuleDocs']) assert.ok(all.includes(c), c);
+  });
+
+  it('analyses the branch: diagnostics with exact ranges, rule codes and docs targets', async () => {
+    await vscode.commands.executeCommand('deployReadiness.refresh');
+    await api.whenIdle();
+    const diags = await waitFor('migration diagnostics', () => {
+      const d = ours(migration());
+      return d.length ? d : undefined;
+    });
+    const idx = diags.find((d) => codeOf(d) === 'migration/require-concurrent-index');
+    assert.ok(idx, 'CREATE INDEX without CONCURRENTLY is reported');
+    assert.equal(idx.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([idx.range.start.line, idx.range.start.character, idx.range.end.line, idx.range.end.character], [3, 0, 3, 12]);
+    const code = idx.code as { value: string; target: vscode.Uri };
+    assert.match(code.target.path, /docs\/rules\/migration\/require-concurrent-index\.md$/);
+    const payments = ours(folderUri('src', 'payments.js'));
+    assert.deepEqual(payments.map((d) => codeOf(d)), ['env/missing-from-example', 'env/missing-from-example', 'env/missing-from-example']);
+  });
+
+  it('compares the API with the merge base through git (path removed)', async () => {
+    const api0 = ours(folderUri('api', 'openapi.yaml'));
+    const removed = api0.find((d) => codeOf(d) === 'api/path-removed');
+    assert.ok(removed, 'removed path reported');
+    assert.match(removed.message, /\/orders\/\{id\}\/cancel \(POST\)/);
+    assert.ok(api.gitInvocations() > 0, 'git ran in a trusted workspace');
+  });
+
+  it('populates the tree: verdict first, then the five sections with counts', () => {
+    const tree = api.tree();
+    assert.deepEqual(
+      tree.map((n) => n.label),
+      ['Verdict: blocked', 'Migrations', 'Environment', 'API contract', 'Checklist', 'Rollback & runbook'],
+    );
+    const migrations = tree.find((n) => n.label === 'Migrations')!;
+    assert.equal(migrations.description, '1');
+    assert.equal(migrations.children[0].label, '003_orders_payment.sql');
+    assert.match(migrations.children[0].children[0].label, /CREATE INDEX without CONCURRENTLY/);
+    const rollback = tree.find((n) => n.label === 'Rollback & runbook')!;
+    assert.ok(rollback.children.some((c) => c.label === 'STRIPE_API_KEY' && /before deploy/.test(c.description ?? '')));
+  });
+
+  it('applies the preferred quick fix through executeCodeActionProvider + applyEdit', async () => {
+    const doc = await vscode.workspace.openTextDocument(migration());
+    await vscode.window.showTextDocument(doc);
+    const diag = ours(doc.uri).find((d) => codeOf(d) === 'migration/require-concurrent-index')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Show documentation for migration/require-concurrent-index'), titles.join(' | '));
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1, 'exactly one preferred fix');
+    assert.ok(preferred[0].edit);
+    assert.ok(await vscode.workspace.applyEdit(preferred[0].edit));
+    assert.match(doc.getText(), /CREATE INDEX CONCURRENTLY orders_payment_id_idx ON orders \(payment_id\);/);
+    await waitFor('the finding to go away after the fix (lint on type)', () => !ours(doc.uri).some((d) => codeOf(d) === 'migration/require-concurrent-index'));
+  });
+
+  it('lints the unsaved buffer as the user types', async () => {
+    const doc = await vscode.workspace.openTextDocument(migration());
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\nDROP INDEX orders_customer_id_idx;\n'));
+    const d = await waitFor('a diagnostic for the typed statement', () => ours(doc.uri).find((x) => codeOf(x) === 'migration/require-concurrent-index'));
+    assert.ok(d.range.start.line >= 5);
+    assert.ok(doc.isDirty, 'nothing was saved');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('the env quick fix declares the variable in .env.example', async () => {
+    const uri = folderUri('src', 'payments.js');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const diag = ours(uri).find((d) => d.message.startsWith('STRIPE_API_KEY'));
+    assert.ok(diag, `env diagnostics: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const add = actions.find((a) => a.title === 'Add STRIPE_API_KEY to .env.example');
+    assert.ok(add?.edit);
+    assert.ok(await vscode.workspace.applyEdit(add.edit));
+    const example = await vscode.workspace.openTextDocument(folderUri('.env.example'));
+    assert.match(example.getText(), /^STRIPE_API_KEY=$/m);
+    let t = Date.now();
+    await example.save();
+    console.log(`      (save took ${Date.now() - t} ms)`);
+    t = Date.now();
+    await waitFor('the env finding to disappear after saving .env.example', async () => {
+      await api.whenIdle();
+      return !ours(uri).some((d) => d.message.startsWith('STRIPE_API_KEY'));
+    });
+    console.log(`      (re-analysis took ${Date.now() - t} ms)`);
+  });
+
+  it('honours the repository config file (.deploy-readiness.yaml) like the CLI', async () => {
+    const cfg = folderUri('.deploy-readiness.yaml');
+    await vscode.workspace.fs.writeFile(cfg, new TextEncoder().encode('rules:\n  api/path-removed: "off"\n'));
+    await vscode.commands.executeCommand('deployReadiness.refresh');
+    await api.whenIdle();
+    assert.ok(!ours(folderUri('api', 'openapi.yaml')).some((d) => codeOf(d) === 'api/path-removed'));
+    await vscode.workspace.fs.writeFile(cfg, new TextEncoder().encode('rules:\n  api/path-removed: sometimes\n'));
+    await vscode.commands.executeCommand('deployReadiness.refresh');
+    await api.whenIdle();
+    const problems = ours(cfg).filter((d) => codeOf(d) === 'config');
+    assert.equal(problems.length, 1, JSON.stringify(problems.map((p) => p.message)));
+    assert.match(problems[0].message, /api\/path-removed: expected one of error, warning, info, off/);
+    await vscode.workspace.fs.delete(cfg);
+  });
+});

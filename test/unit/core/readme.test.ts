@@ -1,0 +1,21 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../helpers';
+
+describe('README stays true', () => {
+  it('its rule table matches the rule catalog', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'gen-rules-table.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('names the two set-up commands, and .ci/run runs the README test command', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes('npm ci && npm run demo'));
+    assert.ok(readme.includes('npm ci && npm test'));
+    const ci = readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8');
+    assert.match(ci, /^npm ci$/m);
+    assert.match(ci, /^npm test$/m);
+  });
+});
