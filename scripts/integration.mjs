@@ -2,7 +2,8 @@
 // + Debian Chromium + playwright-core (test/vscode-offline). Two runs of the same extension: a
 // trusted workspace and Restricted Mode. Prints `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildExampleRepo, ROOT } from './fixture-workspace.mjs';
 
@@ -12,6 +13,13 @@ if (install.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+
+// A `git` first on the extension host's PATH that records each call, then runs the real one: the
+// trusted suite proves the recorder sees our git calls, the Restricted Mode suite that there are none.
+const fakeGitDir = mkdtempSync(path.join(os.tmpdir(), 'dr-fake-git-'));
+const realGit = ['/usr/bin/git', '/usr/local/bin/git'].find((p) => existsSync(p)) ?? 'git';
+writeFileSync(path.join(fakeGitDir, 'git'), `#!/bin/sh\necho "$*" >> "$DR_GIT_MARKER"\nexec ${realGit} "$@"\n`);
+chmodSync(path.join(fakeGitDir, 'git'), 0o755);
 
 let passed = 0;
 let failed = 0;
@@ -23,6 +31,8 @@ for (const suite of ['trusted', 'restricted']) {
     '--tests', path.join(ROOT, 'out/test/integration/index.js'),
     '--workspace', ws,
     '--env', `DR_SUITE=${suite}`,
+    '--env', `PATH=${fakeGitDir}:${process.env.PATH}`,
+    '--env', `DR_GIT_MARKER=${path.join(fakeGitDir, `calls-${suite}.log`)}`,
     '--screenshot', path.join(ROOT, 'test-results', `integration-${suite}-failure.png`),
     '--timeout', '240',
   ];
@@ -38,5 +48,6 @@ for (const suite of ['trusted', 'restricted']) {
   if (r.status !== 0 && (!m || Number(m[2]) === 0)) failed += 1; // the run itself failed (timeout, harness)
   rmSync(ws, { recursive: true, force: true });
 }
+rmSync(fakeGitDir, { recursive: true, force: true });
 console.log(`\nintegration: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -4,6 +4,7 @@ import { CONFIG_FILE } from '../core/config';
 import type { Report } from '../core/model';
 import { FindingCodeActions } from './codeActions';
 import { Diagnostics } from './diagnostics';
+import { EngineClient } from './engineClient';
 import { FolderSession } from './session';
 import { readSettings, SECTION } from './settings';
 import { VerdictStatus } from './status';
@@ -20,6 +21,8 @@ export class Ctx implements vscode.Disposable {
   readonly tree: ReadinessTree;
   readonly view: vscode.TreeView<Node>;
   readonly status = new VerdictStatus();
+  /** One analysis worker per workspace folder, started on its first analysis. */
+  private readonly engines = new Map<string, EngineClient>();
   private readonly sessions = new Map<string, FolderSession>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -102,12 +105,16 @@ export class Ctx implements vscode.Disposable {
       if (!keep.has(k)) {
         this.diagnostics.clear(s);
         s.dispose();
+        this.engines.get(k)?.dispose();
+        this.engines.delete(k);
         this.sessions.delete(k);
       }
     }
     for (const f of folders) {
       if (f.uri.scheme !== 'file' || this.sessions.has(f.uri.toString())) continue;
-      const s = new FolderSession(f, this.logger);
+      const engine = new EngineClient(this.extension.extensionUri.fsPath, this.logger);
+      this.engines.set(f.uri.toString(), engine);
+      const s = new FolderSession(f, engine, this.logger);
       s.onDidChange(() => this.render(s));
       this.sessions.set(f.uri.toString(), s);
     }
@@ -193,6 +200,7 @@ export class Ctx implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const s of this.sessions.values()) s.dispose();
+    for (const e of this.engines.values()) e.dispose();
     for (const x of this.disposables) x.dispose();
   }
 }

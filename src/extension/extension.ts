@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { gitInvocations } from '../core/git';
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
@@ -16,7 +15,7 @@ export interface DeployReadinessApi {
   reports(): Report[];
   /** The tree as labels (for tests and accessibility tools). */
   tree(): { label: string; description?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
-  /** How many git repositories the core has opened in this extension host (0 in Restricted Mode). */
+  /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
 }
 
@@ -35,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
     whenIdle: () => c.whenIdle(),
     reports: () => c.reports(),
     tree: () => walk(),
-    gitInvocations,
+    gitInvocations: () => c.allSessions().reduce((n, s) => n + s.gitInvocations, 0),
   };
 }
 

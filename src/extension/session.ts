@@ -1,25 +1,27 @@
 import * as vscode from 'vscode';
-import { Workspace } from '../core/engine';
-import { compareFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
-import { DiskReader, OverlayReader } from '../core/reader';
+import { Classifier } from '../core/classify';
+import { CONFIG_FILE } from '../core/config';
+import { compareFindings, summarize, verdictOf, type Area, type Finding, type Report } from '../core/model';
 import type { Logger } from '../core/analyzer';
-import { loadProjectConfig, readSettings, type ProjectConfig } from './settings';
 import { toPosix } from '../core/text';
+import type { EngineClient } from './engineClient';
+import { loadProjectConfig, readSettings, type ProjectConfig } from './settings';
 
 export type SessionState = 'idle' | 'analysing' | 'done' | 'failed';
 
 /**
- * One workspace folder: its core Workspace, the last report, and per-file updates as the user
- * types. The editor never re-derives analysis; it only renders what this holds.
+ * One workspace folder: the last report and per-file updates as the user types. The analysis
+ * itself runs in the worker (EngineClient); the editor never re-derives it, it only renders.
  */
 export class FolderSession implements vscode.Disposable {
   report: Report | undefined;
   project: ProjectConfig | undefined;
   state: SessionState = 'idle';
   error: string | undefined;
-  private ws: Workspace | undefined;
-  private overlay: OverlayReader | undefined;
-  private abort: AbortController | undefined;
+  /** How many times this folder's worker has run git (0 in Restricted Mode). */
+  gitInvocations = 0;
+  private classifier: Classifier | undefined;
+  private perFileAreas = new Set<Area>();
   private generation = 0;
   private readonly fileGen = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -28,6 +30,7 @@ export class FolderSession implements vscode.Disposable {
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
+    private readonly engine: EngineClient,
     private readonly log: Logger,
   ) {}
 
@@ -37,11 +40,8 @@ export class FolderSession implements vscode.Disposable {
     return uri.path.startsWith(base) ? toPosix(uri.path.slice(base.length)) : undefined;
   }
 
-  /** Full analysis. A newer call cancels an older one; its results are dropped. */
+  /** Full analysis. A newer call supersedes an older one; the older one's results are dropped. */
   refresh(): Promise<void> {
-    this.abort?.abort(new Error('superseded'));
-    const abort = new AbortController();
-    this.abort = abort;
     const gen = ++this.generation;
     this.state = 'analysing';
     this.changed.fire();
@@ -50,29 +50,27 @@ export class FolderSession implements vscode.Disposable {
       try {
         const settings = readSettings(this.folder.uri);
         const project = await loadProjectConfig(this.folder.uri, settings);
-        const overlay = new OverlayReader(new DiskReader(this.folder.uri.fsPath, project.config.maxFileSize));
+        const overlays: Record<string, string> = {};
         for (const doc of vscode.workspace.textDocuments) {
           const rel = this.relativePath(doc.uri);
-          if (rel && doc.isDirty) overlay.set(rel, doc.getText());
+          if (rel && doc.isDirty) overlays[rel] = doc.getText();
         }
-        const ws = await Workspace.open({
-          root: this.folder.uri.fsPath,
-          config: project.config,
-          reader: overlay,
-          trusted: vscode.workspace.isTrusted,
-          signal: abort.signal,
-          log: this.log,
-        });
-        const report = await ws.analyze();
+        const opened = await this.engine.request({ type: 'open', root: this.folder.uri.fsPath, config: project.config, trusted: vscode.workspace.isTrusted, overlays });
+        if (!opened.ok) throw new Error(opened.error);
         if (gen !== this.generation) return;
+        const analysed = await this.engine.request({ type: 'analyze' });
+        if (!analysed.ok || !analysed.report) throw new Error(analysed.ok ? 'no report' : analysed.error);
+        if (gen !== this.generation) return;
+        this.gitInvocations = analysed.gitInvocations ?? opened.gitInvocations ?? 0;
         this.project = project;
-        this.ws = ws;
-        this.overlay = overlay;
-        this.report = report;
+        this.classifier = new Classifier(project.config);
+        this.perFileAreas = new Set(opened.perFileAreas ?? []);
+        this.report = analysed.report;
         this.fileGen.clear();
         this.state = 'done';
         this.error = undefined;
-        this.log.info(`${this.folder.name}: analysed ${ws.ctx.files.length} files in ${Date.now() - started} ms: ${report.verdict} (${report.summary.error} errors, ${report.summary.warning} warnings, ${report.summary.info} info)`);
+        const r = analysed.report;
+        this.log.info(`${this.folder.name}: analysed in ${Date.now() - started} ms: ${r.verdict} (${r.summary.error} errors, ${r.summary.warning} warnings, ${r.summary.info} info)`);
       } catch (e) {
         if (gen !== this.generation) return;
         this.state = 'failed';
@@ -86,7 +84,7 @@ export class FolderSession implements vscode.Disposable {
     return run;
   }
 
-  /** Resolves when no analysis is running. */
+  /** Resolves when no full analysis is running. */
   async whenIdle(): Promise<void> {
     while (this.running) {
       const r = this.running;
@@ -95,29 +93,29 @@ export class FolderSession implements vscode.Disposable {
     }
   }
 
-  /** True when a change to this file needs a full re-analysis (config, example files...). */
-  affectsWorkspace(rel: string): boolean {
-    return !this.ws || this.ws.affectsWorkspace(rel);
-  }
-
+  /** Is this file linted as the user types (migrations, sources, schemas)? */
   isAnalysed(rel: string): boolean {
-    if (!this.ws) return false;
-    const cls = this.ws.classify(rel);
-    return cls.kind === 'migration' || cls.kind === 'source' || cls.kind === 'api-candidate' || cls.kind === 'api-schema';
+    const cls = this.classifier?.classify(rel);
+    return !!cls && (cls.kind === 'migration' || cls.kind === 'source' || cls.kind === 'api-candidate' || cls.kind === 'api-schema' || cls.kind === 'ci-config' || cls.kind === 'deploy-manifest');
   }
 
-  /** Re-lints one document (its unsaved text) and replaces that file's per-file findings. */
+  /** True when a saved change to this file can change findings elsewhere (config, example files). */
+  affectsWorkspace(rel: string): boolean {
+    if (rel === CONFIG_FILE || !this.classifier) return true;
+    const cls = this.classifier.classify(rel);
+    return cls.kind === 'env-example' || cls.kind === 'config';
+  }
+
+  /** Re-lints one document's unsaved text and replaces that file's per-file findings. */
   async updateDocument(doc: vscode.TextDocument): Promise<boolean> {
     const rel = this.relativePath(doc.uri);
-    if (!rel || !this.ws || !this.overlay || !this.report) return false;
+    if (!rel || !this.report) return false;
     const gen = (this.fileGen.get(rel) ?? 0) + 1;
     this.fileGen.set(rel, gen);
-    this.overlay.set(rel, doc.getText());
-    const fresh = await this.ws.analyzeFile(rel);
-    if (this.fileGen.get(rel) !== gen || !this.report) return false; // stale: a newer edit is on its way
-    const perFileAreas = new Set(this.ws.perFileAreas);
-    const kept = this.report.findings.filter((f) => f.file !== rel || !perFileAreas.has(f.area));
-    const findings = [...kept, ...fresh].sort(compareFindings);
+    const res = await this.engine.request({ type: 'analyzeFile', rel, text: doc.getText() });
+    if (!res.ok || this.fileGen.get(rel) !== gen || !this.report) return false; // failed, or stale: a newer edit is on its way
+    const kept = this.report.findings.filter((f) => f.file !== rel || !this.perFileAreas.has(f.area));
+    const findings = [...kept, ...(res.findings ?? [])].sort(compareFindings);
     const summary = summarize(findings);
     this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
     this.changed.fire();
@@ -127,15 +125,11 @@ export class FolderSession implements vscode.Disposable {
   /** A closed document goes back to its saved content. */
   forget(doc: vscode.TextDocument): void {
     const rel = this.relativePath(doc.uri);
-    if (rel) this.overlay?.delete(rel);
-  }
-
-  findingsFor(rel: string): Finding[] {
-    return this.report?.findings.filter((f) => f.file === rel) ?? [];
+    if (rel) void this.engine.request({ type: 'forget', rel }).catch(() => undefined);
   }
 
   dispose(): void {
-    this.abort?.abort(new Error('disposed'));
+    this.generation++;
     this.changed.dispose();
   }
 }

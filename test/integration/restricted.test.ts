@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DeployReadinessApi } from '../../src/extension/extension';
 import { activateExtension, codeOf, folderUri, ours, waitFor } from './common';
@@ -26,6 +27,9 @@ describe('Deploy Readiness in Restricted Mode (untrusted workspace)', function (
 
   it('runs no git: nothing compared with the base, and the tree says why', () => {
     assert.equal(api.gitInvocations(), 0);
+    const marker = process.env.DR_GIT_MARKER;
+    assert.ok(marker, 'the runner installs a git recorder on PATH');
+    assert.ok(!fs.existsSync(marker), `git was run in Restricted Mode: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
     assert.ok(!ours(folderUri('api', 'openapi.yaml')).some((d) => codeOf(d) === 'api/path-removed'));
     const checklist = api.tree().find((n) => n.label === 'Checklist')!;
     assert.ok(checklist.children.some((c) => /Restricted Mode: git was not run/.test(c.label)), JSON.stringify(checklist));

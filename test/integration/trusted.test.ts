@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DeployReadinessApi } from '../../src/extension/extension';
 import { activateExtension, codeOf, folderUri, ours, waitFor } from './common';
@@ -40,6 +41,8 @@ describe('Deploy Readiness in a real VS Code extension host (trusted workspace)'
     assert.ok(removed, 'removed path reported');
     assert.match(removed.message, /\/orders\/\{id\}\/cancel \(POST\)/);
     assert.ok(api.gitInvocations() > 0, 'git ran in a trusted workspace');
+    const marker = process.env.DR_GIT_MARKER;
+    if (marker) assert.ok(fs.existsSync(marker) && /merge-base/.test(fs.readFileSync(marker, 'utf8')), 'the git recorder saw our merge-base call');
   });
 
   it('populates the tree: verdict first, then the five sections with counts', () => {

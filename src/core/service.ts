@@ -1,0 +1,51 @@
+import type { Logger } from './analyzer';
+import { Workspace } from './engine';
+import type { Request, Response } from './protocol';
+import { DiskReader, OverlayReader } from './reader';
+import { gitInvocations } from './git';
+
+/**
+ * The analysis service behind the worker: one Workspace per `open`, per-file updates against it.
+ * Pure engine code: no editor types, no vscode.
+ */
+export class AnalysisService {
+  private ws: Workspace | undefined;
+  private overlay: OverlayReader | undefined;
+  private abort = new AbortController();
+
+  constructor(private readonly log: Logger) {}
+
+  async handle(req: Request): Promise<Response> {
+    try {
+      switch (req.type) {
+        case 'open': {
+          this.abort.abort(new Error('superseded'));
+          this.abort = new AbortController();
+          const overlay = new OverlayReader(new DiskReader(req.root, req.config.maxFileSize));
+          for (const [rel, text] of Object.entries(req.overlays)) overlay.set(rel, text);
+          this.overlay = overlay;
+          this.ws = await Workspace.open({ root: req.root, config: req.config, reader: overlay, trusted: req.trusted, baseRef: req.baseRef, signal: this.abort.signal, log: this.log });
+          return { id: req.id, ok: true, perFileAreas: this.ws.perFileAreas, gitInvocations: gitInvocations() };
+        }
+        case 'analyze': {
+          if (!this.ws) return { id: req.id, ok: false, error: 'no workspace open' };
+          return { id: req.id, ok: true, report: await this.ws.analyze(), gitInvocations: gitInvocations() };
+        }
+        case 'analyzeFile': {
+          if (!this.ws || !this.overlay) return { id: req.id, ok: false, error: 'no workspace open' };
+          this.overlay.set(req.rel, req.text);
+          const findings = await this.ws.analyzeFile(req.rel);
+          return { id: req.id, ok: true, findings, affectsWorkspace: this.ws.affectsWorkspace(req.rel) };
+        }
+        case 'forget':
+          this.overlay?.delete(req.rel);
+          return { id: req.id, ok: true };
+        case 'abort':
+          this.abort.abort(new Error('cancelled'));
+          return { id: req.id, ok: true };
+      }
+    } catch (e) {
+      return { id: req.id, ok: false, error: (e as Error).message };
+    }
+  }
+}
