@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Classifier } from '../core/classify';
 import { CONFIG_FILE } from '../core/config';
-import { compareFindings, summarize, verdictOf, type Area, type Finding, type Report } from '../core/model';
+import { compareFindings, summarize, verdictOf, type Area, type Report } from '../core/model';
 import type { Logger } from '../core/analyzer';
 import { toPosix } from '../core/text';
 import type { EngineClient } from './engineClient';
