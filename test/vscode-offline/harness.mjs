@@ -110,12 +110,40 @@ export async function exitWith(code) {
   await cleanup();
   process.exit(code);
 }
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { warn(`received ${sig}, cleaning up`); exitWith(130); });
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.on(sig, () => { warn(`received ${sig}, cleaning up`); exitWith(code); });
 }
+
+/**
+ * A tiny guard process that SIGKILLs the registered process groups and removes the registered
+ * temp folders when this process dies without cleaning up (e.g. SIGKILL from a CI timeout): it
+ * waits for its stdin pipe to close. Protocol: one `kill <pid>` or `rm <path>` per line.
+ */
+let watchdog = null;
+function tellWatchdog(line) {
+  if (!watchdog) {
+    const script = `const fs = require('fs'); let buf = '';
+process.stdin.on('data', (d) => { buf += d; });
+process.stdin.on('end', () => {
+  const lines = buf.split('\\n').filter(Boolean);
+  for (const l of lines) if (l.startsWith('kill ')) { const id = Number(l.slice(5));
+    try { process.kill(-id, 'SIGKILL'); } catch {} try { process.kill(id, 'SIGKILL'); } catch {} }
+  setTimeout(() => { for (const l of lines) if (l.startsWith('rm ')) fs.rmSync(l.slice(3), { recursive: true, force: true }); }, 1000);
+});`;
+    watchdog = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.unref();
+    watchdog.stdin.on('error', () => {});
+    const wd = watchdog;
+    // Normal exit: the harness cleans up itself; the watchdog is killed last, never told "end".
+    cleanups.unshift(() => { try { process.kill(wd.pid, 'SIGKILL'); } catch { /* gone */ } });
+  }
+  watchdog.stdin.write(`${line}\n`);
+}
+export const guard = (pid) => tellWatchdog(`kill ${pid}`);
 
 export function makeTempDir(label) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dr-vscode-${label}-`));
+  if (process.env.DR_VSCODE_KEEP_TMP !== '1') tellWatchdog(`rm ${dir}`);
   onCleanup(() => {
     if (process.env.DR_VSCODE_KEEP_TMP === '1') log(`kept temp folder ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
@@ -150,7 +178,6 @@ function userSettings({ restricted }) {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
-    'git.enabled': false,
     'chat.disableAIFeatures': true,
     'chat.commandCenter.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -204,9 +231,11 @@ export async function startCodeServer(install, {
   ];
   const logFile = path.join(tmp, 'code-server.log');
   const logStream = fs.createWriteStream(logFile);
+  logStream.on('error', () => {});
+  onCleanup(() => new Promise((r) => logStream.end(r))); // runs after the kill below
   const child = spawn(install.nodeBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  guard(child.pid);
   onCleanup(() => killTree(child.pid));
-  onCleanup(() => new Promise((r) => logStream.end(r)));
 
   const lines = [];
   const tail = (n = 40) => lines.slice(-n).join('\n');
@@ -223,7 +252,7 @@ export async function startCodeServer(install, {
     for (const stream of [child.stdout, child.stderr]) {
       let buf = '';
       stream.on('data', (chunk) => {
-        logStream.write(chunk);
+        if (!logStream.writableEnded) logStream.write(chunk);
         buf += chunk;
         let i;
         while ((i = buf.indexOf('\n')) >= 0) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
@@ -256,22 +285,29 @@ export function workbenchUrl(server, workspace, payload) {
 
 export const VIEWPORT = { width: 1280, height: 800 };
 
-export async function launchBrowser(install, { verbose = false } = {}) {
+export async function launchBrowser(install, { tmp, verbose = false } = {}) {
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   if (!fs.existsSync(executablePath)) {
     throw new HarnessError(`Chromium not found at ${executablePath} (set CHROMIUM, or run install.sh)`);
   }
   const { chromium } = install.requireFromCache('playwright-core');
   // launchServer (rather than launch) exposes the browser's process id for a guaranteed kill.
+  // Playwright puts the browser profile under os.tmpdir(): point that into our temp folder.
+  const savedTmp = process.env.TMPDIR;
+  if (tmp) process.env.TMPDIR = tmp;
   const server = await chromium.launchServer({
     executablePath,
     headless: true,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, // harness.mjs owns cleanup
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
     ],
+  }).finally(() => {
+    if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp;
   });
   const pid = server.process()?.pid;
+  if (pid) guard(pid);
   onCleanup(async () => {
     await Promise.race([server.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     await killTree(pid, 1000);

@@ -48,8 +48,7 @@ if ((${#apt_missing[@]})); then
     "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=900 update -q
   fi
   log "apt-get install ${apt_missing[*]}"
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -q \
-    --no-install-recommends "${apt_missing[@]}"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q "${apt_missing[@]}"
 else
   log "Debian packages chromium and libkrb5-dev present"
 fi
@@ -63,7 +62,10 @@ fi
 
 mkdir -p "$CACHE_ROOT"
 exec 9>"$CACHE_ROOT/.$KEY.lock"
-log "waiting for install lock" && flock 9   # another install of the same key may be running
+if ! flock -n 9; then                       # another install of the same key is running
+  log "waiting for another install of $KEY to finish"
+  flock 9
+fi
 if [[ -f "$MARKER" ]]; then record_path; log "already installed: $DIR"; exit 0; fi
 
 command -v npm >/dev/null || die "npm not found on PATH"
@@ -116,6 +118,7 @@ log "full npm output: $INSTALL_LOG"
   exec npm install --no-package-lock --foreground-scripts
 ) >"$INSTALL_LOG" 2>&1 &
 npm_pid=$!
+trap 'kill "$npm_pid" 2>/dev/null || true' EXIT   # an interrupted install.sh stops npm too
 last_beat=$SECONDS
 while kill -0 "$npm_pid" 2>/dev/null; do
   sleep 2
@@ -133,7 +136,8 @@ CS="$DIR/node_modules/code-server"
 [[ -f "$CS/out/node/entry.js" ]] || die "code-server entry.js missing"
 [[ -d "$CS/lib/vscode/node_modules" ]] || die "code-server postinstall did not run (lib/vscode/node_modules missing)"
 # A native module built for the wrong ABI shows up here rather than at test time.
-(cd "$CS/lib/vscode" && "$NODE24_DIR/bin/node" -e "require('node-pty'); require('@vscode/spdlog')") \
+(cd "$CS/lib/vscode" && "$NODE24_DIR/bin/node" -e \
+  "for (const m of ['node-pty', '@vscode/spdlog', '@vscode/sqlite3', 'kerberos', '@parcel/watcher']) require(m)") \
   || die "native modules of code-server do not load under node $NODE_VERSION"
 
 date -u +%FT%TZ >"$MARKER"

@@ -14,7 +14,7 @@ import {
 const USAGE = `usage: node test/vscode-offline/run.mjs --extension <abs ext root> --tests <abs suite index.js>
        --workspace <abs folder> [--restricted] [--env KEY=VALUE ...] [--screenshot <png>]
        [--timeout <sec, default 300>] [--verbose]
-exit code: the extension host's (0 = all passed), 124 = timeout, 2 = harness error`;
+exit code: the extension host's (0 = all passed), 124 = timeout, 2 = harness error, 130/143 = interrupted`;
 
 const EXIT_TIMEOUT = 124;
 const EXIT_HARNESS = 2;
@@ -81,6 +81,7 @@ async function main() {
     : path.join(os.tmpdir(), `dr-vscode-failure-${Date.now()}.png`);
   const verbose = Boolean(opts.verbose || process.env.DR_VSCODE_VERBOSE === '1');
 
+  const install = locateInstall(); // may run install.sh (minutes): not part of the timeout
   const started = Date.now();
   const hard = deadline(timeoutSec * 1000);
   const output = [];
@@ -89,12 +90,11 @@ async function main() {
 
   // Everything up to the extension host's exit, raced as a whole against the hard timeout.
   const session = (async () => {
-    const install = locateInstall();
     const tmp = makeTempDir('run');
     log(`starting code-server (${opts.restricted ? 'Restricted Mode' : 'trusted workspace'})`);
     server = await startCodeServer(install, { tmp, workspace, restricted: opts.restricted, verbose });
     log(`code-server ${server.origin} (pid ${server.pid})`);
-    const browser = await launchBrowser(install, { verbose });
+    const browser = await launchBrowser(install, { tmp, verbose });
     page = browser.page;
     log(`chromium pid ${browser.pid}`);
 

@@ -7,14 +7,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  HarnessError, VIEWPORT, deadline, exitWith, killTree, launchBrowser, locateInstall, log, makeTempDir,
+  HarnessError, VIEWPORT, deadline, exitWith, guard, killTree, launchBrowser, locateInstall, log, makeTempDir,
   onCleanup, parseArgs, requireAbsolute, screenshot, startCodeServer, warn, workbenchUrl,
 } from './harness.mjs';
 
 const USAGE = `usage: node test/vscode-offline/screenshot.mjs --extension <abs ext root> --workspace <abs folder>
        --out <png> [--view-id <view container id>] [--title <activity bar label, default "Deploy Readiness">]
-       [--vsix <file>] [--settle <sec, default 4>] [--allow-empty] [--timeout <sec, default 180>] [--verbose]
-  --vsix installs the package with code-server --install-extension instead of linking --extension.`;
+       [--vsix <file>] [--restricted] [--settle <sec, default 4>] [--allow-empty] [--timeout <sec, default 180>]
+       [--verbose]
+  --vsix installs the package with code-server --install-extension instead of linking --extension.
+  --restricted opens the workspace untrusted (Restricted Mode), as run.mjs --restricted does.`;
 
 const EXIT_FAIL = 1;
 const EXIT_TIMEOUT = 124;
@@ -46,6 +48,7 @@ function installVsix(install, vsix, { configFile, userDataDir, extensionsDir, en
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(install.nodeBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    guard(child.pid);
     onCleanup(() => killTree(child.pid));
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -150,6 +153,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2), {
     extension: 'string', workspace: 'string', out: 'string', 'view-id': 'string', title: 'string',
     vsix: 'string', settle: 'string', 'allow-empty': 'boolean', timeout: 'string', verbose: 'boolean',
+    restricted: 'boolean',
   });
   if (opts.help) { console.log(USAGE); return 0; }
   const vsix = opts.vsix ? requireAbsolute(opts, 'vsix') : null;
@@ -168,15 +172,15 @@ async function main() {
   }
   title ||= 'Deploy Readiness';
 
+  const install = locateInstall(); // may run install.sh (minutes): not part of the timeout
   const started = Date.now();
   const hard = deadline(timeoutSec * 1000);
-  const install = locateInstall();
   const tmp = makeTempDir('shot');
   let page = null;
 
   const work = (async () => {
     const server = await startCodeServer(install, {
-      tmp, workspace, verbose,
+      tmp, workspace, verbose, restricted: Boolean(opts.restricted),
       // The extension goes into the temp extensions folder before the server starts.
       beforeStart: async (dirs) => {
         if (!vsix) return linkExtension(extension, manifest, dirs.extensionsDir);
@@ -186,17 +190,15 @@ async function main() {
       },
     });
     log(`code-server ${server.origin} (pid ${server.pid})`);
-    ({ page } = await launchBrowser(install, { verbose }));
+    ({ page } = await launchBrowser(install, { tmp, verbose }));
     await page.goto(workbenchUrl(server, workspace), { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 90_000 });
     log(`workbench up after ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
     const via = await openView(page, { title, viewId, waitMs: 45_000 });
     const state = await waitForTree(page, { settleMs, waitMs: 45_000 });
-    const file = await screenshot(page, out);
     for (const n of await notificationsText(page)) log(`notification: ${n}`);
     log(`view "${state.title || title}" opened via ${via}: ${state.rows} tree rows, ${state.welcome} welcome views`);
-    log(`screenshot: ${file}`);
     if (!state.visible || !state.title.toLowerCase().includes(title.toLowerCase())) {
       throw new HarnessError(`the "${title}" view did not open (sidebar shows "${state.title}")`);
     }
@@ -204,6 +206,7 @@ async function main() {
     if (!state.rows && !state.welcome && !opts['allow-empty']) {
       throw new HarnessError('the view opened but stayed empty (no tree rows, no welcome view): did the extension activate?');
     }
+    log(`screenshot: ${await screenshot(page, out)}`); // only a good picture lands at --out
     return 0;
   })();
 
