@@ -71,7 +71,7 @@ if (process.env.DR_SKIP_INTEGRATION) {
     const ws = buildExampleRepo('dr-screenshot-');
     mkdirSync(path.join(ROOT, 'media'), { recursive: true });
     r = step('install the .vsix into code-server, activate, screenshot the view', process.execPath, [
-      'test/vscode-offline/screenshot.mjs', '--extension', ROOT, '--vsix', vsix, '--workspace', ws, '--out', path.join(ROOT, 'media', 'screenshot.png'), '--settle', '15',
+      'test/vscode-offline/screenshot.mjs', '--extension', ROOT, '--vsix', vsix, '--workspace', ws, '--out', path.join(ROOT, 'media', 'screenshot.png'), '--settle', '15', '--timeout', '420', '--require-rows',
     ]);
     check('.vsix installs into code-server and its view populates (media/screenshot.png)', r.ok, r.secs);
     rmSync(ws, { recursive: true, force: true });

@@ -181,7 +181,7 @@ function rollbackChildren(session: FolderSession): Node[] {
     nodes.push({ type: 'fact', label: v.name, description: vscode.l10n.t('set in production before deploy'), tooltip: v.files.join(', '), icon: 'symbol-variable' });
   }
   const breaking = r.findings.filter((f) => f.area === 'api' && f.severity === 'error').length;
-  if (breaking) nodes.push({ type: 'fact', label: vscode.l10n.t('{0} breaking API changes', breaking), icon: 'warning' });
+  if (breaking) nodes.push({ type: 'fact', label: breaking === 1 ? vscode.l10n.t('1 breaking API change') : vscode.l10n.t('{0} breaking API changes', breaking), icon: 'warning' });
   if (!nodes.length) nodes.push({ type: 'fact', label: vscode.l10n.t('Nothing on this branch needs a rollback step'), icon: 'pass' });
   return nodes;
 }

@@ -19,7 +19,7 @@ export function folderUri(...parts: string[]): vscode.Uri {
 }
 
 /** Polls until `fn` returns a truthy value (diagnostics arrive asynchronously). */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await fn();

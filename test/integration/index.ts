@@ -10,7 +10,7 @@ export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha') as typeof import('mocha');
   const suite = process.env.DR_SUITE === 'restricted' ? 'restricted' : 'trusted';
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec' });
   const file = path.join(__dirname, `${suite}.test.js`);
   if (!fs.existsSync(file)) throw new Error(`missing suite ${file}`);
   mocha.addFile(file);

@@ -5,6 +5,7 @@
 // proof that a packaged .vsix installs and activates. See README.md in this folder.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   HarnessError, VIEWPORT, deadline, exitWith, guard, killTree, launchBrowser, locateInstall, log, makeTempDir,
@@ -13,7 +14,7 @@ import {
 
 const USAGE = `usage: node test/vscode-offline/screenshot.mjs --extension <abs ext root> --workspace <abs folder>
        --out <png> [--view-id <view container id>] [--title <activity bar label, default "Deploy Readiness">]
-       [--vsix <file>] [--restricted] [--settle <sec, default 4>] [--allow-empty] [--timeout <sec, default 180>]
+       [--vsix <file>] [--restricted] [--settle <sec, default 4>] [--allow-empty] [--require-rows] [--timeout <sec, default 180>]
        [--verbose]
   --vsix installs the package with code-server --install-extension instead of linking --extension.
   --restricted opens the workspace untrusted (Restricted Mode), as run.mjs --restricted does.`;
@@ -118,11 +119,11 @@ async function sidebarState(page) {
 }
 
 /** Waits for the sidebar tree to show rows (or a welcome view); expands collapsed rows once. */
-async function waitForTree(page, { settleMs, waitMs }) {
+async function waitForTree(page, { settleMs, waitMs, requireRows = false }) {
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
     const s = await sidebarState(page);
-    if (s.rows > 0 || s.welcome > 0) break;
+    if (s.rows > 0 || (s.welcome > 0 && !requireRows)) break;
     await page.waitForTimeout(500);
   }
   // Let the extension finish filling the tree, then expand what is collapsed (one pass).
@@ -152,7 +153,7 @@ async function notificationsText(page) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2), {
     extension: 'string', workspace: 'string', out: 'string', 'view-id': 'string', title: 'string',
-    vsix: 'string', settle: 'string', 'allow-empty': 'boolean', timeout: 'string', verbose: 'boolean',
+    vsix: 'string', settle: 'string', 'allow-empty': 'boolean', 'require-rows': 'boolean', timeout: 'string', verbose: 'boolean',
     restricted: 'boolean',
   });
   if (opts.help) { console.log(USAGE); return 0; }
@@ -191,18 +192,19 @@ async function main() {
     });
     log(`code-server ${server.origin} (pid ${server.pid})`);
     ({ page } = await launchBrowser(install, { tmp, verbose }));
-    await page.goto(workbenchUrl(server, workspace), { waitUntil: 'domcontentloaded' });
+    await page.goto(workbenchUrl(server, workspace), { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 90_000 });
     log(`workbench up after ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
-    const via = await openView(page, { title, viewId, waitMs: 45_000 });
-    const state = await waitForTree(page, { settleMs, waitMs: 45_000 });
+    const via = await openView(page, { title, viewId, waitMs: 90_000 });
+    const state = await waitForTree(page, { settleMs, waitMs: 150_000, requireRows: Boolean(opts['require-rows']) });
     for (const n of await notificationsText(page)) log(`notification: ${n}`);
     log(`view "${state.title || title}" opened via ${via}: ${state.rows} tree rows, ${state.welcome} welcome views`);
     if (!state.visible || !state.title.toLowerCase().includes(title.toLowerCase())) {
       throw new HarnessError(`the "${title}" view did not open (sidebar shows "${state.title}")`);
     }
     if (state.noProvider) throw new HarnessError('the view says no data provider is registered: the extension did not activate');
+    if (opts['require-rows'] && !state.rows) throw new HarnessError(`the view shows no tree rows (${state.welcome} welcome views): the analysis did not finish`);
     if (!state.rows && !state.welcome && !opts['allow-empty']) {
       throw new HarnessError('the view opened but stayed empty (no tree rows, no welcome view): did the extension activate?');
     }
@@ -218,7 +220,7 @@ async function main() {
     else warn(`FAILED: ${outcome instanceof HarnessError ? outcome.message : outcome.stack}`);
     code = outcome === 'timeout' ? EXIT_TIMEOUT : EXIT_FAIL;
     if (page) {
-      const failShot = out.replace(/(\.png)?$/i, '.failure.png');
+      const failShot = path.join(os.tmpdir(), path.basename(out).replace(/(\.png)?$/i, '.failure.png'));
       await screenshot(page, failShot).then((f) => log(`failure screenshot: ${f}`), () => {});
       for (const n of await notificationsText(page)) log(`notification: ${n}`);
     }
