@@ -37,7 +37,7 @@ export type DslValue =
   /** A name or attribute path: `Sequelize.STRING`, `sa.Integer`, `migrations.RunSQL.noop`. */
   | { t: 'ref'; path: string; span: Span }
   /** A lambda / proc / function (a callable default, RunPython code). */
-  | { t: 'fn'; span: Span }
+  | { t: 'fn'; span: Span; sql?: string }
   /** Anything computed: a variable, an interpolated string, an expression. */
   | { t: 'dynamic'; text: string; span: Span };
 

@@ -253,8 +253,13 @@ class RubyExtractor {
         }
         return { t: 'hash', entries, span };
       }
-      case 'lambda':
-        return { t: 'fn', span };
+      case 'lambda': {
+        // `-> { "now()" }`: Rails passes the string to the database as an SQL expression.
+        const body = v.childForFieldName('body');
+        const inner = body?.namedChildren.find((c) => c?.type === 'block_body' || c?.type === 'body_statement')?.namedChildren[0] ?? body?.namedChildren[0];
+        const s = inner?.type === 'string' ? this.string(inner) : undefined;
+        return s ? { t: 'fn', span, sql: s.value } : { t: 'fn', span };
+      }
       case 'constant':
       case 'scope_resolution':
         return { t: 'ref', path: v.text, span };
