@@ -237,12 +237,14 @@ const addColumn: Check = (ctx) => {
         fixes: fx.addColumnNullableFirst(ctx, f),
       });
     }
-    if (pg && c.default && !c.default.isNull && !c.generated && (c.default.volatility === 'volatile' || v < 11)) {
+    if (pg && c.default && !c.default.isNull && !c.generated && (c.default.volatility === 'volatile' || c.default.volatility === 'unknown' || v < 11)) {
       ctx.report(R.volatileDefault, f, {
         message:
           c.default.volatility === 'volatile'
             ? `DEFAULT ${c.default.text} is volatile, so adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`
-            : `On PostgreSQL ${v} (before 11) any DEFAULT on ADD COLUMN rewrites the whole table under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`,
+            : c.default.volatility === 'unknown' && v >= 11
+              ? `DEFAULT ${c.default.text} calls a function that is not a known stable built-in: if it is volatile, adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches (or ignore with a reason if the function is STABLE or IMMUTABLE).`
+              : `On PostgreSQL ${v} (before 11) any DEFAULT on ADD COLUMN rewrites the whole table under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`,
         fixes: fx.defaultThenBackfill(ctx, f),
         data: { assumedPostgresVersion: v },
       });
@@ -377,7 +379,7 @@ const blocking = (f: OpFacts) => !!f.lock && !f.newTable && (f.lock.blocks === '
 
 const timeouts: Check = (ctx) => {
   const pg = isPg(ctx);
-  const first = ctx.facts.find((f) => blocking(f) && !f.lockTimeout && f.op.kind !== 'dml' && f.op.kind !== 'lock-table');
+  const first = ctx.facts.find((f) => (pg ? blocking(f) : !!f.lock && !f.newTable && f.lock.blocks !== 'nothing') && !f.lockTimeout && f.op.kind !== 'dml' && f.op.kind !== 'lock-table');
   if (first) {
     ctx.report(pg ? R.requireLockTimeout : R.mysqlLockWaitTimeout, first, {
       message: pg

@@ -2,7 +2,7 @@ import type { Finding, Fix, Location } from '../model';
 import type { Rule } from '../rule';
 import { LineIndex } from '../text';
 import { describeBlocks, effectOf, lockOf, lockText, type Effect } from './locks';
-import type { Lock, LintOpsInput, MigrationOp, SchemaState, Span, Suppression } from './ops';
+import type { Lock, LintOpsInput, MigrationOp, SchemaState, Span, Suppression, TypeRef } from './ops';
 import { CHECKS } from './checks';
 import { migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
 
@@ -78,7 +78,8 @@ function tableOf(op: MigrationOp): string | undefined {
  * Lints a list of ops with a transaction model and settings. The single entry point of every
  * front end (SQL here; Rails, Django, Alembic, Knex, TypeORM, Sequelize elsewhere).
  */
-export function lintOps(input: LintOpsInput): Finding[] {
+export function lintOps(given: LintOpsInput): Finding[] {
+  const input: LintOpsInput = { ...given, ops: withKnownTypes(given.ops, given.schema) };
   const index = new LineIndex(input.text);
   const facts = computeFacts(input);
   const pending: Pending[] = [];
@@ -130,6 +131,23 @@ export function lintOps(input: LintOpsInput): Finding[] {
   for (const check of CHECKS) check(ctx);
   for (const e of input.extra ?? []) pending.push({ finding: e, offset: index.offsetAt(e.range.start), ruleIds: [e.ruleId] });
   return applySuppressions(input, index, pending);
+}
+
+/** Fills `fromType` of type changes from earlier statements in the file or the replayed schema. */
+function withKnownTypes(ops: MigrationOp[], schema: SchemaState | undefined): MigrationOp[] {
+  if (!ops.some((o) => o.kind === 'alter-column-type' && !o.fromType)) return ops;
+  const local = new Map<string, TypeRef | undefined>();
+  const known = (t: string, c: string) => (local.has(`${t}.${c}`) ? local.get(`${t}.${c}`) : schema?.tables.get(t)?.columns.get(c)?.type);
+  return ops.map((op) => {
+    if (op.kind === 'create-table') for (const c of op.columns) local.set(`${op.table}.${c.name}`, c.type);
+    else if (op.kind === 'add-column') local.set(`${op.table}.${op.column.name}`, op.column.type);
+    else if (op.kind === 'alter-column-type') {
+      const from = op.fromType ?? known(op.table, op.column);
+      local.set(`${op.table}.${op.column}`, op.type);
+      return from ? { ...op, fromType: from } : op;
+    }
+    return op;
+  });
 }
 
 function collectNotNullChecks(input: LintOpsInput): { table: string; column: string; validatedAt: number }[] {

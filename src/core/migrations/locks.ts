@@ -19,8 +19,8 @@ export function blocksOfPgMode(mode: PgLockMode): Blocks {
 }
 
 export function describeBlocks(lock: Lock): string {
-  const isNew = lock.blocks === 'nothing';
-  if (isNew) return 'blocks nothing that is running';
+  if (lock.blocks === 'nothing') return 'blocks nothing that is running';
+  if (lock.duration === 'rows') return lock.blocks === 'writes' ? 'blocks writes to the rows it changes until the transaction ends' : 'blocks reads and writes of the table until the transaction ends';
   const what =
     lock.blocks === 'reads and writes'
       ? 'blocks reads and writes (SELECT, INSERT, UPDATE, DELETE)'
@@ -34,9 +34,7 @@ export function describeBlocks(lock: Lock): string {
         ? ' while the whole table is scanned'
         : lock.duration === 'build'
           ? ' while the index is built'
-          : lock.duration === 'rows'
-            ? ' on the rows it touches, until the transaction ends'
-            : ' briefly, but queues behind running queries and blocks everything queued after it';
+          : ' briefly, but queues behind running queries and blocks everything queued after it';
   return what + how;
 }
 
@@ -88,7 +86,9 @@ export function isSafePgTypeChange(from: TypeRef | undefined, to: TypeRef, pgVer
 function mysqlAtLeast(settings: MigrationLintSettings, mysql: string, mariadb: string): boolean {
   const v = settings.mysqlVersion.replace(/-mariadb.*/i, '');
   const want = settings.mariadb || /mariadb/i.test(settings.mysqlVersion) || /^1\d\./.test(v) ? mariadb : mysql;
+  // "8.0" means the current 8.0 release: missing parts count as the latest.
   const a = v.split('.').map((x) => parseInt(x, 10) || 0);
+  while (a.length < 3) a.push(999);
   const b = want.split('.').map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < 3; i++) {
     if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
