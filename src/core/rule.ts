@@ -6,6 +6,8 @@ export type PeerTool =
   | 'strong_migrations'
   | 'eugene'
   | 'pgfence'
+  | 'atlas'
+  | 'django-migration-linter'
   | 'oasdiff'
   | 'graphql-inspector'
   | 'dotenv-linter';
@@ -15,6 +17,8 @@ export const PEER_TOOLS: readonly PeerTool[] = [
   'strong_migrations',
   'eugene',
   'pgfence',
+  'atlas',
+  'django-migration-linter',
   'oasdiff',
   'graphql-inspector',
   'dotenv-linter',

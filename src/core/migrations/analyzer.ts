@@ -1,66 +1,84 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding } from '../model';
 import { describeUnreadable } from '../reader';
-import { sqlToolFromContent } from '../classify';
-import { LineIndex } from '../text';
-import { loadPg, parsePostgres, tokensOf, type PgStatement } from './postgres';
-import { migrationRules, requireConcurrentIndex, syntaxError, unreadable } from './rules';
+import { sqlToolFromContent, type MigrationTool } from '../classify';
+import type { Dialect, MigrationOp, SchemaState } from './ops';
+import { loadPg, type PgModule } from './postgres';
+import { migrationRules, unreadable } from './rules';
+import { applyOps, cloneSchema, emptySchema, migrationOrderKey, sequenceDir } from './schema';
+import { inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
+import type { MigrationSettings } from './settings';
 
-type PgModule = Awaited<ReturnType<typeof loadPg>>;
-
-/** Lints one SQL migration's text. Pure: text + path in, findings out. */
-export async function lintSqlMigration(file: string, text: string): Promise<Finding[]> {
-  const pg = await loadPg();
-  const index = new LineIndex(text);
-  const parsed = parsePostgres(pg, text);
-  const findings: Finding[] = [];
-  for (const err of parsed.errors) {
-    const end = Math.min(text.length, err.offset + Math.max(1, /^\S*/.exec(text.slice(err.offset))![0].length));
-    findings.push(syntaxError.finding({ message: `Syntax error: ${err.message}. The other statements were still checked.`, file, range: index.rangeOf(err.offset, end) }));
-  }
-  for (const stmt of parsed.statements) findings.push(...checkIndexConcurrency(pg, file, text, index, stmt));
-  return findings;
+/** MariaDB when the configured version says so ("10.11", "11.4", "10.6-mariadb"). */
+export function isMariadbVersion(v: string): boolean {
+  return /mariadb/i.test(v) || /^1[0-9]\./.test(v.trim());
 }
 
-function checkIndexConcurrency(pg: PgModule, file: string, text: string, index: LineIndex, stmt: PgStatement): Finding[] {
-  const body = stmt.node[stmt.kind] as Record<string, unknown>;
-  if (stmt.kind === 'IndexStmt' && !body.concurrent) {
-    const table = ((body.relation as { relname?: string }) ?? {}).relname ?? 'the table';
-    const toks = tokensOf(pg, text, stmt);
-    const indexTok = toks.find((t) => t.text.toUpperCase() === 'INDEX');
-    if (!indexTok) return [];
-    const r = index.rangeOf(stmt.start, indexTok.end);
-    return [
-      requireConcurrentIndex.finding({
-        message: `CREATE INDEX without CONCURRENTLY takes a SHARE lock on "${table}": INSERT, UPDATE and DELETE wait until the index is built. Use CREATE INDEX CONCURRENTLY (outside a transaction).`,
-        file,
-        range: r,
-        fixes: [
-          {
-            title: 'Create the index CONCURRENTLY',
-            isPreferred: true,
-            edits: [{ file, range: index.rangeOf(indexTok.end, indexTok.end), newText: ' CONCURRENTLY' }],
-          },
-        ],
-        data: { lock: 'SHARE', blocks: 'writes', table, classification: 'additive', backwardCompatible: true },
-      }),
-    ];
+/** Lint settings from the config's `migrations` section. */
+export function lintSettings(m: MigrationSettings): SqlFileOptions['settings'] {
+  return { postgresVersion: m.postgresVersion, mysqlVersion: m.mysqlVersion, mariadb: isMariadbVersion(m.mysqlVersion) };
+}
+
+/** Lints one SQL migration's text with default settings (tests, hover, benchmarks). */
+export async function lintSqlMigration(file: string, text: string, opts: Partial<SqlFileOptions> & { rules?: Record<string, string> } = {}): Promise<Finding[]> {
+  const pg = await loadPg();
+  const found = lintSqlFile(pg, text, { file, tool: opts.tool ?? 'sql', settings: opts.settings ?? { postgresVersion: 16, mysqlVersion: '8.0' }, ...opts }).findings;
+  // Opt-in rules only when enabled, as the engine does with the config.
+  const optIn = new Set(migrationRules.filter((r) => r.optIn).map((r) => r.id));
+  return found.filter((f) => !optIn.has(f.ruleId) || (opts.rules?.[f.ruleId] && opts.rules[f.ruleId] !== 'off'));
+}
+
+interface CachedOps {
+  text: string;
+  ops: MigrationOp[];
+}
+
+function opsCache(ctx: AnalysisContext): Map<string, CachedOps> {
+  let m = ctx.cache.get('migrations:ops') as Map<string, CachedOps> | undefined;
+  if (!m) ctx.cache.set('migrations:ops', (m = new Map()));
+  return m;
+}
+
+function schemaCache(ctx: AnalysisContext): Map<string, SchemaState> {
+  let m = ctx.cache.get('migrations:schema') as Map<string, SchemaState> | undefined;
+  if (!m) ctx.cache.set('migrations:schema', (m = new Map()));
+  return m;
+}
+
+function dialectFor(ctx: AnalysisContext, text: string): Dialect {
+  return ctx.config.migrations.dialect ?? inferDialect(text);
+}
+
+/**
+ * The schema before `f`: every earlier migration of the same sequence (directory), replayed in
+ * order. Cached per file for the session; a full analysis starts afresh.
+ */
+async function schemaBefore(ctx: AnalysisContext, pg: PgModule, f: WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } }): Promise<SchemaState> {
+  const cached = schemaCache(ctx).get(f.path);
+  if (cached) return cached;
+  const dir = sequenceDir(f.path, f.cls.tool);
+  const key = migrationOrderKey(f.path);
+  const prior = ctx.files
+    .filter((g) => g.cls.kind === 'migration' && g.cls.format === 'sql' && g.cls.direction === 'up' && g.path !== f.path && sequenceDir(g.path, g.cls.tool) === dir && migrationOrderKey(g.path) < key)
+    .sort((a, b) => (migrationOrderKey(a.path) < migrationOrderKey(b.path) ? -1 : 1));
+  const schema = emptySchema();
+  const cache = opsCache(ctx);
+  for (const g of prior) {
+    if (ctx.signal.aborted) break;
+    const r = await ctx.reader.read(g.path);
+    if (r.kind !== 'text') continue;
+    let c = cache.get(g.path);
+    if (!c || c.text !== r.text) {
+      const tool = sqlToolFromContent(r.text, g.cls.kind === 'migration' ? g.cls.tool : 'sql');
+      const body = upSection(r.text, tool);
+      const dialect = dialectFor(ctx, body);
+      c = { text: r.text, ops: sqlOps(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops };
+      cache.set(g.path, c);
+    }
+    applyOps(schema, c.ops, g.path);
   }
-  if (stmt.kind === 'DropStmt' && body.removeType === 'OBJECT_INDEX' && !body.concurrent) {
-    const toks = tokensOf(pg, text, stmt);
-    const indexTok = toks.find((t) => t.text.toUpperCase() === 'INDEX');
-    if (!indexTok) return [];
-    return [
-      requireConcurrentIndex.finding({
-        message: 'DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait. Use DROP INDEX CONCURRENTLY (outside a transaction).',
-        file,
-        range: index.rangeOf(stmt.start, indexTok.end),
-        fixes: [{ title: 'Drop the index CONCURRENTLY', isPreferred: true, edits: [{ file, range: index.rangeOf(indexTok.end, indexTok.end), newText: ' CONCURRENTLY' }] }],
-        data: { lock: 'ACCESS EXCLUSIVE', blocks: 'reads and writes', classification: 'destructive', backwardCompatible: true },
-      }),
-    ];
-  }
-  return [];
+  schemaCache(ctx).set(f.path, schema);
+  return cloneSchema(schema);
 }
 
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
@@ -70,17 +88,34 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     if (r.kind === 'missing') return [];
     return [unreadable.finding({ message: describeUnreadable(f.path, r), file: f.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })];
   }
+  const pg = await loadPg();
   const tool = sqlToolFromContent(r.text, f.cls.tool);
+  const m = ctx.config.migrations;
   const isNew = ctx.base ? ctx.base.addedFiles.has(f.path) : false;
-  if (!ctx.facts.migrations.some((m) => m.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: ctx.config.migrations.dialect ?? 'postgres', isNew });
-  if (ctx.config.migrations.dialect === 'mysql') return [];
-  return lintSqlMigration(f.path, r.text);
+  let flywayConf: string | undefined;
+  if (tool === 'flyway') {
+    const conf = await ctx.reader.read(`${f.path}.conf`);
+    if (conf.kind === 'text') flywayConf = conf.text;
+  }
+  const schema = await schemaBefore(ctx, pg, f as WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } });
+  const res = lintSqlFile(pg, r.text, {
+    file: f.path,
+    tool,
+    dialect: m.dialect,
+    settings: lintSettings(m),
+    tx: { flywayConf, assumeInTransaction: m.assumeInTransaction, lockTimeoutSetByRunner: m.lockTimeoutSetByRunner, statementTimeoutSetByRunner: m.statementTimeoutSetByRunner },
+    schema,
+    direction: f.cls.direction,
+  });
+  if (!ctx.facts.migrations.some((x) => x.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: res.dialect, isNew });
+  return res.findings;
 }
 
 export const migrationAnalyzer: Analyzer = {
   area: 'migration',
   rules: migrationRules,
   async analyze(ctx) {
+    schemaCache(ctx).clear();
     const out: Finding[] = [];
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;

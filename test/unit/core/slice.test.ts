@@ -34,7 +34,7 @@ describe('vertical slice: one real rule per area, end to end', () => {
   after(() => dirs.forEach(removeTree));
 
   it('migration: CREATE INDEX without CONCURRENTLY, and its quick fix yields safe SQL', async () => {
-    const sql = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n\nCREATE INDEX users_email_idx ON users (email);\n';
+    const sql = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nCREATE INDEX users_email_idx ON users (email);\n";
     const dir = tempTree({ 'db/migrations/002_users_email.sql': sql });
     dirs.push(dir);
     const report = await analyze(dir, false);
@@ -133,7 +133,8 @@ describe('vertical slice: one real rule per area, end to end', () => {
     assert.equal((await ws.analyze()).findings.length, 0);
     reader.set('migrations/001.sql', 'CREATE INDEX i ON t (a);\n');
     const findings = await ws.analyzeFile('migrations/001.sql');
-    assert.deepEqual(findings.map((f) => f.ruleId), ['migration/require-concurrent-index']);
+    assert.ok(findings.some((f) => f.ruleId === 'migration/require-concurrent-index'));
+    assert.ok(findings.every((f) => f.file === 'migrations/001.sql'));
     assert.equal(readFileSync(path.join(dir, 'migrations/001.sql'), 'utf8'), 'SELECT 1;\n');
   });
 

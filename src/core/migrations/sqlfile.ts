@@ -1,0 +1,181 @@
+import type { MigrationTool } from '../classify';
+import type { Finding } from '../model';
+import { LineIndex } from '../text';
+import { lex, type Tok } from './lexer';
+import { lintOps } from './lint';
+import type { Dialect, MigrationLintSettings, MigrationOp, SchemaState, Span, Suppression, TransactionModel } from './ops';
+import { PgFront } from './pgfront';
+import { parsePostgres, type PgModule } from './postgres';
+import { syntaxError } from './rules';
+import { transactionModelFor, type TxOptions } from './transactions';
+import { mysqlOps } from './myfront';
+
+/**
+ * The SQL front end of a migration file: the tool's sections and directives, suppression comments,
+ * the dialect, then the statements as ops for `lintOps`.
+ */
+
+export interface SqlFileOptions {
+  file: string;
+  tool: MigrationTool | string;
+  /** Forced by config; otherwise inferred from the SQL. */
+  dialect?: Dialect;
+  settings: Omit<MigrationLintSettings, 'dialect'>;
+  tx?: TxOptions;
+  /** Schema before this file, from the replay of earlier migrations. */
+  schema?: SchemaState;
+  direction?: 'up' | 'down';
+}
+
+export interface SqlFileResult {
+  findings: Finding[];
+  ops: MigrationOp[];
+  dialect: Dialect;
+  tx: TransactionModel;
+  /** Statement spans in file order (index = op.stmt). */
+  statements: Span[];
+}
+
+/** Blanks everything but the "up" part of tools that keep up and down in one file (offsets kept). */
+export function upSection(text: string, tool: string): string {
+  let down: RegExp | undefined;
+  let up: RegExp | undefined;
+  if (tool === 'goose') {
+    up = /^[ \t]*--\s*\+goose\s+Up\b.*$/im;
+    down = /^[ \t]*--\s*\+goose\s+Down\b.*$/im;
+  } else if (tool === 'dbmate') {
+    up = /^[ \t]*--\s*migrate:up\b.*$/im;
+    down = /^[ \t]*--\s*migrate:down\b.*$/im;
+  } else if (tool === 'node-pg-migrate') {
+    up = /^[ \t]*--\s*Up\s+Migration\b.*$/im;
+    down = /^[ \t]*--\s*Down\s+Migration\b.*$/im;
+  }
+  if (!down) return text;
+  const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
+  const d = down.exec(text);
+  const u = up?.exec(text);
+  let out = text;
+  if (d && (!u || d.index > u.index)) out = out.slice(0, d.index) + blank(out.slice(d.index));
+  else if (d && u && d.index < u.index) out = blank(out.slice(0, u.index)) + out.slice(u.index);
+  return out;
+}
+
+const MYSQL_WORDS = new Set(['ENGINE', 'AUTO_INCREMENT', 'UNSIGNED', 'MODIFY', 'ALGORITHM', 'TINYINT', 'MEDIUMTEXT', 'LONGTEXT', 'DATETIME', 'CHARSET']);
+
+/** Dialect from the SQL itself: backticks, `#` comments, ENGINE=, AUTO_INCREMENT, MODIFY… */
+export function inferDialect(text: string, toks?: Tok[]): Dialect {
+  const ts = toks ?? lex(text);
+  let score = 0;
+  for (const t of ts) {
+    if (t.kind === 'op' && text[t.start] === '`') score += 2;
+    else if (t.kind === 'word' && t.end - t.start <= 14 && MYSQL_WORDS.has(text.slice(t.start, t.end).toUpperCase())) score++;
+    else if (t.kind === 'dollar' || (t.kind === 'word' && /^(CONCURRENTLY|JSONB|TIMESTAMPTZ|BIGSERIAL|PLPGSQL)$/i.test(text.slice(t.start, t.end)))) score -= 2;
+    if (score >= 2) return 'mysql';
+  }
+  return 'postgres';
+}
+
+const SUPP = /^--\s*(deploy-readiness-ignore(?:-file)?|squawk-ignore(?:-file)?|pgfence-ignore|eugene:\s*ignore|atlas:nolint)\b(.*)$/i;
+
+/** Suppression comments: ours (reason required), and peers' acknowledgements. */
+export function suppressionsOf(text: string, comments: Tok[], statements: Span[]): Suppression[] {
+  const out: Suppression[] = [];
+  for (const c of comments) {
+    const raw = text.slice(c.start, c.end);
+    const m = SUPP.exec(raw.trim());
+    if (!m) continue;
+    const kw = m[1].toLowerCase().replace(/\s+/g, ' ');
+    let rest = m[2].trim();
+    let reason: string | undefined;
+    let from = 'deploy-readiness';
+    if (kw.startsWith('deploy-readiness')) {
+      const colon = rest.indexOf(':');
+      if (colon >= 0) {
+        reason = rest.slice(colon + 1).trim() || undefined;
+        rest = rest.slice(0, colon);
+      }
+    } else {
+      from = kw.startsWith('squawk') ? 'squawk' : kw.startsWith('pgfence') ? 'pgfence' : kw.startsWith('eugene') ? 'eugene' : 'atlas';
+      rest = rest.replace(/^:/, '');
+    }
+    const rules = rest
+      .split(/[\s,]+/)
+      .map((r) => r.trim())
+      .filter(Boolean);
+    const fileScope = kw.endsWith('-file');
+    const s: Suppression = { rules, scope: fileScope ? 'file' : 'statement', span: { start: c.start, end: c.end }, from };
+    if (reason) s.reason = reason;
+    if (!fileScope) {
+      const next = statements.findIndex((st) => st.start >= c.end);
+      if (next >= 0) {
+        s.stmt = next;
+        s.covers = statements[next];
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** Liquibase formatted SQL: each `--changeset` runs in its own transaction unless runInTransaction:false. */
+function liquibaseTransactions(text: string, comments: Tok[], ops: MigrationOp[]): MigrationOp[] {
+  const sets = comments
+    .map((c) => ({ c, m: /^--\s*changeset\s+\S+(.*)$/i.exec(text.slice(c.start, c.end).trim()) }))
+    .filter((x) => x.m)
+    .map((x) => ({ at: x.c.start, tx: !/runInTransaction:\s*false/i.test(x.m![1]) }));
+  if (!sets.length) return ops;
+  const out: MigrationOp[] = [];
+  let open = false;
+  let si = 0;
+  for (const op of ops) {
+    while (si < sets.length && sets[si].at < op.span.start) {
+      const zero = { start: sets[si].at, end: sets[si].at };
+      if (open) out.push({ kind: 'transaction', action: 'commit', implicit: true, stmt: op.stmt, span: zero });
+      open = sets[si].tx;
+      if (open) out.push({ kind: 'transaction', action: 'begin', implicit: true, stmt: op.stmt, span: zero });
+      si++;
+    }
+    out.push(op);
+  }
+  if (open) out.push({ kind: 'transaction', action: 'commit', implicit: true, stmt: ops.length ? ops[ops.length - 1].stmt : 0, span: { start: text.length, end: text.length } });
+  return out;
+}
+
+/** Parses one SQL migration into ops (no linting). */
+export function sqlOps(pg: PgModule, text: string, dialect: Dialect, mariadb = false): { ops: MigrationOp[]; statements: Span[]; errors: { message: string; offset: number }[] } {
+  if (dialect === 'mysql') return mysqlOps(text, mariadb);
+  const parsed = parsePostgres(pg, text);
+  const front = new PgFront(text);
+  const ops: MigrationOp[] = [];
+  const statements: Span[] = [];
+  parsed.statements.forEach((s, i) => {
+    statements.push({ start: s.start, end: s.end });
+    ops.push(...front.ops(s, i));
+  });
+  return { ops, statements, errors: parsed.errors };
+}
+
+/** Lints one SQL migration's text. Pure: text + path + settings in, findings out. */
+export function lintSqlFile(pg: PgModule, text: string, o: SqlFileOptions): SqlFileResult {
+  const body = upSection(text, o.tool);
+  const toks = lex(body, 0, body.length, o.dialect === 'mysql');
+  const dialect = o.dialect ?? inferDialect(body, toks);
+  const comments = toks.filter((t) => t.kind === 'comment');
+  const settings: MigrationLintSettings = { ...o.settings, dialect };
+  const { ops: rawOps, statements, errors } = sqlOps(pg, body, dialect, settings.mariadb);
+  const index = new LineIndex(text);
+  const extra = errors.map((e) => {
+    const word = /^[^\s;]*/.exec(body.slice(e.offset))![0];
+    return syntaxError.finding({
+      message: `Syntax error (${dialect === 'mysql' ? 'MySQL' : 'PostgreSQL'}): ${e.message}. The other statements were still checked.`,
+      file: o.file,
+      range: index.rangeOf(e.offset, Math.min(body.length, e.offset + Math.max(1, word.length))),
+    });
+  });
+  const tx = transactionModelFor(o.tool, o.file, text, dialect, o.tx);
+  if (o.direction === 'down') return { findings: extra, ops: rawOps, dialect, tx, statements };
+  const ops = o.tool === 'liquibase' ? liquibaseTransactions(body, comments, rawOps) : rawOps;
+  const suppressions = suppressionsOf(body, comments, statements);
+  const findings = lintOps({ file: o.file, text, ops, tx, settings, sql: true, suppressions, schema: o.schema, extra });
+  return { findings, ops, dialect, tx, statements };
+}
