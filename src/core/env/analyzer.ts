@@ -88,6 +88,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     ctx.notices.push({ level: 'warning', message: `${f.path}: could not be scanned for environment reads (${(e as Error).message})`, file: f.path, area: 'env' });
     return [];
   }
+  if (scan.hasErrors) ctx.notices.push({ level: 'info', message: `${f.path}: has syntax errors; environment reads were taken from the parts that parse`, file: f.path, area: 'env' });
   const exPath = nearestExample(f.path, s.examplesByDir);
   const ex = exPath ? await example(ctx, s, exPath) : undefined;
   const ignore = new Set(ctx.config.env.ignore);
