@@ -33,16 +33,16 @@ describe('env secrets: values never appear in any output', () => {
 
   const leaks = (text: string) => [DOTENV, LOCAL, SOURCE, EXAMPLE_TOKEN].filter((c) => text.includes(c));
 
-  it('no CLI output format contains a planted value, and the findings still name the variables', () => {
-    for (const fmt of FORMATS) {
+  for (const fmt of FORMATS) {
+    it(`the CLI's ${fmt} output contains no planted value and still names the variables`, () => {
       const r = runCli(['check', '--base', 'main', '--format', fmt], repo);
       assert.ok(r.code === 0 || r.code === 1, `${fmt}: exit ${r.code}: ${r.stderr}`);
       assert.deepEqual(leaks(r.stdout + r.stderr), [], `${fmt} output leaks a value`);
       const out = r.stdout.replace(/\\_/g, '_'); // markdown escapes underscores
       assert.match(out, /STRIPE_KEY/, `${fmt} names the variable`);
       assert.match(out, /GITHUB_TOKEN/, `${fmt} names the secret-looking example entry`);
-    }
-  });
+    });
+  }
 
   it('the engine never reads a .env file, and the report (facts and fixes included) holds no value', async () => {
     const read: string[] = [];
