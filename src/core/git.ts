@@ -167,6 +167,16 @@ export class Git {
     }
   }
 
+  /** Tracked files under the workspace matching git pathspecs (relative to it, e.g. ':(glob)**\/.env'), workspace-relative. */
+  async trackedMatching(pathspecs: string[]): Promise<string[]> {
+    const out = await this.git.raw(['ls-files', '-z', '--full-name', '--', ...pathspecs]);
+    return out
+      .split('\0')
+      .filter(Boolean)
+      .map((p) => this.fromRepoPath(p))
+      .filter((p): p is string => p !== undefined);
+  }
+
   async isTracked(rel: string): Promise<boolean> {
     const out = await this.git.raw(['ls-files', '--', this.toRepoPath(rel)]);
     return out.trim().length > 0;

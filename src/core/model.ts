@@ -90,7 +90,7 @@ export interface ReportFacts {
   base?: { ref: string; commit: string };
   head?: { branch?: string; commit?: string };
   migrations: { file: string; tool: string; dialect: string; reversible?: boolean; isNew: boolean }[];
-  envVars: { name: string; files: string[]; isNew: boolean; required: boolean }[];
+  envVars: { name: string; files: string[]; isNew: boolean; required: boolean; provider?: string }[];
   apiSchemas: { file: string; kind: string; hasBase: boolean }[];
 }
 

@@ -10,7 +10,9 @@ export type PeerTool =
   | 'django-migration-linter'
   | 'oasdiff'
   | 'graphql-inspector'
-  | 'dotenv-linter';
+  | 'dotenv-linter'
+  | 'eslint-plugin-turbo'
+  | 'dotenvx';
 
 export const PEER_TOOLS: readonly PeerTool[] = [
   'squawk',
@@ -22,6 +24,8 @@ export const PEER_TOOLS: readonly PeerTool[] = [
   'oasdiff',
   'graphql-inspector',
   'dotenv-linter',
+  'eslint-plugin-turbo',
+  'dotenvx',
 ];
 
 /** Metadata every rule declares. The catalog, the `rules` command, docs and README are generated from it. */

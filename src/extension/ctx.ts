@@ -128,7 +128,7 @@ export class Ctx implements vscode.Disposable {
   private isRelevant(doc: vscode.TextDocument): boolean {
     const s = this.sessionFor(doc.uri);
     if (!s) return false;
-    return /\.(sql|rb|py|[cm]?[jt]sx?|ya?ml|json|graphql|gql|proto|go|rs|java|php|cs|sh)$|(^|\/)\.env\.[a-z]+$/i.test(doc.uri.path);
+    return /\.(sql|rb|py|[cm]?[jt]sx?|ya?ml|json|graphql|gql|proto|go|rs|java|php|cs|sh)$|(^|\/)\.env\.(example|sample|template|dist)$|(^|\/)(Dockerfile|Procfile)$/i.test(doc.uri.path);
   }
 
   private schedule(key: string, ms: number, fn: () => Promise<unknown>): void {

@@ -51,9 +51,11 @@ export class FolderSession implements vscode.Disposable {
         const settings = readSettings(this.folder.uri);
         const project = await loadProjectConfig(this.folder.uri, settings);
         const overlays: Record<string, string> = {};
+        const classifier = new Classifier(project.config);
         for (const doc of vscode.workspace.textDocuments) {
           const rel = this.relativePath(doc.uri);
-          if (rel && doc.isDirty) overlays[rel] = doc.getText();
+          // never the text of a .env file: its values must not reach the engine
+          if (rel && doc.isDirty && classifier.classify(rel).kind !== 'env-file') overlays[rel] = doc.getText();
         }
         const opened = await this.engine.request({ type: 'open', root: this.folder.uri.fsPath, config: project.config, trusted: vscode.workspace.isTrusted, overlays });
         if (!opened.ok) throw new Error(opened.error);
@@ -96,7 +98,7 @@ export class FolderSession implements vscode.Disposable {
   /** Is this file linted as the user types (migrations, sources, schemas)? */
   isAnalysed(rel: string): boolean {
     const cls = this.classifier?.classify(rel);
-    return !!cls && (cls.kind === 'migration' || cls.kind === 'source' || cls.kind === 'api-candidate' || cls.kind === 'api-schema' || cls.kind === 'ci-config' || cls.kind === 'deploy-manifest');
+    return !!cls && (cls.kind === 'migration' || cls.kind === 'source' || cls.kind === 'api-candidate' || cls.kind === 'api-schema' || cls.kind === 'ci-config' || cls.kind === 'deploy-manifest' || cls.kind === 'env-example');
   }
 
   /** True when a saved change to this file can change findings elsewhere (config, example files). */
@@ -109,7 +111,7 @@ export class FolderSession implements vscode.Disposable {
   /** Re-lints one document's unsaved text and replaces that file's per-file findings. */
   async updateDocument(doc: vscode.TextDocument): Promise<boolean> {
     const rel = this.relativePath(doc.uri);
-    if (!rel || !this.report) return false;
+    if (!rel || !this.report || this.classifier?.classify(rel).kind === 'env-file') return false;
     const gen = (this.fileGen.get(rel) ?? 0) + 1;
     this.fileGen.set(rel, gen);
     const res = await this.engine.request({ type: 'analyzeFile', rel, text: doc.getText() });

@@ -1,16 +1,36 @@
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import type { Finding, Fix } from '../model';
+import type { Classification } from '../classify';
+import type { Finding, Fix, Location, Range, TextEdit } from '../model';
+import { zeroRange } from '../model';
+import type { FileReader } from '../reader';
 import { readText } from '../reader';
-import { parseExample, type ExampleFile } from './example';
-import { envRules, missingFromExample } from './rules';
+import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
+import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
+import { checkHygiene, isSorted } from './hygiene';
+import {
+  clientExposedSecret,
+  dotenvCommitted,
+  dynamicRead,
+  envRules,
+  exampleHygiene,
+  missingFromExample,
+  newOnBranch,
+  secretInExample,
+  unusedInExample,
+} from './rules';
 import { scannable, scanSource, type EnvRead } from './scanner';
 
 /** Variables the platform or runtime provides; never expected in an example file. */
 export const PLATFORM_VARS = new Set([
-  'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'TERM', 'HOSTNAME', 'TZ',
-  'NODE_ENV', 'CI', 'GITHUB_ACTIONS', 'GITHUB_SHA', 'GITHUB_REF', 'NODE_OPTIONS', 'npm_package_version',
-  'VERCEL', 'VERCEL_ENV', 'VERCEL_URL', 'NETLIFY', 'HEROKU_APP_NAME', 'DYNO', 'PORT', 'KUBERNETES_SERVICE_HOST',
+  'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'TERM', 'HOSTNAME', 'TZ', 'EDITOR', 'LOGNAME',
+  'NODE_ENV', 'CI', 'NODE_OPTIONS', 'npm_package_version', 'npm_package_name', 'npm_lifecycle_event', 'INIT_CWD',
+  'VERCEL', 'VERCEL_ENV', 'VERCEL_URL', 'NETLIFY', 'HEROKU_APP_NAME', 'DYNO', 'PORT', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT',
+  'MODE', 'BASE_URL', 'PROD', 'DEV', 'SSR', 'DEBUG', 'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONPATH', 'VIRTUAL_ENV', 'GOPATH', 'GOOS', 'GOARCH',
+  'JAVA_HOME', 'DOTNET_ENVIRONMENT', 'ASPNETCORE_ENVIRONMENT', 'BUILDKIT_INLINE_CACHE',
 ]);
+const PLATFORM_PREFIXES = ['GITHUB_', 'RUNNER_', 'VERCEL_', 'NETLIFY_', 'RENDER_', 'FLY_', 'RAILWAY_', 'HEROKU_', 'npm_', 'AWS_LAMBDA_', 'K_', 'CF_PAGES', 'BASH_', 'LC_', 'XDG_'];
 
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
@@ -28,91 +48,455 @@ export function nearestExample(file: string, examples: Map<string, string[]>): s
   }
 }
 
+/** What one file reads and provides. */
+interface FileFacts extends ConfigFacts {
+  hasErrors: boolean;
+  hash: string;
+}
+
 interface EnvState {
   examplesByDir: Map<string, string[]>;
-  parsed: Map<string, ExampleFile | null>;
+  parsed: Map<string, { hash: string; ex: ExampleFile } | null>;
+  /** Head facts per file, cached by content hash. */
+  head: Map<string, FileFacts>;
+  /** Names read at the merge base (all files); undefined without a base snapshot. */
+  baseNames?: Set<string>;
+  baseCommit?: string;
+  ignore?: (name: string) => boolean;
 }
+
+const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 
 function state(ctx: AnalysisContext): EnvState {
   let s = ctx.cache.get('env') as EnvState | undefined;
   if (!s) {
-    const examplesByDir = new Map<string, string[]>();
-    const order = ctx.config.env.exampleFiles;
-    for (const f of ctx.files) {
-      if (f.cls.kind !== 'env-example') continue;
-      const d = dirOf(f.path);
-      const list = examplesByDir.get(d) ?? [];
-      list.push(f.path);
-      list.sort((a, b) => order.indexOf(a.slice(a.lastIndexOf('/') + 1)) - order.indexOf(b.slice(b.lastIndexOf('/') + 1)));
-      examplesByDir.set(d, list);
-    }
-    s = { examplesByDir, parsed: new Map() };
+    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map() };
     ctx.cache.set('env', s);
+  }
+  const order = ctx.config.env.exampleFiles;
+  s.examplesByDir.clear();
+  for (const f of ctx.files) {
+    if (f.cls.kind !== 'env-example') continue;
+    const d = dirOf(f.path);
+    const list = s.examplesByDir.get(d) ?? [];
+    list.push(f.path);
+    list.sort((a, b) => order.indexOf(a.slice(a.lastIndexOf('/') + 1)) - order.indexOf(b.slice(b.lastIndexOf('/') + 1)));
+    s.examplesByDir.set(d, list);
   }
   return s;
 }
 
+function ignorer(ctx: AnalysisContext): (name: string) => boolean {
+  const cfg = ctx.config.env;
+  const exact = new Set(cfg.ignore.filter((x) => !x.includes('*')));
+  const globs = cfg.ignore.filter((x) => x.includes('*'));
+  const glob = globs.length ? picomatch(globs) : undefined;
+  return (name) =>
+    exact.has(name) || !!glob?.(name) || (cfg.ignorePlatform && (PLATFORM_VARS.has(name) || PLATFORM_PREFIXES.some((p) => name.startsWith(p))));
+}
+
 async function example(ctx: AnalysisContext, s: EnvState, p: string): Promise<ExampleFile | undefined> {
-  if (!s.parsed.has(p)) {
-    const text = await readText(ctx.reader, p, (m) => ctx.notices.push({ level: 'warning', message: m, file: p, area: 'env' }));
-    s.parsed.set(p, text === undefined ? null : parseExample(p, text));
+  const text = await readText(ctx.reader, p, (m) => ctx.notices.push({ level: 'warning', message: m, file: p, area: 'env' }));
+  if (text === undefined) {
+    s.parsed.set(p, null);
+    return undefined;
   }
-  return s.parsed.get(p) ?? undefined;
+  const hash = hashOf(text);
+  const cached = s.parsed.get(p);
+  if (cached && cached.hash === hash) return cached.ex;
+  const ex = parseExample(p, text);
+  s.parsed.set(p, { hash, ex });
+  return ex;
+}
+
+/** Is this file one the env analysis reads (source with a grammar, or a deployment/CI config)? */
+function relevant(cls: Classification, path: string): boolean {
+  if (cls.kind === 'source') return scannable(cls.language);
+  if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
+  return cls.kind === 'api-candidate' && cls.format === 'yaml';
+}
+
+/** Facts of one file's text: pure, so it runs the same on head, on an unsaved buffer and on the base. */
+async function factsOfText(cls: Classification, path: string, text: string): Promise<FileFacts> {
+  const hash = hashOf(text);
+  if (cls.kind === 'source') {
+    const scan = await scanSource(cls.language, text);
+    return { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash };
+  }
+  const kind = deployKind(path, text);
+  if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash };
+  const f = await readDeployConfig(kind, text);
+  return { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash };
+}
+
+async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
+  if (!relevant(f.cls, f.path)) return undefined;
+  const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'env' }));
+  if (text === undefined) {
+    s.head.delete(f.path);
+    return undefined;
+  }
+  const cached = s.head.get(f.path);
+  if (cached && cached.hash === hashOf(text)) return cached;
+  let facts: FileFacts;
+  try {
+    facts = await factsOfText(f.cls, f.path, text);
+  } catch (e) {
+    ctx.notices.push({ level: 'warning', message: `${f.path}: could not be scanned for environment variables (${(e as Error).message})`, file: f.path, area: 'env' });
+    return undefined;
+  }
+  s.head.set(f.path, facts);
+  return facts;
+}
+
+function noticesOf(ctx: AnalysisContext, path: string, facts: FileFacts): void {
+  if (facts.hasErrors && !facts.notes.length) ctx.notices.push({ level: 'info', message: `${path}: has syntax errors; environment reads were taken from the parts that parse`, file: path, area: 'env' });
+  for (const n of facts.notes) ctx.notices.push({ level: n.level, message: `${path}:${n.range.start.line + 1}: ${n.message}`, file: path, area: 'env' });
+}
+
+// ───────────────────────────── quick fixes ─────────────────────────────
+
+function insertionFor(ex: ExampleFile, name: string, body: string): TextEdit {
+  // A group is a run of entries; comments directly above an entry belong to it.
+  const groups: { names: string[]; first: number; last: number; starts: number[] }[] = [];
+  let cur: (typeof groups)[number] | undefined;
+  let commentStart: number | undefined;
+  for (const l of ex.lines) {
+    if (l.kind === 'blank') {
+      cur = undefined;
+      commentStart = undefined;
+    } else if (l.kind === 'comment') commentStart ??= l.line;
+    else if (l.kind === 'entry' && l.key) {
+      if (!cur) groups.push((cur = { names: [], first: commentStart ?? l.line, last: l.line, starts: [] }));
+      cur.names.push(l.key);
+      cur.starts.push(commentStart ?? l.line);
+      cur.last = l.entry?.endLine ?? l.line;
+      commentStart = undefined;
+    }
+  }
+  const segs = (n: string) => n.split('_');
+  const common = (a: string, b: string) => {
+    const x = segs(a);
+    const y = segs(b);
+    let i = 0;
+    while (i < x.length && i < y.length && x[i] === y[i]) i++;
+    return i;
+  };
+  let best: (typeof groups)[number] | undefined;
+  let bestScore = 0;
+  for (const g of groups) {
+    const score = Math.max(...g.names.map((n) => common(n, name)));
+    if (score > bestScore) {
+      best = g;
+      bestScore = score;
+    }
+  }
+  const at = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+  if (best) {
+    if (isSorted(best.names)) {
+      const i = best.names.findIndex((n) => n.localeCompare(name, 'en') > 0);
+      if (i >= 0) return { file: ex.path, range: at(best.starts[i]), newText: body };
+    }
+    if (best.last + 1 < ex.lineCount) return { file: ex.path, range: at(best.last + 1), newText: body };
+  }
+  // a new group at the end, separated by a blank line; keep exactly one final newline
+  const lastLine = ex.lineCount - 1;
+  const lastText = ex.lines.find((l) => l.line === lastLine)?.text ?? '';
+  const endsClean = ex.endsWithNewline;
+  const lastContent = [...ex.lines].reverse().find((l) => l.kind !== 'blank');
+  const needsGap = !!lastContent && !(ex.lines.some((l) => l.kind === 'blank' && l.line === (endsClean ? lastLine - 1 : lastLine)));
+  const prefix = (endsClean ? '' : ex.eol) + (needsGap && ex.vars.length ? ex.eol : '');
+  return { file: ex.path, range: { start: { line: lastLine, character: lastText.length }, end: { line: lastLine, character: lastText.length } }, newText: prefix + body };
+}
+
+function declaration(ex: ExampleFile, name: string, where: string, kind: EnvRead['kind']): string {
+  const note = kind === 'required' ? 'required' : kind === 'default' ? 'has a default in code' : 'optional';
+  return `# Read in ${where} (${note})${ex.eol}${name}=${ex.eol}`;
 }
 
 function addFix(ex: ExampleFile, read: EnvRead, file: string): Fix {
-  const line = ex.lineCount - (ex.endsWithNewline ? 1 : 0);
-  const prefix = ex.endsWithNewline ? '' : ex.eol;
+  return { title: `Add ${read.name} to ${ex.path}`, isPreferred: true, edits: [insertionFor(ex, read.name, declaration(ex, read.name, file, read.kind))] };
+}
+
+function addAllFix(ex: ExampleFile, missing: Map<string, { read: EnvRead; file: string }>): Fix | undefined {
+  if (missing.size < 2) return undefined;
+  const body = [...missing.values()].map((m) => declaration(ex, m.read.name, m.file, m.read.kind)).join('');
+  const lastLine = ex.lineCount - 1;
+  const lastText = ex.lines.find((l) => l.line === lastLine)?.text ?? '';
+  const prefix = (ex.endsWithNewline ? '' : ex.eol) + (ex.vars.length ? ex.eol : '');
   return {
-    title: `Add ${read.name} to ${ex.path}`,
-    isPreferred: true,
-    edits: [
-      {
-        file: ex.path,
-        range: { start: { line, character: 0 }, end: { line, character: 0 } },
-        newText: `${prefix}# Read in ${file}${read.kind === 'default' ? ' (has a default in code)' : ''}${ex.eol}${read.name}=${ex.eol}`,
-      },
-    ],
+    title: `Add all ${missing.size} missing variables to ${ex.path}`,
+    edits: [{ file: ex.path, range: { start: { line: lastLine, character: lastText.length }, end: { line: lastLine, character: lastText.length } }, newText: prefix + body }],
   };
 }
 
-async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
-  if (f.cls.kind !== 'source' || !scannable(f.cls.language)) return [];
-  const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'env' }));
-  if (text === undefined) return [];
-  const s = state(ctx);
-  let scan;
-  try {
-    scan = await scanSource(f.cls.language, text);
-  } catch (e) {
-    ctx.notices.push({ level: 'warning', message: `${f.path}: could not be scanned for environment reads (${(e as Error).message})`, file: f.path, area: 'env' });
-    return [];
+// ───────────────────────────── findings ─────────────────────────────
+
+interface Global {
+  /** name → where it is provided by deployment/CI config */
+  provided: Map<string, { file: string; source: string; literal: boolean; range: Range }[]>;
+  ci: Map<string, { file: string; store: string; range: Range }>;
+  /** example path → names read (code or config) by files whose nearest example it is */
+  readUnder: Map<string, Set<string>>;
+  dynamicUnder: Map<string, number>;
+  /** name → first read site (sorted by file and position) */
+  firstRead: Map<string, { file: string; read: EnvRead }>;
+  /** example path → names missing from it, with their first read */
+  missing: Map<string, Map<string, { read: EnvRead; file: string }>>;
+}
+
+function buildGlobal(s: EnvState, ignore: (n: string) => boolean): Global {
+  const g: Global = { provided: new Map(), ci: new Map(), readUnder: new Map(), dynamicUnder: new Map(), firstRead: new Map(), missing: new Map() };
+  const files = [...s.head.keys()].sort();
+  for (const file of files) {
+    const f = s.head.get(file)!;
+    const exPath = nearestExample(file, s.examplesByDir);
+    for (const p of f.provides) {
+      const list = g.provided.get(p.name) ?? [];
+      list.push({ file, source: p.source, literal: p.literal, range: p.range });
+      g.provided.set(p.name, list);
+    }
+    for (const c of f.ci) if (!g.ci.has(c.name)) g.ci.set(c.name, { file, store: c.store, range: c.range });
+    if (exPath) {
+      const set = g.readUnder.get(exPath) ?? new Set();
+      for (const r of f.reads) set.add(r.name);
+      g.readUnder.set(exPath, set);
+      if (f.dynamic.length) g.dynamicUnder.set(exPath, (g.dynamicUnder.get(exPath) ?? 0) + f.dynamic.length);
+    }
+    for (const r of f.reads) {
+      if (ignore(r.name)) continue;
+      if (!g.firstRead.has(r.name)) g.firstRead.set(r.name, { file, read: r });
+      if (exPath) {
+        const ex = s.parsed.get(exPath)?.ex;
+        if (ex && !ex.names.has(r.name)) {
+          const m = g.missing.get(exPath) ?? new Map();
+          if (!m.has(r.name)) m.set(r.name, { read: r, file });
+          g.missing.set(exPath, m);
+        }
+      }
+    }
   }
-  const exPath = nearestExample(f.path, s.examplesByDir);
+  return g;
+}
+
+function rel(file: string, range: Range, message: string): Location {
+  return { file, range, message };
+}
+
+async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, file: string): Promise<Finding[]> {
+  const f = s.head.get(file);
+  if (!f) return [];
+  const ignore = s.ignore ?? ignorer(ctx);
+  const exPath = nearestExample(file, s.examplesByDir);
   const ex = exPath ? await example(ctx, s, exPath) : undefined;
-  const ignore = new Set(ctx.config.env.ignore);
   const out: Finding[] = [];
-  for (const read of scan.reads) {
-    if (PLATFORM_VARS.has(read.name) || ignore.has(read.name)) continue;
-    const fact = ctx.facts.envVars.find((v) => v.name === read.name);
-    if (fact) {
-      if (!fact.files.includes(f.path)) fact.files.push(f.path);
-      fact.required ||= read.kind === 'required';
-    } else ctx.facts.envVars.push({ name: read.name, files: [f.path], isNew: false, required: read.kind === 'required' });
+  const exposedHere = new Set<string>();
+  for (const read of f.reads) {
+    if (ignore(read.name)) continue;
+    const providers = g.provided.get(read.name)?.filter((p) => p.file !== file) ?? [];
+    const ci = g.ci.get(read.name);
+    const prefix = isClientExposed(read.name, ctx.config.env.clientPrefixes);
+    if (prefix && !exposedHere.has(read.name)) {
+      exposedHere.add(read.name);
+      out.push(
+        clientExposedSecret.finding({
+          message: `${read.name} looks like a secret, but the ${prefix} prefix makes the bundler inline its value into code every visitor downloads. Read it on the server under a name without the prefix.`,
+          file,
+          range: read.range,
+          data: { variable: read.name, prefix },
+        }),
+      );
+    }
+    if (s.baseNames && !s.baseNames.has(read.name)) {
+      const first = g.firstRead.get(read.name);
+      if (first && first.file === file && first.read === read) {
+        const where = providers.length ? ` It is provided by ${providers[0].source} (${providers[0].file}).` : '';
+        out.push(
+          newOnBranch.finding({
+            message: `${read.name} is first read on this branch (${read.kind}, via ${read.via}); it is not read at the merge base ${s.baseCommit?.slice(0, 7) ?? ''}. Set it in every production environment before deploying.${where}`,
+            file,
+            range: read.range,
+            related: ex?.names.has(read.name) ? [rel(ex.path, ex.vars.find((v) => v.name === read.name)!.range, 'declared here')] : undefined,
+            data: { variable: read.name, use: read.kind, required: read.kind === 'required' },
+          }),
+        );
+      }
+    }
     if (!ex || ex.names.has(read.name)) continue;
+    const literal = providers.find((p) => p.literal);
+    const severity = literal || ci ? 'info' : providers.length ? 'warning' : read.kind === 'required' ? 'error' : 'warning';
+    const supplied = literal
+      ? ` It is set by ${literal.source} in ${literal.file}.`
+      : providers.length
+        ? ` Production gets it from ${providers[0].source} (${providers[0].file}).`
+        : ci
+          ? ` CI provides it as ${ci.store}.${read.name} (${ci.file}).`
+          : '';
+    const use = read.kind === 'required' ? 'required' : read.kind === 'default' ? 'with a default' : 'optional';
+    const fixes = [addFix(ex, read, file)];
+    const all = addAllFix(ex, g.missing.get(ex.path) ?? new Map());
+    if (all) fixes.push(all);
+    const related = [rel(ex.path, zeroRange, 'nearest example file')];
+    if (literal) related.push(rel(literal.file, literal.range, literal.source));
+    else if (providers[0]) related.push(rel(providers[0].file, providers[0].range, providers[0].source));
     out.push(
       missingFromExample.finding({
-        message: `${read.name} is read here${read.kind === 'default' ? ' (with a default)' : ''} but not declared in ${ex.path}.`,
-        severity: read.kind === 'required' ? 'error' : 'warning',
-        file: f.path,
+        message: `${read.name} is read here (${use}, via ${read.via}) but not declared in ${ex.path}.${supplied}`,
+        severity,
+        file,
         range: read.range,
-        related: [{ file: ex.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: 'nearest example file' }],
-        fixes: [addFix(ex, read, f.path)],
-        data: { variable: read.name, use: read.kind },
+        related,
+        fixes,
+        data: { variable: read.name, use: read.kind, ...(providers[0] ? { provider: providers[0].source } : {}) },
+      }),
+    );
+  }
+  for (const d of f.dynamic) {
+    out.push(
+      dynamicRead.finding({
+        message: `Variable name computed at run time (${d.via}): it cannot be checked against ${ex?.path ?? 'an example file'}. Prefer literal names, or list the possible names in the example file.`,
+        file,
+        range: d.range,
+        data: { via: d.via },
       }),
     );
   }
   return out;
+}
+
+async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, path: string): Promise<Finding[]> {
+  const ex = await example(ctx, s, path);
+  if (!ex) return [];
+  const out: Finding[] = [];
+  for (const p of checkHygiene(ex, ctx.config.env.skipChecks)) {
+    out.push(exampleHygiene.finding({ message: p.message, severity: p.severity, file: path, range: p.range, fixes: p.fix ? [p.fix] : undefined, data: { check: p.check } }));
+  }
+  const ignore = s.ignore ?? ignorer(ctx);
+  const used = g.readUnder.get(path) ?? new Set<string>();
+  const dyn = g.dynamicUnder.get(path) ?? 0;
+  const reported = new Set<string>();
+  for (const v of ex.vars) {
+    if (reported.has(v.name)) continue;
+    reported.add(v.name);
+    if (v.secret) {
+      out.push(
+        secretInExample.finding({
+          message: `The value of ${v.name} ${v.secret}. Example files are committed: replace it with a placeholder, and rotate the credential if it is real.`,
+          file: path,
+          range: v.valueRange,
+          fixes: [{ title: `Replace the value of ${v.name} with an empty placeholder`, isPreferred: true, edits: [{ file: path, range: v.valueRange, newText: '' }] }],
+          data: { variable: v.name },
+        }),
+      );
+    }
+    const prefix = isClientExposed(v.name, ctx.config.env.clientPrefixes);
+    if (prefix) {
+      out.push(
+        clientExposedSecret.finding({
+          message: `${v.name} looks like a secret, but the ${prefix} prefix makes bundlers inline it into client code.`,
+          file: path,
+          range: v.range,
+          data: { variable: v.name, prefix },
+        }),
+      );
+    }
+    if (!used.has(v.name) && !ignore(v.name) && s.head.size > 0) {
+      out.push(
+        unusedInExample.finding({
+          message: `${v.name} is declared here but no code or deployment config under ${dirOf(path) || 'the workspace root'} reads it${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might)` : ''}. Remove it, or keep it if a tool reads it implicitly.`,
+          file: path,
+          range: v.range,
+          fixes: [{ title: `Remove ${v.name} from ${path}`, edits: [{ file: path, range: { start: { line: v.line, character: 0 }, end: { line: v.endLine + 1, character: 0 } }, newText: '' }] }],
+          data: { variable: v.name },
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** `.env` files tracked by git. Their values are never read: only the path is reported. */
+async function committedEnvFiles(ctx: AnalysisContext): Promise<Finding[]> {
+  if (!ctx.git || !ctx.trusted) return [];
+  let tracked: string[];
+  try {
+    tracked = await ctx.git.trackedMatching([':(glob)**/.env', ':(glob)**/.env.*']);
+  } catch {
+    return [];
+  }
+  const out: Finding[] = [];
+  for (const p of tracked) {
+    const cls = ctx.classifier.classify(p);
+    if (cls.kind !== 'env-file') continue;
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    if (base === '.env.vault' || base.endsWith('.example')) continue;
+    const serious = base === '.env' || base.endsWith('.local') || base === '.env.keys' || base.startsWith('.env.prod');
+    const gitignore = dirOf(p) ? `${dirOf(p)}/.gitignore` : '.gitignore';
+    const gi = await readText(ctx.reader, gitignore);
+    const fix: Fix | undefined =
+      gi === undefined
+        ? { title: `Create ${gitignore} ignoring ${base}`, edits: [{ file: gitignore, range: zeroRange, newText: `${base}\n`, create: true }] }
+        : gi.split(/\r?\n/).some((l) => l.trim() === base || l.trim() === `/${base}`)
+          ? undefined
+          : (() => {
+              const lines = gi.split('\n');
+              const last = lines.length - 1;
+              return { title: `Ignore ${base} in ${gitignore}`, edits: [{ file: gitignore, range: { start: { line: last, character: lines[last].length }, end: { line: last, character: lines[last].length } }, newText: `${gi.endsWith('\n') || gi === '' ? '' : '\n'}${base}\n` }] };
+            })();
+    out.push(
+      dotenvCommitted.finding({
+        message: `${p} is tracked by git, so its values are in the repository history. Run \`git rm --cached ${p}\`, ignore it, and rotate any real credential it held.`,
+        severity: serious ? 'error' : 'warning',
+        file: p,
+        range: zeroRange,
+        fixes: fix ? [fix] : undefined,
+        data: { file: p },
+      }),
+    );
+  }
+  return out;
+}
+
+/** Names read at the merge base: head facts of unchanged files plus the base versions of changed ones. */
+async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, changed: Set<string>): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const [file, f] of s.head) if (!changed.has(file)) for (const r of f.reads) names.add(r.name);
+  for (const file of changed) {
+    if (ctx.signal.aborted) break;
+    const cls = ctx.classifier.classify(file);
+    if (!relevant(cls, file)) continue;
+    const r = await reader.read(file);
+    if (r.kind !== 'text') continue;
+    try {
+      const f = await factsOfText(cls, file, r.text);
+      for (const x of f.reads) names.add(x.name);
+    } catch {
+      /* an unreadable base version reads nothing */
+    }
+  }
+  return names;
+}
+
+function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
+  const ignore = s.ignore ?? ignorer(ctx);
+  const byName = new Map<string, { name: string; files: string[]; isNew: boolean; required: boolean; provider?: string }>();
+  for (const [file, f] of [...s.head].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const r of f.reads) {
+      if (ignore(r.name)) continue;
+      let v = byName.get(r.name);
+      if (!v) {
+        v = { name: r.name, files: [], isNew: !!s.baseNames && !s.baseNames.has(r.name), required: false };
+        const p = g.provided.get(r.name)?.[0];
+        const ci = g.ci.get(r.name);
+        if (p) v.provider = `${p.source} (${p.file})`;
+        else if (ci) v.provider = `CI ${ci.store} (${ci.file})`;
+        byName.set(r.name, v);
+      }
+      if (!v.files.includes(file)) v.files.push(file);
+      v.required ||= r.kind === 'required';
+    }
+  }
+  ctx.facts.envVars = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export const envAnalyzer: Analyzer = {
@@ -120,29 +504,42 @@ export const envAnalyzer: Analyzer = {
   rules: envRules,
   async analyze(ctx) {
     const s = state(ctx);
+    s.ignore = ignorer(ctx);
     if (s.examplesByDir.size === 0) {
       ctx.notices.push({ level: 'info', area: 'env', message: `no example file (${ctx.config.env.exampleFiles.join(', ')}) in the workspace: variables were not checked against one` });
     }
-    const out: Finding[] = [];
+    const present = new Set<string>();
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
-      out.push(...(await analyzeOne(ctx, f)));
+      const facts = await factsOf(ctx, s, f);
+      if (!facts) continue;
+      present.add(f.path);
+      noticesOf(ctx, f.path, facts);
     }
-    // Variables new on this branch: not declared in the base version of their example file.
+    for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
+    for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base) {
-      const baseNames = new Map<string, Set<string>>();
-      for (const v of ctx.facts.envVars) {
-        const exPath = nearestExample(v.files[0], s.examplesByDir);
-        if (!exPath) continue;
-        if (!baseNames.has(exPath)) {
-          const r = await ctx.base.reader.read(exPath);
-          baseNames.set(exPath, r.kind === 'text' ? parseExample(exPath, r.text).names : new Set());
-        }
-        v.isNew = !baseNames.get(exPath)!.has(v.name) && v.files.some((file) => ctx.base!.changedFiles.has(file));
-      }
-    }
+      s.baseNames = await baseNames(ctx, s, ctx.base.reader, ctx.base.changedFiles);
+      s.baseCommit = ctx.base.commit;
+    } else s.baseNames = undefined;
+    const g = buildGlobal(s, s.ignore);
+    const out: Finding[] = [];
+    for (const file of s.head.keys()) out.push(...(await findingsForFile(ctx, s, g, file)));
+    for (const list of s.examplesByDir.values()) for (const p of list) out.push(...(await exampleFindings(ctx, s, g, p)));
+    out.push(...(await committedEnvFiles(ctx)));
+    fillFacts(ctx, s, g);
     return out;
   },
-  analyzeFile: analyzeOne,
-  affectsWorkspace: (f) => f.cls.kind === 'env-example',
+  async analyzeFile(ctx, f) {
+    const s = state(ctx);
+    s.ignore ??= ignorer(ctx);
+    if (f.cls.kind === 'env-example') {
+      s.parsed.delete(f.path);
+      return exampleFindings(ctx, s, buildGlobal(s, s.ignore), f.path);
+    }
+    const facts = await factsOf(ctx, s, f);
+    if (!facts) return [];
+    return findingsForFile(ctx, s, buildGlobal(s, s.ignore), f.path);
+  },
+  affectsWorkspace: (f) => f.cls.kind === 'env-example' || f.cls.kind === 'deploy-manifest' || f.cls.kind === 'ci-config',
 };

@@ -3,16 +3,24 @@ import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { parserFor, type Grammar } from '../treesitter';
 
+/**
+ * How a read treats absence: `required` throws, fails startup or the build; `optional` yields
+ * null/""/undefined and the code carries on; `default` supplies a fallback value.
+ */
 export type ReadKind = 'required' | 'optional' | 'default';
 
 export interface EnvRead {
   name: string;
   kind: ReadKind;
+  /** Range of the variable's name at the read site. */
   range: Range;
+  /** The syntax that reads it, for messages: "process.env", "os.getenv", "ENV.fetch"... */
+  via: string;
 }
 
 export interface DynamicRead {
   range: Range;
+  via: string;
 }
 
 export interface ScanResult {
@@ -26,10 +34,42 @@ const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
   javascript: 'javascript',
   typescript: 'typescript',
   tsx: 'tsx',
+  python: 'python',
+  ruby: 'ruby',
+  go: 'go',
+  rust: 'rust',
+  java: 'java',
+  php: 'php',
+  csharp: 'c-sharp',
+  shell: 'bash',
+};
+
+/**
+ * Substrings without which a file cannot contain a read: files lacking all of them are not parsed
+ * (most source files of a large repository). Every syntax the visitors recognise contains one.
+ */
+const MARKERS: Partial<Record<SourceLanguage, readonly string[]>> = {
+  javascript: ['env'],
+  typescript: ['env'],
+  tsx: ['env'],
+  python: ['environ', 'getenv', 'BaseSettings'],
+  ruby: ['ENV'],
+  go: ['Getenv', 'LookupEnv', 'env:"', 'envconfig:"'],
+  rust: ['env'],
+  java: ['getenv', '${'],
+  php: ['getenv', '$_ENV', '$_SERVER', 'env('],
+  csharp: ['GetEnvironmentVariable'],
+  shell: ['$'],
 };
 
 export function scannable(lang: SourceLanguage): boolean {
   return lang in GRAMMAR;
+}
+
+/** True when the text may contain a read in this language (cheap pre-filter before parsing). */
+export function mayRead(lang: SourceLanguage, text: string): boolean {
+  const m = MARKERS[lang];
+  return !!m && m.some((s) => text.includes(s));
 }
 
 function rangeOf(n: TSNode): Range {
@@ -39,78 +79,534 @@ function rangeOf(n: TSNode): Range {
   };
 }
 
-/** Is `n` the expression `process.env` (or `import.meta.env`)? */
-function isEnvObject(n: TSNode | null): boolean {
-  if (!n || n.type !== 'member_expression') return false;
-  const obj = n.childForFieldName('object');
-  const prop = n.childForFieldName('property');
-  if (!obj || !prop || prop.text !== 'env') return false;
-  return (obj.type === 'identifier' && obj.text === 'process') || obj.type === 'meta_property' || obj.text === 'import.meta';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The literal content of a string node when it has no interpolation; undefined otherwise. */
+function literal(n: TSNode | null | undefined): { text: string; node: TSNode } | undefined {
+  if (!n) return undefined;
+  const t = n.type;
+  if (t === 'string' || t === 'string_literal' || t === 'interpreted_string_literal' || t === 'raw_string_literal' || t === 'encapsed_string' || t === 'template_string') {
+    const kids = n.namedChildren.filter((c): c is TSNode => !!c);
+    const parts = kids.filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
+    if (parts.length === 0) return { text: '', node: n };
+    if (parts.length !== 1) return undefined;
+    const p = parts[0];
+    if (!/(string_content|string_fragment|string_literal_content|interpreted_string_literal_content|raw_string_literal_content)$/.test(p.type)) return undefined;
+    return { text: p.text, node: p };
+  }
+  return undefined;
 }
 
-/** How the value of a read is used: with a `??`/`||` fallback it has a default. */
-function kindOfUse(n: TSNode): ReadKind {
-  const parent = n.parent;
+function args(n: TSNode | null): TSNode[] {
+  if (!n) return [];
+  return n.namedChildren.filter((c): c is TSNode => !!c && c.type !== 'comment').map((c) => (c.type === 'argument' && c.namedChildCount === 1 ? c.namedChild(0)! : c));
+}
+
+interface Sink {
+  reads: EnvRead[];
+  dynamic: DynamicRead[];
+}
+
+function addRead(sink: Sink, name: string, kind: ReadKind, node: TSNode, via: string): void {
+  if (ENV_NAME.test(name)) sink.reads.push({ name, kind, range: rangeOf(node), via });
+}
+
+/** A read through a call's first argument: literal name, or dynamic. */
+function readArg(sink: Sink, arg: TSNode | undefined, kind: ReadKind, via: string, whole: TSNode): void {
+  const lit = literal(arg);
+  if (lit) addRead(sink, lit.text, kind, lit.node, via);
+  else if (arg) sink.dynamic.push({ range: rangeOf(whole), via });
+}
+
+// ───────────────────────────── JavaScript / TypeScript ─────────────────────────────
+
+interface JsState {
+  /** Local identifiers bound to an env object (SvelteKit `$env/dynamic/*` `env`). */
+  envIdents: Set<string>;
+}
+
+function jsEnvObject(n: TSNode | null, st: JsState): string | undefined {
+  if (!n) return undefined;
+  if (n.type === 'identifier' && st.envIdents.has(n.text)) return '$env';
+  if (n.type !== 'member_expression') return undefined;
+  const obj = n.childForFieldName('object');
+  const prop = n.childForFieldName('property');
+  if (!obj || !prop || prop.text !== 'env') return undefined;
+  if (obj.type === 'identifier' && (obj.text === 'process' || obj.text === 'Bun')) return `${obj.text}.env`;
+  if (obj.type === 'meta_property' || obj.text === 'import.meta') return 'import.meta.env';
+  return undefined;
+}
+
+/** With a `??`/`||` fallback, or tested in a condition, a read has a default. */
+function jsKindOfUse(n: TSNode): ReadKind {
+  let cur = n;
+  let parent = cur.parent;
+  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'non_null_expression' || parent.type === 'as_expression')) {
+    cur = parent;
+    parent = parent.parent;
+  }
   if (parent?.type === 'binary_expression') {
     const op = parent.childForFieldName('operator')?.text;
-    if ((op === '??' || op === '||') && parent.childForFieldName('left')?.id === n.id) return 'default';
+    if ((op === '??' || op === '||') && parent.childForFieldName('left')?.id === cur.id) return 'default';
   }
+  if (parent?.type === 'ternary_expression' && parent.childForFieldName('condition')?.id === cur.id) return 'optional';
+  if (parent?.type === 'unary_expression' && parent.text.startsWith('!')) return 'optional';
+  if ((parent?.type === 'if_statement' || parent?.type === 'while_statement') && parent.childForFieldName('condition')?.id === cur.id) return 'optional';
+  if (parent?.type === 'augmented_assignment_expression' && parent.text.includes('??=')) return 'default';
   return 'required';
 }
 
-/**
- * Finds environment reads in JavaScript/TypeScript with the tree-sitter grammar: member access,
- * string subscripts and destructuring of `process.env`; computed subscripts are dynamic.
- */
-export async function scanSource(lang: SourceLanguage, text: string): Promise<ScanResult> {
-  const g = GRAMMAR[lang];
-  if (!g) return { reads: [], dynamic: [], hasErrors: false };
-  const { parser } = await parserFor(g);
-  const tree = parser.parse(text);
-  parser.delete();
-  if (!tree) return { reads: [], dynamic: [], hasErrors: true };
-  const reads: EnvRead[] = [];
-  const dynamic: DynamicRead[] = [];
-  try {
-    const cursor = tree.walk();
-    let done = false;
-    while (!done) {
-      const n = cursor.currentNode;
-      if (n.type === 'member_expression' && isEnvObject(n.childForFieldName('object'))) {
-        const prop = n.childForFieldName('property');
-        if (prop) reads.push({ name: prop.text, kind: kindOfUse(n), range: rangeOf(prop) });
-      } else if (n.type === 'subscript_expression' && isEnvObject(n.childForFieldName('object'))) {
-        const idx = n.childForFieldName('index');
-        const str = idx?.type === 'string' ? idx.namedChildren.find((c) => c?.type === 'string_fragment') : undefined;
-        if (str) reads.push({ name: str.text, kind: kindOfUse(n), range: rangeOf(str) });
-        else dynamic.push({ range: rangeOf(n) });
-      } else if (n.type === 'variable_declarator' && isEnvObject(n.childForFieldName('value'))) {
-        const pattern = n.childForFieldName('name');
-        if (pattern?.type === 'object_pattern') {
-          for (const c of pattern.namedChildren) {
-            if (!c) continue;
-            if (c.type === 'shorthand_property_identifier_pattern') reads.push({ name: c.text, kind: 'required', range: rangeOf(c) });
-            else if (c.type === 'pair_pattern') {
-              const key = c.childForFieldName('key');
-              const value = c.childForFieldName('value');
-              if (key) reads.push({ name: key.text.replace(/^['"]|['"]$/g, ''), kind: value?.type === 'assignment_pattern' ? 'default' : 'required', range: rangeOf(key) });
-            } else if (c.type === 'object_assignment_pattern') {
-              const left = c.childForFieldName('left');
-              if (left) reads.push({ name: left.text, kind: 'default', range: rangeOf(left) });
-            }
-          }
+/** Keys of a schema object (envalid, t3-env, zod): required unless the validator says optional or default. */
+function jsSchemaKeys(sink: Sink, obj: TSNode | null, via: string): void {
+  if (!obj || obj.type !== 'object') return;
+  for (const pair of obj.namedChildren) {
+    if (!pair || pair.type !== 'pair') continue;
+    const key = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    if (!key) continue;
+    const name = key.type === 'string' ? literal(key)?.text : key.text;
+    if (!name) continue;
+    const v = value?.text ?? '';
+    const kind: ReadKind = /\.default\s*\(|\bdefault\s*:|\bdevDefault\s*:/.test(v) ? 'default' : /\.optional\s*\(|\.nullish\s*\(/.test(v) ? 'optional' : 'required';
+    addRead(sink, name, kind, key.type === 'string' ? (literal(key)?.node ?? key) : key, via);
+  }
+}
+
+function visitJs(n: TSNode, sink: Sink, st: JsState): void {
+  switch (n.type) {
+    case 'import_statement': {
+      const src = literal(n.childForFieldName('source'))?.text;
+      if (!src?.startsWith('$env/')) return;
+      const isStatic = src.startsWith('$env/static/');
+      for (const spec of n.descendantsOfType('import_specifier')) {
+        if (!spec) continue;
+        const name = spec.childForFieldName('name');
+        const alias = spec.childForFieldName('alias');
+        if (!name) continue;
+        if (isStatic) addRead(sink, name.text, 'required', name, src);
+        else if (name.text === 'env') st.envIdents.add((alias ?? name).text);
+      }
+      return;
+    }
+    case 'member_expression': {
+      const via = jsEnvObject(n.childForFieldName('object'), st);
+      if (!via) return;
+      const prop = n.childForFieldName('property');
+      if (!prop) return;
+      // process.env.hasOwnProperty(...), Deno-style methods: not a variable
+      const parent = n.parent;
+      if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) return;
+      addRead(sink, prop.text, jsKindOfUse(n), prop, via);
+      return;
+    }
+    case 'subscript_expression': {
+      const via = jsEnvObject(n.childForFieldName('object'), st);
+      if (!via) return;
+      const idx = n.childForFieldName('index');
+      const lit = literal(idx);
+      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) addRead(sink, lit.text, jsKindOfUse(n), lit.node, via);
+      else sink.dynamic.push({ range: rangeOf(n), via });
+      return;
+    }
+    case 'call_expression': {
+      const fn = n.childForFieldName('function');
+      const a = args(n.childForFieldName('arguments'));
+      if (fn?.type === 'member_expression') {
+        const obj = fn.childForFieldName('object');
+        const method = fn.childForFieldName('property')?.text;
+        // Deno.env.get("X")
+        if (obj?.text === 'Deno.env' && (method === 'get' || method === 'has')) {
+          readArg(sink, a[0], 'optional', 'Deno.env.get', n);
+          return;
+        }
+        // z.object({...}).parse(process.env)
+        if ((method === 'parse' || method === 'safeParse') && a[0] && jsEnvObject(a[0], st) && obj?.type === 'call_expression') {
+          const inner = args(obj.childForFieldName('arguments'));
+          jsSchemaKeys(sink, inner[0] ?? null, 'zod schema');
+          return;
         }
       }
+      const fname = fn?.text;
+      // envalid cleanEnv(process.env, { X: str() })
+      if ((fname === 'cleanEnv' || fname === 'envalid.cleanEnv') && a.length >= 2) {
+        jsSchemaKeys(sink, a[1], 'envalid');
+        return;
+      }
+      // t3-env createEnv({ server: {...}, client: {...}, shared: {...} })
+      if (fname === 'createEnv' && a[0]?.type === 'object') {
+        for (const pair of a[0].namedChildren) {
+          if (pair?.type !== 'pair') continue;
+          const k = pair.childForFieldName('key')?.text;
+          if (k === 'server' || k === 'client' || k === 'shared') jsSchemaKeys(sink, pair.childForFieldName('value'), 't3-env');
+        }
+      }
+      return;
+    }
+    case 'variable_declarator': {
+      const via = jsEnvObject(n.childForFieldName('value'), st);
+      const pattern = n.childForFieldName('name');
+      if (!via || pattern?.type !== 'object_pattern') return;
+      for (const c of pattern.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'shorthand_property_identifier_pattern') addRead(sink, c.text, 'required', c, via);
+        else if (c.type === 'pair_pattern') {
+          const key = c.childForFieldName('key');
+          const value = c.childForFieldName('value');
+          if (!key) continue;
+          const lit = key.type === 'string' ? literal(key) : undefined;
+          addRead(sink, lit ? lit.text : key.text, value?.type === 'assignment_pattern' ? 'default' : 'required', lit ? lit.node : key, via);
+        } else if (c.type === 'object_assignment_pattern') {
+          const left = c.childForFieldName('left');
+          if (left) addRead(sink, left.text, 'default', left, via);
+        } else if (c.type === 'rest_pattern') sink.dynamic.push({ range: rangeOf(c), via: `...rest of ${via}` });
+      }
+      return;
+    }
+  }
+}
+
+// ───────────────────────────── Python ─────────────────────────────
+
+function pyIsEnviron(n: TSNode | null): boolean {
+  return !!n && (n.text === 'os.environ' || (n.type === 'identifier' && n.text === 'environ'));
+}
+
+function pyBaseSettings(n: TSNode, sink: Sink): void {
+  const supers = n.childForFieldName('superclasses');
+  if (!supers || !supers.namedChildren.some((c) => c && /(^|\.)BaseSettings$/.test(c.text))) return;
+  const body = n.childForFieldName('body');
+  if (!body) return;
+  let prefix = '';
+  const m = /env_prefix\s*=\s*["']([^"']*)["']/.exec(body.text);
+  if (m) prefix = m[1];
+  for (const stmt of body.namedChildren) {
+    if (stmt?.type !== 'expression_statement') continue;
+    const asg = stmt.namedChild(0);
+    if (asg?.type !== 'assignment') continue;
+    const left = asg.childForFieldName('left');
+    const type = asg.childForFieldName('type');
+    if (left?.type !== 'identifier' || !type || left.text === 'model_config') continue;
+    const right = asg.childForFieldName('right');
+    const kind: ReadKind = !right ? 'required' : right.text === 'None' ? 'optional' : 'default';
+    addRead(sink, (prefix + left.text).toUpperCase(), kind, left, 'pydantic BaseSettings');
+  }
+}
+
+function visitPython(n: TSNode, sink: Sink): void {
+  if (n.type === 'subscript') {
+    if (!pyIsEnviron(n.childForFieldName('value'))) return;
+    const sub = n.childForFieldName('subscript');
+    // Assignment target (os.environ["X"] = ...) defines, does not read.
+    if (n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id) return;
+    readArg(sink, sub ?? undefined, 'required', 'os.environ[]', n);
+  } else if (n.type === 'call') {
+    const fn = n.childForFieldName('function');
+    if (!fn) return;
+    const a = args(n.childForFieldName('arguments')).filter((x) => x.type !== 'keyword_argument' || x.text.startsWith('default'));
+    const hasDefault = a.length >= 2;
+    if (fn.type === 'attribute' && pyIsEnviron(fn.childForFieldName('object'))) {
+      const method = fn.childForFieldName('attribute')?.text;
+      if (method === 'get') readArg(sink, a[0], hasDefault ? 'default' : 'optional', 'os.environ.get', n);
+      else if (method === 'setdefault') readArg(sink, a[0], 'default', 'os.environ.setdefault', n);
+    } else if (fn.text === 'os.getenv' || (fn.type === 'identifier' && fn.text === 'getenv')) {
+      readArg(sink, a[0], hasDefault ? 'default' : 'optional', 'os.getenv', n);
+    }
+  } else if (n.type === 'class_definition') pyBaseSettings(n, sink);
+}
+
+// ───────────────────────────── Ruby ─────────────────────────────
+
+function visitRuby(n: TSNode, sink: Sink): void {
+  if (n.type === 'element_reference') {
+    const obj = n.childForFieldName('object');
+    if (obj?.text !== 'ENV') return;
+    if (n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id) return;
+    const arg = n.namedChildren.find((c) => c && c.id !== obj.id) ?? undefined;
+    const p = n.parent;
+    const kind: ReadKind = p?.type === 'binary' && p.childForFieldName('left')?.id === n.id && /^(\|\||or)$/.test(p.childForFieldName('operator')?.text ?? '') ? 'default' : 'optional';
+    readArg(sink, arg, kind, 'ENV[]', n);
+  } else if (n.type === 'call') {
+    if (n.childForFieldName('receiver')?.text !== 'ENV') return;
+    const method = n.childForFieldName('method')?.text;
+    const a = args(n.childForFieldName('arguments'));
+    if (method === 'fetch') readArg(sink, a[0], a.length >= 2 || n.childForFieldName('block') ? 'default' : 'required', 'ENV.fetch', n);
+    else if (method === 'key?' || method === 'has_key?' || method === 'include?') readArg(sink, a[0], 'optional', `ENV.${method}`, n);
+  }
+}
+
+// ───────────────────────────── Go ─────────────────────────────
+
+function goTags(n: TSNode, sink: Sink): void {
+  const tag = n.childForFieldName('tag');
+  if (!tag) return;
+  const t = tag.text;
+  const envconfig = /envconfig:"([^"]*)"/.exec(t);
+  const env = /(?:^|[\s`])env:"([^"]*)"/.exec(t);
+  if (envconfig && envconfig[1] && envconfig[1] !== '-') {
+    const kind: ReadKind = /required:"true"/.test(t) ? 'required' : /default:"/.test(t) ? 'default' : 'optional';
+    const col = t.indexOf(envconfig[1], envconfig.index);
+    sink.reads.push({ name: envconfig[1], kind, range: offsetRange(tag, col, envconfig[1].length), via: 'envconfig tag' });
+  }
+  if (env && env[1]) {
+    const [name, ...opts] = env[1].split(',');
+    if (!name || !ENV_NAME.test(name)) return;
+    const kind: ReadKind = opts.includes('required') || opts.includes('notEmpty') ? 'required' : /envDefault:"/.test(t) ? 'default' : 'optional';
+    const col = t.indexOf(name, env.index);
+    sink.reads.push({ name, kind, range: offsetRange(tag, col, name.length), via: 'env tag' });
+  }
+}
+
+/** A range inside a single-line node, `col` characters from its start. */
+function offsetRange(n: TSNode, col: number, len: number): Range {
+  const line = n.startPosition.row;
+  const c = n.startPosition.column + col;
+  return { start: { line, character: c }, end: { line, character: c + len } };
+}
+
+function visitGo(n: TSNode, sink: Sink): void {
+  if (n.type === 'call_expression') {
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'selector_expression' || fn.childForFieldName('operand')?.text !== 'os') return;
+    const f = fn.childForFieldName('field')?.text;
+    if (f === 'Getenv' || f === 'LookupEnv') readArg(sink, args(n.childForFieldName('arguments'))[0], 'optional', `os.${f}`, n);
+  } else if (n.type === 'field_declaration') goTags(n, sink);
+}
+
+// ───────────────────────────── Rust ─────────────────────────────
+
+function rustKind(call: TSNode): ReadKind {
+  const p = call.parent;
+  if (p?.type === 'try_expression') return 'required';
+  if (p?.type === 'field_expression') {
+    const m = p.childForFieldName('field')?.text ?? '';
+    if (m === 'unwrap' || m === 'expect') return 'required';
+    if (m.startsWith('unwrap_or')) return 'default';
+  }
+  return 'optional';
+}
+
+function visitRust(n: TSNode, sink: Sink): void {
+  if (n.type === 'call_expression') {
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'scoped_identifier') return;
+    const name = fn.childForFieldName('name')?.text;
+    const path = fn.childForFieldName('path')?.text ?? '';
+    if ((name === 'var' || name === 'var_os') && /(^|::)(env|dotenvy|dotenv)$/.test(path)) {
+      readArg(sink, args(n.childForFieldName('arguments'))[0], rustKind(n), `${path}::${name}`, n);
+    }
+  } else if (n.type === 'macro_invocation') {
+    const m = n.childForFieldName('macro')?.text;
+    if (m !== 'env' && m !== 'option_env') return;
+    const tt = n.namedChildren.find((c) => c?.type === 'token_tree');
+    const first = tt?.namedChildren.find((c) => c?.type === 'string_literal');
+    const lit = literal(first);
+    if (lit) addRead(sink, lit.text, m === 'env' ? 'required' : 'optional', lit.node, `${m}!`);
+  }
+}
+
+// ───────────────────────────── Java (and Spring placeholders) ─────────────────────────────
+
+const PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)(:[^}]*)?\}/g;
+
+function placeholders(sink: Sink, lit: { text: string; node: TSNode }, via: string): void {
+  if (lit.node.startPosition.row !== lit.node.endPosition.row) return;
+  for (const m of lit.text.matchAll(PLACEHOLDER)) {
+    sink.reads.push({ name: m[1], kind: m[2] ? 'default' : 'required', range: offsetRange(lit.node, m.index! + 2, m[1].length), via });
+  }
+}
+
+function visitJava(n: TSNode, sink: Sink): void {
+  if (n.type === 'method_invocation') {
+    if (n.childForFieldName('object')?.text !== 'System' || n.childForFieldName('name')?.text !== 'getenv') return;
+    const a = args(n.childForFieldName('arguments'));
+    if (a.length) readArg(sink, a[0], 'optional', 'System.getenv', n);
+  } else if (n.type === 'annotation') {
+    if (n.childForFieldName('name')?.text !== 'Value') return;
+    for (const s of n.descendantsOfType('string_literal')) {
+      const lit = literal(s);
+      if (lit) placeholders(sink, lit, '@Value');
+    }
+  }
+}
+
+// ───────────────────────────── PHP ─────────────────────────────
+
+const PHP_SERVER_BUILTIN = /^(HTTP_|REQUEST_|SERVER_|REMOTE_|SCRIPT_|PHP_|DOCUMENT_|CONTENT_|GATEWAY_|REDIRECT_|ORIG_|AUTH_TYPE$|QUERY_STRING$|PATH_INFO$|PATH_TRANSLATED$|HTTPS$|argv$|argc$)/;
+
+function visitPhp(n: TSNode, sink: Sink): void {
+  if (n.type === 'function_call_expression') {
+    const fn = n.childForFieldName('function')?.text;
+    if (fn !== 'getenv' && fn !== 'env' && fn !== '\\getenv') return;
+    const a = args(n.childForFieldName('arguments'));
+    if (!a.length) return;
+    readArg(sink, a[0], fn === 'env' && a.length >= 2 ? 'default' : 'optional', fn === 'env' ? 'env()' : 'getenv', n);
+  } else if (n.type === 'subscript_expression') {
+    const v = n.namedChild(0);
+    if (v?.type !== 'variable_name' || (v.text !== '$_ENV' && v.text !== '$_SERVER')) return;
+    if (n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id) return;
+    const idx = n.namedChild(1) ?? undefined;
+    const lit = literal(idx);
+    if (v.text === '$_SERVER' && (!lit || PHP_SERVER_BUILTIN.test(lit.text))) return;
+    const p = n.parent;
+    const kind: ReadKind = p?.type === 'binary_expression' && p.childForFieldName('left')?.id === n.id && /\?\?|\?:/.test(p.childForFieldName('operator')?.text ?? '') ? 'default' : 'optional';
+    readArg(sink, idx, kind, v.text, n);
+  }
+}
+
+// ───────────────────────────── C# ─────────────────────────────
+
+function visitCsharp(n: TSNode, sink: Sink): void {
+  if (n.type !== 'invocation_expression') return;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'member_access_expression' || fn.childForFieldName('name')?.text !== 'GetEnvironmentVariable') return;
+  if (!/(^|\.)Environment$/.test(fn.childForFieldName('expression')?.text ?? '')) return;
+  const p = n.parent;
+  const kind: ReadKind = p?.type === 'binary_expression' && p.childForFieldName('left')?.id === n.id && p.childForFieldName('operator')?.text === '??' ? 'default' : 'optional';
+  readArg(sink, args(n.childForFieldName('arguments'))[0], kind, 'Environment.GetEnvironmentVariable', n);
+}
+
+// ───────────────────────────── Shell ─────────────────────────────
+
+/** Shell and bash built-ins that are never configuration. */
+export const SHELL_BUILTINS = new Set([
+  'IFS', 'OPTARG', 'OPTIND', 'PPID', 'UID', 'EUID', 'RANDOM', 'LINENO', 'SECONDS', 'PS1', 'PS2', 'PS4', 'OLDPWD', 'REPLY', 'PIPESTATUS',
+  'FUNCNAME', 'BASH_SOURCE', 'BASH_VERSION', 'BASH_REMATCH', 'HOSTTYPE', 'OSTYPE', 'MACHTYPE', 'SHLVL', 'GROUPS', 'DIRSTACK', 'COLUMNS', 'LINES',
+]);
+
+const SHELL_EXPANSION = /^\$\{#?([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])?/;
+
+interface ShellState {
+  assigned: Set<string>;
+  nounset: boolean;
+}
+
+function shellCollect(root: TSNode): ShellState {
+  const assigned = new Set<string>();
+  for (const a of root.descendantsOfType('variable_assignment')) {
+    const name = a?.childForFieldName('name');
+    if (name) assigned.add(name.text);
+  }
+  for (const f of root.descendantsOfType('for_statement')) {
+    const v = f?.childForFieldName('variable');
+    if (v) assigned.add(v.text);
+  }
+  for (const c of root.descendantsOfType('command')) {
+    if (!c) continue;
+    const name = c.childForFieldName('name')?.text;
+    if (name === 'read' || name === 'local' || name === 'declare' || name === 'export' || name === 'readonly' || name === 'getopts') {
+      for (const arg of c.namedChildren) if (arg?.type === 'word' && ENV_NAME.test(arg.text)) assigned.add(arg.text);
+    }
+  }
+  const nounset = /(^|\n)\s*set\s+(-[a-zA-Z]*u[a-zA-Z]*\b|-o\s+nounset)/.test(root.text);
+  return { assigned, nounset };
+}
+
+function visitShell(n: TSNode, sink: Sink, st: ShellState): void {
+  if (n.type !== 'expansion' && n.type !== 'simple_expansion') return;
+  const v = n.namedChildren.find((c) => c?.type === 'variable_name');
+  if (!v) return;
+  const name = v.text;
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name) || st.assigned.has(name) || SHELL_BUILTINS.has(name)) return;
+  let kind: ReadKind = st.nounset ? 'required' : 'optional';
+  if (n.type === 'expansion') {
+    const op = SHELL_EXPANSION.exec(n.text.trimStart())?.[2];
+    if (op === ':?' || op === '?') kind = 'required';
+    else if (op === ':-' || op === '-' || op === ':=' || op === '=') kind = 'default';
+    else if (op === ':+' || op === '+') kind = 'optional';
+  }
+  addRead(sink, name, kind, v, n.type === 'expansion' ? '${}' : '$');
+}
+
+// ───────────────────────────── driver ─────────────────────────────
+
+function walkTree(root: TSNode, visit: (n: TSNode) => void): void {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      visit(cursor.currentNode);
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
+        if (!cursor.gotoParent()) return;
       }
     }
+  } finally {
     cursor.delete();
-    return { reads, dynamic, hasErrors: tree.rootNode.hasError };
+  }
+}
+
+/** Parses and finds environment reads, in every language with a tree-sitter grammar. */
+export async function scanSource(lang: SourceLanguage, text: string): Promise<ScanResult> {
+  const g = GRAMMAR[lang];
+  if (!g || !mayRead(lang, text)) return { reads: [], dynamic: [], hasErrors: false };
+  const { parser } = await parserFor(g);
+  let tree;
+  try {
+    tree = parser.parse(text);
+  } finally {
+    parser.delete();
+  }
+  if (!tree) return { reads: [], dynamic: [], hasErrors: true };
+  const sink: Sink = { reads: [], dynamic: [] };
+  try {
+    const root = tree.rootNode;
+    switch (lang) {
+      case 'javascript':
+      case 'typescript':
+      case 'tsx': {
+        const st: JsState = { envIdents: new Set() };
+        walkTree(root, (n) => visitJs(n, sink, st));
+        break;
+      }
+      case 'python':
+        walkTree(root, (n) => visitPython(n, sink));
+        break;
+      case 'ruby':
+        walkTree(root, (n) => visitRuby(n, sink));
+        break;
+      case 'go':
+        walkTree(root, (n) => visitGo(n, sink));
+        break;
+      case 'rust':
+        walkTree(root, (n) => visitRust(n, sink));
+        break;
+      case 'java':
+        walkTree(root, (n) => visitJava(n, sink));
+        break;
+      case 'php':
+        walkTree(root, (n) => visitPhp(n, sink));
+        break;
+      case 'csharp':
+        walkTree(root, (n) => visitCsharp(n, sink));
+        break;
+      case 'shell': {
+        const st = shellCollect(root);
+        walkTree(root, (n) => visitShell(n, sink, st));
+        break;
+      }
+    }
+    return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Reads in a shell command line embedded in another file (Dockerfile RUN, Procfile, compose command). */
+export async function scanShellSnippet(text: string, assigned: Iterable<string> = []): Promise<ScanResult> {
+  if (!text.includes('$')) return { reads: [], dynamic: [], hasErrors: false };
+  const { parser } = await parserFor('bash');
+  let tree;
+  try {
+    tree = parser.parse(text);
+  } finally {
+    parser.delete();
+  }
+  if (!tree) return { reads: [], dynamic: [], hasErrors: true };
+  const sink: Sink = { reads: [], dynamic: [] };
+  try {
+    const st = shellCollect(tree.rootNode);
+    for (const a of assigned) st.assigned.add(a);
+    walkTree(tree.rootNode, (n) => visitShell(n, sink, st));
+    return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: tree.rootNode.hasError };
   } finally {
     tree.delete();
   }

@@ -1,18 +1,30 @@
-import { list, obj, str, type Schema } from '../schema';
+import { bool, list, obj, str, type Schema } from '../schema';
 
 export interface EnvSettings {
   /** File names of declaration files, searched up the tree from each read site. */
   exampleFiles: string[];
-  /** Variables never reported (platform or team allow-list). */
+  /** Variables never reported: exact names or `PREFIX_*` wildcards (platform or team allow-list). */
   ignore: string[];
+  /** Ignore the built-in list of platform variables (PATH, HOME, NODE_ENV, CI, GITHUB_*, VERCEL_*...). */
+  ignorePlatform: boolean;
+  /** Prefixes frameworks inline into client bundles (for env/client-exposed-secret). */
+  clientPrefixes: string[];
+  /** dotenv-linter checks not run by env/example-hygiene (e.g. UnorderedKey). */
+  skipChecks: string[];
 }
 
 export const envDefaults: EnvSettings = {
   exampleFiles: ['.env.example', '.env.sample', '.env.template', '.env.dist'],
   ignore: [],
+  ignorePlatform: true,
+  clientPrefixes: ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_', 'PUBLIC_', 'GATSBY_', 'VUE_APP_', 'STORYBOOK_'],
+  skipChecks: [],
 };
 
 export const envSchema: Schema = obj('Environment variable checks', {
   exampleFiles: list('Names of example files that declare variables', str('file name')),
-  ignore: list('Variables never reported', str('variable name')),
+  ignore: list('Variables never reported (names or PREFIX_* wildcards)', str('variable name or wildcard')),
+  ignorePlatform: bool('Ignore platform variables such as PATH, HOME, NODE_ENV, CI, GITHUB_*'),
+  clientPrefixes: list('Prefixes inlined into client bundles', str('prefix')),
+  skipChecks: list('dotenv-linter checks to skip in env/example-hygiene', str('check name')),
 });

@@ -1,0 +1,173 @@
+import type { Fix, Range, Severity } from '../model';
+import type { ExampleFile, ExampleLine } from './example';
+
+/** dotenv-linter's check names, kept verbatim so users can map findings and `off` comments. */
+export type HygieneCheck =
+  | 'DuplicatedKey'
+  | 'EndingBlankLine'
+  | 'ExtraBlankLine'
+  | 'IncorrectDelimiter'
+  | 'KeyWithoutValue'
+  | 'LeadingCharacter'
+  | 'LowercaseKey'
+  | 'QuoteCharacter'
+  | 'SpaceCharacter'
+  | 'SubstitutionKey'
+  | 'TrailingWhitespace'
+  | 'UnorderedKey'
+  | 'ValueWithoutQuotes'
+  | 'UnterminatedQuote';
+
+export const HYGIENE_CHECKS: readonly HygieneCheck[] = [
+  'DuplicatedKey', 'EndingBlankLine', 'ExtraBlankLine', 'IncorrectDelimiter', 'KeyWithoutValue', 'LeadingCharacter', 'LowercaseKey',
+  'QuoteCharacter', 'SpaceCharacter', 'SubstitutionKey', 'TrailingWhitespace', 'UnorderedKey', 'ValueWithoutQuotes', 'UnterminatedQuote',
+];
+
+export interface HygieneProblem {
+  check: HygieneCheck;
+  message: string;
+  severity: Severity;
+  range: Range;
+  fix?: Fix;
+}
+
+const lineRange = (l: ExampleLine): Range => ({ start: { line: l.line, character: 0 }, end: { line: l.line, character: l.text.length } });
+
+/**
+ * The dotenv-linter checks on an example file, with the same names and messages, and fixes as
+ * plain text edits. `# dotenv-linter:off A, B` / `# dotenv-linter:on` comments are honoured, and so
+ * is the `skip` list from the configuration.
+ */
+export function checkHygiene(ex: ExampleFile, skip: readonly string[] = []): HygieneProblem[] {
+  const out: HygieneProblem[] = [];
+  const off = new Set<string>(skip);
+  const edit = (title: string, range: Range, newText: string): Fix => ({ title, isPreferred: true, edits: [{ file: ex.path, range, newText }] });
+  const seen = new Map<string, number>();
+  let prevBlank = false;
+  let group: ExampleLine[] = [];
+  const flushGroup = () => {
+    if (!off.has('UnorderedKey')) out.push(...unordered(ex, group));
+    group = [];
+  };
+  for (const l of ex.lines) {
+    if (l.kind === 'comment') {
+      const directive = /^#\s*dotenv-linter:(on|off)\s*(.*)$/.exec(l.text.trim());
+      if (directive) {
+        const names = directive[2].split(/[\s,]+/).filter(Boolean);
+        for (const n of names) {
+          if (directive[1] === 'off') off.add(n);
+          else off.delete(n);
+        }
+      }
+      flushGroup();
+      prevBlank = false;
+      continue;
+    }
+    if (l.kind === 'blank') {
+      if (prevBlank && !off.has('ExtraBlankLine')) {
+        out.push({ check: 'ExtraBlankLine', message: 'Extra blank line detected', severity: 'info', range: lineRange(l), fix: edit('Remove the extra blank line', { start: { line: l.line, character: 0 }, end: { line: l.line + 1, character: 0 } }, '') });
+      }
+      prevBlank = true;
+      flushGroup();
+      continue;
+    }
+    prevBlank = false;
+    if (l.kind !== 'entry' || l.key === undefined || l.keyStart === undefined) continue;
+    const key = l.key;
+    const keyRange: Range = { start: { line: l.line, character: l.keyStart }, end: { line: l.line, character: l.keyStart + key.length } };
+    const on = (c: HygieneCheck) => !off.has(c);
+    if (l.text.length !== l.text.trimEnd().length && on('TrailingWhitespace')) {
+      const t = l.text.trimEnd().length;
+      out.push({ check: 'TrailingWhitespace', message: 'Trailing whitespace detected', severity: 'info', range: { start: { line: l.line, character: t }, end: { line: l.line, character: l.text.length } }, fix: edit('Remove trailing whitespace', { start: { line: l.line, character: t }, end: { line: l.line, character: l.text.length } }, '') });
+    }
+    if (/^[^A-Za-z_]/.test(key) && on('LeadingCharacter')) {
+      const fixed = key.replace(/^[^A-Za-z_]+/, '');
+      out.push({ check: 'LeadingCharacter', message: 'Invalid leading character detected', severity: 'warning', range: keyRange, fix: fixed ? edit(`Rename to ${fixed}`, keyRange, fixed) : undefined });
+    } else if (l.keyStart > 0 && !/^\s*export\s/.test(l.text) && on('LeadingCharacter')) {
+      out.push({ check: 'LeadingCharacter', message: 'Invalid leading character detected', severity: 'info', range: keyRange, fix: edit('Remove the leading spaces', { start: { line: l.line, character: 0 }, end: keyRange.start }, '') });
+    }
+    if (/[^A-Za-z0-9_]/.test(key.replace(/^[^A-Za-z_]+/, '')) && on('IncorrectDelimiter')) {
+      const fixed = key.replace(/[^A-Za-z0-9_]/g, '_');
+      out.push({ check: 'IncorrectDelimiter', message: `The ${key} key has incorrect delimiter`, severity: 'warning', range: keyRange, fix: edit(`Rename to ${fixed}`, keyRange, fixed) });
+    }
+    if (/[a-z]/.test(key) && on('LowercaseKey')) {
+      out.push({ check: 'LowercaseKey', message: `The ${key} key should be in uppercase`, severity: 'info', range: keyRange, fix: edit(`Rename to ${key.toUpperCase()}`, keyRange, key.toUpperCase()) });
+    }
+    const after = l.text.slice(l.keyStart + key.length);
+    const dm = /^(\s*)([=:]?)(\s*)/.exec(after)!;
+    if (!dm[2]) {
+      if (on('KeyWithoutValue')) out.push({ check: 'KeyWithoutValue', message: `The ${key} key should be with a value or have an equal sign`, severity: 'warning', range: keyRange, fix: edit('Add an equal sign', { start: keyRange.end, end: { line: l.line, character: l.text.trimEnd().length } }, '=') });
+    } else if ((dm[1] || (dm[3] && after.slice(dm[0].length).length > 0)) && on('SpaceCharacter')) {
+      const start = { line: l.line, character: keyRange.end.character };
+      const end = { line: l.line, character: keyRange.end.character + dm[0].length };
+      out.push({ check: 'SpaceCharacter', message: 'The line has spaces around equal sign', severity: 'warning', range: { start, end }, fix: edit('Remove the spaces', { start, end }, dm[2]) });
+    }
+    const dup = seen.get(key);
+    if (dup !== undefined && on('DuplicatedKey')) {
+      out.push({ check: 'DuplicatedKey', message: `The ${key} key is duplicated (first declared on line ${dup + 1})`, severity: 'warning', range: keyRange, fix: edit(`Remove this ${key} line`, { start: { line: l.line, character: 0 }, end: { line: (l.entry?.endLine ?? l.line) + 1, character: 0 } }, '') });
+    } else if (dup === undefined) seen.set(key, l.line);
+    const v = l.entry;
+    if (v && v.endLine === v.line && !v.secret) {
+      const raw = l.text.slice(v.valueRange.start.character, v.valueRange.end.character);
+      const vr = v.valueRange;
+      if (/^(["'])[^\s"'#$\\]*\1$/.test(raw) && raw.length > 2 && on('QuoteCharacter')) {
+        out.push({ check: 'QuoteCharacter', message: 'The value has quote characters (\', ")', severity: 'info', range: vr, fix: edit('Remove the quotes', vr, raw.slice(1, -1)) });
+      }
+      if (!/^["'`]/.test(raw) && /\s/.test(raw) && on('ValueWithoutQuotes')) {
+        out.push({ check: 'ValueWithoutQuotes', message: 'This value needs to be surrounded in quotes', severity: 'warning', range: vr, fix: edit('Surround the value with quotes', vr, `"${raw.replace(/"/g, '\\"')}"`) });
+      }
+      if (!raw.startsWith("'") && on('SubstitutionKey')) {
+        for (const m of raw.matchAll(/\$\{([^}]*)(\}|$)/g)) {
+          if (!m[2] || !/^[A-Za-z_][A-Za-z0-9_]*(:?[-+?=][^}]*)?$/.test(m[1])) {
+            out.push({ check: 'SubstitutionKey', message: `The ${key} key is not assigned properly`, severity: 'warning', range: vr });
+            break;
+          }
+        }
+      }
+    }
+    if (ex.unterminated.includes(l.line) && on('UnterminatedQuote')) {
+      out.push({ check: 'UnterminatedQuote', message: `The value of ${key} opens a quote that is never closed; dotenv reads only the first line of it`, severity: 'warning', range: v?.valueRange ?? keyRange });
+    }
+    group.push(l);
+  }
+  flushGroup();
+  if (!ex.endsWithNewline && !off.has('EndingBlankLine')) {
+    const last = ex.lineCount - 1;
+    const lastText = ex.lines.find((l) => l.line === last)?.text ?? '';
+    out.push({ check: 'EndingBlankLine', message: 'No blank line at the end of the file', severity: 'info', range: { start: { line: last, character: lastText.length }, end: { line: last, character: lastText.length } }, fix: edit('Add a final line break', { start: { line: last, character: lastText.length }, end: { line: last, character: lastText.length } }, ex.eol) });
+  }
+  return out;
+}
+
+/** UnorderedKey within a group of consecutive entries; the fix sorts the group. */
+function unordered(ex: ExampleFile, group: ExampleLine[]): HygieneProblem[] {
+  const out: HygieneProblem[] = [];
+  const keys = group.map((l) => l.key!);
+  for (let i = 1; i < group.length; i++) {
+    const prev = keys.slice(0, i).find((k) => k.localeCompare(keys[i], 'en') > 0 && k !== keys[i]);
+    if (!prev) continue;
+    const l = group[i];
+    const range: Range = { start: { line: l.line, character: l.keyStart! }, end: { line: l.line, character: l.keyStart! + l.key!.length } };
+    // moving lines carries their values: never for a group holding a secret-looking value
+    const single = group.every((g) => (g.entry?.endLine ?? g.line) === g.line && !g.entry?.secret);
+    let fix: Fix | undefined;
+    if (single) {
+      const sorted = [...group].sort((a, b) => a.key!.localeCompare(b.key!, 'en'));
+      const first = group[0].line;
+      const last = group[group.length - 1].line;
+      fix = {
+        title: 'Sort the keys of this group',
+        isPreferred: true,
+        edits: [{ file: ex.path, range: { start: { line: first, character: 0 }, end: { line: last, character: group[group.length - 1].text.length } }, newText: sorted.map((g) => g.text).join(ex.eol) }],
+      };
+    }
+    out.push({ check: 'UnorderedKey', message: `The ${l.key} key should go before the ${prev} key`, severity: 'info', range, fix });
+  }
+  return out;
+}
+
+/** Is a group of keys sorted (so an insertion should keep it sorted)? */
+export function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1].localeCompare(keys[i], 'en') > 0) return false;
+  return true;
+}
