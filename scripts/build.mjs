@@ -24,6 +24,10 @@ const common = {
   legalComments: 'none',
 };
 
+// jsonc-parser's UMD build requires its modules dynamically, which a bundle cannot follow; bundles
+// (not the unit tests, whose packages stay external) take its ESM build.
+const bundleAlias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
+
 const bundles = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
@@ -50,7 +54,7 @@ async function main() {
     const { optional, ...opts } = b;
     const entry = Object.values(opts.entryPoints)[0];
     if (optional && !existsSync(path.join(root, entry))) continue;
-    await esbuild.build({ ...common, ...opts, absWorkingDir: root });
+    await esbuild.build({ ...common, alias: bundleAlias, ...opts, absWorkingDir: root });
   }
   chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
   // WASM parsers: libpg-query finds its .wasm beside the bundle; tree-sitter grammars in dist/wasm.
@@ -64,7 +68,7 @@ async function main() {
   const unit = testEntries('test/unit');
   if (unit.length) await esbuild.build({ ...common, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', packages: 'external', bundle: true, absWorkingDir: root, sourcemap: 'inline' });
   const integ = testEntries('test/integration');
-  if (integ.length) await esbuild.build({ ...common, entryPoints: integ.filter((f) => !f.endsWith('common.ts')), outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], absWorkingDir: root, sourcemap: 'inline' });
+  if (integ.length) await esbuild.build({ ...common, entryPoints: integ.filter((f) => !f.endsWith('common.ts')), outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], alias: bundleAlias, absWorkingDir: root, sourcemap: 'inline' });
   if (watch) console.log('watch mode is not implemented; run npm run build again');
 }
 

@@ -11,7 +11,10 @@ export const END = '<!-- rules:end -->';
 
 const esc = (s) => s.replace(/\|/g, '\\|');
 const rows = rules.map((r) => {
-  const eq = Object.entries(r.equivalents ?? {}).map(([k, v]) => `${k}: ${v.map((x) => `\`${x}\``).join(', ')}`).join('<br>');
+  // At most four names per tool here; the rule's page lists every one.
+  const eq = Object.entries(r.equivalents ?? {})
+    .map(([k, v]) => `${k}: ${v.slice(0, 4).map((x) => `\`${x}\``).join(', ')}${v.length > 4 ? ` and [${v.length - 4} more](${r.docs})` : ''}`)
+    .join('<br>');
   return `| [\`${r.id}\`](${r.docs}) | ${r.defaultSeverity}${r.optIn ? ' (opt-in)' : ''} | ${esc(r.summary)} | ${eq} |`;
 });
 const table = [START, '', `${rules.length} rules.`, '', '| Rule | Default | What it checks | Same check in |', '| --- | --- | --- | --- |', ...rows, '', END].join('\n');

@@ -16,7 +16,8 @@ export type ReadResult =
  * editor's unsaved buffers, or on git blobs at the merge base. Paths are workspace-relative.
  */
 export interface FileReader {
-  read(rel: string): Promise<ReadResult>;
+  /** `limit` overrides the reader's size limit for this read (API schemas have their own cap). */
+  read(rel: string, limit?: number): Promise<ReadResult>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -55,15 +56,15 @@ export class DiskReader implements FileReader {
     readonly root: string,
     readonly maxFileSize: number,
   ) {}
-  async read(rel: string): Promise<ReadResult> {
+  async read(rel: string, limit = this.maxFileSize): Promise<ReadResult> {
     const abs = path.resolve(this.root, rel);
     const relBack = path.relative(this.root, abs);
     if (relBack.startsWith('..') || path.isAbsolute(relBack)) return { kind: 'error', message: 'outside the workspace' };
     try {
       const st = await fs.stat(abs);
       if (!st.isFile()) return { kind: 'missing' };
-      if (st.size > this.maxFileSize) return { kind: 'too-large', size: st.size, limit: this.maxFileSize };
-      return decode(await fs.readFile(abs), this.maxFileSize);
+      if (st.size > limit) return { kind: 'too-large', size: st.size, limit };
+      return decode(await fs.readFile(abs), limit);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
@@ -82,10 +83,10 @@ export class OverlayReader implements FileReader {
   delete(rel: string): void {
     this.overlays.delete(toPosix(rel));
   }
-  async read(rel: string): Promise<ReadResult> {
+  async read(rel: string, limit?: number): Promise<ReadResult> {
     const t = this.overlays.get(toPosix(rel));
     if (t !== undefined) return { kind: 'text', text: t };
-    return this.inner.read(rel);
+    return this.inner.read(rel, limit);
   }
 }
 

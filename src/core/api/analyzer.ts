@@ -1,70 +1,148 @@
+import { createHash } from 'node:crypto';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import { looksLikeOpenApi } from '../classify';
-import type { Finding, Range } from '../model';
-import { zeroRange } from '../model';
-import { readText } from '../reader';
-import { keyRange, loadSpec, pathsOf, type LoadedSpec } from './openapi';
-import { apiRules, invalidSchema, pathRemoved } from './rules';
+import type { Finding } from '../model';
+import { describeUnreadable, type FileReader } from '../reader';
+import { applyAccepted } from './accept';
+import { ApiDiff, type ApiChange } from './diff';
+import { graphqlRules, diffGraphql } from './graphql';
+import { buildModel, loadApi, type ApiDocSet, type ApiModel, type ReadFn } from './openapi';
+import { protoRules, diffProto } from './proto';
+import { invalidSchema, openApiRules, ruleForChange, severityOf, unresolvedRef, OASDIFF_LEVELS } from './rules';
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** Fingerprint of a change: stable across unrelated edits (no line numbers), like oasdiff's. */
+export function fingerprint(ruleId: string, where: string): string {
+  return createHash('sha256').update(`${ruleId}:${where}`).digest('hex').slice(0, 12);
+}
 
-/** Compares two OpenAPI documents' paths. `file` is where head findings are placed. */
-export function diffSpecs(file: string, base: LoadedSpec, head: LoadedSpec, baseLabel: string, baseFile = file): Finding[] {
+/** Problems of a loaded spec (parse errors, bad `$ref`s, invalid structure) as findings. */
+export function problemFindings(set: ApiDocSet): Finding[] {
+  return set.problems.slice(0, 50).map((p) =>
+    (p.kind === 'ref' ? unresolvedRef : invalidSchema).finding({ message: p.message, file: p.file, range: p.range, data: { problem: p.kind } }),
+  );
+}
+
+/** Turns diff changes into findings (rule from the oasdiff id, severity from its level). */
+export function changeFindings(changes: ApiChange[], baseLabel: string | undefined): Finding[] {
+  const seen = new Set<string>();
   const out: Finding[] = [];
-  const b = pathsOf(base);
-  const h = pathsOf(head);
-  const anchor: Range = (h.pathsKey && keyRange(head, h.pathsKey)) ?? zeroRange;
-  for (const [path, pair] of b.paths) {
-    if (h.paths.has(path)) continue;
-    const methods = (pair.value as { items?: { key: { value?: unknown } }[] })?.items
-      ?.map((i) => String(i.key?.value))
-      .filter((m) => HTTP_METHODS.includes(m))
-      .map((m) => m.toUpperCase());
-    const ops = methods?.length ? ` (${methods.join(', ')})` : '';
+  for (const c of changes) {
+    const rule = ruleForChange(c.id);
+    const fp = fingerprint(c.id, c.where);
+    if (seen.has(fp)) continue;
+    seen.add(fp);
+    const data: NonNullable<Finding['data']> = { fingerprint: fp, change: c.id };
+    if (OASDIFF_LEVELS.has(c.id)) data.oasdiff = c.id;
+    if (c.operation) data.operation = c.operation;
     out.push(
-      pathRemoved.finding({
-        message: `Path ${path}${ops} was removed; it exists at ${baseLabel}. Clients still calling it break. Deprecate it first, or accept the change on purpose.`,
-        file,
-        range: anchor,
-        related: [{ file: baseFile, range: keyRange(base, pair) ?? zeroRange, message: `${path} at ${baseLabel}`, revision: baseLabel }],
-        data: { path, fingerprint: `api/path-removed:${path}` },
+      rule.finding({
+        message: c.message,
+        file: c.head.file,
+        range: c.head.range,
+        severity: severityOf(c.level),
+        related: c.base ? [{ file: c.base.file, range: c.base.range, message: `at ${baseLabel ?? 'the base'}`, revision: baseLabel }] : undefined,
+        data,
       }),
     );
   }
   return out;
 }
 
+export function readerFn(reader: FileReader, limit: number): ReadFn {
+  return async (rel) => {
+    const r = await reader.read(rel, limit);
+    if (r.kind === 'text') return { text: r.text };
+    return { problem: r.kind === 'missing' ? `${rel} not found` : describeUnreadable(rel, r) };
+  };
+}
+
+/** Loads and models one OpenAPI file through a reader. */
+export async function loadOpenApi(file: string, text: string, read: ReadFn): Promise<{ set: ApiDocSet; model?: ApiModel }> {
+  const set = await loadApi(file, text, read);
+  if (set.root.problems.length) return { set };
+  return { set, model: buildModel(set) };
+}
+
+export function diffOpenApi(base: ApiModel, head: ApiModel, opts: { includeInfo?: boolean; baseLabel?: string } = {}): Finding[] {
+  const changes = new ApiDiff(base, head, { includeInfo: opts.includeInfo }).run();
+  return changeFindings(changes, opts.baseLabel);
+}
+
+function baseLabelOf(ctx: AnalysisContext): string | undefined {
+  return ctx.base ? `${ctx.base.ref}@${ctx.base.commit.slice(0, 7)}` : undefined;
+}
+
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
-  if (f.cls.kind !== 'api-candidate') return [];
-  const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'api' }));
-  if (text === undefined || !looksLikeOpenApi(text)) return [];
-  const head = loadSpec(text);
+  const isCandidate = f.cls.kind === 'api-candidate';
+  const isSchema = f.cls.kind === 'api-schema';
+  if (!isCandidate && !isSchema && !ctx.classifier.isExtraSchema(f.path)) return [];
+  const limit = ctx.config.api.maxFileSize;
+  const r = await ctx.reader.read(f.path, limit);
+  if (r.kind !== 'text') {
+    if (r.kind !== 'missing' && (isSchema || r.kind === 'too-large')) ctx.notices.push({ level: 'info', message: describeUnreadable(f.path, r).replace('(maxFileSize)', '(api.maxFileSize)'), file: f.path, area: 'api' });
+    return [];
+  }
+  const text = r.text;
   const hasBase = !!ctx.base && !ctx.base.addedFiles.has(f.path);
-  if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind: looksLikeOpenApi(text)!, hasBase });
-  if (head.errors.length) {
-    return head.errors.slice(0, 1).map((e) => invalidSchema.finding({ message: `${f.path} does not parse: ${e.message}`, file: f.path, range: e.range }));
+  const label = baseLabelOf(ctx);
+  let out: Finding[];
+  if (isSchema) {
+    const schema = (f.cls as { schema: 'graphql' | 'proto' }).schema;
+    if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind: schema, hasBase });
+    const base = hasBase ? await readBase(ctx, f.path, limit) : undefined;
+    out = schema === 'graphql' ? diffGraphql(f.path, base, text, label) : diffProto(f.path, base, text, label);
+  } else {
+    const kind = looksLikeOpenApi(text);
+    if (!kind) return [];
+    if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind, hasBase });
+    const head = await loadOpenApi(f.path, text, readerFn(ctx.reader, limit));
+    out = problemFindings(head.set);
+    if (head.model && hasBase) {
+      const base = await baseModel(ctx, f.path, limit);
+      if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, baseLabel: label }));
+    }
   }
-  if (!ctx.base || !hasBase) return [];
-  const baseKey = `api-base:${ctx.base.commit}:${f.path}`;
-  let base = ctx.cache.get(baseKey) as LoadedSpec | null | undefined;
-  if (base === undefined) {
-    const r = await ctx.base.reader.read(f.path);
-    base = r.kind === 'text' && looksLikeOpenApi(r.text) ? loadSpec(r.text) : null;
-    if (base?.errors.length) base = null;
-    ctx.cache.set(baseKey, base);
-  }
-  if (!base) return [];
-  return diffSpecs(f.path, base, head, `${ctx.base.ref}@${ctx.base.commit.slice(0, 7)}`);
+  return applyAccepted(out, ctx.config.api.accepted);
+}
+
+async function readBase(ctx: AnalysisContext, rel: string, limit: number): Promise<string | undefined> {
+  if (!ctx.base) return undefined;
+  const r = await ctx.base.reader.read(rel, limit);
+  return r.kind === 'text' ? r.text : undefined;
+}
+
+/** The base model of a file, loaded once per merge-base commit (external `$ref`s read at that commit too). */
+async function baseModel(ctx: AnalysisContext, rel: string, limit: number): Promise<ApiModel | undefined> {
+  const base = ctx.base!;
+  const key = `api-base:${base.commit}:${rel}`;
+  const hit = ctx.cache.get(key) as Promise<ApiModel | undefined> | undefined;
+  if (hit) return hit;
+  const p = (async () => {
+    const text = await readBase(ctx, rel, limit);
+    if (text === undefined || !looksLikeOpenApi(text)) return undefined;
+    const { set, model } = await loadOpenApi(rel, text, readerFn(base.reader, limit));
+    if (set.root.problems.length) {
+      ctx.notices.push({ level: 'warning', area: 'api', file: rel, message: `${rel} does not parse at ${baseLabelOf(ctx)}, so it is not compared` });
+      return undefined;
+    }
+    return model;
+  })();
+  ctx.cache.set(key, p);
+  return p;
 }
 
 export const apiAnalyzer: Analyzer = {
   area: 'api',
-  rules: apiRules,
+  rules: [...openApiRules, ...graphqlRules, ...protoRules],
   async analyze(ctx) {
     const out: Finding[] = [];
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
-      out.push(...(await analyzeOne(ctx, f)));
+      try {
+        out.push(...(await analyzeOne(ctx, f)));
+      } catch (e) {
+        ctx.notices.push({ level: 'error', area: 'api', file: f.path, message: `${f.path}: API analysis failed: ${(e as Error).message}` });
+      }
     }
     return out;
   },

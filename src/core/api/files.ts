@@ -1,43 +1,59 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { silentLogger } from '../analyzer';
+import { Classifier } from '../classify';
+import { looksLikeOpenApi } from '../classify';
 import type { Config } from '../config';
 import { buildReport } from '../engine';
 import { emptyFacts, type Finding, type Notice, type Report } from '../model';
-import { decode, describeUnreadable } from '../reader';
+import { describeUnreadable, DiskReader } from '../reader';
 import { toPosix } from '../text';
-import { diffSpecs } from './analyzer';
-import { loadSpec } from './openapi';
-import { invalidSchema } from './rules';
-import { Classifier } from '../classify';
-import { silentLogger } from '../analyzer';
+import { applyAccepted } from './accept';
+import { diffOpenApi, loadOpenApi, problemFindings, readerFn } from './analyzer';
+import { diffGraphql } from './graphql';
+import { diffProto } from './proto';
 
-/** `api-diff <base> <head>`: compares two files directly, without git, into the same report shape. */
+/**
+ * `api-diff <base> <head>`: compares two files directly, without git, into the same report shape
+ * as `check`. Relative `$ref`s are resolved beside each file. The kind (OpenAPI, GraphQL SDL,
+ * protobuf) comes from the extension, else the content.
+ */
 export async function apiDiffFiles(cwd: string, baseFile: string, headFile: string, config: Config): Promise<Report> {
   const notices: Notice[] = [];
   const findings: Finding[] = [];
-  const load = async (f: string) => {
+  const limit = config.api.maxFileSize;
+  const open = async (f: string) => {
     const abs = path.resolve(cwd, f);
-    const rel = toPosix(path.relative(cwd, abs));
-    let buf: Buffer;
-    try {
-      buf = await fs.readFile(abs);
-    } catch (e) {
-      throw new Error(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    const r = decode(buf, config.maxFileSize);
-    if (r.kind !== 'text') throw new Error(describeUnreadable(f, r));
-    const spec = loadSpec(r.text);
-    for (const e of spec.errors.slice(0, 1)) findings.push(invalidSchema.finding({ message: `${rel} does not parse: ${e.message}`, file: rel, range: e.range }));
-    return { rel, spec };
+    const relToCwd = toPosix(path.relative(cwd, abs));
+    const inside = !relToCwd.startsWith('..') && !path.isAbsolute(relToCwd);
+    const reader = new DiskReader(inside ? cwd : path.dirname(abs), limit);
+    const rel = inside ? relToCwd : path.basename(abs);
+    const r = await reader.read(rel, limit);
+    if (r.kind !== 'text') throw new Error(r.kind === 'missing' ? `${f}: file not found` : describeUnreadable(f, r).replace('(maxFileSize)', '(api.maxFileSize)'));
+    return { rel, text: r.text, reader };
   };
-  const base = await load(baseFile);
-  const head = await load(headFile);
-  if (!base.spec.errors.length && !head.spec.errors.length) findings.push(...diffSpecs(head.rel, base.spec, head.spec, base.rel, base.rel));
+  const base = await open(baseFile);
+  const head = await open(headFile);
+  const ext = (p: string) => p.slice(p.lastIndexOf('.') + 1).toLowerCase();
+  const kindOf = (p: string, text: string) => (['graphql', 'gql', 'graphqls'].includes(ext(p)) ? 'graphql' : ext(p) === 'proto' ? 'proto' : looksLikeOpenApi(text) ? 'openapi' : undefined);
+  const bk = kindOf(base.rel, base.text);
+  const hk = kindOf(head.rel, head.text);
+  if (!hk) throw new Error(`${headFile}: not an OpenAPI/Swagger document (no root openapi:/swagger: key), GraphQL SDL (.graphql/.gql) or protobuf (.proto) file`);
+  if (bk !== hk) throw new Error(`${baseFile} and ${headFile} are not the same kind of schema (${bk ?? 'unknown'} vs ${hk})`);
+  const label = base.rel;
+  if (hk === 'graphql') findings.push(...diffGraphql(head.rel, base.text, head.text, label));
+  else if (hk === 'proto') findings.push(...diffProto(head.rel, base.text, head.text, label));
+  else {
+    const b = await loadOpenApi(base.rel, base.text, readerFn(base.reader, limit));
+    const h = await loadOpenApi(head.rel, head.text, readerFn(head.reader, limit));
+    findings.push(...problemFindings(h.set));
+    if (b.set.root.problems.length) findings.push(...problemFindings(b.set).slice(0, 1));
+    if (b.model && h.model) findings.push(...diffOpenApi(b.model, h.model, { includeInfo: config.api.includeInfo, baseLabel: label }));
+  }
   const ctx = {
     root: cwd,
     config,
     classifier: new Classifier(config),
-    reader: { read: async () => ({ kind: 'missing' as const }) },
+    reader: head.reader,
     files: [],
     trusted: true,
     signal: new AbortController().signal,
@@ -46,5 +62,6 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
     facts: emptyFacts(),
     cache: new Map(),
   };
-  return buildReport(ctx, findings);
+  ctx.facts.apiSchemas.push({ file: head.rel, kind: hk, hasBase: true });
+  return buildReport(ctx, applyAccepted(findings, config.api.accepted));
 }

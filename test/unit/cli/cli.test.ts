@@ -113,8 +113,9 @@ describe('CLI contract (the built binary)', () => {
     const r = runCli(['api-diff', 'old.yaml', 'new.json', '--format', 'json'], dir);
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.findings[0].ruleId, 'api/path-removed');
-    assert.equal(out.findings[0].file, 'new.json');
+    const removed = out.findings.find((f: { ruleId: string }) => f.ruleId === 'api/path-removed');
+    assert.equal(removed.file, 'new.json');
+    assert.equal(removed.range.start.line, 6, 'on the "paths" key of the JSON head');
     assert.equal(runCli(['api-diff', 'old.yaml', 'old.yaml'], dir).code, 0);
   });
 
