@@ -8,16 +8,23 @@ import { format, formatRules, FORMATS, TOOL_VERSION, type Format } from '../core
 import { severityRank, type Report } from '../core/model';
 import { apiDiffFiles } from '../core/api/files';
 import type { Logger } from '../core/analyzer';
+import { PlanUsageError, runPlanCommand } from './plan';
 
 const USAGE = `Usage:
   deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown]
                          [--fail-on error|warning|never] [--config <file>]
   deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
   deploy-readiness rules [--format text|json]
+  deploy-readiness checklist [--base <git-ref>] [--format text|json|markdown] [--fail-on ...]
+                             [--tick <item> [--by <name>] | --untick <item>] [--now <ISO time>]
+  deploy-readiness rollback-plan [--base <git-ref>] [--write-pr] [--format markdown|json]
+  deploy-readiness runbook [--base <git-ref>] [--out <file>|-] [--format markdown|json] [--now <ISO time>]
   deploy-readiness --version | --help
 
-Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it,
-2 usage or runtime error (message on stderr).`;
+Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it
+(checklist: 1 when blocked, or not ready with --fail-on warning), 2 usage or runtime error
+(message on stderr; rollback-plan --write-pr that could not write still prints the plan).
+GitHub (CI status, the pull request) is read with GITHUB_TOKEN or GH_TOKEN.`;
 
 class UsageError extends Error {}
 
@@ -54,6 +61,12 @@ function parse(argv: string[]) {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         verbose: { type: 'boolean' },
+        'write-pr': { type: 'boolean' },
+        out: { type: 'string', short: 'o' },
+        tick: { type: 'string' },
+        untick: { type: 'string' },
+        by: { type: 'string' },
+        now: { type: 'string' },
       },
     });
   } catch (e) {
@@ -157,6 +170,22 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const report = await apiDiffFiles(io.cwd, rest[0], rest[1], config);
       io.stdout(format(report, fmt, { color: io.isTTY && fmt === 'text' }));
       return exitCode(report, failOn);
+    }
+    case 'checklist':
+    case 'rollback-plan':
+    case 'runbook': {
+      if (rest.length > 1) throw new UsageError(`${command} takes at most one folder`);
+      const root = rest.length ? path.resolve(io.cwd, rest[0]) : io.cwd;
+      const config = await loadConfig(values.config, root, io);
+      const now = values.now === undefined ? undefined : new Date(values.now);
+      if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
+      const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose) });
+      try {
+        return await runPlanCommand(command, ws, { format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out }, io);
+      } catch (e) {
+        if (e instanceof PlanUsageError) throw new UsageError(e.message);
+        throw e;
+      }
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

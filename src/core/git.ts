@@ -177,6 +177,11 @@ export class Git {
       .filter((p): p is string => p !== undefined);
   }
 
+  /** Runs a read-only git command (checklist, rollback plan: remote URL, user name, commit counts). */
+  async raw(args: string[]): Promise<string> {
+    return this.git.raw(args);
+  }
+
   async isTracked(rel: string): Promise<boolean> {
     const out = await this.git.raw(['ls-files', '--', this.toRepoPath(rel)]);
     return out.trim().length > 0;

@@ -8,6 +8,7 @@ import { EngineClient } from './engineClient';
 import { FolderSession } from './session';
 import { readSettings, SECTION } from './settings';
 import { VerdictStatus } from './status';
+import { checklistInputs } from './ticks';
 import { ReadinessTree, VIEW_ID, type Node } from './tree';
 
 /**
@@ -115,6 +116,7 @@ export class Ctx implements vscode.Disposable {
       const engine = new EngineClient(this.extension.extensionUri.fsPath, this.logger);
       this.engines.set(f.uri.toString(), engine);
       const s = new FolderSession(f, engine, this.logger);
+      s.checklistInputs = checklistInputs(this.extension, s);
       s.onDidChange(() => this.render(s));
       this.sessions.set(f.uri.toString(), s);
     }

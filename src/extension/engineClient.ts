@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/analyzer';
-import type { Request, Response } from '../core/protocol';
+import type { Checklist, Tick } from '../core/checklist/items';
+import type { PlanReply, Request, Response } from '../core/protocol';
 
 type Pending = { resolve: (r: Extract<Response, { ok: boolean }>) => void; reject: (e: Error) => void };
 type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -52,6 +53,26 @@ export class EngineClient {
       this.pending.set(id, { resolve, reject });
       w.postMessage({ ...body, id } as Request);
     });
+  }
+
+  /** The checklist of the last analysis (GitHub is read only with a token). */
+  async checklist(token: string | undefined, ticks: Record<string, Tick>): Promise<{ checklist: Checklist; user?: string }> {
+    const r = await this.request({ type: 'checklist', token, ticks });
+    if (!r.ok || !r.checklist) throw new Error(r.ok ? 'no checklist' : r.error);
+    return { checklist: r.checklist, user: r.user };
+  }
+
+  /** The rollback plan; with `write`, also written into the branch's open pull request. */
+  async rollbackPlan(token: string | undefined, write: boolean): Promise<PlanReply> {
+    const r = await this.request({ type: 'rollbackPlan', token, write });
+    if (!r.ok || !r.plan) throw new Error(r.ok ? 'no rollback plan' : r.error);
+    return r.plan;
+  }
+
+  async runbook(token: string | undefined, ticks: Record<string, Tick>): Promise<{ markdown: string; path: string }> {
+    const r = await this.request({ type: 'runbook', token, ticks });
+    if (!r.ok || !r.runbook) throw new Error(r.ok ? 'no runbook' : r.error);
+    return r.runbook;
   }
 
   dispose(): void {

@@ -7,6 +7,10 @@ import { registerRefresh } from './commands/refresh';
 import { registerShowOutput } from './commands/showOutput';
 import { registerShowRuleDocs } from './commands/showRuleDocs';
 import type { Node } from './tree';
+import { registerTickChecklistItem } from './commands/tickChecklistItem';
+import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
+import { registerGenerateRunbook } from './commands/generateRunbook';
+import { registerAddRollbackToTemplate } from './commands/addRollbackToTemplate';
 
 /** What the extension exports: used by the integration suite and by other extensions. */
 export interface DeployReadinessApi {
@@ -22,6 +26,10 @@ export interface DeployReadinessApi {
 export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
   context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
+  context.subscriptions.push(registerTickChecklistItem(c));
+  context.subscriptions.push(registerScaffoldRollbackPlan(c));
+  context.subscriptions.push(registerGenerateRunbook(c));
+  context.subscriptions.push(registerAddRollbackToTemplate(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));

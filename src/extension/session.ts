@@ -3,6 +3,7 @@ import { Classifier } from '../core/classify';
 import { CONFIG_FILE } from '../core/config';
 import { compareFindings, summarize, verdictOf, type Area, type Report } from '../core/model';
 import type { Logger } from '../core/analyzer';
+import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
 import { toPosix } from '../core/text';
 import type { EngineClient } from './engineClient';
 import { loadProjectConfig, readSettings, type ProjectConfig } from './settings';
@@ -27,10 +28,16 @@ export class FolderSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private running: Promise<void> | undefined;
+  /** The pre-deploy checklist of the last analysis (its verdict combines with the findings'). */
+  checklist: Checklist | undefined;
+  /** git config user.name, for who ticks an item. */
+  gitUser: string | undefined;
+  /** Set by the owner: the GitHub token (silently, when signed in) and this branch's ticks. */
+  checklistInputs?: () => Promise<{ token?: string; ticks: Record<string, Tick> }>;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
-    private readonly engine: EngineClient,
+    readonly engine: EngineClient,
     private readonly log: Logger,
   ) {}
 
@@ -81,9 +88,32 @@ export class FolderSession implements vscode.Disposable {
       } finally {
         if (gen === this.generation) this.changed.fire();
       }
+      if (gen === this.generation && this.state === 'done') await this.refreshChecklist();
     })();
     this.running = run;
     return run;
+  }
+
+  /** Recomputes the checklist in the worker (after an analysis, a tick, a PR write). */
+  async refreshChecklist(): Promise<void> {
+    if (!this.report || !this.checklistInputs) return;
+    const gen = this.generation;
+    try {
+      const inputs = await this.checklistInputs();
+      const { checklist, user } = await this.engine.checklist(inputs.token, inputs.ticks);
+      if (gen !== this.generation) return;
+      this.checklist = checklist;
+      this.gitUser = user;
+      this.changed.fire();
+    } catch (e) {
+      this.log.warn(`${this.folder.name}: checklist failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The verdict shown in the status bar and at the top of the tree: findings and checklist combined. */
+  get verdict(): Report['verdict'] | undefined {
+    if (!this.report) return undefined;
+    return this.checklist ? checklistVerdict(this.checklist.items, this.report.verdict) : this.report.verdict;
   }
 
   /** Resolves when no full analysis is running. */

@@ -29,12 +29,17 @@ export class VerdictStatus implements vscode.Disposable {
       this.item.show();
       return;
     }
-    const verdict = reports.some((r) => r.verdict === 'blocked') ? 'blocked' : reports.some((r) => r.verdict === 'review') ? 'review' : 'ready';
+    // Findings and the pre-deploy checklist combined (FolderSession.verdict).
+    const verdicts = sessions.map((s) => s.verdict);
+    const verdict = verdicts.includes('blocked') ? 'blocked' : verdicts.includes('review') ? 'review' : 'ready';
+    const open = sessions.reduce((n, s) => n + (s.checklist?.items.filter((i) => i.state !== 'pass').length ?? 0), 0);
     const sum = reports.reduce((a, r) => ({ error: a.error + r.summary.error, warning: a.warning + r.summary.warning, info: a.info + r.summary.info }), { error: 0, warning: 0, info: 0 });
     const icon = verdict === 'blocked' ? '$(error)' : verdict === 'review' ? '$(warning)' : '$(pass)';
     const label = verdict === 'blocked' ? vscode.l10n.t('Blocked') : verdict === 'review' ? vscode.l10n.t('Review') : vscode.l10n.t('Ready');
     this.item.text = `${icon} ${vscode.l10n.t('Deploy: {0}', label)}`;
-    this.item.tooltip = vscode.l10n.t('Deploy Readiness: {0} — {1} errors, {2} warnings, {3} info. Click to open the view.', label, sum.error, sum.warning, sum.info);
+    this.item.tooltip =
+      vscode.l10n.t('Deploy Readiness: {0} — {1} errors, {2} warnings, {3} info. Click to open the view.', label, sum.error, sum.warning, sum.info) +
+      (open ? '\n' + vscode.l10n.t('{0} checklist items not done', open) : '');
     this.item.backgroundColor = verdict === 'blocked' ? new vscode.ThemeColor('statusBarItem.errorBackground') : verdict === 'review' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ChecklistItem } from '../core/checklist/items';
 import type { Area, Finding, Notice, Report } from '../core/model';
 import { fileUri, toRange } from './convert';
 import type { FolderSession } from './session';
@@ -15,6 +16,7 @@ export type Node =
   | { type: 'file'; session: FolderSession; area: Area; file: string; findings: Finding[] }
   | { type: 'finding'; session: FolderSession; finding: Finding }
   | { type: 'notice'; notice: Notice }
+  | { type: 'checkItem'; session: FolderSession; item: ChecklistItem }
   | { type: 'fact'; label: string; description?: string; tooltip?: string; icon: string; file?: { session: FolderSession; path: string } };
 
 export const SECTIONS: { id: SectionId; label: string; icon: string }[] = [
@@ -57,6 +59,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
       case 'folder':
         return this.folderChildren(node.session);
       case 'section':
+        if (node.section === 'checklist') return [...checklistChildren(node.session), ...sectionChildren(node.session, node.section)];
         return node.section === 'rollback' ? rollbackChildren(node.session) : sectionChildren(node.session, node.section);
       case 'file':
         return node.findings.map((finding) => ({ type: 'finding', session: node.session, finding }));
@@ -79,10 +82,12 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
           item.iconPath = new vscode.ThemeIcon('error');
           return item;
         }
-        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', r.verdict));
-        item.description = counts(r);
-        item.iconPath = VERDICT_ICON[r.verdict];
-        item.contextValue = `verdict:${r.verdict}`;
+        const verdict = node.session.verdict ?? r.verdict;
+        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', verdict));
+        const open = node.session.checklist?.items.filter((i) => i.state !== 'pass').length ?? 0;
+        item.description = counts(r) + (open ? vscode.l10n.t(', {0} checklist items open', open) : '');
+        item.iconPath = VERDICT_ICON[verdict];
+        item.contextValue = `verdict:${verdict}`;
         item.tooltip = verdictTooltip(r);
         return item;
       }
@@ -96,9 +101,13 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const meta = SECTIONS.find((s) => s.id === node.section)!;
         const r = node.session.report;
         const n = node.section === 'rollback' ? undefined : (r?.findings.filter((f) => f.area === node.section).length ?? 0);
-        const item = new vscode.TreeItem(meta.label, n ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const cl = node.section === 'checklist' ? node.session.checklist : undefined;
+        const open = cl?.items.filter((i) => i.state !== 'pass').length ?? 0;
+        const item = new vscode.TreeItem(meta.label, n || open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${node.session.folder.uri.toString()}#${node.section}`;
-        item.description = n === undefined ? undefined : n === 0 ? vscode.l10n.t('no findings') : String(n);
+        item.description = cl
+          ? vscode.l10n.t('{0} of {1} done', cl.items.length - open, cl.items.length)
+          : n === undefined ? undefined : n === 0 ? vscode.l10n.t('no findings') : String(n);
         item.iconPath = new vscode.ThemeIcon(meta.icon);
         item.contextValue = `section:${node.section}`;
         return item;
@@ -127,6 +136,18 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         item.contextValue = 'notice';
         return item;
       }
+      case 'checkItem': {
+        const i = node.item;
+        const item = new vscode.TreeItem(i.title);
+        item.id = `${node.session.folder.uri.toString()}#checklist#${i.id}`;
+        item.description = i.reason;
+        item.iconPath = CHECK_ICON(i);
+        const tip = new vscode.MarkdownString(`**${i.title}**${i.required ? ` — ${vscode.l10n.t('required')}` : ''}\n\n${i.state}: ${i.reason}`);
+        if (i.tick) tip.appendMarkdown(`\n\n${vscode.l10n.t('Ticked by {0} at {1}', i.tick.by, i.tick.at)}`);
+        item.tooltip = tip;
+        item.contextValue = `checklistItem:${i.tickable ? (i.tick ? 'ticked' : 'unticked') : 'computed'}:${i.state}`;
+        return item;
+      }
       case 'fact': {
         const item = new vscode.TreeItem(node.label);
         item.description = node.description;
@@ -149,6 +170,23 @@ function counts(r: Report): string {
 function verdictTooltip(r: Report): string {
   const base = r.facts.base ? vscode.l10n.t('Compared with {0} at {1}', r.facts.base.ref, r.facts.base.commit.slice(0, 7)) : vscode.l10n.t('Not compared with a base branch');
   return `${counts(r)}\n${base}`;
+}
+
+function CHECK_ICON(i: ChecklistItem): vscode.ThemeIcon {
+  switch (i.state) {
+    case 'pass':
+      return new vscode.ThemeIcon(i.tick ? 'check' : 'pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'fail':
+      return i.required && !i.advisory ? SEVERITY_ICON.error : SEVERITY_ICON.warning;
+    case 'manual':
+      return new vscode.ThemeIcon('circle-large-outline', i.required ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    default:
+      return new vscode.ThemeIcon('question');
+  }
+}
+
+function checklistChildren(session: FolderSession): Node[] {
+  return (session.checklist?.items ?? []).map((item) => ({ type: 'checkItem' as const, session, item }));
 }
 
 function sectionChildren(session: FolderSession, area: Area): Node[] {

@@ -1,12 +1,97 @@
-import { bool, obj, type Schema } from '../schema';
+import { bool, list, num, obj, str, type Schema } from '../schema';
+
+/** When deploys are allowed. Times are "HH:MM" in `timezone` (an IANA name; default UTC). */
+export interface DeployWindowSettings {
+  timezone: string;
+  /** Allowed weekdays: mon tue wed thu fri sat sun. */
+  days: string[];
+  /** Allowed hours, "HH:MM-HH:MM" (end exclusive). */
+  hours: string;
+  /** On Fridays, deploys after this time are warned about ("late Friday"); empty: no cut-off. */
+  fridayCutoff: string;
+  /** Freeze dates: "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD" (inclusive). A deploy inside one fails the item. */
+  freeze: string[];
+}
+
+export interface ManualItemSettings {
+  id: string;
+  title: string;
+  required: boolean;
+}
+
+export interface RollbackSettings {
+  /** Abort when the error rate exceeds this multiple of the baseline. */
+  errorRateFactor: number;
+  /** Abort when p99 latency exceeds this multiple of the baseline. */
+  p99Factor: number;
+  /** Who is told about a rollback (channels, handles, teams). */
+  notify: string[];
+  /** The rollback command, when the one detected from the repository is wrong or missing. */
+  command: string;
+  /** The target a rollback has to meet, in minutes (the seeds: under five). */
+  targetMinutes: number;
+}
+
+export interface RunbookSettings {
+  /** Output path; {date} and {branch} are replaced. */
+  path: string;
+  /** Traffic percentages of the staged rollout, in order. */
+  stages: number[];
+  /** Minutes to watch each stage before the next. */
+  stageMinutes: number;
+}
 
 export interface ChecklistSettings {
   /** Report uncommitted changes in the working tree. */
   requireCleanTree: boolean;
+  /** Items whose failure (or, for manual items, missing tick) blocks the deploy. */
+  required: string[];
+  window: DeployWindowSettings;
+  /** Extra manual items (ticked by hand). */
+  manual: ManualItemSettings[];
+  /** GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3). Empty: derived from the origin remote. */
+  githubApiUrl: string;
+  rollback: RollbackSettings;
+  runbook: RunbookSettings;
 }
 
-export const checklistDefaults: ChecklistSettings = { requireCleanTree: true };
+export const DEFAULT_REQUIRED = ['ci-green', 'clean-tree', 'migrations-compatible', 'env-vars-set', 'rollback-plan', 'deploy-window'];
 
-export const checklistSchema: Schema = obj('Pre-deploy checklist', {
+export const checklistDefaults: ChecklistSettings = {
+  requireCleanTree: true,
+  required: DEFAULT_REQUIRED,
+  window: { timezone: 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00', fridayCutoff: '14:00', freeze: [] },
+  manual: [{ id: 'stakeholders-notified', title: 'Stakeholders notified (support, on-call, dependent teams)', required: false }],
+  githubApiUrl: '',
+  rollback: { errorRateFactor: 2, p99Factor: 1.5, notify: [], command: '', targetMinutes: 5 },
+  runbook: { path: 'docs/runbooks/{date}-{branch}.md', stages: [1, 10, 25, 50, 100], stageMinutes: 15 },
+};
+
+export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan and runbook', {
   requireCleanTree: bool('Report uncommitted changes in the working tree'),
+  required: list('Checklist items that block the deploy when failed or not ticked', str('item id')),
+  window: obj('Deployment window', {
+    timezone: str('IANA time zone of the window, e.g. Europe/Berlin'),
+    days: list('Allowed weekdays (mon..sun)', str('weekday')),
+    hours: str('Allowed hours, "HH:MM-HH:MM"'),
+    fridayCutoff: str('Warn about Friday deploys after "HH:MM" (empty: never)'),
+    freeze: list('Freeze dates "YYYY-MM-DD" or ranges "YYYY-MM-DD..YYYY-MM-DD"', str('date or range')),
+  }),
+  manual: list(
+    'Extra manual items',
+    obj('Manual item', { id: str('Item id (kebab-case)'), title: str('What to check'), required: bool('Blocks the deploy until ticked') }),
+  ),
+  githubApiUrl: str('GitHub REST API URL (Enterprise: https://HOST/api/v3)'),
+  rollback: obj('Rollback plan', {
+    errorRateFactor: num('Abort when the error rate exceeds this multiple of the baseline', { min: 1 }),
+    p99Factor: num('Abort when p99 latency exceeds this multiple of the baseline', { min: 1 }),
+    notify: list('Whom to notify about a rollback', str('channel, handle or team')),
+    command: str('Rollback command (overrides the one detected from the repository)'),
+    targetMinutes: num('Time a rollback must fit in, in minutes', { min: 1 }),
+  }),
+  runbook: obj('Deployment runbook', {
+    path: str('Output path; {date} and {branch} are replaced'),
+    stages: list('Traffic percentages of the staged rollout', num('percent', { min: 0, max: 100 })),
+    stageMinutes: num('Minutes to watch each stage', { min: 1 }),
+  }),
 });

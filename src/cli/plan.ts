@@ -1,0 +1,124 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Checklist, ChecklistItem } from '../core/checklist/items';
+import { TickBook } from '../core/checklist/ticks';
+import type { FailOn } from '../core/config';
+import type { Workspace } from '../core/engine';
+import { tokenFromEnv } from '../core/github/client';
+import { cliTickStorage, checklistOf, rollbackPlanOf, runbookOf } from '../core/plan/run';
+import { rollbackSection } from '../core/plan/rollback';
+
+/**
+ * The CLI's `checklist`, `rollback-plan` and `runbook` commands. Same exit-code contract as
+ * `check`: 0 fine, 1 fails --fail-on, 2 usage or runtime error.
+ */
+export interface PlanIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+export interface PlanArgs {
+  format?: string;
+  failOn: FailOn;
+  now?: Date;
+  tick?: string;
+  untick?: string;
+  by?: string;
+  writePr?: boolean;
+  out?: string;
+}
+
+export class PlanUsageError extends Error {}
+
+const ICON: Record<string, string> = { pass: 'pass   ', fail: 'FAIL   ', unknown: 'unknown', manual: 'manual ' };
+
+export function formatChecklistText(cl: Checklist): string {
+  const lines = cl.items.map((i) => `${ICON[i.state]}  ${i.id.padEnd(22)} ${i.title}${i.required ? ' (required)' : ''}\n         ${' '.repeat(22)} ${i.reason}`);
+  return `${lines.join('\n')}\nVerdict: ${cl.verdict}\n`;
+}
+
+export function formatChecklistMarkdown(cl: Checklist): string {
+  const icon: Record<string, string> = { pass: '✅', fail: '❌', unknown: '❔', manual: '☐' };
+  const rows = cl.items.map((i: ChecklistItem) => `| ${icon[i.state]} | ${i.title}${i.required ? ' (required)' : ''} | ${i.reason.replace(/\|/g, '\\|')} |`);
+  return [`## Pre-deploy checklist: ${cl.verdict}`, '', '| | Item | State |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
+}
+
+function failed(verdict: string, failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  if (verdict === 'blocked') return 1;
+  return failOn === 'warning' && verdict !== 'ready' ? 1 : 0;
+}
+
+function pickFormat(v: string | undefined, allowed: string[], dflt: string, cmd: string): string {
+  const f = v ?? dflt;
+  if (!allowed.includes(f)) throw new PlanUsageError(`${cmd} --format must be one of ${allowed.join(', ')}, got "${f}"`);
+  return f;
+}
+
+export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'runbook', ws: Workspace, args: PlanArgs, io: PlanIO): Promise<number> {
+  const token = tokenFromEnv(io.env ?? process.env);
+  const report = await ws.analyze();
+  const ctx = ws.ctx;
+  if (command === 'checklist') {
+    const fmt = pickFormat(args.format, ['text', 'json', 'markdown'], 'text', 'checklist');
+    const storage = await cliTickStorage(ctx);
+    const book = storage ? new TickBook(storage) : undefined;
+    const now = args.now ?? new Date();
+    if (args.tick || args.untick) {
+      if (!book) throw new Error('ticks are kept under .git/: this folder is not a git repository (or git is not installed)');
+      const branch = report.facts.head?.branch;
+      const first = await checklistOf(ctx, report, { now, ticks: await book.forBranch(branch) });
+      const id = (args.tick ?? args.untick)!;
+      const item = first.items.find((i) => i.id === id);
+      if (!item) throw new PlanUsageError(`no checklist item "${id}"; items: ${first.items.map((i) => i.id).join(', ')}`);
+      if (args.tick) {
+        if (!item.tickable && !item.tick) throw new PlanUsageError(`"${id}" is computed (${item.state}), not ticked by hand`);
+        const by = args.by ?? ((await ctx.git!.raw(['config', '--get', 'user.name']).catch(() => '')).trim() || process.env.USER || 'unknown');
+        await book.tick(branch, id, by, now, item.fingerprint);
+        io.stderr(`ticked ${id} on ${branch ?? 'detached HEAD'} as ${by}\n`);
+      } else {
+        const had = await book.untick(branch, id);
+        io.stderr(had ? `unticked ${id} on ${branch ?? 'detached HEAD'}\n` : `${id} was not ticked\n`);
+      }
+    }
+    const cl = await checklistOf(ctx, report, { token, fetch: io.fetch, now, ticks: book ? await book.forBranch(report.facts.head?.branch) : {} });
+    if (fmt === 'json') io.stdout(JSON.stringify({ version: 1, verdict: cl.verdict, findingsVerdict: report.verdict, branch: cl.branch, items: cl.items }, null, 2) + '\n');
+    else if (fmt === 'markdown') io.stdout(formatChecklistMarkdown(cl));
+    else io.stdout(formatChecklistText(cl));
+    return failed(cl.verdict, args.failOn);
+  }
+  if (command === 'rollback-plan') {
+    const fmt = pickFormat(args.format, ['markdown', 'json'], 'markdown', 'rollback-plan');
+    const res = await rollbackPlanOf(ctx, report, { token, fetch: io.fetch, write: args.writePr });
+    if (fmt === 'json') io.stdout(JSON.stringify({ version: 1, markdown: res.markdown, section: rollbackSection(res.markdown), published: res.published }, null, 2) + '\n');
+    else io.stdout(rollbackSection(res.markdown));
+    const p = res.published;
+    if (!p) return 0;
+    if (p.status === 'updated') io.stderr(`rollback plan written to pull request #${p.number} (${p.url})\n`);
+    else if (p.status === 'unchanged') io.stderr(`pull request #${p.number} already has this rollback plan (${p.url})\n`);
+    else if (p.status === 'no-pr') {
+      io.stderr(`deploy-readiness: no open pull request for ${p.branch}: the plan is printed above; open a pull request and run again\n`);
+      return 2;
+    } else {
+      io.stderr(`deploy-readiness: could not write the rollback plan to the pull request: ${p.error}\n`);
+      return 2;
+    }
+    return 0;
+  }
+  const fmt = pickFormat(args.format, ['markdown', 'json'], 'markdown', 'runbook');
+  const rb = await runbookOf(ctx, report, { token, fetch: io.fetch, now: args.now });
+  const out = args.out ?? rb.path;
+  if (fmt === 'json') {
+    io.stdout(JSON.stringify({ version: 1, path: out === '-' ? null : out, verdict: rb.checklist.verdict, markdown: rb.markdown }, null, 2) + '\n');
+  } else if (out === '-') io.stdout(rb.markdown);
+  if (out !== '-') {
+    const abs = path.resolve(ctx.root, out);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    await fs.writeFile(abs, rb.markdown);
+    if (fmt !== 'json') io.stdout(`${path.relative(ctx.root, abs) || abs}\n`);
+    io.stderr(`runbook written to ${abs}\n`);
+  }
+  return 0;
+}
