@@ -101,7 +101,7 @@ export function readGitlab(file: string, text: string): Pipeline {
           : project
             ? `job "${key}" triggers the pipeline of ${project}; it is not in this repository`
             : `job "${key}" triggers a child pipeline`,
-        range: y.range(trigger),
+        range: y.keyRange(y.pair(value, 'trigger')!),
       };
       if (!generated && !project && inc) for (const i of y.items(inc)) {
         const local = y.str(y.get(i, 'local')) ?? y.str(i);
