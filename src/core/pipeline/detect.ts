@@ -37,7 +37,7 @@ const SCAN_CMD: RegExp[] = [
   /\bdocker\s+scout\s+cves\b/,
 ];
 
-const SCAN_USES = /^(github\/codeql-action\/(analyze|init)|aquasecurity\/trivy-action|anchore\/scan-action|snyk\/actions|google\/osv-scanner-action|actions\/dependency-review-action|pypa\/gh-action-pip-audit|docker\/scout-action|golang\/govulncheck-action|rustsec\/audit-check|snyk\/|circleci\/trivy|trivy|SnykSecurityScan|DependencyCheck)/i;
+const SCAN_USES = /^(github\/codeql-action\/(analyze|init)|aquasecurity\/trivy-action|anchore\/scan-action|snyk\/actions|google\/osv-scanner-action|actions\/dependency-review-action|pypa\/gh-action-pip-audit|docker\/scout-action|golang\/govulncheck-action|rustsec\/audit-check|snyk\/|circleci\/trivy|trivy|SnykSecurityScan|DependencyCheck|atlassian\/(snyk|trivy))/i;
 
 const MIGRATION_LINT_CMD: RegExp[] = [
   /\bdeploy-readiness\s+check\b/,
@@ -71,7 +71,7 @@ const DEPLOY_CMD: RegExp[] = [
   /\bwrangler\s+(deploy|publish)\b/,
   /\brailway\s+up\b|\brender\s+deploy\b/,
 ];
-const DEPLOY_USES = /^(azure\/(webapps-deploy|k8s-deploy|functions-action|container-apps-deploy-action)|aws-actions\/amazon-ecs-deploy-task-definition|google-github-actions\/deploy-(cloudrun|appengine)|superfly\/flyctl-actions|akhileshns\/heroku-deploy|amondnet\/vercel-action|cloudflare\/wrangler-action|appleboy\/ssh-action|aws-ecs\/deploy|aws-ecr\/|kubernetes\/|heroku\/deploy|AzureWebApp|AzureRmWebAppDeployment|KubernetesManifest|HelmDeploy|AzureFunctionApp)/i;
+const DEPLOY_USES = /^(azure\/(webapps-deploy|k8s-deploy|functions-action|container-apps-deploy-action)|aws-actions\/amazon-ecs-deploy-task-definition|google-github-actions\/deploy-(cloudrun|appengine)|superfly\/flyctl-actions|akhileshns\/heroku-deploy|amondnet\/vercel-action|cloudflare\/wrangler-action|appleboy\/ssh-action|aws-ecs\/deploy|aws-ecr\/|kubernetes\/|heroku\/deploy|AzureWebApp|AzureRmWebAppDeployment|KubernetesManifest|HelmDeploy|AzureFunctionApp|atlassian\/(aws-ecs-deploy|aws-elasticbeanstalk-deploy|aws-lambda-deploy|kubectl-run|helm-deploy|heroku-deploy|azure-web-apps-deploy|google-cloud-run-deploy|ssh-run|scp-deploy|aws-code-deploy|aws-s3-deploy|firebase-deploy))/i;
 /** Deploys of a documentation site, not of the service. */
 const PAGES = /^(actions\/deploy-pages|peaceiris\/actions-gh-pages|JamesIves\/github-pages-deploy-action)/i;
 
