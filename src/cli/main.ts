@@ -8,12 +8,14 @@ import { format, formatRules, FORMATS, TOOL_VERSION, type Format } from '../core
 import { severityRank, type Report } from '../core/model';
 import { apiDiffFiles } from '../core/api/files';
 import type { Logger } from '../core/analyzer';
+import { runInitCi } from './initCi';
 
 const USAGE = `Usage:
-  deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown]
+  deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown|gitlab]
                          [--fail-on error|warning|never] [--config <file>]
   deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
   deploy-readiness rules [--format text|json]
+  deploy-readiness init-ci [--system github|gitlab] [--base <branch>] [--dry-run] [--force]
   deploy-readiness --version | --help
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it,
@@ -54,6 +56,9 @@ function parse(argv: string[]) {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         verbose: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        force: { type: 'boolean' },
+        system: { type: 'string' },
       },
     });
   } catch (e) {
@@ -158,6 +163,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout(format(report, fmt, { color: io.isTTY && fmt === 'text' }));
       return exitCode(report, failOn);
     }
+    case 'init-ci':
+      return runInitCi({ root: rest[0] ? path.resolve(io.cwd, rest[0]) : io.cwd, system: values.system, base: values.base, dryRun: !!values['dry-run'], force: !!values.force }, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
