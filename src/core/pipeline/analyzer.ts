@@ -8,6 +8,7 @@ import {
   scanCannotFail, SKIP_CI,
 } from './detect';
 import { appendNeeds, fix, insertJobKey, replace } from './edits';
+import { analyzeStaleFlags, staleFeatureFlag } from '../flags/staleFlags';
 import { deployTags } from './history';
 import { CI_SYSTEM_NAMES, type CiSystem, type Job, type Pipeline, type Triggers } from './model';
 import { readPipeline } from './read';
@@ -388,9 +389,12 @@ function baseBranch(ctx: AnalysisContext): string | undefined {
   return ref?.replace(/^origin\//, '');
 }
 
+/** Repository gates: the pipeline's own gaps and stale feature flags (both area `checklist`). */
 export const pipelineAnalyzer: Analyzer = {
   area: 'checklist',
-  rules: pipelineRules,
-  analyze: analyzePipelines,
+  rules: [...pipelineRules, staleFeatureFlag],
+  async analyze(ctx) {
+    return [...(await analyzePipelines(ctx)), ...(await analyzeStaleFlags(ctx))];
+  },
   affectsWorkspace: (f) => f.cls.kind === 'ci-config',
 };

@@ -14,3 +14,16 @@ export async function remoteUrl(root: string): Promise<string | undefined> {
   const out = await simpleGit({ baseDir: root }).raw(['config', '--get', 'remote.origin.url']).catch(() => '');
   return out.trim() || undefined;
 }
+
+/**
+ * When a string first appeared in the given files: the oldest commit whose diff changes the number
+ * of its occurrences (`git log -S`). Undefined when it is not committed yet.
+ */
+export async function introducedAt(root: string, needle: string, files: string[]): Promise<{ commit: string; date: string } | undefined> {
+  const out = await simpleGit({ baseDir: root }).raw(['log', '--format=%H%x09%aI', `-S${needle}`, '--', ...files]);
+  const lines = out.split('\n').filter(Boolean);
+  const last = lines[lines.length - 1];
+  if (!last) return undefined;
+  const [commit, date] = last.split('\t');
+  return { commit, date };
+}
