@@ -16,6 +16,7 @@ import { readGitlab } from './gitlab';
 import {
   pipelineDeployNotGated, pipelineNoApproval, pipelineNoMigrationLint, pipelineNoSecurityScan, pipelineNoSmokeTest, pipelineNoStaging,
   pipelineNoTests, pipelineNotAnalysed, pipelineRules, pipelineScanCannotFail, pipelineSkipCi, pipelineUntaggedDeploys,
+  pipelineDeployConcurrency, pipelineUnpinnedAction,
 } from './rules';
 
 interface Located {
@@ -342,6 +343,45 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
         data: { job: d.j.id },
       }),
     );
+  }
+
+  // One production deploy at a time.
+  for (const d of prod) {
+    if (d.j.concurrency || (d.p.system === 'github-actions' && d.p.concurrency)) continue;
+    if (d.p.system !== 'github-actions' && d.p.system !== 'gitlab') continue;
+    const env = d.j.environment?.name.replace(/ \(.*\)$/, '') ?? 'production';
+    const group = /^[\w.-]+$/.test(env) ? env : 'production';
+    const fixes =
+      d.p.system === 'github-actions'
+        ? fix('Run one production deploy at a time (concurrency group)', [insertJobKey(d.p, d.j, 'concurrency', `{ group: deploy-${group}, cancel-in-progress: false }`)])
+        : fix('Run one production deploy at a time (resource_group)', [insertJobKey(d.p, d.j, 'resource_group', group)]);
+    out.push(
+      pipelineDeployConcurrency.finding({
+        message: `Production deploy ${jobLabel(d)} has no ${d.p.system === 'gitlab' ? 'resource_group' : 'concurrency group'}: two pipelines can deploy at once and run their migrations against each other.`,
+        file: d.j.file ?? d.p.file,
+        range: d.j.keyRange,
+        fixes,
+        data: { job: d.j.id },
+      }),
+    );
+  }
+
+  // Third-party actions pinned by a movable ref in workflows that deploy.
+  for (const p of new Set(deploys.filter((d) => d.p.system === 'github-actions').map((d) => d.p))) {
+    for (const j of p.jobs) {
+      for (const s of j.steps) {
+        const m = /^([^./][^@\s]*)@(.+)$/.exec(s.uses ?? '');
+        if (!m || /^(actions|github)\//.test(m[1]) || /^[0-9a-f]{40}$/.test(m[2]) || m[1].startsWith('docker:')) continue;
+        out.push(
+          pipelineUnpinnedAction.finding({
+            message: `${m[1]} is used at "${m[2]}", a tag or branch its owner can move, in a workflow that deploys: pin it to a full commit SHA (keep the tag in a comment).`,
+            file: p.file,
+            range: s.usesRange ?? s.range,
+            data: { action: m[1], ref: m[2] },
+          }),
+        );
+      }
+    }
   }
 
   // Deploys are tagged.

@@ -70,7 +70,11 @@ function readStep(y: YamlDoc, s: ReturnType<YamlDoc['resolve']>): Step {
     step.run = y.str(run.value);
     step.runRange = y.range(run.value);
   }
-  step.uses = y.str(y.get(s, 'uses'));
+  const uses = y.pair(s, 'uses');
+  if (uses) {
+    step.uses = y.str(uses.value);
+    step.usesRange = y.range(uses.value);
+  }
   for (const { key, value, pair } of y.entries(y.get(s, 'with'))) {
     const v = y.str(value);
     if (v !== undefined) step.inputs[key] = { value: v, range: y.range(value), keyRange: y.keyRange(pair) };

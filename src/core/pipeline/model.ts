@@ -24,6 +24,7 @@ export interface Step {
   run?: string;
   /** Action/orb/task reference: `actions/checkout@v4`, `Docker@2`, `snyk/scan`. */
   uses?: string;
+  usesRange?: Range;
   /** Inputs of the action/task (`with:`/`inputs:`), scalar values only. */
   inputs: Record<string, { value: string; range: Range; keyRange: Range }>;
   range: Range;

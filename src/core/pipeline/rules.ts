@@ -71,6 +71,18 @@ export const pipelineNotAnalysed = defineRule({
   summary: 'Part of the pipeline cannot be read statically (remote reusable workflow, remote include, generated child pipeline) and was not analysed',
 });
 
+export const pipelineDeployConcurrency = defineRule({
+  id: 'checklist/pipeline-deploy-concurrency',
+  defaultSeverity: 'warning',
+  summary: 'A production deploy job has no concurrency control, so two deploys (and their migrations) can run at once',
+});
+
+export const pipelineUnpinnedAction = defineRule({
+  id: 'checklist/pipeline-unpinned-action',
+  defaultSeverity: 'info',
+  summary: 'A deploy workflow uses a third-party action by a movable tag or branch instead of a full commit SHA',
+});
+
 export const pipelineRules = [
   pipelineNoTests,
   pipelineDeployNotGated,
@@ -83,4 +95,6 @@ export const pipelineRules = [
   pipelineUntaggedDeploys,
   pipelineSkipCi,
   pipelineNotAnalysed,
+  pipelineDeployConcurrency,
+  pipelineUnpinnedAction,
 ];

@@ -23,6 +23,7 @@ describe('pipeline gates: GitHub Actions', () => {
     const r = await analyze(dir);
     const fs = pipelineFindings(r);
     assert.deepEqual(brief(fs), [
+      'deploy-concurrency@.github/workflows/deploy.yml:21',
       'deploy-not-gated@.github/workflows/deploy.yml:21',
       'no-approval@.github/workflows/deploy.yml:21',
       'no-migration-lint@.github/workflows/deploy.yml:3',
@@ -50,16 +51,22 @@ describe('pipeline gates: GitHub Actions', () => {
     const dir = tree({ '.github/workflows/deploy.yml': text });
     const before = pipelineFindings(await analyze(dir));
     const fixable = before.filter((f) => f.fixes?.length);
-    assert.deepEqual(fixable.map((f) => f.ruleId).sort(), ['checklist/pipeline-deploy-not-gated', 'checklist/pipeline-no-approval', 'checklist/pipeline-scan-cannot-fail']);
+    assert.deepEqual(fixable.map((f) => f.ruleId).sort(), [
+      'checklist/pipeline-deploy-concurrency',
+      'checklist/pipeline-deploy-not-gated',
+      'checklist/pipeline-no-approval',
+      'checklist/pipeline-scan-cannot-fail',
+    ]);
     for (const f of fixable) assert.equal(f.fixes!.filter((x) => x.isPreferred).length, 1);
     const fixed = applyEdits(text, fixable.flatMap((f) => f.fixes![0].edits));
     const doc = parse(fixed);
     assert.deepEqual(doc.jobs.deploy.needs, ['build', 'test']);
     assert.equal(doc.jobs.deploy.environment, 'production');
+    assert.deepEqual(doc.jobs.deploy.concurrency, { group: 'deploy-production', 'cancel-in-progress': false });
     assert.equal(doc.jobs.audit.steps[1].run, 'npm audit --audit-level=high');
     writeFileSync(path.join(dir, '.github/workflows/deploy.yml'), fixed);
     const after = pipelineFindings(await analyze(dir));
-    for (const id of ['deploy-not-gated', 'no-approval', 'scan-cannot-fail']) {
+    for (const id of ['deploy-concurrency', 'deploy-not-gated', 'no-approval', 'scan-cannot-fail']) {
       assert.ok(!after.some((f) => f.ruleId === `checklist/pipeline-${id}`), `${id} still reported after its fix`);
     }
   });
@@ -100,6 +107,25 @@ jobs:
     const fs = pipelineFindings(await analyze(dir));
     assert.deepEqual(brief(fs), ['not-analysed@.github/workflows/deploy.yml:4']);
     assert.match(fs[0].message, /acme\/platform\/\.github\/workflows\/deploy\.yml@v3 from another repository/);
+  });
+
+  it('third-party actions in a deploy workflow should be pinned to a commit SHA; actions/* and SHAs are fine', async () => {
+    const dir = tree({
+      '.github/workflows/deploy.yml': `on: pull_request
+concurrency: deploy
+jobs:
+  deploy:
+    environment: production
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: superfly/flyctl-actions/setup-flyctl@master
+      - uses: aquasecurity/trivy-action@915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2
+      - run: flyctl deploy && npm test
+`,
+    });
+    const fs = pipelineFindings(await analyze(dir)).filter((f) => f.ruleId === 'checklist/pipeline-unpinned-action');
+    assert.deepEqual(fs.map((f) => [f.data?.action, f.range.start.line, f.range.start.character]), [['superfly/flyctl-actions/setup-flyctl', 8, 14]]);
   });
 
   it('a local reusable workflow is read: its deploy steps count as the caller job', async () => {

@@ -19,6 +19,7 @@ describe('pipeline gates: GitLab CI', () => {
     const dir = tree({ '.gitlab-ci.yml': fixture('gitlab/gapped.gitlab-ci.yml') });
     const fs = pipelineFindings(await analyze(dir));
     assert.deepEqual(brief(fs), [
+      'deploy-concurrency@.gitlab-ci.yml:9',
       'deploy-not-gated@.gitlab-ci.yml:9',
       'no-approval@.gitlab-ci.yml:9',
       'no-staging@.gitlab-ci.yml:9',
@@ -30,9 +31,11 @@ describe('pipeline gates: GitLab CI', () => {
     assert.equal(fs.find((f) => f.ruleId.endsWith('deploy-not-gated'))!.fixes, undefined);
     const approval = fs.find((f) => f.ruleId.endsWith('no-approval'))!;
     const text = fixture('gitlab/gapped.gitlab-ci.yml');
-    const fixed = applyEdits(text, [...approval.fixes![0].edits, ...scan.fixes![0].edits]);
+    const concurrency = fs.find((f) => f.ruleId.endsWith('deploy-concurrency'))!;
+    const fixed = applyEdits(text, [...approval.fixes![0].edits, ...scan.fixes![0].edits, ...concurrency.fixes![0].edits]);
     const doc = parse(fixed);
     assert.equal(doc.deploy_production.when, 'manual');
+    assert.equal(doc.deploy_production.resource_group, 'production');
     assert.equal(doc.dependency_audit.allow_failure, false);
     writeFileSync(path.join(dir, '.gitlab-ci.yml'), fixed);
     assert.deepEqual(brief(pipelineFindings(await analyze(dir))), ['deploy-not-gated@.gitlab-ci.yml:9', 'no-staging@.gitlab-ci.yml:9']);
@@ -68,7 +71,7 @@ generate:
       'ci/test.yml': 'unit:\n  stage: test\n  script: [go test ./...]\n',
     });
     const fs = pipelineFindings(await analyze(dir));
-    assert.deepEqual(brief(fs), ['no-approval@.gitlab-ci.yml:4', 'no-staging@.gitlab-ci.yml:4', 'not-analysed@.gitlab-ci.yml:3', 'not-analysed@.gitlab-ci.yml:8']);
+    assert.deepEqual(brief(fs), ['deploy-concurrency@.gitlab-ci.yml:4', 'no-approval@.gitlab-ci.yml:4', 'no-staging@.gitlab-ci.yml:4', 'not-analysed@.gitlab-ci.yml:3', 'not-analysed@.gitlab-ci.yml:8']);
     assert.match(fs.find((f) => f.range.start.line === 7)!.message, /generated at run time/);
   });
 
@@ -90,6 +93,6 @@ deploy_prod_2:
 `,
     });
     const fs = pipelineFindings(await analyze(dir));
-    assert.deepEqual(brief(fs), ['no-approval@.gitlab-ci.yml:11', 'no-approval@.gitlab-ci.yml:8', 'no-staging@.gitlab-ci.yml:11', 'no-staging@.gitlab-ci.yml:8']);
+    assert.deepEqual(brief(fs), ['deploy-concurrency@.gitlab-ci.yml:11', 'deploy-concurrency@.gitlab-ci.yml:8', 'no-approval@.gitlab-ci.yml:11', 'no-approval@.gitlab-ci.yml:8', 'no-staging@.gitlab-ci.yml:11', 'no-staging@.gitlab-ci.yml:8']);
   });
 });
