@@ -297,6 +297,8 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   for (const d of prod) {
     const up = upstream(d.p, d.j);
     if (up.some((u) => staging.some((s) => s.j === u)) || promotionElsewhere(d)) continue;
+    // One finding per chain: a production job after another production job is reported at the first.
+    if (up.some((u) => prod.some((x) => x.j === u))) continue;
     out.push(
       pipelineNoStaging.finding({
         message: `Production deploy ${jobLabel(d)} does not come after a staging deploy: the first environment to run this build is production.`,

@@ -70,6 +70,7 @@ const DEPLOY_CMD: RegExp[] = [
   /\bskaffold\s+(run|deploy)\b/,
   /\bwrangler\s+(deploy|publish)\b/,
   /\brailway\s+up\b|\brender\s+deploy\b/,
+  /\bsst\s+deploy\b|\bpulumi\s+up\b|\bdokku\b|\bcopilot\s+(svc|job)\s+deploy\b/,
 ];
 const DEPLOY_USES = /^(azure\/(webapps-deploy|k8s-deploy|functions-action|container-apps-deploy-action)|aws-actions\/amazon-ecs-deploy-task-definition|google-github-actions\/deploy-(cloudrun|appengine)|superfly\/flyctl-actions|akhileshns\/heroku-deploy|amondnet\/vercel-action|cloudflare\/wrangler-action|appleboy\/ssh-action|aws-ecs\/deploy|aws-ecr\/|kubernetes\/|heroku\/deploy|AzureWebApp|AzureRmWebAppDeployment|KubernetesManifest|HelmDeploy|AzureFunctionApp|atlassian\/(aws-ecs-deploy|aws-elasticbeanstalk-deploy|aws-lambda-deploy|kubectl-run|helm-deploy|heroku-deploy|azure-web-apps-deploy|google-cloud-run-deploy|ssh-run|scp-deploy|aws-code-deploy|aws-s3-deploy|firebase-deploy))/i;
 /** Deploys of a documentation site, not of the service. */
@@ -118,12 +119,15 @@ export function isDeployJob(j: Job): boolean {
 }
 
 export type Target = 'production' | 'staging' | 'other';
-const STAGING = /\b(stag|staging|stage|preprod|pre-prod|pre_prod|uat|qa|sandbox|canary-env)\b/i;
+const STAGING = /\b(stg|staging|preprod|pre prod|uat|qa|sandbox)\b/i;
 const PRODUCTION = /\b(prod|production|live|prd)\b/i;
 
 /** Where a deploy job deploys: its environment name first, then its name and commands. */
 export function deployTarget(j: Job): Target {
-  const env = j.environment?.name.replace(/[-_.]/g, ' ') ?? '';
+  let env = j.environment?.name ?? '';
+  // An expression (`\${{ inputs.stage || 'production' }}`): judge by the names it can yield.
+  if (/\$\{\{|\$\(|\$[A-Z_]/.test(env)) env = [...env.matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2]).join(' ');
+  env = env.replace(/[-_.]/g, ' ');
   if (env) {
     if (STAGING.test(env)) return 'staging';
     if (PRODUCTION.test(env)) return 'production';

@@ -128,6 +128,28 @@ jobs:
     assert.deepEqual(fs.map((f) => [f.data?.action, f.range.start.line, f.range.start.character]), [['superfly/flyctl-actions/setup-flyctl', 8, 14]]);
   });
 
+  it('an environment chosen by an expression is judged by the names it can yield; a production chain is reported once', async () => {
+    const dir = tree({
+      '.github/workflows/deploy.yml': `on:
+  push: { branches: [main] }
+  workflow_dispatch: { inputs: { stage: { type: choice, options: [dev, production] } } }
+concurrency: deploy-\${{ inputs.stage || 'production' }}
+jobs:
+  migrate:
+    environment: \${{ inputs.stage || 'production' }}
+    runs-on: ubuntu-latest
+    steps: [{ run: bun run db:migrate }]
+  deploy:
+    needs: [migrate]
+    environment: \${{ inputs.stage || 'production' }}
+    runs-on: ubuntu-latest
+    steps: [{ run: bunx sst deploy --stage $SST_STAGE }]
+`,
+    });
+    const fs = pipelineFindings(await analyze(dir)).filter((f) => ['checklist/pipeline-no-staging', 'checklist/pipeline-no-approval', 'checklist/pipeline-no-smoke-test'].includes(f.ruleId));
+    assert.deepEqual(brief(fs), ['no-staging@.github/workflows/deploy.yml:6']);
+  });
+
   it('a local reusable workflow is read: its deploy steps count as the caller job', async () => {
     const dir = tree({
       '.github/workflows/ci.yml': `on: [pull_request, push]
