@@ -12,7 +12,7 @@ export const staleFeatureFlag = defineRule({
 });
 
 const DAY = 24 * 60 * 60 * 1000;
-const MAX_FLAGS_DATED = 300;
+const MAX_FLAGS_DATED = 200;
 
 interface Reads {
   key: string;
@@ -59,22 +59,31 @@ export async function analyzeStaleFlags(ctx: AnalysisContext, now = Date.now()):
   const cache = (ctx.cache.get('staleFlags:dates') as Map<string, { commit: string; date: string } | null> | undefined) ?? new Map();
   ctx.cache.set('staleFlags:dates', cache);
   const out: Finding[] = [];
-  let dated = 0;
-  const keys = [...reads.keys()].sort();
-  for (const key of keys) {
-    if (ignore.has(key) || ctx.signal.aborted) continue;
+  const keys = [...reads.keys()].filter((k) => !ignore.has(k)).sort();
+  const filesOf = (key: string) => {
     const r = reads.get(key)!;
     r.at.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
-    const files = [...new Set(r.at.map((a) => a.file))];
-    let since: { commit: string; date: string } | undefined;
-    if (canDate && dated < MAX_FLAGS_DATED) {
-      const ck = `${key}\0${files.join('\0')}`;
-      if (!cache.has(ck)) {
-        dated++;
-        cache.set(ck, (await introducedAt(ctx.root, key, files).catch(() => undefined)) ?? null);
+    return [...new Set(r.at.map((a) => a.file))];
+  };
+  const cacheKey = (key: string) => `${key}\0${filesOf(key).join('\0')}`;
+  if (canDate) {
+    // `git log -S` per flag, a few at a time; at most MAX_FLAGS_DATED flags per run.
+    const todo = keys.filter((k) => !cache.has(cacheKey(k))).slice(0, MAX_FLAGS_DATED);
+    if (keys.length > MAX_FLAGS_DATED) ctx.notices.push({ level: 'info', area: 'checklist', message: `${keys.length} feature flags read in code; only the first ${MAX_FLAGS_DATED} were dated with git` });
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length && !ctx.signal.aborted) {
+        const key = todo[next++];
+        cache.set(cacheKey(key), (await introducedAt(ctx.root, key, filesOf(key)).catch(() => undefined)) ?? null);
       }
-      since = cache.get(ck) ?? undefined;
-    }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+  }
+  for (const key of keys) {
+    if (ctx.signal.aborted) break;
+    const r = reads.get(key)!;
+    const files = filesOf(key);
+    const since = canDate ? (cache.get(cacheKey(key)) ?? undefined) : undefined;
     const ageDays = since ? Math.floor((now - Date.parse(since.date)) / DAY) : undefined;
     const isRolledOut = rolledOut.has(key);
     const tooOld = ageDays !== undefined && ageDays > settings.maxAgeDays;

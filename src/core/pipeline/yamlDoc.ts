@@ -39,20 +39,25 @@ export class YamlDoc {
     return this.range(p.key ?? p.value);
   }
 
-  /** Key/value pairs of a mapping, `<<` merges first (later keys win when looked up). */
-  pairs(n: unknown): Pair[] {
+  /**
+   * Key/value pairs of a mapping, `<<` merges first (later keys win when looked up). Merges are
+   * followed 8 levels deep and 5,000 pairs at most, so a "billion laughs" of merge keys cannot hang
+   * the analysis.
+   */
+  pairs(n: unknown, depth = 0, budget = { left: 5000 }): Pair[] {
     const map = this.resolve(n);
-    if (!isMap(map)) return [];
+    if (!isMap(map) || depth > 8) return [];
     const out: Pair[] = [];
     for (const p of (map as YAMLMap).items) {
-      if (!isPair(p)) continue;
+      if (!isPair(p) || budget.left <= 0) continue;
       const k = isScalar(p.key) ? String(p.key.value) : undefined;
       if (k === '<<') {
         const v = this.resolve(p.value);
         const sources = isSeq(v) ? v.items : [v];
-        for (const s of sources) out.push(...this.pairs(s));
+        for (const s of sources) out.push(...this.pairs(s, depth + 1, budget));
         continue;
       }
+      budget.left--;
       out.push(p);
     }
     return out;
