@@ -9,9 +9,10 @@ import { severityRank, type Report } from '../core/model';
 import { apiDiffFiles } from '../core/api/files';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
+import { runInitCi } from './initCi';
 
 const USAGE = `Usage:
-  deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown]
+  deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown|gitlab]
                          [--fail-on error|warning|never] [--config <file>]
   deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
   deploy-readiness rules [--format text|json]
@@ -19,6 +20,7 @@ const USAGE = `Usage:
                              [--tick <item> [--by <name>] | --untick <item>] [--now <ISO time>]
   deploy-readiness rollback-plan [--base <git-ref>] [--write-pr] [--format markdown|json]
   deploy-readiness runbook [--base <git-ref>] [--out <file>|-] [--format markdown|json] [--now <ISO time>]
+  deploy-readiness init-ci [--system github|gitlab] [--base <branch>] [--dry-run] [--force]
   deploy-readiness --version | --help
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it
@@ -67,6 +69,9 @@ function parse(argv: string[]) {
         untick: { type: 'string' },
         by: { type: 'string' },
         now: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        force: { type: 'boolean' },
+        system: { type: 'string' },
       },
     });
   } catch (e) {
@@ -187,6 +192,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         throw e;
       }
     }
+    case 'init-ci':
+      return runInitCi({ root: rest[0] ? path.resolve(io.cwd, rest[0]) : io.cwd, system: values.system, base: values.base, dryRun: !!values['dry-run'], force: !!values.force }, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

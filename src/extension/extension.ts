@@ -6,6 +6,7 @@ import { registerOpenFinding } from './commands/openFinding';
 import { registerRefresh } from './commands/refresh';
 import { registerShowOutput } from './commands/showOutput';
 import { registerShowRuleDocs } from './commands/showRuleDocs';
+import { registerInitCi } from './commands/initCi';
 import type { Node } from './tree';
 import { registerTickChecklistItem } from './commands/tickChecklistItem';
 import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   context.subscriptions.push(registerScaffoldRollbackPlan(c));
   context.subscriptions.push(registerGenerateRunbook(c));
   context.subscriptions.push(registerAddRollbackToTemplate(c));
+  context.subscriptions.push(registerInitCi(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));

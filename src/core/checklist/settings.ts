@@ -1,4 +1,5 @@
 import { bool, list, num, obj, str, type Schema } from '../schema';
+import { pipelineDefaults, pipelineSchema, staleFlagDefaults, staleFlagSchema, type PipelineSettings, type StaleFlagSettings } from '../pipeline/settings';
 
 /** When deploys are allowed. Times are "HH:MM" in `timezone` (an IANA name; default UTC). */
 export interface DeployWindowSettings {
@@ -53,6 +54,8 @@ export interface ChecklistSettings {
   githubApiUrl: string;
   rollback: RollbackSettings;
   runbook: RunbookSettings;
+  pipeline: PipelineSettings;
+  staleFlags: StaleFlagSettings;
 }
 
 export const DEFAULT_REQUIRED = ['ci-green', 'clean-tree', 'migrations-compatible', 'env-vars-set', 'rollback-plan', 'deploy-window'];
@@ -65,6 +68,8 @@ export const checklistDefaults: ChecklistSettings = {
   githubApiUrl: '',
   rollback: { errorRateFactor: 2, p99Factor: 1.5, notify: [], command: '', targetMinutes: 5 },
   runbook: { path: 'docs/runbooks/{date}-{branch}.md', stages: [1, 10, 25, 50, 100], stageMinutes: 15 },
+  pipeline: pipelineDefaults,
+  staleFlags: staleFlagDefaults,
 };
 
 export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan and runbook', {
@@ -94,4 +99,6 @@ export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan 
     stages: list('Traffic percentages of the staged rollout', num('percent', { min: 0, max: 100 })),
     stageMinutes: num('Minutes to watch each stage', { min: 1 }),
   }),
+  pipeline: pipelineSchema,
+  staleFlags: staleFlagSchema,
 });

@@ -1,9 +1,10 @@
 import { RULES } from '../catalog';
 import type { Finding, Report, Severity } from '../model';
 import { metaOf } from '../rule';
+import { formatGitlab } from './gitlab';
 
-export type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown';
-export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'github', 'markdown'];
+export type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown' | 'gitlab';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'];
 
 export const TOOL_NAME = 'deploy-readiness';
 export const TOOL_VERSION = '0.1.0';
@@ -19,6 +20,8 @@ export function format(report: Report, fmt: Format, opts: { color?: boolean } = 
       return formatGithub(report);
     case 'markdown':
       return formatMarkdown(report);
+    case 'gitlab':
+      return formatGitlab(report);
     default:
       return formatText(report, opts.color ?? false);
   }

@@ -90,13 +90,15 @@ describe('rollback plan and runbook from a real branch', () => {
     assert.match(md, /fly deploy --image registry\.fly\.io\/shop:previous/);
   });
 
-  it('the checklist on the branch: new variable and migration order need ticks, destructive drop needs confirming', async () => {
+  it('the checklist on the branch: new variable and migration order need ticks, the linted DROP COLUMN fails compatibility', async () => {
     const { ws, report } = await open(repo);
     const cl = await checklistOf(ws.ctx, report, { now: new Date('2026-03-03T10:00:00Z') });
     const s = Object.fromEntries(cl.items.map((i) => [i.id, i.state]));
     assert.equal(s['env-vars-set'], 'manual');
     assert.equal(s['migrations-first'], 'manual');
-    assert.equal(s['migrations-compatible'], 'manual');
+    // migration/drop-column is an error finding, so the item fails (not merely "confirm by hand").
+    assert.equal(s['migrations-compatible'], 'fail');
+    assert.match(cl.items.find((i) => i.id === 'migrations-compatible')!.reason, /003_drop_note\.up\.sql/);
     assert.equal(s['feature-flags'], 'pass');
     assert.equal(s['clean-tree'], 'pass');
     assert.equal(s['up-to-date-with-base'], 'pass');

@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { Git } from '../../core/git';
+import { remoteUrl } from '../../core/pipeline/history';
+import { planInitCi, type InitCiPlan } from '../../core/pipeline/initCi';
+import { DiskReader } from '../../core/reader';
+import type { Ctx } from '../ctx';
+import { readSettings } from '../settings';
+
+export const INIT_CI_COMMAND = 'deployReadiness.initCi';
+const SCHEME = 'deploy-readiness-plan';
+
+/**
+ * "Deploy Readiness: Add to CI": plans the CI file(s) with the same core as `deploy-readiness
+ * init-ci`, shows each change as a diff, and writes only after the user confirms. A file the user
+ * edited is overwritten only on an explicit "Overwrite".
+ */
+export function registerInitCi(ctx: Ctx): vscode.Disposable {
+  const planned = new Map<string, string>();
+  const provider = vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => planned.get(uri.toString()) ?? '' });
+  const command = vscode.commands.registerCommand(INIT_CI_COMMAND, async () => {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    const folder = folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Folder whose CI to set up') });
+    if (!folder) {
+      if (!folders.length) void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder first: Deploy Readiness writes the CI file into it.'));
+      return;
+    }
+    const root = folder.uri.fsPath;
+    let base = readSettings(folder.uri).base.replace(/^origin\//, '') || undefined;
+    let remote: string | undefined;
+    // Git only in a trusted workspace: a repository's git config can run programs.
+    if (vscode.workspace.isTrusted) {
+      const git = await Git.open(root);
+      if (git) {
+        base ??= (await git.resolveBaseRef().catch(() => undefined))?.replace(/^origin\//, '') ?? (await git.status().catch(() => undefined))?.branch;
+        remote = await remoteUrl(root);
+      }
+    }
+    const plan = await planInitCi(new DiskReader(root, 4 * 1024 * 1024), {
+      baseBranch: base,
+      remoteUrl: remote,
+      exists: async (rel) => {
+        try {
+          await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, ...rel.split('/')));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    ctx.log.info(`init-ci: ${plan.system} (from ${plan.detectedFrom}), base ${plan.baseBranch}: ${plan.files.map((f) => `${f.file} ${f.action}`).join(', ')}`);
+    const changes = plan.files.filter((f) => f.action !== 'unchanged');
+    if (!changes.length) {
+      void vscode.window.showInformationMessage(plan.manual ?? vscode.l10n.t('Deploy Readiness already runs in this repository\'s CI ({0}).', plan.files.map((f) => f.file).join(', ')));
+      return;
+    }
+    await preview(folder, plan, planned);
+    const conflict = changes.some((f) => f.action === 'conflict');
+    const write = conflict ? vscode.l10n.t('Overwrite') : vscode.l10n.t('Write');
+    const detail = [
+      ...changes.map((f) => `${f.file}: ${f.action === 'create' ? vscode.l10n.t('new file') : f.action === 'update' ? vscode.l10n.t('one include line added') : vscode.l10n.t('exists with other content, would be replaced')}`),
+      ...(plan.manual ? [vscode.l10n.t('To do by hand: {0}', plan.manual)] : []),
+    ].join('\n');
+    const answer = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Add Deploy Readiness to {0} (base branch {1})?', plan.system === 'github' ? 'GitHub Actions' : 'GitLab CI', plan.baseBranch),
+      { modal: true, detail },
+      write,
+    );
+    if (answer !== write) return;
+    for (const f of changes) {
+      const uri = vscode.Uri.joinPath(folder.uri, ...f.file.split('/'));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.after));
+    }
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, ...changes[0].file.split('/')));
+  });
+  return vscode.Disposable.from(provider, command);
+}
+
+async function preview(folder: vscode.WorkspaceFolder, plan: InitCiPlan, planned: Map<string, string>): Promise<void> {
+  for (const f of plan.files) {
+    if (f.action === 'unchanged') continue;
+    const target = vscode.Uri.joinPath(folder.uri, ...f.file.split('/'));
+    const right = vscode.Uri.from({ scheme: SCHEME, path: `/${f.file}`, query: `after=${Date.now()}` });
+    planned.set(right.toString(), f.after);
+    let left = target;
+    if (f.before === undefined) {
+      left = vscode.Uri.from({ scheme: SCHEME, path: `/${f.file}`, query: 'before' });
+      planned.set(left.toString(), '');
+    }
+    await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0} (planned by Deploy Readiness)', f.file), { preview: false });
+  }
+}
