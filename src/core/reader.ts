@@ -50,16 +50,24 @@ export function describeUnreadable(file: string, r: Exclude<ReadResult, { kind: 
   }
 }
 
+function isOutside(root: string, abs: string): boolean {
+  const relBack = path.relative(root, abs);
+  return relBack === '..' || relBack.startsWith('..' + path.sep) || path.isAbsolute(relBack);
+}
+
 export class DiskReader implements FileReader {
+  private realRoot: Promise<string> | undefined;
   constructor(
     readonly root: string,
     readonly maxFileSize: number,
   ) {}
   async read(rel: string): Promise<ReadResult> {
     const abs = path.resolve(this.root, rel);
-    const relBack = path.relative(this.root, abs);
-    if (relBack.startsWith('..') || path.isAbsolute(relBack)) return { kind: 'error', message: 'outside the workspace' };
+    if (isOutside(this.root, abs)) return { kind: 'error', message: 'outside the workspace' };
     try {
+      // A symbolic link (the file or a folder on its way) may point out of the workspace: never read there.
+      this.realRoot ??= fs.realpath(this.root).catch(() => path.resolve(this.root));
+      if (isOutside(await this.realRoot, await fs.realpath(abs))) return { kind: 'error', message: 'a symbolic link to outside the workspace, not read' };
       const st = await fs.stat(abs);
       if (!st.isFile()) return { kind: 'missing' };
       if (st.size > this.maxFileSize) return { kind: 'too-large', size: st.size, limit: this.maxFileSize };
