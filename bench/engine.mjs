@@ -35,7 +35,7 @@ console.log(`engine bench: generated ${FILES} files (${Object.entries(kinds).map
 
 // 2. Whole-repository check in a cold process, and its peak memory, against the parse floor.
 {
-  const runs = QUICK ? 3 : 5;
+  const runs = QUICK ? 3 : 4;
   const floorScript = path.join(ROOT, 'bench', 'lib', 'floor.mjs');
   const ours = await measureProcess(CLI, ['check', repo, '--format', 'json', '--fail-on', 'never'], { runs, warmup: 1 });
   const floor = await measureProcess(floorScript, [repo], { runs, warmup: 1 });
@@ -71,7 +71,7 @@ console.log(`engine bench: generated ${FILES} files (${Object.entries(kinds).map
       ours: async () => (await (await Workspace.open({ root: repo, config, trusted: false })).analyze()).findings.length,
       floor: () => parseFloor(repo),
     },
-    { runs: QUICK ? 3 : 7 },
+    { runs: QUICK ? 3 : 5 },
   );
   report({
     area: 'engine',
