@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { LineIndex } from './text';
 import type { Notice, Range, Severity } from './model';
 import { list, mapOf, num, obj, oneOf, str, validate, type Schema } from './schema';
 import { migrationDefaults, migrationSchema, type MigrationSettings } from './migrations/settings';
@@ -69,14 +70,12 @@ export interface LoadedConfig {
  * and ignored; the rest of the file still applies.
  */
 export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: false });
   const problems: ConfigProblem[] = [];
-  const rangeOfOffsets = (a: number, b: number): Range => {
-    const s = lc.linePos(a);
-    const e = lc.linePos(b);
-    return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
-  };
+  // Positions as the editor counts lines (CRLF, LF and a lone CR each end a line); yaml's own
+  // LineCounter only knows LF, which put ranges past the end of the line in CR-only files.
+  const index = new LineIndex(text);
+  const rangeOfOffsets = (a: number, b: number): Range => index.rangeOf(a, b);
   for (const err of doc.errors) {
     problems.push({ level: 'error', file, message: `${file}: ${err.message.split('\n')[0]}`, range: rangeOfOffsets(err.pos[0], err.pos[1]) });
   }

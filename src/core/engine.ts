@@ -147,7 +147,7 @@ async function collectFiles(root: string, opts: EngineOptions, classifier: Class
   for (const given of opts.paths) {
     const abs = path.resolve(root, given);
     const rel = toPosix(path.relative(root, abs));
-    if (rel.startsWith('..')) {
+    if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) {
       notices.push({ level: 'error', message: `${given}: outside the analysed folder ${root}, skipped`, file: given });
       continue;
     }

@@ -51,17 +51,44 @@ export function describeUnreadable(file: string, r: Exclude<ReadResult, { kind: 
   }
 }
 
+function isOutside(root: string, abs: string): boolean {
+  const relBack = path.relative(root, abs);
+  return relBack === '..' || relBack.startsWith('..' + path.sep) || path.isAbsolute(relBack);
+}
+
 export class DiskReader implements FileReader {
+  private realRoot: Promise<string> | undefined;
+  private readonly folders = new Map<string, Promise<boolean>>();
+  /** Whether a folder, with every link on its way resolved, is inside the workspace (cached). */
+  private folderInside(dir: string): Promise<boolean> {
+    let p = this.folders.get(dir);
+    if (!p) {
+      this.realRoot ??= fs.realpath(this.root).catch(() => path.resolve(this.root));
+      const realRoot = this.realRoot;
+      p = fs.realpath(dir).then(
+        async (real) => !isOutside(await realRoot, real),
+        () => true, // a missing folder: the read itself reports it
+      );
+      this.folders.set(dir, p);
+    }
+    return p;
+  }
   constructor(
     readonly root: string,
     readonly maxFileSize: number,
   ) {}
   async read(rel: string, limit = this.maxFileSize): Promise<ReadResult> {
     const abs = path.resolve(this.root, rel);
-    const relBack = path.relative(this.root, abs);
-    if (relBack.startsWith('..') || path.isAbsolute(relBack)) return { kind: 'error', message: 'outside the workspace' };
+    if (isOutside(this.root, abs)) return { kind: 'error', message: 'outside the workspace' };
     try {
-      const st = await fs.stat(abs);
+      // A symbolic link (the file, or a folder on its way) may point out of the workspace: never
+      // read there. One lstat per file; folders are resolved once each.
+      const lst = await fs.lstat(abs);
+      if (lst.isSymbolicLink() || !(await this.folderInside(path.dirname(abs)))) {
+        this.realRoot ??= fs.realpath(this.root).catch(() => path.resolve(this.root));
+        if (isOutside(await this.realRoot, await fs.realpath(abs))) return { kind: 'error', message: 'a symbolic link to outside the workspace, not read' };
+      }
+      const st = lst.isSymbolicLink() ? await fs.stat(abs) : lst;
       if (!st.isFile()) return { kind: 'missing' };
       if (st.size > limit) return { kind: 'too-large', size: st.size, limit };
       return decode(await fs.readFile(abs), limit);
