@@ -34,6 +34,7 @@ export function changeFindings(changes: ApiChange[], baseLabel: string | undefin
     const data: NonNullable<Finding['data']> = { fingerprint: fp, change: c.id };
     if (OASDIFF_LEVELS.has(c.id)) data.oasdiff = c.id;
     if (c.operation) data.operation = c.operation;
+    if (c.where.startsWith('path:')) data.path = c.where.slice('path:'.length);
     out.push(
       rule.finding({
         message: c.message,

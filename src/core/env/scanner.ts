@@ -1,6 +1,7 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
+import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
 
 /**
@@ -584,7 +585,7 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
         break;
       }
     }
-    return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError };
+    return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError });
   } finally {
     tree.delete();
   }
@@ -610,4 +611,18 @@ export async function scanShellSnippet(text: string, assigned: Iterable<string> 
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * tree-sitter counts rows by "\n" only; the editor (and LineIndex) also breaks lines at a lone
+ * "\r". Re-map ranges through string offsets when the text has one, so they stay inside the file.
+ */
+function fixLoneCr(text: string, r: ScanResult): ScanResult {
+  if (!/\r(?!\n)/.test(text)) return r;
+  const nl = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) nl.push(i + 1);
+  const idx = new LineIndex(text);
+  const at = (p: { line: number; character: number }) => idx.positionAt((nl[p.line] ?? text.length) + p.character);
+  const map = (g: Range): Range => ({ start: at(g.start), end: at(g.end) });
+  return { ...r, reads: r.reads.map((x) => ({ ...x, range: map(x.range) })), dynamic: r.dynamic.map((x) => ({ ...x, range: map(x.range) })) };
 }
