@@ -48,18 +48,19 @@ const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
  * Substrings without which a file cannot contain a read: files lacking all of them are not parsed
  * (most source files of a large repository). Every syntax the visitors recognise contains one.
  */
-const MARKERS: Partial<Record<SourceLanguage, readonly string[]>> = {
-  javascript: ['env'],
-  typescript: ['env'],
-  tsx: ['env'],
-  python: ['environ', 'getenv', 'BaseSettings'],
-  ruby: ['ENV'],
-  go: ['Getenv', 'LookupEnv', 'env:"', 'envconfig:"'],
-  rust: ['env'],
-  java: ['getenv', '${'],
-  php: ['getenv', '$_ENV', '$_SERVER', 'env('],
-  csharp: ['GetEnvironmentVariable'],
-  shell: ['$'],
+const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
+  javascript: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  typescript: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  tsx: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  python: /environ|getenv|BaseSettings/,
+  ruby: /\bENV\b/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"/,
+  rust: /env::var|env!|dotenvy::var|dotenv::var/,
+  java: /System\.getenv|@Value/,
+  php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
+  csharp: /GetEnvironmentVariable/,
+  // only upper-case names are reported in shell
+  shell: /\$\{?#?[A-Z_]/,
 };
 
 export function scannable(lang: SourceLanguage): boolean {
@@ -69,7 +70,7 @@ export function scannable(lang: SourceLanguage): boolean {
 /** True when the text may contain a read in this language (cheap pre-filter before parsing). */
 export function mayRead(lang: SourceLanguage, text: string): boolean {
   const m = MARKERS[lang];
-  return !!m && m.some((s) => text.includes(s));
+  return !!m && m.test(text);
 }
 
 function rangeOf(n: TSNode): Range {
