@@ -126,13 +126,24 @@ const classifier = new E.Classifier(config);
 const GRAMMAR = { javascript: 'javascript', typescript: 'typescript', tsx: 'tsx', python: 'python', ruby: 'ruby', go: 'go', rust: 'rust', java: 'java', php: 'php', csharp: 'c-sharp', shell: 'bash' };
 const sources = files.map((p) => ({ p, cls: classifier.classify(p) })).filter((f) => f.cls.kind === 'source' && GRAMMAR[f.cls.language]);
 
+if (args.includes('--scan-only')) {
+  const t = performance.now();
+  const ws = await E.Workspace.open({ root: tree, config, trusted: false, areas: ['env'] });
+  const rep = await ws.analyze();
+  console.log(`scan ${Math.round(performance.now() - t)} ms, ${rep.findings.length} findings`);
+  process.exit(0);
+}
 const scanRuns = [];
+const scanCpu = [];
 let report;
 for (let r = 0; r < RUNS; r++) {
+  const cpu0 = process.cpuUsage();
   const { ms, r: rep } = await time(async () => {
     const ws = await E.Workspace.open({ root: tree, config, trusted: false, areas: ['env'] });
     return ws.analyze();
   });
+  const cpu = process.cpuUsage(cpu0);
+  scanCpu.push((cpu.user + cpu.system) / 1000);
   scanRuns.push(ms);
   report = rep;
 }
@@ -148,11 +159,20 @@ const rgRun = (extra) => {
   const res = spawnSync(rgPath, [...extra, ...rgArgs], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 28 });
   return { ms: performance.now() - t, status: res.status, matches: res.stdout.split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split(':').pop()), 0) };
 };
+// CPU time of ripgrep (user + system), through bash's time builtin
+const rgCpuRun = (extra) => {
+  const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const res = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; { time ${[rgPath, ...extra, ...rgArgs].map(q).join(' ')} >/dev/null ; } 2>&1`], { cwd: tree, encoding: 'utf8' });
+  const [u, sy] = res.stdout.trim().split(/\s+/).slice(-2).map(Number);
+  return (u + sy) * 1000;
+};
 const rg = [];
 const rg1 = [];
+const rgCpu = [];
 for (let r = 0; r < RUNS; r++) {
   rg.push(rgRun([]).ms);
   rg1.push(rgRun(['-j1']).ms);
+  rgCpu.push(rgCpuRun([]));
 }
 const rgMatches = rgRun([]).matches;
 
@@ -208,6 +228,8 @@ const out = {
   ripgrepMatches: rgMatches,
   ms: {
     scan: Math.round(scan),
+    scanCpu: Math.round(median(scanCpu)),
+    ripgrepCpu: Math.round(median(rgCpu)),
     ripgrep: Math.round(median(rg)),
     ripgrepOneThread: Math.round(median(rg1)),
     parseFloorAllFiles: Math.round(median(floorRuns)),
@@ -219,6 +241,7 @@ const out = {
     scanVsRipgrep: Number((scan / median(rg)).toFixed(2)),
     scanVsRipgrepOneThread: Number((scan / median(rg1)).toFixed(2)),
     scanVsParseFloor: Number((scan / median(floorRuns)).toFixed(2)),
+    scanCpuVsRipgrepCpu: Number((median(scanCpu) / median(rgCpu)).toFixed(2)),
   },
   targets: { scanVsRipgrep: '<= 1.5', incrementalMs: '< 5' },
 };
@@ -228,9 +251,11 @@ else {
   console.log(`  full env scan (walk, read, parse, rules)   ${String(out.ms.scan).padStart(7)} ms   ${out.findings} findings, ${out.envVars} variables`);
   console.log(`  ripgrep, same patterns (all threads)       ${String(out.ms.ripgrep).padStart(7)} ms   scan/rg = ${out.ratios.scanVsRipgrep} (target <= 1.5)`);
   console.log(`  ripgrep, same patterns (-j1)               ${String(out.ms.ripgrepOneThread).padStart(7)} ms   scan/rg-j1 = ${out.ratios.scanVsRipgrepOneThread}`);
+  console.log(`  CPU time: scan ${out.ms.scanCpu} ms vs ripgrep ${out.ms.ripgrepCpu} ms      scan/rg = ${out.ratios.scanCpuVsRipgrepCpu}`);
   console.log(`  tree-sitter parse floor (every file)       ${String(out.ms.parseFloorAllFiles).padStart(7)} ms   scan/floor = ${out.ratios.scanVsParseFloor}`);
   console.log(`  tree-sitter parse floor (marker files)     ${String(out.ms.parseFloorFilesWithMarkers).padStart(7)} ms`);
   console.log(`  incremental: one edited file               median ${out.ms.incrementalMedian} ms, p95 ${out.ms.incrementalP95} ms (target < 5)`);
 }
-if (!given) rmSync(tree, { recursive: true, force: true });
-if (existsSync(outfile)) rmSync(outfile);
+if (!given && !args.includes('--keep')) rmSync(tree, { recursive: true, force: true });
+else if (!given) console.log(`tree kept at ${tree}`);
+if (existsSync(outfile) && !args.includes('--keep')) rmSync(outfile);
