@@ -48,6 +48,13 @@ export function nearestExample(file: string, examples: Map<string, string[]>): s
   }
 }
 
+function nearestOf(s: EnvState, file: string): string | undefined {
+  if (s.nearest.has(file)) return s.nearest.get(file);
+  const ex = nearestExample(file, s.examplesByDir);
+  s.nearest.set(file, ex);
+  return ex;
+}
+
 /** What one file reads and provides. */
 interface FileFacts extends ConfigFacts {
   hasErrors: boolean;
@@ -66,6 +73,8 @@ interface EnvState {
   global?: Global;
   /** ctx.files length and example-name order the examplesByDir index was built for. */
   indexKey?: string;
+  /** file → its nearest example (memo, reset with examplesByDir) */
+  nearest: Map<string, string | undefined>;
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -73,7 +82,7 @@ const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 function state(ctx: AnalysisContext): EnvState {
   let s = ctx.cache.get('env') as EnvState | undefined;
   if (!s) {
-    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map() };
+    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map() };
     ctx.cache.set('env', s);
   }
   const order = ctx.config.env.exampleFiles;
@@ -81,6 +90,7 @@ function state(ctx: AnalysisContext): EnvState {
   if (s.indexKey === key) return s;
   s.indexKey = key;
   s.examplesByDir.clear();
+  s.nearest.clear();
   for (const f of ctx.files) {
     if (f.cls.kind !== 'env-example') continue;
     const d = dirOf(f.path);
@@ -275,7 +285,8 @@ function newGlobal(): Global {
 
 /** Adds (sign 1) or removes (sign -1) one file's facts from the indexes. */
 function contribute(s: EnvState, g: Global, file: string, f: FileFacts, sign: 1 | -1): void {
-  g.missing.clear();
+  const exPath = nearestOf(s, file);
+  if (exPath) g.missing.delete(exPath);
   for (const p of f.provides) {
     const list = (g.provided.get(p.name) ?? []).filter((x) => x.file !== file);
     if (sign > 0) list.push({ file, source: p.source, literal: p.literal, range: p.range });
@@ -288,7 +299,6 @@ function contribute(s: EnvState, g: Global, file: string, f: FileFacts, sign: 1 
     if (list.length) g.ci.set(c.name, list);
     else g.ci.delete(c.name);
   }
-  const exPath = nearestExample(file, s.examplesByDir);
   const names = new Set(f.reads.map((r) => r.name));
   for (const name of names) {
     let set = g.readers.get(name);
@@ -334,7 +344,7 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string
   for (const [name, files] of g.readers) {
     if (ex.names.has(name) || ignore(name)) continue;
     let first: string | undefined;
-    for (const f of files) if (nearestExample(f, s.examplesByDir) === ex.path && (first === undefined || f < first)) first = f;
+    for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
     if (first === undefined) continue;
     const read = s.head.get(first)?.reads.find((r) => r.name === name);
     if (read) rows.push([name, { read, file: first }]);
@@ -353,7 +363,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
   const f = s.head.get(file);
   if (!f) return [];
   const ignore = s.ignore ?? ignorer(ctx);
-  const exPath = nearestExample(file, s.examplesByDir);
+  const exPath = nearestOf(s, file);
   const ex = exPath ? await example(ctx, s, exPath) : undefined;
   const out: Finding[] = [];
   const exposedHere = new Set<string>();
