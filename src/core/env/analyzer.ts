@@ -48,6 +48,13 @@ export function nearestExample(file: string, examples: Map<string, string[]>): s
   }
 }
 
+function nearestOf(s: EnvState, file: string): string | undefined {
+  if (s.nearest.has(file)) return s.nearest.get(file);
+  const ex = nearestExample(file, s.examplesByDir);
+  s.nearest.set(file, ex);
+  return ex;
+}
+
 /** What one file reads and provides. */
 interface FileFacts extends ConfigFacts {
   hasErrors: boolean;
@@ -63,6 +70,11 @@ interface EnvState {
   baseNames?: Set<string>;
   baseCommit?: string;
   ignore?: (name: string) => boolean;
+  global?: Global;
+  /** ctx.files length and example-name order the examplesByDir index was built for. */
+  indexKey?: string;
+  /** file → its nearest example (memo, reset with examplesByDir) */
+  nearest: Map<string, string | undefined>;
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -70,11 +82,15 @@ const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 function state(ctx: AnalysisContext): EnvState {
   let s = ctx.cache.get('env') as EnvState | undefined;
   if (!s) {
-    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map() };
+    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map() };
     ctx.cache.set('env', s);
   }
   const order = ctx.config.env.exampleFiles;
+  const key = `${ctx.files.length}:${order.join(',')}`;
+  if (s.indexKey === key) return s;
+  s.indexKey = key;
   s.examplesByDir.clear();
+  s.nearest.clear();
   for (const f of ctx.files) {
     if (f.cls.kind !== 'env-example') continue;
     const d = dirOf(f.path);
@@ -118,24 +134,27 @@ function relevant(cls: Classification, path: string): boolean {
 
 /** Facts of one file's text: pure, so it runs the same on head, on an unsaved buffer and on the base. */
 async function factsOfText(cls: Classification, path: string, text: string): Promise<FileFacts> {
-  const hash = hashOf(text);
+  let facts: FileFacts;
   if (cls.kind === 'source') {
     const scan = await scanSource(cls.language, text);
-    return { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash };
+    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '' };
+  } else {
+    const kind = deployKind(path, text);
+    if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
+    const f = await readDeployConfig(kind, text);
+    facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
   }
-  const kind = deployKind(path, text);
-  if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash };
-  const f = await readDeployConfig(kind, text);
-  return { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash };
+  if (!isEmpty(facts)) facts.hash = hashOf(text);
+  return facts;
 }
 
+const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors;
+
+/** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
   if (!relevant(f.cls, f.path)) return undefined;
   const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'env' }));
-  if (text === undefined) {
-    s.head.delete(f.path);
-    return undefined;
-  }
+  if (text === undefined) return undefined;
   const cached = s.head.get(f.path);
   if (cached && cached.hash === hashOf(text)) return cached;
   let facts: FileFacts;
@@ -145,8 +164,16 @@ async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Pro
     ctx.notices.push({ level: 'warning', message: `${f.path}: could not be scanned for environment variables (${(e as Error).message})`, file: f.path, area: 'env' });
     return undefined;
   }
-  s.head.set(f.path, facts);
   return facts;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight (file reads overlap; parsing stays on this thread). */
+async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function noticesOf(ctx: AnalysisContext, path: string, facts: FileFacts): void {
@@ -232,51 +259,100 @@ function addAllFix(ex: ExampleFile, missing: Map<string, { read: EnvRead; file: 
 
 // ───────────────────────────── findings ─────────────────────────────
 
+interface ProvidedAt {
+  file: string;
+  source: string;
+  literal: boolean;
+  range: Range;
+}
+
+/** Cross-file indexes, maintained incrementally as single files change. */
 interface Global {
-  /** name → where it is provided by deployment/CI config */
-  provided: Map<string, { file: string; source: string; literal: boolean; range: Range }[]>;
-  ci: Map<string, { file: string; store: string; range: Range }>;
-  /** example path → names read (code or config) by files whose nearest example it is */
-  readUnder: Map<string, Set<string>>;
+  provided: Map<string, ProvidedAt[]>;
+  ci: Map<string, { file: string; store: string; range: Range }[]>;
+  /** name → files that read it */
+  readers: Map<string, Set<string>>;
+  /** example path → name → number of files under it reading the name */
+  under: Map<string, Map<string, number>>;
   dynamicUnder: Map<string, number>;
-  /** name → first read site (sorted by file and position) */
-  firstRead: Map<string, { file: string; read: EnvRead }>;
-  /** example path → names missing from it, with their first read */
+  /** example path → names missing from it, with their first read (memo, cleared on change) */
   missing: Map<string, Map<string, { read: EnvRead; file: string }>>;
 }
 
-function buildGlobal(s: EnvState, ignore: (n: string) => boolean): Global {
-  const g: Global = { provided: new Map(), ci: new Map(), readUnder: new Map(), dynamicUnder: new Map(), firstRead: new Map(), missing: new Map() };
-  const files = [...s.head.keys()].sort();
-  for (const file of files) {
-    const f = s.head.get(file)!;
-    const exPath = nearestExample(file, s.examplesByDir);
-    for (const p of f.provides) {
-      const list = g.provided.get(p.name) ?? [];
-      list.push({ file, source: p.source, literal: p.literal, range: p.range });
-      g.provided.set(p.name, list);
+function newGlobal(): Global {
+  return { provided: new Map(), ci: new Map(), readers: new Map(), under: new Map(), dynamicUnder: new Map(), missing: new Map() };
+}
+
+/** Adds (sign 1) or removes (sign -1) one file's facts from the indexes. */
+function contribute(s: EnvState, g: Global, file: string, f: FileFacts, sign: 1 | -1): void {
+  const exPath = nearestOf(s, file);
+  if (exPath) g.missing.delete(exPath);
+  for (const p of f.provides) {
+    const list = (g.provided.get(p.name) ?? []).filter((x) => x.file !== file);
+    if (sign > 0) list.push({ file, source: p.source, literal: p.literal, range: p.range });
+    if (list.length) g.provided.set(p.name, list);
+    else g.provided.delete(p.name);
+  }
+  for (const c of f.ci) {
+    const list = (g.ci.get(c.name) ?? []).filter((x) => x.file !== file);
+    if (sign > 0) list.push({ file, store: c.store, range: c.range });
+    if (list.length) g.ci.set(c.name, list);
+    else g.ci.delete(c.name);
+  }
+  const names = new Set(f.reads.map((r) => r.name));
+  for (const name of names) {
+    let set = g.readers.get(name);
+    if (sign > 0) {
+      if (!set) g.readers.set(name, (set = new Set()));
+      set.add(file);
+    } else if (set) {
+      set.delete(file);
+      if (!set.size) g.readers.delete(name);
     }
-    for (const c of f.ci) if (!g.ci.has(c.name)) g.ci.set(c.name, { file, store: c.store, range: c.range });
     if (exPath) {
-      const set = g.readUnder.get(exPath) ?? new Set();
-      for (const r of f.reads) set.add(r.name);
-      g.readUnder.set(exPath, set);
-      if (f.dynamic.length) g.dynamicUnder.set(exPath, (g.dynamicUnder.get(exPath) ?? 0) + f.dynamic.length);
-    }
-    for (const r of f.reads) {
-      if (ignore(r.name)) continue;
-      if (!g.firstRead.has(r.name)) g.firstRead.set(r.name, { file, read: r });
-      if (exPath) {
-        const ex = s.parsed.get(exPath)?.ex;
-        if (ex && !ex.names.has(r.name)) {
-          const m = g.missing.get(exPath) ?? new Map();
-          if (!m.has(r.name)) m.set(r.name, { read: r, file });
-          g.missing.set(exPath, m);
-        }
-      }
+      let m = g.under.get(exPath);
+      if (!m) g.under.set(exPath, (m = new Map()));
+      const n = (m.get(name) ?? 0) + sign;
+      if (n > 0) m.set(name, n);
+      else m.delete(name);
     }
   }
+  if (exPath && f.dynamic.length) g.dynamicUnder.set(exPath, (g.dynamicUnder.get(exPath) ?? 0) + sign * f.dynamic.length);
+}
+
+function buildGlobal(s: EnvState): Global {
+  const g = newGlobal();
+  for (const [file, f] of s.head) contribute(s, g, file, f, 1);
   return g;
+}
+
+/** The first read of a name in the workspace (by file path, then position). */
+function firstRead(s: EnvState, g: Global, name: string): { file: string; read: EnvRead } | undefined {
+  const files = g.readers.get(name);
+  if (!files?.size) return undefined;
+  let first: string | undefined;
+  for (const f of files) if (first === undefined || f < first) first = f;
+  const read = s.head.get(first!)?.reads.find((r) => r.name === name);
+  return read ? { file: first!, read } : undefined;
+}
+
+function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string) => boolean): Map<string, { read: EnvRead; file: string }> {
+  let m = g.missing.get(ex.path);
+  if (m) return m;
+  m = new Map();
+  const rows: [string, { read: EnvRead; file: string }][] = [];
+  for (const [name, files] of g.readers) {
+    if (ex.names.has(name) || ignore(name)) continue;
+    let first: string | undefined;
+    for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
+    if (first === undefined) continue;
+    const read = s.head.get(first)?.reads.find((r) => r.name === name);
+    if (read) rows.push([name, { read, file: first }]);
+  }
+  rows.sort((a, b) => a[1].file.localeCompare(b[1].file) || a[1].read.range.start.line - b[1].read.range.start.line || a[0].localeCompare(b[0]));
+  for (const [k, v] of rows) m.set(k, v);
+  g.missing.set(ex.path, m);
+  return m;
 }
 
 function rel(file: string, range: Range, message: string): Location {
@@ -287,14 +363,14 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
   const f = s.head.get(file);
   if (!f) return [];
   const ignore = s.ignore ?? ignorer(ctx);
-  const exPath = nearestExample(file, s.examplesByDir);
+  const exPath = nearestOf(s, file);
   const ex = exPath ? await example(ctx, s, exPath) : undefined;
   const out: Finding[] = [];
   const exposedHere = new Set<string>();
   for (const read of f.reads) {
     if (ignore(read.name)) continue;
     const providers = g.provided.get(read.name)?.filter((p) => p.file !== file) ?? [];
-    const ci = g.ci.get(read.name);
+    const ci = g.ci.get(read.name)?.[0];
     const prefix = isClientExposed(read.name, ctx.config.env.clientPrefixes);
     if (prefix && !exposedHere.has(read.name)) {
       exposedHere.add(read.name);
@@ -308,8 +384,8 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
       );
     }
     if (s.baseNames && !s.baseNames.has(read.name)) {
-      const first = g.firstRead.get(read.name);
-      if (first && first.file === file && first.read === read) {
+      const first = firstRead(s, g, read.name);
+      if (first && first.file === file && first.read.range.start.line === read.range.start.line && first.read.range.start.character === read.range.start.character) {
         const where = providers.length ? ` It is provided by ${providers[0].source} (${providers[0].file}).` : '';
         out.push(
           newOnBranch.finding({
@@ -334,7 +410,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
           : '';
     const use = read.kind === 'required' ? 'required' : read.kind === 'default' ? 'with a default' : 'optional';
     const fixes = [addFix(ex, read, file)];
-    const all = addAllFix(ex, g.missing.get(ex.path) ?? new Map());
+    const all = addAllFix(ex, missingFrom(s, g, ex, ignore));
     if (all) fixes.push(all);
     const related = [rel(ex.path, zeroRange, 'nearest example file')];
     if (literal) related.push(rel(literal.file, literal.range, literal.source));
@@ -372,7 +448,7 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
     out.push(exampleHygiene.finding({ message: p.message, severity: p.severity, file: path, range: p.range, fixes: p.fix ? [p.fix] : undefined, data: { check: p.check } }));
   }
   const ignore = s.ignore ?? ignorer(ctx);
-  const used = g.readUnder.get(path) ?? new Set<string>();
+  const used = g.under.get(path) ?? new Map<string, number>();
   const dyn = g.dynamicUnder.get(path) ?? 0;
   const reported = new Set<string>();
   for (const v of ex.vars) {
@@ -487,7 +563,7 @@ function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
       if (!v) {
         v = { name: r.name, files: [], isNew: !!s.baseNames && !s.baseNames.has(r.name), required: false };
         const p = g.provided.get(r.name)?.[0];
-        const ci = g.ci.get(r.name);
+        const ci = g.ci.get(r.name)?.[0];
         if (p) v.provider = `${p.source} (${p.file})`;
         else if (ci) v.provider = `CI ${ci.store} (${ci.file})`;
         byName.set(r.name, v);
@@ -509,22 +585,23 @@ export const envAnalyzer: Analyzer = {
       ctx.notices.push({ level: 'info', area: 'env', message: `no example file (${ctx.config.env.exampleFiles.join(', ')}) in the workspace: variables were not checked against one` });
     }
     const present = new Set<string>();
-    for (const f of ctx.files) {
-      if (ctx.signal.aborted) break;
+    const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path));
+    await pool(relevantFiles, 32, ctx.signal, async (f) => {
       const facts = await factsOf(ctx, s, f);
-      if (!facts) continue;
+      if (!facts || isEmpty(facts)) return;
       present.add(f.path);
+      s.head.set(f.path, facts);
       noticesOf(ctx, f.path, facts);
-    }
+    });
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base) {
       s.baseNames = await baseNames(ctx, s, ctx.base.reader, ctx.base.changedFiles);
       s.baseCommit = ctx.base.commit;
     } else s.baseNames = undefined;
-    const g = buildGlobal(s, s.ignore);
+    const g = (s.global = buildGlobal(s));
     const out: Finding[] = [];
-    for (const file of s.head.keys()) out.push(...(await findingsForFile(ctx, s, g, file)));
+    for (const file of [...s.head.keys()].sort()) out.push(...(await findingsForFile(ctx, s, g, file)));
     for (const list of s.examplesByDir.values()) for (const p of list) out.push(...(await exampleFindings(ctx, s, g, p)));
     out.push(...(await committedEnvFiles(ctx)));
     fillFacts(ctx, s, g);
@@ -533,13 +610,23 @@ export const envAnalyzer: Analyzer = {
   async analyzeFile(ctx, f) {
     const s = state(ctx);
     s.ignore ??= ignorer(ctx);
+    const g = (s.global ??= buildGlobal(s));
     if (f.cls.kind === 'env-example') {
       s.parsed.delete(f.path);
-      return exampleFindings(ctx, s, buildGlobal(s, s.ignore), f.path);
+      g.missing.clear();
+      return exampleFindings(ctx, s, g, f.path);
     }
+    const old = s.head.get(f.path);
     const facts = await factsOf(ctx, s, f);
+    if (facts !== old) {
+      if (old) contribute(s, g, f.path, old, -1);
+      if (facts && !isEmpty(facts)) {
+        s.head.set(f.path, facts);
+        contribute(s, g, f.path, facts, 1);
+      } else s.head.delete(f.path);
+    }
     if (!facts) return [];
-    return findingsForFile(ctx, s, buildGlobal(s, s.ignore), f.path);
+    return findingsForFile(ctx, s, g, f.path);
   },
   affectsWorkspace: (f) => f.cls.kind === 'env-example' || f.cls.kind === 'deploy-manifest' || f.cls.kind === 'ci-config',
 };

@@ -1,4 +1,4 @@
-import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
+import type { Node as TSNode, Parser as TSParser } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
@@ -49,18 +49,19 @@ const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
  * Substrings without which a file cannot contain a read: files lacking all of them are not parsed
  * (most source files of a large repository). Every syntax the visitors recognise contains one.
  */
-const MARKERS: Partial<Record<SourceLanguage, readonly string[]>> = {
-  javascript: ['env'],
-  typescript: ['env'],
-  tsx: ['env'],
-  python: ['environ', 'getenv', 'BaseSettings'],
-  ruby: ['ENV'],
-  go: ['Getenv', 'LookupEnv', 'env:"', 'envconfig:"'],
-  rust: ['env'],
-  java: ['getenv', '${'],
-  php: ['getenv', '$_ENV', '$_SERVER', 'env('],
-  csharp: ['GetEnvironmentVariable'],
-  shell: ['$'],
+const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
+  javascript: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  typescript: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  tsx: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  python: /environ|getenv|BaseSettings/,
+  ruby: /\bENV\b/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"/,
+  rust: /env::var|env!|dotenvy::var|dotenv::var/,
+  java: /System\.getenv|@Value/,
+  php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
+  csharp: /GetEnvironmentVariable/,
+  // only upper-case names are reported in shell
+  shell: /\$\{?#?[A-Z_]/,
 };
 
 export function scannable(lang: SourceLanguage): boolean {
@@ -70,7 +71,7 @@ export function scannable(lang: SourceLanguage): boolean {
 /** True when the text may contain a read in this language (cheap pre-filter before parsing). */
 export function mayRead(lang: SourceLanguage, text: string): boolean {
   const m = MARKERS[lang];
-  return !!m && m.some((s) => text.includes(s));
+  return !!m && m.test(text);
 }
 
 function rangeOf(n: TSNode): Range {
@@ -520,12 +521,29 @@ function visitShell(n: TSNode, sink: Sink, st: ShellState): void {
 
 // ───────────────────────────── driver ─────────────────────────────
 
-function walkTree(root: TSNode, visit: (n: TSNode) => void): void {
+/**
+ * Visits the nodes of a tree. With `marks` (sorted offsets of marker matches), subtrees whose
+ * range holds no mark are skipped without creating node objects: only the ancestors and the
+ * subtrees of actual candidates cross from WASM into JavaScript.
+ */
+function walkTree(root: TSNode, visit: (n: TSNode) => void, marks?: number[]): void {
   const cursor = root.walk();
+  const hasMark = (start: number, end: number) => {
+    if (!marks) return true;
+    let lo = 0;
+    let hi = marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < marks.length && marks[lo] < end;
+  };
   try {
     for (;;) {
-      visit(cursor.currentNode);
-      if (cursor.gotoFirstChild()) continue;
+      const inside = hasMark(cursor.startIndex, cursor.endIndex);
+      if (inside) visit(cursor.currentNode);
+      if (inside && cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent()) return;
       }
@@ -535,19 +553,40 @@ function walkTree(root: TSNode, visit: (n: TSNode) => void): void {
   }
 }
 
+/** Offsets of every marker match: the walk only descends where one lies. */
+function markOffsets(lang: SourceLanguage, text: string): number[] | undefined {
+  const m = MARKERS[lang];
+  if (!m) return undefined;
+  const re = new RegExp(m.source, 'g');
+  const out: number[] = [];
+  for (let x = re.exec(text); x; x = re.exec(text)) {
+    out.push(x.index);
+    if (x[0].length === 0) re.lastIndex++;
+  }
+  return out;
+}
+
+/** One parser per grammar, reused: parsing is synchronous, so calls never interleave on a thread. */
+const parsers = new Map<Grammar, Promise<TSParser>>();
+function sharedParser(g: Grammar): Promise<TSParser> {
+  let p = parsers.get(g);
+  if (!p) {
+    p = parserFor(g).then((x) => x.parser);
+    parsers.set(g, p);
+  }
+  return p;
+}
+
 /** Parses and finds environment reads, in every language with a tree-sitter grammar. */
 export async function scanSource(lang: SourceLanguage, text: string): Promise<ScanResult> {
   const g = GRAMMAR[lang];
   if (!g || !mayRead(lang, text)) return { reads: [], dynamic: [], hasErrors: false };
-  const { parser } = await parserFor(g);
-  let tree;
-  try {
-    tree = parser.parse(text);
-  } finally {
-    parser.delete();
-  }
+  const parser = await sharedParser(g);
+  const tree = parser.parse(text);
   if (!tree) return { reads: [], dynamic: [], hasErrors: true };
   const sink: Sink = { reads: [], dynamic: [] };
+  // SvelteKit's dynamic `env` import makes plain `env.X` a read, which no marker shows: walk everything.
+  const marks = /\$env\/dynamic/.test(text) ? undefined : markOffsets(lang, text);
   try {
     const root = tree.rootNode;
     switch (lang) {
@@ -555,33 +594,33 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
       case 'typescript':
       case 'tsx': {
         const st: JsState = { envIdents: new Set() };
-        walkTree(root, (n) => visitJs(n, sink, st));
+        walkTree(root, (n) => visitJs(n, sink, st), marks);
         break;
       }
       case 'python':
-        walkTree(root, (n) => visitPython(n, sink));
+        walkTree(root, (n) => visitPython(n, sink), marks);
         break;
       case 'ruby':
-        walkTree(root, (n) => visitRuby(n, sink));
+        walkTree(root, (n) => visitRuby(n, sink), marks);
         break;
       case 'go':
-        walkTree(root, (n) => visitGo(n, sink));
+        walkTree(root, (n) => visitGo(n, sink), marks);
         break;
       case 'rust':
-        walkTree(root, (n) => visitRust(n, sink));
+        walkTree(root, (n) => visitRust(n, sink), marks);
         break;
       case 'java':
-        walkTree(root, (n) => visitJava(n, sink));
+        walkTree(root, (n) => visitJava(n, sink), marks);
         break;
       case 'php':
-        walkTree(root, (n) => visitPhp(n, sink));
+        walkTree(root, (n) => visitPhp(n, sink), marks);
         break;
       case 'csharp':
-        walkTree(root, (n) => visitCsharp(n, sink));
+        walkTree(root, (n) => visitCsharp(n, sink), marks);
         break;
       case 'shell': {
         const st = shellCollect(root);
-        walkTree(root, (n) => visitShell(n, sink, st));
+        walkTree(root, (n) => visitShell(n, sink, st), marks);
         break;
       }
     }
@@ -594,13 +633,7 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
 /** Reads in a shell command line embedded in another file (Dockerfile RUN, Procfile, compose command). */
 export async function scanShellSnippet(text: string, assigned: Iterable<string> = []): Promise<ScanResult> {
   if (!text.includes('$')) return { reads: [], dynamic: [], hasErrors: false };
-  const { parser } = await parserFor('bash');
-  let tree;
-  try {
-    tree = parser.parse(text);
-  } finally {
-    parser.delete();
-  }
+  const tree = (await sharedParser('bash')).parse(text);
   if (!tree) return { reads: [], dynamic: [], hasErrors: true };
   const sink: Sink = { reads: [], dynamic: [] };
   try {

@@ -154,3 +154,24 @@ describe('env analysis: code and config against the nearest example file', () =>
     assert.deepEqual(findings.filter((f) => f.ruleId === 'env/missing-from-example').map((f) => f.data?.variable), ['TYPED_NOW']);
   });
 });
+
+describe('env analysis: bad input', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+
+  it('an unparsable source file is named in a notice and still scanned where it parses; a file deleted mid-scan is skipped', async () => {
+    const dir = tempTree({
+      '.env.example': 'A=\n',
+      'broken.py': 'import os\nx = os.environ["FROM_BROKEN"]\ndef (((:\n',
+      'gone.ts': 'process.env.GONE;\n',
+      'ok.rb': 'ENV.fetch("FROM_RUBY")\n',
+      'Dockerfile': 'FROM x\nENV A=1 \\\n',
+    });
+    dirs.push(dir);
+    const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false, areas: ['env'] });
+    removeTree(`${dir}/gone.ts`);
+    const r = await ws.analyze();
+    assert.ok(r.notices.some((n) => n.file === 'broken.py' && /syntax errors/.test(n.message)));
+    assert.deepEqual(by(r, 'env/missing-from-example').map((f) => f.data?.variable).sort(), ['FROM_BROKEN', 'FROM_RUBY']);
+  });
+});
