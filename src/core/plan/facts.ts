@@ -222,6 +222,31 @@ async function migrationStep(ctx: AnalysisContext, report: Report, file: Workspa
   return step;
 }
 
+/** YAML to plain data; malformed documents give undefined instead of throwing. */
+function yamlJs(text: string): unknown {
+  try {
+    const d = parseDocument(text);
+    return d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
+function yamlDocs(text: string): unknown[] {
+  try {
+    return parseAllDocuments(text).flatMap((d) => {
+      if (!('errors' in d) || d.errors.length) return [];
+      try {
+        return [d.toJS({ maxAliasCount: 100 })];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
 async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
   const out: DeployTarget[] = [];
   let yamlRead = 0;
@@ -230,7 +255,7 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
     const c = f.cls;
     if (c.kind === 'deploy-manifest' && c.system === 'helm') {
       const text = await readText(ctx.reader, f.path, () => undefined);
-      const name = text ? String((parseDocument(text).toJS() as { name?: string } | null)?.name ?? '') : '';
+      const name = text ? String((yamlJs(text) as { name?: string } | undefined)?.name ?? '') : '';
       const release = name || '<release>';
       out.push({ system: 'helm', name: release, file: f.path, rollback: [`helm history ${release}`, `helm rollback ${release} --wait`], minutes: 2 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'heroku' && f.path.endsWith('app.json')) {
@@ -249,12 +274,7 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
       out.push({ system: 'fly', name: '<app>', file: f.path, rollback: ['fly releases -a <app> --image', 'fly deploy -a <app> --image <previous image>'], minutes: 3 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'compose') {
       const text = await readText(ctx.reader, f.path, () => undefined);
-      let services: string[] = [];
-      try {
-        services = Object.keys((parseDocument(text ?? '').toJS() as { services?: Record<string, unknown> } | null)?.services ?? {});
-      } catch {
-        services = [];
-      }
+      const services = Object.keys((yamlJs(text ?? '') as { services?: Record<string, unknown> } | undefined)?.services ?? {});
       const svc = services.join(' ') || '<service>';
       out.push({ system: 'compose', name: svc, file: f.path, rollback: [`# set the image tags in ${f.path} back to the previous release, then:`, `docker compose -f ${f.path} up -d --no-deps ${svc}`], minutes: 2 });
     } else if (c.kind === 'api-candidate' && c.format === 'yaml' && yamlRead < 400) {
@@ -262,22 +282,16 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
       const text = await readText(ctx.reader, f.path, () => undefined);
       if (!text || looksLikeOpenApi(text)) continue;
       if (/(^|\n)apiVersion:\s*serving\.knative\.dev\//.test(text)) {
-        for (const d of parseAllDocuments(text)) {
-          const j = d.toJS() as { kind?: string; metadata?: { name?: string } } | null;
+        for (const d of yamlDocs(text)) {
+          const j = d as { kind?: string; metadata?: { name?: string } } | null;
           if (j?.kind === 'Service' && j.metadata?.name) {
             const n = j.metadata.name;
             out.push({ system: 'cloud-run', name: n, file: f.path, rollback: [`gcloud run revisions list --service ${n}`, `gcloud run services update-traffic ${n} --to-revisions <previous revision>=100`], minutes: 1 });
           }
         }
       } else if (looksLikeKubernetes(text)) {
-        for (const d of parseAllDocuments(text)) {
-          type K8s = { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
-          let j: K8s;
-          try {
-            j = d.toJS() as K8s;
-          } catch {
-            j = null;
-          }
+        for (const d of yamlDocs(text)) {
+          const j = d as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
           if (!j?.metadata?.name || !['Deployment', 'StatefulSet', 'DaemonSet'].includes(j.kind ?? '')) continue;
           const kind = j.kind!.toLowerCase();
           const ns = j.metadata.namespace ?? 'default';
@@ -326,7 +340,7 @@ async function healthEndpoints(ctx: AnalysisContext, report: Report): Promise<{ 
     type Spec = { paths?: Record<string, unknown> } | null;
     let doc: Spec;
     try {
-      doc = (s.file.endsWith('.json') ? JSON.parse(text) : parseDocument(text).toJS()) as Spec;
+      doc = (s.file.endsWith('.json') ? JSON.parse(text) : yamlJs(text)) as Spec;
     } catch {
       doc = null;
     }
