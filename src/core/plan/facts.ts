@@ -177,6 +177,35 @@ export async function irreversibleSql(text: string): Promise<string[]> {
   return out;
 }
 
+/** Data-losing statements of a MySQL/MariaDB migration, with node-sql-parser. A file that does not parse gives none. */
+export function irreversibleMysql(text: string): string[] {
+  type Ast = { type?: string; keyword?: string; name?: { table?: string }[]; table?: { table?: string }[]; expr?: { action?: string; resource?: string; column?: { column?: unknown } }[] };
+  let asts: Ast[];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Parser } = require('node-sql-parser') as typeof import('node-sql-parser');
+    const out = new Parser().astify(text, { database: 'MySQL' }) as unknown;
+    asts = (Array.isArray(out) ? out : [out]) as Ast[];
+  } catch {
+    return [];
+  }
+  const names = (xs: { table?: string }[] | undefined) => (xs ?? []).map((x) => x.table ?? '?').join(', ');
+  const out: string[] = [];
+  for (const a of asts) {
+    if (a.type === 'drop' && (a.keyword === 'table' || a.keyword === 'database' || a.keyword === 'schema')) out.push(`DROP ${a.keyword.toUpperCase()} ${names(a.name)}`);
+    else if (a.type === 'truncate') out.push(`TRUNCATE ${names(a.name)}`);
+    else if (a.type === 'delete') out.push(`DELETE FROM ${names(a.table)}`);
+    else if (a.type === 'alter') {
+      for (const e of a.expr ?? []) {
+        const col = typeof e.column?.column === 'string' ? e.column.column : JSON.stringify(e.column?.column ?? '?');
+        if (e.action === 'drop' && e.resource === 'column') out.push(`DROP COLUMN ${names(a.table)}.${col}`);
+        if ((e.action === 'modify' || e.action === 'change') && e.resource === 'column') out.push(`MODIFY COLUMN ${names(a.table)}.${col} (may lose data)`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Splits a goose/dbmate file at its down directive: [up part, down part]. */
 function splitDirectives(text: string, tool: string): [string, string | undefined] {
   const re = tool === 'goose' ? /^\s*--\s*\+goose\s+Down\b.*$/im : /^\s*--\s*migrate:down\b.*$/im;
@@ -198,9 +227,9 @@ async function migrationStep(ctx: AnalysisContext, report: Report, file: Workspa
     if (tool === 'goose' || tool === 'dbmate') {
       const [u, d] = splitDirectives(text, tool);
       up = u;
-      if (d !== undefined && ctx.config.migrations.dialect !== 'mysql') {
-        const pg = await loadPg();
-        if (parsePostgres(pg, d).statements.length) step.down = 'section';
+      if (d !== undefined) {
+        const hasSql = ctx.config.migrations.dialect === 'mysql' ? /\S/.test(d.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '')) : parsePostgres(await loadPg(), d).statements.length > 0;
+        if (hasSql) step.down = 'section';
       }
     } else if (/\.up\.sql$/i.test(file.path)) {
       const df = file.path.replace(/\.up\.sql$/i, '.down.sql');
@@ -211,7 +240,7 @@ async function migrationStep(ctx: AnalysisContext, report: Report, file: Workspa
       const undo = dir + base.replace(/^V/i, 'U');
       if (byPath.has(undo)) Object.assign(step, { down: 'file', downFile: undo });
     }
-    if (ctx.config.migrations.dialect !== 'mysql') step.irreversible = await irreversibleSql(up).catch(() => []);
+    step.irreversible = ctx.config.migrations.dialect === 'mysql' ? irreversibleMysql(up) : await irreversibleSql(up).catch(() => []);
   } else {
     const dsl = await inspectDslMigration(file.path, text).catch(() => ({ downMethods: [], destructive: [] }));
     step.irreversible = dsl.destructive;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { defaultConfig, type Config } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { gitInvocations } from '../../../src/core/git';
-import type { PlanFacts } from '../../../src/core/plan/facts';
+import { inspectDslMigration, irreversibleMysql, irreversibleSql, type PlanFacts } from '../../../src/core/plan/facts';
 import { renderRollbackPlan, templateWithRollbackSection } from '../../../src/core/plan/rollback';
 import { renderRunbook, runbookPath } from '../../../src/core/plan/runbook';
 import { rollbackPlanOf, runbookOf, checklistOf } from '../../../src/core/plan/run';
@@ -215,6 +215,29 @@ describe('rollback plan and runbook from a real branch', () => {
     assert.match(r.stdout, /## 5\. Rollback/);
     assert.equal(runCli(['runbook', '--format', 'sarif'], repo).code, 2);
     assert.equal(runCli(['checklist', '--now', 'yesterday'], repo).code, 2);
+  });
+});
+
+describe('irreversible statements', () => {
+  it('PostgreSQL (libpg-query) and MySQL (node-sql-parser) name what loses data', async () => {
+    assert.deepEqual(await irreversibleSql('CREATE TABLE k (a int);\nALTER TABLE t DROP COLUMN c, ALTER COLUMN d TYPE bigint;\nDROP TABLE a, s.b;\nTRUNCATE x;\nDELETE FROM y WHERE 1=1;\n'), [
+      'DROP COLUMN t.c',
+      'ALTER COLUMN t.d TYPE (may lose data)',
+      'DROP TABLE a, s.b',
+      'TRUNCATE x',
+      'DELETE FROM y',
+    ]);
+    assert.deepEqual(irreversibleMysql('ALTER TABLE t DROP COLUMN c, MODIFY COLUMN d int; DROP TABLE a; ALTER TABLE t ADD COLUMN x int;'), ['DROP COLUMN t.c', 'MODIFY COLUMN t.d (may lose data)', 'DROP TABLE a']);
+    assert.deepEqual(irreversibleMysql('this is not SQL'), []);
+  });
+
+  it('framework migrations: down methods and destructive calls with tree-sitter', async () => {
+    const rails = await inspectDslMigration('db/migrate/1_x.rb', 'class X < ActiveRecord::Migration[7.1]\n  def up\n    remove_column :users, :note\n  end\n  def down\n    add_column :users, :note, :text\n  end\nend\n');
+    assert.deepEqual(rails, { downMethods: ['down'], destructive: ['remove_column users'] });
+    const alembic = await inspectDslMigration('alembic/versions/1.py', 'def upgrade():\n    op.drop_column("users", "note")\n\ndef downgrade():\n    pass\n');
+    assert.deepEqual(alembic, { downMethods: [], destructive: ['drop_column users'] }, 'a downgrade that only passes reverses nothing');
+    const knex = await inspectDslMigration('migrations/1.js', 'exports.up = (knex) => knex.schema.dropTable("old");\nexports.down = async function (knex) { await knex.schema.createTable("old", () => {}); };\n');
+    assert.deepEqual(knex, { downMethods: ['down'], destructive: ['dropTable old'] });
   });
 });
 
