@@ -42,7 +42,8 @@ export function registerScaffoldRollbackPlan(ctx: Ctx): vscode.Disposable {
     // Fallback: never lose the text.
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: plan.section });
     await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.env.clipboard.writeText(plan.section);
+    // The editor already holds the text; a clipboard the host refuses (web, no focus) must not lose it.
+    await Promise.resolve(vscode.env.clipboard.writeText(plan.section)).catch((e: Error) => ctx.log.warn(`clipboard: ${e.message}`));
     const why = !p
       ? vscode.l10n.t('Not signed in to GitHub.')
       : p.status === 'no-pr'
