@@ -1,4 +1,5 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
+import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import type { AnalysisContext, WorkspaceFile } from '../analyzer';
 import { looksLikeKubernetes, looksLikeOpenApi, sqlToolFromContent, type MigrationTool } from '../classify';
@@ -300,7 +301,15 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
     } else if (c.kind === 'deploy-manifest' && c.system === 'heroku' && !out.some((d) => d.system === 'heroku')) {
       out.push({ system: 'heroku', name: '<app>', file: f.path, rollback: ['heroku releases -a <app>', 'heroku rollback -a <app>'], minutes: 1 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'fly') {
-      out.push({ system: 'fly', name: '<app>', file: f.path, rollback: ['fly releases -a <app> --image', 'fly deploy -a <app> --image <previous image>'], minutes: 3 });
+      const text = await readText(ctx.reader, f.path, () => undefined);
+      let app = '';
+      try {
+        app = String((parseToml(text ?? '') as { app?: unknown }).app ?? '');
+      } catch {
+        app = ''; // not valid TOML: keep the placeholder
+      }
+      const a = app || '<app>';
+      out.push({ system: 'fly', name: a, file: f.path, rollback: [`fly releases -a ${a} --image`, `fly deploy -a ${a} --image <previous image>`], minutes: 3 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'compose') {
       const text = await readText(ctx.reader, f.path, () => undefined);
       const services = Object.keys((yamlJs(text ?? '') as { services?: Record<string, unknown> } | undefined)?.services ?? {});

@@ -99,6 +99,7 @@ describe('rollback plan and runbook from a real branch', () => {
         'k8s/ok.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n---\n: : :\n',
         'chart/Chart.yaml': 'name: *nope\n',
         'package.json': '{ not json',
+        'fly.toml': 'app = "shop-api"\nprimary_region = "fra"\n',
         'db/migrations/001_x.up.sql': 'ALTER TABLE;;; DROP COLUMN\n',
         'db/migrations/002_y.up.sql': Buffer.from([0, 1, 2, 3]) as unknown as string,
       },
@@ -106,7 +107,8 @@ describe('rollback plan and runbook from a real branch', () => {
     dirs.push(dir);
     const { ws, report } = await open(dir);
     const { markdown, facts } = await rollbackPlanOf(ws.ctx, report);
-    assert.deepEqual(facts.deploy.map((d) => d.name), ['<release>', 'deployment/web']);
+    assert.deepEqual(facts.deploy.map((d) => d.name), ['shop-api', '<release>', 'deployment/web']);
+    assert.match(markdown, /fly deploy -a shop-api --image <previous image>/);
     assert.deepEqual(facts.smoke, []);
     assert.ok(facts.migrations.some((m) => m.file === 'db/migrations/001_x.up.sql'));
     assert.match(markdown, /## Rollback plan/);
