@@ -109,7 +109,8 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
   }
   const fmt = pickFormat(args.format, ['markdown', 'json'], 'markdown', 'runbook');
   const rb = await runbookOf(ctx, report, { token, fetch: io.fetch, now: args.now });
-  const out = args.out ?? rb.path;
+  // An empty checklist.runbook.path means "print it" (the editor opens an untitled document instead).
+  const out = args.out ?? (rb.path.trim() ? rb.path : '-');
   if (fmt === 'json') {
     io.stdout(JSON.stringify({ version: 1, path: out === '-' ? null : out, verdict: rb.checklist.verdict, markdown: rb.markdown }, null, 2) + '\n');
   } else if (out === '-') io.stdout(rb.markdown);

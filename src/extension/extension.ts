@@ -12,6 +12,7 @@ import { registerTickChecklistItem } from './commands/tickChecklistItem';
 import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
 import { registerGenerateRunbook } from './commands/generateRunbook';
 import { registerAddRollbackToTemplate } from './commands/addRollbackToTemplate';
+import { registerPrDescriptionProvider } from './prDescription';
 
 /** What the extension exports: used by the integration suite and by other extensions. */
 export interface DeployReadinessApi {
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   context.subscriptions.push(registerGenerateRunbook(c));
   context.subscriptions.push(registerAddRollbackToTemplate(c));
   context.subscriptions.push(registerInitCi(c));
+  context.subscriptions.push(registerPrDescriptionProvider(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DeployReadinessApi } from '../../src/extension/extension';
 import { activateExtension, codeOf, folderUri, ours, waitFor } from './common';
+import { planCommandCasesRestricted } from './planCommands';
 
 describe('Deploy Readiness in Restricted Mode (untrusted workspace)', function () {
   let api: DeployReadinessApi;
@@ -35,3 +36,5 @@ describe('Deploy Readiness in Restricted Mode (untrusted workspace)', function (
     assert.ok(checklist.children.some((c) => /Restricted Mode: git was not run/.test(c.label)), JSON.stringify(checklist));
   });
 });
+
+planCommandCasesRestricted();

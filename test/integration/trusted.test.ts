@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DeployReadinessApi } from '../../src/extension/extension';
 import { activateExtension, codeOf, folderUri, ours, waitFor } from './common';
+import { planCommandCasesTrusted } from './planCommands';
 
 describe('Deploy Readiness in a real VS Code extension host (trusted workspace)', function () {
   let api: DeployReadinessApi;
@@ -125,3 +126,5 @@ describe('Deploy Readiness in a real VS Code extension host (trusted workspace)'
     await vscode.workspace.fs.delete(cfg);
   });
 });
+
+planCommandCasesTrusted();

@@ -1,4 +1,5 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
+import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import type { AnalysisContext, WorkspaceFile } from '../analyzer';
 import { looksLikeKubernetes, looksLikeOpenApi, sqlToolFromContent, type MigrationTool } from '../classify';
@@ -177,6 +178,35 @@ export async function irreversibleSql(text: string): Promise<string[]> {
   return out;
 }
 
+/** Data-losing statements of a MySQL/MariaDB migration, with node-sql-parser. A file that does not parse gives none. */
+export function irreversibleMysql(text: string): string[] {
+  type Ast = { type?: string; keyword?: string; name?: { table?: string }[]; table?: { table?: string }[]; expr?: { action?: string; resource?: string; column?: { column?: unknown } }[] };
+  let asts: Ast[];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Parser } = require('node-sql-parser') as typeof import('node-sql-parser');
+    const out = new Parser().astify(text, { database: 'MySQL' }) as unknown;
+    asts = (Array.isArray(out) ? out : [out]) as Ast[];
+  } catch {
+    return [];
+  }
+  const names = (xs: { table?: string }[] | undefined) => (xs ?? []).map((x) => x.table ?? '?').join(', ');
+  const out: string[] = [];
+  for (const a of asts) {
+    if (a.type === 'drop' && (a.keyword === 'table' || a.keyword === 'database' || a.keyword === 'schema')) out.push(`DROP ${a.keyword.toUpperCase()} ${names(a.name)}`);
+    else if (a.type === 'truncate') out.push(`TRUNCATE ${names(a.name)}`);
+    else if (a.type === 'delete') out.push(`DELETE FROM ${names(a.table)}`);
+    else if (a.type === 'alter') {
+      for (const e of a.expr ?? []) {
+        const col = typeof e.column?.column === 'string' ? e.column.column : JSON.stringify(e.column?.column ?? '?');
+        if (e.action === 'drop' && e.resource === 'column') out.push(`DROP COLUMN ${names(a.table)}.${col}`);
+        if ((e.action === 'modify' || e.action === 'change') && e.resource === 'column') out.push(`MODIFY COLUMN ${names(a.table)}.${col} (may lose data)`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Splits a goose/dbmate file at its down directive: [up part, down part]. */
 function splitDirectives(text: string, tool: string): [string, string | undefined] {
   const re = tool === 'goose' ? /^\s*--\s*\+goose\s+Down\b.*$/im : /^\s*--\s*migrate:down\b.*$/im;
@@ -198,9 +228,9 @@ async function migrationStep(ctx: AnalysisContext, report: Report, file: Workspa
     if (tool === 'goose' || tool === 'dbmate') {
       const [u, d] = splitDirectives(text, tool);
       up = u;
-      if (d !== undefined && ctx.config.migrations.dialect !== 'mysql') {
-        const pg = await loadPg();
-        if (parsePostgres(pg, d).statements.length) step.down = 'section';
+      if (d !== undefined) {
+        const hasSql = ctx.config.migrations.dialect === 'mysql' ? /\S/.test(d.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '')) : parsePostgres(await loadPg(), d).statements.length > 0;
+        if (hasSql) step.down = 'section';
       }
     } else if (/\.up\.sql$/i.test(file.path)) {
       const df = file.path.replace(/\.up\.sql$/i, '.down.sql');
@@ -211,7 +241,7 @@ async function migrationStep(ctx: AnalysisContext, report: Report, file: Workspa
       const undo = dir + base.replace(/^V/i, 'U');
       if (byPath.has(undo)) Object.assign(step, { down: 'file', downFile: undo });
     }
-    if (ctx.config.migrations.dialect !== 'mysql') step.irreversible = await irreversibleSql(up).catch(() => []);
+    step.irreversible = ctx.config.migrations.dialect === 'mysql' ? irreversibleMysql(up) : await irreversibleSql(up).catch(() => []);
   } else {
     const dsl = await inspectDslMigration(file.path, text).catch(() => ({ downMethods: [], destructive: [] }));
     step.irreversible = dsl.destructive;
@@ -222,6 +252,31 @@ async function migrationStep(ctx: AnalysisContext, report: Report, file: Workspa
   return step;
 }
 
+/** YAML to plain data; malformed documents give undefined instead of throwing. */
+function yamlJs(text: string): unknown {
+  try {
+    const d = parseDocument(text);
+    return d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
+function yamlDocs(text: string): unknown[] {
+  try {
+    return parseAllDocuments(text).flatMap((d) => {
+      if (!('errors' in d) || d.errors.length) return [];
+      try {
+        return [d.toJS({ maxAliasCount: 100 })];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
 async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
   const out: DeployTarget[] = [];
   let yamlRead = 0;
@@ -230,7 +285,7 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
     const c = f.cls;
     if (c.kind === 'deploy-manifest' && c.system === 'helm') {
       const text = await readText(ctx.reader, f.path, () => undefined);
-      const name = text ? String((parseDocument(text).toJS() as { name?: string } | null)?.name ?? '') : '';
+      const name = text ? String((yamlJs(text) as { name?: string } | undefined)?.name ?? '') : '';
       const release = name || '<release>';
       out.push({ system: 'helm', name: release, file: f.path, rollback: [`helm history ${release}`, `helm rollback ${release} --wait`], minutes: 2 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'heroku' && f.path.endsWith('app.json')) {
@@ -246,15 +301,18 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
     } else if (c.kind === 'deploy-manifest' && c.system === 'heroku' && !out.some((d) => d.system === 'heroku')) {
       out.push({ system: 'heroku', name: '<app>', file: f.path, rollback: ['heroku releases -a <app>', 'heroku rollback -a <app>'], minutes: 1 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'fly') {
-      out.push({ system: 'fly', name: '<app>', file: f.path, rollback: ['fly releases -a <app> --image', 'fly deploy -a <app> --image <previous image>'], minutes: 3 });
+      const text = await readText(ctx.reader, f.path, () => undefined);
+      let app = '';
+      try {
+        app = String((parseToml(text ?? '') as { app?: unknown }).app ?? '');
+      } catch {
+        app = ''; // not valid TOML: keep the placeholder
+      }
+      const a = app || '<app>';
+      out.push({ system: 'fly', name: a, file: f.path, rollback: [`fly releases -a ${a} --image`, `fly deploy -a ${a} --image <previous image>`], minutes: 3 });
     } else if (c.kind === 'deploy-manifest' && c.system === 'compose') {
       const text = await readText(ctx.reader, f.path, () => undefined);
-      let services: string[] = [];
-      try {
-        services = Object.keys((parseDocument(text ?? '').toJS() as { services?: Record<string, unknown> } | null)?.services ?? {});
-      } catch {
-        services = [];
-      }
+      const services = Object.keys((yamlJs(text ?? '') as { services?: Record<string, unknown> } | undefined)?.services ?? {});
       const svc = services.join(' ') || '<service>';
       out.push({ system: 'compose', name: svc, file: f.path, rollback: [`# set the image tags in ${f.path} back to the previous release, then:`, `docker compose -f ${f.path} up -d --no-deps ${svc}`], minutes: 2 });
     } else if (c.kind === 'api-candidate' && c.format === 'yaml' && yamlRead < 400) {
@@ -262,22 +320,16 @@ async function deployTargets(ctx: AnalysisContext): Promise<DeployTarget[]> {
       const text = await readText(ctx.reader, f.path, () => undefined);
       if (!text || looksLikeOpenApi(text)) continue;
       if (/(^|\n)apiVersion:\s*serving\.knative\.dev\//.test(text)) {
-        for (const d of parseAllDocuments(text)) {
-          const j = d.toJS() as { kind?: string; metadata?: { name?: string } } | null;
+        for (const d of yamlDocs(text)) {
+          const j = d as { kind?: string; metadata?: { name?: string } } | null;
           if (j?.kind === 'Service' && j.metadata?.name) {
             const n = j.metadata.name;
             out.push({ system: 'cloud-run', name: n, file: f.path, rollback: [`gcloud run revisions list --service ${n}`, `gcloud run services update-traffic ${n} --to-revisions <previous revision>=100`], minutes: 1 });
           }
         }
       } else if (looksLikeKubernetes(text)) {
-        for (const d of parseAllDocuments(text)) {
-          type K8s = { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
-          let j: K8s;
-          try {
-            j = d.toJS() as K8s;
-          } catch {
-            j = null;
-          }
+        for (const d of yamlDocs(text)) {
+          const j = d as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
           if (!j?.metadata?.name || !['Deployment', 'StatefulSet', 'DaemonSet'].includes(j.kind ?? '')) continue;
           const kind = j.kind!.toLowerCase();
           const ns = j.metadata.namespace ?? 'default';
@@ -326,7 +378,7 @@ async function healthEndpoints(ctx: AnalysisContext, report: Report): Promise<{ 
     type Spec = { paths?: Record<string, unknown> } | null;
     let doc: Spec;
     try {
-      doc = (s.file.endsWith('.json') ? JSON.parse(text) : parseDocument(text).toJS()) as Spec;
+      doc = (s.file.endsWith('.json') ? JSON.parse(text) : yamlJs(text)) as Spec;
     } catch {
       doc = null;
     }

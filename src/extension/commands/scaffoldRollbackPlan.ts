@@ -13,14 +13,15 @@ export const SCAFFOLD_COMMAND = 'deployReadiness.scaffoldRollbackPlan';
  * section opens in a Markdown editor and is copied to the clipboard: the text is never lost.
  */
 export function registerScaffoldRollbackPlan(ctx: Ctx): vscode.Disposable {
-  return vscode.commands.registerCommand(SCAFFOLD_COMMAND, async () => {
+  // `signIn: false` (programmatic callers, tests): use an existing GitHub session only, never prompt.
+  return vscode.commands.registerCommand(SCAFFOLD_COMMAND, async (opts?: { signIn?: boolean }) => {
     if (!requireTrust(vscode.l10n.t('Scaffolding the rollback plan'))) return undefined;
     const s = await pickSession(ctx);
     if (!s) return undefined;
     let plan: PlanReply;
     try {
       plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploy Readiness: writing the rollback plan…') }, async () => {
-        const token = await githubToken(true);
+        const token = await githubToken(opts?.signIn !== false);
         return s.engine.rollbackPlan(token, !!token);
       });
     } catch (e) {
@@ -41,7 +42,8 @@ export function registerScaffoldRollbackPlan(ctx: Ctx): vscode.Disposable {
     // Fallback: never lose the text.
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: plan.section });
     await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.env.clipboard.writeText(plan.section);
+    // The editor already holds the text; a clipboard the host refuses (web, no focus) must not lose it.
+    await Promise.resolve(vscode.env.clipboard.writeText(plan.section)).catch((e: Error) => ctx.log.warn(`clipboard: ${e.message}`));
     const why = !p
       ? vscode.l10n.t('Not signed in to GitHub.')
       : p.status === 'no-pr'

@@ -10,11 +10,17 @@ import { pickSession, requireTrust } from './planCommon';
 export const TICK_COMMAND = 'deployReadiness.tickChecklistItem';
 export const UNTICK_COMMAND = 'deployReadiness.untickChecklistItem';
 
-async function target(ctx: Ctx, node: Node | undefined, ticked: boolean): Promise<{ s: FolderSession; item: ChecklistItem } | undefined> {
-  if (node?.type === 'checkItem') return { s: node.session, item: node.item };
+/** The item from a tree node, an item id (keybindings, tests), or a quick pick. */
+async function target(ctx: Ctx, node: Node | string | undefined, ticked: boolean): Promise<{ s: FolderSession; item: ChecklistItem } | undefined> {
+  if (typeof node === 'object' && node?.type === 'checkItem') return { s: node.session, item: node.item };
   const s = await pickSession(ctx);
   if (!s) return undefined;
   if (!s.checklist) await s.refreshChecklist();
+  if (typeof node === 'string') {
+    const item = s.checklist?.items.find((i) => i.id === node);
+    if (!item) void vscode.window.showErrorMessage(vscode.l10n.t('No checklist item "{0}".', node));
+    return item ? { s, item } : undefined;
+  }
   const candidates = (s.checklist?.items ?? []).filter((i) => i.tickable && !!i.tick === ticked);
   if (!candidates.length) {
     void vscode.window.showInformationMessage(ticked ? vscode.l10n.t('No checklist item is ticked on this branch.') : vscode.l10n.t('Every manual checklist item is ticked.'));
@@ -29,7 +35,7 @@ async function target(ctx: Ctx, node: Node | undefined, ticked: boolean): Promis
 
 /** Tick or untick a manual checklist item for the current branch, recording who and when. */
 export function registerTickChecklistItem(ctx: Ctx): vscode.Disposable {
-  const run = async (node: Node | undefined, tick: boolean) => {
+  const run = async (node: Node | string | undefined, tick: boolean) => {
     if (!requireTrust(vscode.l10n.t('Ticking checklist items'))) return false;
     const t = await target(ctx, node, !tick);
     if (!t) return false;
@@ -45,7 +51,7 @@ export function registerTickChecklistItem(ctx: Ctx): vscode.Disposable {
     return true;
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(TICK_COMMAND, (node?: Node) => run(node, true)),
-    vscode.commands.registerCommand(UNTICK_COMMAND, (node?: Node) => run(node, false)),
+    vscode.commands.registerCommand(TICK_COMMAND, (node?: Node | string) => run(node, true)),
+    vscode.commands.registerCommand(UNTICK_COMMAND, (node?: Node | string) => run(node, false)),
   );
 }

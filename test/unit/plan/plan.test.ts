@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { defaultConfig, type Config } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { gitInvocations } from '../../../src/core/git';
-import type { PlanFacts } from '../../../src/core/plan/facts';
+import { inspectDslMigration, irreversibleMysql, irreversibleSql, type PlanFacts } from '../../../src/core/plan/facts';
 import { renderRollbackPlan, templateWithRollbackSection } from '../../../src/core/plan/rollback';
 import { renderRunbook, runbookPath } from '../../../src/core/plan/runbook';
 import { rollbackPlanOf, runbookOf, checklistOf } from '../../../src/core/plan/run';
 import { extractSection, ROLLBACK_START } from '../../../src/core/plan/section';
 import { checklistDefaults } from '../../../src/core/checklist/settings';
-import { branchRepo, CLI, git, removeTree, runCli } from '../helpers';
+import { branchRepo, CLI, git, REPO_ROOT, removeTree, runCli } from '../helpers';
 import { startFakeGithub } from './fakeGithub';
 
 const BASE = {
@@ -88,6 +88,30 @@ describe('rollback plan and runbook from a real branch', () => {
     const md = (await rollbackPlanOf(ws.ctx, report)).markdown;
     assert.doesNotMatch(md, /TODO/);
     assert.match(md, /fly deploy --image registry\.fly\.io\/shop:previous/);
+  });
+
+  it('bad input: broken manifests, package.json and migrations are skipped, the plan is still written', async function () {
+    this.timeout(60_000);
+    const dir = branchRepo(
+      { 'a.ts': 'x' },
+      {
+        'k8s/broken.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: [unclosed\n',
+        'k8s/ok.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n---\n: : :\n',
+        'chart/Chart.yaml': 'name: *nope\n',
+        'package.json': '{ not json',
+        'fly.toml': 'app = "shop-api"\nprimary_region = "fra"\n',
+        'db/migrations/001_x.up.sql': 'ALTER TABLE;;; DROP COLUMN\n',
+        'db/migrations/002_y.up.sql': Buffer.from([0, 1, 2, 3]) as unknown as string,
+      },
+    );
+    dirs.push(dir);
+    const { ws, report } = await open(dir);
+    const { markdown, facts } = await rollbackPlanOf(ws.ctx, report);
+    assert.deepEqual(facts.deploy.map((d) => d.name), ['shop-api', '<release>', 'deployment/web']);
+    assert.match(markdown, /fly deploy -a shop-api --image <previous image>/);
+    assert.deepEqual(facts.smoke, []);
+    assert.ok(facts.migrations.some((m) => m.file === 'db/migrations/001_x.up.sql'));
+    assert.match(markdown, /## Rollback plan/);
   });
 
   it('the checklist on the branch: new variable and migration order need ticks, the linted DROP COLUMN fails compatibility', async () => {
@@ -198,6 +222,29 @@ describe('rollback plan and runbook from a real branch', () => {
   });
 });
 
+describe('irreversible statements', () => {
+  it('PostgreSQL (libpg-query) and MySQL (node-sql-parser) name what loses data', async () => {
+    assert.deepEqual(await irreversibleSql('CREATE TABLE k (a int);\nALTER TABLE t DROP COLUMN c, ALTER COLUMN d TYPE bigint;\nDROP TABLE a, s.b;\nTRUNCATE x;\nDELETE FROM y WHERE 1=1;\n'), [
+      'DROP COLUMN t.c',
+      'ALTER COLUMN t.d TYPE (may lose data)',
+      'DROP TABLE a, s.b',
+      'TRUNCATE x',
+      'DELETE FROM y',
+    ]);
+    assert.deepEqual(irreversibleMysql('ALTER TABLE t DROP COLUMN c, MODIFY COLUMN d int; DROP TABLE a; ALTER TABLE t ADD COLUMN x int;'), ['DROP COLUMN t.c', 'MODIFY COLUMN t.d (may lose data)', 'DROP TABLE a']);
+    assert.deepEqual(irreversibleMysql('this is not SQL'), []);
+  });
+
+  it('framework migrations: down methods and destructive calls with tree-sitter', async () => {
+    const rails = await inspectDslMigration('db/migrate/1_x.rb', 'class X < ActiveRecord::Migration[7.1]\n  def up\n    remove_column :users, :note\n  end\n  def down\n    add_column :users, :note, :text\n  end\nend\n');
+    assert.deepEqual(rails, { downMethods: ['down'], destructive: ['remove_column users'] });
+    const alembic = await inspectDslMigration('alembic/versions/1.py', 'def upgrade():\n    op.drop_column("users", "note")\n\ndef downgrade():\n    pass\n');
+    assert.deepEqual(alembic, { downMethods: [], destructive: ['drop_column users'] }, 'a downgrade that only passes reverses nothing');
+    const knex = await inspectDslMigration('migrations/1.js', 'exports.up = (knex) => knex.schema.dropTable("old");\nexports.down = async function (knex) { await knex.schema.createTable("old", () => {}); };\n');
+    assert.deepEqual(knex, { downMethods: ['down'], destructive: ['dropTable old'] });
+  });
+});
+
 describe('rendering (golden)', () => {
   const facts: PlanFacts = {
     branch: 'feature/pay',
@@ -264,6 +311,23 @@ describe('rendering (golden)', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('runbook: the whole document matches the golden file (UPDATE_GOLDEN=1 rewrites it)', () => {
+    const md = renderRunbook({
+      facts: { ...facts, flags: [{ key: 'pay-v2', sdk: 'OpenFeature', file: 'app/pay.ts', line: 9 }], health: [{ path: '/healthz', file: 'openapi.yaml' }], smoke: [{ command: 'make smoke', source: 'Makefile' }] },
+      settings: { ...checklistDefaults, rollback: { ...checklistDefaults.rollback, notify: ['#deploys'] } },
+      items: [
+        { id: 'ci-green', title: 'CI green on the exact HEAD commit', state: 'pass', reason: '3 checks passed on 1234567', required: true, tickable: false },
+        { id: 'env-vars-set', title: 'New environment variables set in production', state: 'manual', reason: 'set before deploy: PAY_API_KEY', required: true, tickable: true },
+      ],
+      verdict: 'blocked',
+      now: new Date('2026-03-03T10:00:00Z'),
+      pr: { number: 42, title: 'Pay with the new provider', body: 'The old provider shuts down in April.\n\nMore detail.', url: 'https://github.com/acme/shop/pull/42' },
+    });
+    const golden = path.join(REPO_ROOT, 'test', 'unit', 'plan', 'fixtures', 'runbook.golden.md');
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, md);
+    assert.equal(md, readFileSync(golden, 'utf8'));
   });
 
   it('runbook header, strategy and stages', () => {

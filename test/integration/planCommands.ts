@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { DeployReadinessApi } from '../../src/extension/extension';
+import type { PlanReply } from '../../src/core/protocol';
+import { extractSection, ROLLBACK_START } from '../../src/core/plan/section';
+import { startFakeGithub } from '../unit/plan/fakeGithub';
+import { activateExtension, folderUri, waitFor } from './common';
+
+const COMMANDS = [
+  'deployReadiness.tickChecklistItem',
+  'deployReadiness.untickChecklistItem',
+  'deployReadiness.scaffoldRollbackPlan',
+  'deployReadiness.generateRunbook',
+  'deployReadiness.addRollbackSectionToTemplate',
+];
+
+type TreeNode = ReturnType<DeployReadinessApi['tree']>[number];
+const checklistOf = (api: DeployReadinessApi): TreeNode => api.tree().find((n) => n.label === 'Checklist')!;
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checklist, rollback-plan and runbook commands in a trusted workspace (registered after the main suite). */
+export function planCommandCasesTrusted(): void {
+  describe('checklist, rollback plan and runbook commands (trusted)', function () {
+    let api: DeployReadinessApi;
+    before(async () => {
+      api = await activateExtension();
+      await vscode.commands.executeCommand('deployReadiness.refresh');
+      await api.whenIdle();
+    });
+
+    it('contributes its commands', async () => {
+      const all = await vscode.commands.getCommands(true);
+      for (const c of COMMANDS) assert.ok(all.includes(c), c);
+    });
+
+    it('shows the checklist items with their state, and the new variable as a manual item', async () => {
+      const cl = await waitFor('checklist items', () => (checklistOf(api).children.some((c) => c.label === 'Stakeholders notified (support, on-call, dependent teams)') ? checklistOf(api) : undefined));
+      const env = cl.children.find((c) => c.label === 'New environment variables set in production')!;
+      assert.match(env.description ?? '', /set before deploy: .*STRIPE_API_KEY/);
+      assert.match(cl.description ?? '', /^\d+ of \d+ done$/);
+    });
+
+    it('ticks and unticks a manual item, recording who ticked it', async () => {
+      const label = 'Stakeholders notified (support, on-call, dependent teams)';
+      assert.equal(await vscode.commands.executeCommand('deployReadiness.tickChecklistItem', 'stakeholders-notified'), true);
+      await waitFor('the tick in the tree', () => /^ticked by .+ at \d{4}-/.test(checklistOf(api).children.find((c) => c.label === label)?.description ?? ''));
+      assert.equal(await vscode.commands.executeCommand('deployReadiness.untickChecklistItem', 'stakeholders-notified'), true);
+      await waitFor('the untick in the tree', () => checklistOf(api).children.find((c) => c.label === label)?.description === 'tick when done');
+    });
+
+    it('generates the runbook at the configured path and opens it', async () => {
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('deployReadiness.generateRunbook');
+      assert.ok(uri, 'the command returns the written file');
+      try {
+        assert.match(uri.path, /\/docs\/runbooks\/\d{4}-\d{2}-\d{2}-feature-payments\.md$/);
+        assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+        const text = vscode.window.activeTextEditor!.document.getText();
+        assert.match(text, /^# Deployment runbook: /);
+        assert.match(text, /## 1\. Configuration: set before the deploy[\s\S]*STRIPE_API_KEY/);
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        await vscode.workspace.fs.delete(folderUri('docs', 'runbooks'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+      }
+    });
+
+    it('without a GitHub session the plan opens in a Markdown editor and is on the clipboard', async () => {
+      const plan = await vscode.commands.executeCommand<PlanReply>('deployReadiness.scaffoldRollbackPlan', { signIn: false });
+      assert.ok(plan);
+      if (plan.published) return; // a GitHub session already exists on this machine: the PR path is covered below
+      const doc = vscode.window.activeTextEditor?.document;
+      assert.equal(doc?.isUntitled, true);
+      assert.equal(doc?.languageId, 'markdown');
+      assert.ok(doc?.getText().startsWith(ROLLBACK_START));
+      const clip = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
+      if (clip) assert.equal(clip, plan.section); // a browser host may not expose its clipboard to tests
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('adds a rollback section to the PR template once', async () => {
+      const tpl = folderUri('.github', 'pull_request_template.md');
+      const had = await exists(tpl);
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('deployReadiness.addRollbackSectionToTemplate');
+      try {
+        assert.equal(uri?.toString(), tpl.toString());
+        const doc = await vscode.workspace.openTextDocument(tpl);
+        assert.equal(doc.getText().split(ROLLBACK_START).length, 2);
+        await vscode.commands.executeCommand('deployReadiness.addRollbackSectionToTemplate');
+        assert.equal(doc.getText().split(ROLLBACK_START).length, 2, 'not added twice');
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        if (!had) await vscode.workspace.fs.delete(tpl).then(undefined, () => undefined);
+      }
+    });
+
+    it('writes the plan into the open PR through a stubbed GitHub sign-in and a local GitHub', async function () {
+      const gh = await startFakeGithub({ pulls: [{ number: 3, title: 'Add Stripe payments', body: 'Payments via Stripe.\r\n', headRef: 'feature/payments', headSha: 'x', baseRef: 'main', state: 'open' }] });
+      const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const config = folderUri('.deploy-readiness.yaml');
+      const hadConfig = await exists(config);
+      const oldConfig = hadConfig ? await vscode.workspace.fs.readFile(config) : undefined;
+      const disposables: vscode.Disposable[] = [];
+      try {
+        const changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+        const session: vscode.AuthenticationSession = { id: 's1', accessToken: 'good-token', account: { id: 'u1', label: 'tester' }, scopes: ['repo'] };
+        try {
+          disposables.push(
+            vscode.authentication.registerAuthenticationProvider('github', 'GitHub (test)', {
+              onDidChangeSessions: changed.event,
+              getSessions: async () => [session],
+              createSession: async () => session,
+              removeSession: async () => undefined,
+            }),
+          );
+        } catch (e) {
+          this.skip(); // the built-in GitHub authentication is registered in this host: it cannot be stubbed
+          void e;
+        }
+        execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/shop.git'], { cwd: root });
+        await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(`${oldConfig ? new TextDecoder().decode(oldConfig) + '\n' : ''}checklist:\n  githubApiUrl: ${gh.url}\n`));
+        await vscode.commands.executeCommand('deployReadiness.refresh');
+        await api.whenIdle();
+        const plan = await vscode.commands.executeCommand<PlanReply>('deployReadiness.scaffoldRollbackPlan', { signIn: false });
+        if (!plan?.published) this.skip(); // the stubbed session needs a consent dialog in this host
+        assert.equal(plan.published?.status, 'updated', JSON.stringify(plan.published));
+        const body = gh.state.pulls[0].body!;
+        assert.ok(body.startsWith('Payments via Stripe.\r\n\r\n' + ROLLBACK_START), 'author text and CRLF kept');
+        assert.match(extractSection(body)!, /STRIPE_API_KEY/);
+        await waitFor('the checklist to see the plan in the PR', () => /present in #3/.test(checklistOf(api).children.find((c) => c.label === 'Rollback plan in the pull request description')?.description ?? ''));
+      } finally {
+        disposables.forEach((d) => d.dispose());
+        try {
+          execFileSync('git', ['remote', 'remove', 'origin'], { cwd: root });
+        } catch {
+          /* not added */
+        }
+        if (oldConfig) await vscode.workspace.fs.writeFile(config, oldConfig);
+        else await vscode.workspace.fs.delete(config).then(undefined, () => undefined);
+        await gh.close();
+      }
+    });
+  });
+}
+
+/** In Restricted Mode the commands explain and do nothing else. */
+export function planCommandCasesRestricted(): void {
+  describe('checklist, rollback plan and runbook commands (Restricted Mode)', () => {
+    it('do nothing: no document, no file, no tick', async () => {
+      const before = vscode.workspace.textDocuments.length;
+      assert.equal(await vscode.commands.executeCommand('deployReadiness.scaffoldRollbackPlan', { signIn: false }), undefined);
+      assert.equal(await vscode.commands.executeCommand('deployReadiness.generateRunbook'), undefined);
+      assert.equal(await vscode.commands.executeCommand('deployReadiness.tickChecklistItem', 'stakeholders-notified'), false);
+      assert.equal(vscode.workspace.textDocuments.filter((d) => d.isUntitled).length, 0);
+      assert.ok(vscode.workspace.textDocuments.length <= before);
+      assert.equal(await exists(folderUri('docs', 'runbooks')), false);
+    });
+  });
+}
