@@ -10,6 +10,7 @@ import {
 import { appendNeeds, fix, insertJobKey, replace } from './edits';
 import { analyzeStaleFlags, staleFeatureFlag } from '../flags/staleFlags';
 import { deployTags } from './history';
+import { notice } from './notice';
 import { CI_SYSTEM_NAMES, type CiSystem, type Job, type Pipeline, type Triggers } from './model';
 import { readPipeline } from './read';
 import { readGitlab } from './gitlab';
@@ -37,11 +38,11 @@ export async function loadPipelines(ctx: AnalysisContext): Promise<Pipeline[]> {
 
 async function loadOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Pipeline | undefined> {
   if (f.cls.kind !== 'ci-config') return undefined;
-  const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'warning', area: 'checklist', file: f.path, message: m }));
+  const text = await readText(ctx.reader, f.path, (m) => notice(ctx, { level: 'warning', area: 'checklist', file: f.path, message: m }));
   if (text === undefined) return undefined;
   const p = readPipeline(f.cls.system as CiSystem, f.path, text);
   if (!p) {
-    ctx.notices.push({ level: 'info', area: 'checklist', file: f.path, message: `${f.path}: ${CI_SYSTEM_NAMES[f.cls.system as CiSystem]} pipelines are not read yet; its gates were not checked` });
+    notice(ctx, { level: 'info', area: 'checklist', file: f.path, message: `${f.path}: ${CI_SYSTEM_NAMES[f.cls.system as CiSystem]} pipelines are not read yet; its gates were not checked` });
     return undefined;
   }
   // GitLab `include: local`: the included files' jobs are part of this pipeline.
@@ -120,7 +121,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   const out: Finding[] = [];
   if (!pipelines.length) {
     if (!ctx.files.some((f) => f.cls.kind === 'ci-config')) {
-      ctx.notices.push({ level: 'info', area: 'checklist', message: 'no CI configuration found (GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines, Jenkinsfile): pipeline gates were not checked. `deploy-readiness init-ci` writes one.' });
+      notice(ctx, { level: 'info', area: 'checklist', message: 'no CI configuration found (GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines, Jenkinsfile): pipeline gates were not checked. `deploy-readiness init-ci` writes one.' });
     }
     return out;
   }
@@ -167,7 +168,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   const deployBranch = settings.deployBranch ?? prod.find((l) => l.j.triggers.pushBranches?.length)?.j.triggers.pushBranches?.[0] ?? baseBranch(ctx) ?? 'main';
   const suppressAbsence = incomplete;
   if (incomplete) {
-    ctx.notices.push({ level: 'info', area: 'checklist', message: 'part of the CI pipeline could not be read (see checklist/pipeline-not-analysed): checks for a missing test job, security scan, migration lint and deploy tags were skipped rather than guessed' });
+    notice(ctx, { level: 'info', area: 'checklist', message: 'part of the CI pipeline could not be read (see checklist/pipeline-not-analysed): checks for a missing test job, security scan, migration lint and deploy tags were skipped rather than guessed' });
   }
 
   // Tests on pull requests or on the deploy branch.
@@ -389,9 +390,10 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   // Deploys are tagged.
   if (deploys.length && !suppressAbsence && !all.some((l) => l.j.steps.some(isTagStep))) {
     if (!ctx.trusted || !ctx.git) {
-      ctx.notices.push({ level: 'info', area: 'checklist', message: 'no tag or release step in CI; the repository\'s tags were not listed (git not run), so untagged deploys were not checked' });
+      notice(ctx, { level: 'info', area: 'checklist', message: 'no tag or release step in CI; the repository\'s tags were not listed (git not run), so untagged deploys were not checked' });
     } else {
-      const tags = await deployTags(ctx.root).catch(() => undefined);
+      if (!ctx.cache.has('pipeline:tags')) ctx.cache.set('pipeline:tags', await deployTags(ctx.root).catch(() => undefined));
+      const tags = ctx.cache.get('pipeline:tags') as string[] | undefined;
       if (tags && !tags.length) {
         const d = prod[0] ?? deploys[0];
         out.push(
@@ -437,6 +439,11 @@ export const pipelineAnalyzer: Analyzer = {
   rules: [...pipelineRules, staleFeatureFlag],
   async analyze(ctx) {
     return [...(await analyzePipelines(ctx)), ...(await analyzeStaleFlags(ctx))];
+  },
+  /** As the user types in a CI file: the pipeline checks again (cheap, no git beyond the cached tag list), this file's findings. */
+  async analyzeFile(ctx, file) {
+    if (file.cls.kind !== 'ci-config') return [];
+    return (await analyzePipelines(ctx)).filter((f) => f.file === file.path);
   },
   affectsWorkspace: (f) => f.cls.kind === 'ci-config',
 };
