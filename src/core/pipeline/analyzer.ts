@@ -163,6 +163,14 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   const deploys = all.filter((l) => isDeployJob(l.j));
   const prod = deploys.filter((l) => deployTarget(l.j) !== 'staging');
   const staging = deploys.filter((l) => deployTarget(l.j) === 'staging');
+  // Production deploy jobs that start a chain: later production jobs wait for them, so a gate on
+  // the first covers the rest, and one finding per chain says so.
+  const roots = prod.filter((d) => !upstream(d.p, d.j).some((u) => prod.some((x) => x.j === u)));
+  const laterOf = (d: Located) => downstream(d.p, d.j).filter((x) => prod.some((y) => y.j === x)).length;
+  const later = (d: Located) => {
+    const n = laterOf(d);
+    return n ? ` (and ${n} production job${n === 1 ? '' : 's'} after it)` : '';
+  };
   const primary = prod[0]?.p ?? deploys[0]?.p ?? readable[0] ?? pipelines[0];
   const settings = ctx.config.checklist.pipeline;
   const deployBranch = settings.deployBranch ?? prod.find((l) => l.j.triggers.pushBranches?.length)?.j.triggers.pushBranches?.[0] ?? baseBranch(ctx) ?? 'main';
@@ -189,7 +197,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   }
 
   // Each production deploy waits for the tests.
-  for (const d of prod) {
+  for (const d of roots) {
     if (d.j.steps.some(isTestStep) || !tests.length) continue;
     const up = upstream(d.p, d.j);
     if (up.some((u) => isTestJob(u))) continue;
@@ -295,14 +303,12 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
 
   // Staging before production, and a smoke test after staging.
   const promotionElsewhere = (d: Located) => (d.j.triggers.manualOnly ?? false) && staging.length > 0;
-  for (const d of prod) {
+  for (const d of roots) {
     const up = upstream(d.p, d.j);
     if (up.some((u) => staging.some((s) => s.j === u)) || promotionElsewhere(d)) continue;
-    // One finding per chain: a production job after another production job is reported at the first.
-    if (up.some((u) => prod.some((x) => x.j === u))) continue;
     out.push(
       pipelineNoStaging.finding({
-        message: `Production deploy ${jobLabel(d)} does not come after a staging deploy: the first environment to run this build is production.`,
+        message: `Production deploy ${jobLabel(d)}${later(d)} does not come after a staging deploy: the first environment to run this build is production.`,
         file: d.j.file ?? d.p.file,
         range: d.j.keyRange,
         data: { job: d.j.id },
@@ -326,7 +332,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
 
   // An approval gate before production.
   const protectedEnvs = new Set(settings.protectedEnvironments.map((e) => e.toLowerCase()));
-  for (const d of prod) {
+  for (const d of roots) {
     const envProtected = d.j.environment && protectedEnvs.has(d.j.environment.name.replace(/ \(.*\)$/, '').toLowerCase());
     const gated = d.j.manual || envProtected || upstream(d.p, d.j).some((u) => u.isApprovalGate || u.manual);
     if (gated) continue;
@@ -339,7 +345,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
           : [];
     out.push(
       pipelineNoApproval.finding({
-        message: `Production deploy ${jobLabel(d)} runs without an approval gate${d.j.environment ? ` (environment "${d.j.environment.name}" is not listed as protected in checklist.pipeline.protectedEnvironments)` : ''}: nobody signs off before production changes.`,
+        message: `Production deploy ${jobLabel(d)}${later(d)} runs without an approval gate${d.j.environment ? ` (environment "${d.j.environment.name}" is not listed as protected in checklist.pipeline.protectedEnvironments)` : ''}: nobody signs off before production changes.`,
         file: d.j.file ?? d.p.file,
         range: d.j.keyRange,
         fixes,
@@ -349,7 +355,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   }
 
   // One production deploy at a time.
-  for (const d of prod) {
+  for (const d of roots) {
     if (d.j.concurrency || (d.p.system === 'github-actions' && d.p.concurrency)) continue;
     if (d.p.system !== 'github-actions' && d.p.system !== 'gitlab') continue;
     const env = d.j.environment?.name.replace(/ \(.*\)$/, '') ?? 'production';
@@ -360,7 +366,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
         : fix('Run one production deploy at a time (resource_group)', [insertJobKey(d.p, d.j, 'resource_group', group)]);
     out.push(
       pipelineDeployConcurrency.finding({
-        message: `Production deploy ${jobLabel(d)} has no ${d.p.system === 'gitlab' ? 'resource_group' : 'concurrency group'}: two pipelines can deploy at once and run their migrations against each other.`,
+        message: `Production deploy ${jobLabel(d)}${later(d)} has no ${d.p.system === 'gitlab' ? 'resource_group' : 'concurrency group'}: two pipelines can deploy at once and run their migrations against each other.`,
         file: d.j.file ?? d.p.file,
         range: d.j.keyRange,
         fixes,

@@ -104,4 +104,23 @@ deploy_prod_2:
     const fs = pipelineFindings(await analyze(dir));
     assert.ok(fs.some((f) => f.ruleId === 'checklist/pipeline-no-approval' && f.range.start.line === 41));
   });
+
+  it('a chain of production jobs (per-branch environment) is reported once, at its first job', async () => {
+    const dir = tree({
+      '.gitlab-ci.yml': `stages: [infra, app]
+infra:
+  stage: infra
+  environment: { name: "$CI_COMMIT_REF_NAME" }
+  script: [helm upgrade -i db charts/db]
+app:
+  stage: app
+  environment: { name: "$CI_COMMIT_REF_NAME" }
+  script: [helm upgrade -i web charts/web]
+  needs: [infra]
+`,
+    });
+    const fs = pipelineFindings(await analyze(dir)).filter((f) => ['checklist/pipeline-no-approval', 'checklist/pipeline-no-staging', 'checklist/pipeline-deploy-concurrency'].includes(f.ruleId));
+    assert.deepEqual(brief(fs), ['deploy-concurrency@.gitlab-ci.yml:2', 'no-approval@.gitlab-ci.yml:2', 'no-staging@.gitlab-ci.yml:2']);
+    for (const f of fs) assert.match(f.message, /"infra" \(and 1 production job after it\)/);
+  });
 });
