@@ -228,4 +228,18 @@ jobs:
     assert.ok(!now.some((f) => f.ruleId === 'checklist/pipeline-no-approval'));
     assert.equal(ws.ctx.notices.length, notices, 'no duplicate notices from re-analysis');
   });
+
+  it('a GitHub environment that only guards publishing secrets (npm, pypi) is not a deploy', async () => {
+    const dir = tree({
+      '.github/workflows/release.yml': `on: { push: { tags: ['v*'] } }
+jobs:
+  publish:
+    environment: npm
+    runs-on: ubuntu-latest
+    steps: [{ run: npm publish }]
+`,
+      '.github/workflows/ci.yml': 'on: pull_request\njobs:\n  t:\n    runs-on: x\n    steps: [{ run: npm test }, { run: npm audit }]\n',
+    });
+    assert.deepEqual(brief(pipelineFindings(await analyze(dir))), []);
+  });
 });
