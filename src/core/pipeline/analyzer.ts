@@ -66,8 +66,19 @@ async function loadOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Pipeline
   return p;
 }
 
+const upstreamMemo = new WeakMap<Job, Job[]>();
+
 /** Jobs a job waits for, transitively: explicit needs, and earlier stages when it has none. */
 export function upstream(p: Pipeline, j: Job): Job[] {
+  let memo = upstreamMemo.get(j);
+  if (!memo) {
+    memo = computeUpstream(p, j);
+    upstreamMemo.set(j, memo);
+  }
+  return memo;
+}
+
+function computeUpstream(p: Pipeline, j: Job): Job[] {
   const byId = new Map(p.jobs.map((x) => [x.id, x]));
   const out = new Map<string, Job>();
   const visit = (x: Job) => {

@@ -123,4 +123,13 @@ app:
     assert.deepEqual(brief(fs), ['deploy-concurrency@.gitlab-ci.yml:2', 'no-approval@.gitlab-ci.yml:2', 'no-staging@.gitlab-ci.yml:2']);
     for (const f of fs) assert.match(f.message, /"infra" \(and 1 production job after it\)/);
   });
+
+  it('a 400-job pipeline chained with needs is analysed, one finding per chain', async () => {
+    const jobs = ['test:\n  stage: test\n  script: [go test ./..., govulncheck ./...]\n  resource_group: x'];
+    for (let i = 0; i < 400; i++) jobs.push(`deploy_${i}:\n  stage: deploy\n  environment: production\n  when: manual\n  resource_group: prod\n  script: [helm upgrade -i app${i} charts/app]\n  needs: [${i ? `deploy_${i - 1}` : 'test'}]`);
+    const dir = tree({ '.gitlab-ci.yml': jobs.join('\n') + '\n' });
+    const fs = pipelineFindings(await analyze(dir));
+    assert.deepEqual(brief(fs), ['no-staging@.gitlab-ci.yml:5']);
+    assert.match(fs[0].message, /"deploy_0" \(and 399 production jobs after it\)/);
+  });
 });
