@@ -40,7 +40,14 @@ async function loadOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Pipeline
   if (f.cls.kind !== 'ci-config') return undefined;
   const text = await readText(ctx.reader, f.path, (m) => notice(ctx, { level: 'warning', area: 'checklist', file: f.path, message: m }));
   if (text === undefined) return undefined;
-  const p = readPipeline(f.cls.system as CiSystem, f.path, text);
+  let p: Pipeline | undefined;
+  try {
+    p = readPipeline(f.cls.system as CiSystem, f.path, text);
+  } catch (e) {
+    // A pathological file (e.g. nesting deeper than the parser's stack): one problem, the rest goes on.
+    const message = e instanceof RangeError ? 'nested too deeply to read' : (e as Error).message;
+    return { file: f.path, system: f.cls.system as CiSystem, jobs: [], triggers: {}, problems: [{ message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], opaque: [], includes: [], templateScans: [], text };
+  }
   if (!p) {
     notice(ctx, { level: 'info', area: 'checklist', file: f.path, message: `${f.path}: ${CI_SYSTEM_NAMES[f.cls.system as CiSystem]} pipelines are not read yet; its gates were not checked` });
     return undefined;
