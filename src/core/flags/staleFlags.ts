@@ -4,6 +4,7 @@ import { defineRule } from '../rule';
 import { readText } from '../reader';
 import { findFlagReads, flagScannable, type FlagRead } from '../pipeline/flagCalls';
 import { introducedAt } from '../pipeline/history';
+import { notice } from '../pipeline/notice';
 
 export const staleFeatureFlag = defineRule({
   id: 'checklist/stale-feature-flag',
@@ -31,7 +32,7 @@ export async function collectFlagReads(ctx: AnalysisContext): Promise<Map<string
     try {
       reads = await findFlagReads(f.cls.language, text);
     } catch (e) {
-      ctx.notices.push({ level: 'warning', area: 'checklist', file: f.path, message: `${f.path}: could not be scanned for feature flags (${(e as Error).message})` });
+      notice(ctx, { level: 'warning', area: 'checklist', file: f.path, message: `${f.path}: could not be scanned for feature flags (${(e as Error).message})` });
       continue;
     }
     for (const r of reads) {
@@ -55,7 +56,7 @@ export async function analyzeStaleFlags(ctx: AnalysisContext, now = Date.now()):
   const ignore = new Set(settings.ignore);
   const rolledOut = new Set(settings.rolledOut);
   const canDate = ctx.trusted && !!ctx.git;
-  if (!canDate) ctx.notices.push({ level: 'info', area: 'checklist', message: `${reads.size} feature flag${reads.size === 1 ? '' : 's'} read in code; their age needs git history (not run here), so only flags listed in checklist.staleFlags.rolledOut were checked` });
+  if (!canDate) notice(ctx, { level: 'info', area: 'checklist', message: `${reads.size} feature flag${reads.size === 1 ? '' : 's'} read in code; their age needs git history (not run here), so only flags listed in checklist.staleFlags.rolledOut were checked` });
   const cache = (ctx.cache.get('staleFlags:dates') as Map<string, { commit: string; date: string } | null> | undefined) ?? new Map();
   ctx.cache.set('staleFlags:dates', cache);
   const out: Finding[] = [];
@@ -69,7 +70,7 @@ export async function analyzeStaleFlags(ctx: AnalysisContext, now = Date.now()):
   if (canDate) {
     // `git log -S` per flag, a few at a time; at most MAX_FLAGS_DATED flags per run.
     const todo = keys.filter((k) => !cache.has(cacheKey(k))).slice(0, MAX_FLAGS_DATED);
-    if (keys.length > MAX_FLAGS_DATED) ctx.notices.push({ level: 'info', area: 'checklist', message: `${keys.length} feature flags read in code; only the first ${MAX_FLAGS_DATED} were dated with git` });
+    if (keys.length > MAX_FLAGS_DATED) notice(ctx, { level: 'info', area: 'checklist', message: `${keys.length} feature flags read in code; only the first ${MAX_FLAGS_DATED} were dated with git` });
     let next = 0;
     const worker = async () => {
       while (next < todo.length && !ctx.signal.aborted) {

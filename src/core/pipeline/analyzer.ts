@@ -10,6 +10,7 @@ import {
 import { appendNeeds, fix, insertJobKey, replace } from './edits';
 import { analyzeStaleFlags, staleFeatureFlag } from '../flags/staleFlags';
 import { deployTags } from './history';
+import { notice } from './notice';
 import { CI_SYSTEM_NAMES, type CiSystem, type Job, type Pipeline, type Triggers } from './model';
 import { readPipeline } from './read';
 import { readGitlab } from './gitlab';
@@ -37,11 +38,18 @@ export async function loadPipelines(ctx: AnalysisContext): Promise<Pipeline[]> {
 
 async function loadOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Pipeline | undefined> {
   if (f.cls.kind !== 'ci-config') return undefined;
-  const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'warning', area: 'checklist', file: f.path, message: m }));
+  const text = await readText(ctx.reader, f.path, (m) => notice(ctx, { level: 'warning', area: 'checklist', file: f.path, message: m }));
   if (text === undefined) return undefined;
-  const p = readPipeline(f.cls.system as CiSystem, f.path, text);
+  let p: Pipeline | undefined;
+  try {
+    p = readPipeline(f.cls.system as CiSystem, f.path, text);
+  } catch (e) {
+    // A pathological file (e.g. nesting deeper than the parser's stack): one problem, the rest goes on.
+    const message = e instanceof RangeError ? 'nested too deeply to read' : (e as Error).message;
+    return { file: f.path, system: f.cls.system as CiSystem, jobs: [], triggers: {}, problems: [{ message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], opaque: [], includes: [], templateScans: [], text };
+  }
   if (!p) {
-    ctx.notices.push({ level: 'info', area: 'checklist', file: f.path, message: `${f.path}: ${CI_SYSTEM_NAMES[f.cls.system as CiSystem]} pipelines are not read yet; its gates were not checked` });
+    notice(ctx, { level: 'info', area: 'checklist', file: f.path, message: `${f.path}: ${CI_SYSTEM_NAMES[f.cls.system as CiSystem]} pipelines are not read yet; its gates were not checked` });
     return undefined;
   }
   // GitLab `include: local`: the included files' jobs are part of this pipeline.
@@ -65,8 +73,19 @@ async function loadOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Pipeline
   return p;
 }
 
+const upstreamMemo = new WeakMap<Job, Job[]>();
+
 /** Jobs a job waits for, transitively: explicit needs, and earlier stages when it has none. */
 export function upstream(p: Pipeline, j: Job): Job[] {
+  let memo = upstreamMemo.get(j);
+  if (!memo) {
+    memo = computeUpstream(p, j);
+    upstreamMemo.set(j, memo);
+  }
+  return memo;
+}
+
+function computeUpstream(p: Pipeline, j: Job): Job[] {
   const byId = new Map(p.jobs.map((x) => [x.id, x]));
   const out = new Map<string, Job>();
   const visit = (x: Job) => {
@@ -120,7 +139,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   const out: Finding[] = [];
   if (!pipelines.length) {
     if (!ctx.files.some((f) => f.cls.kind === 'ci-config')) {
-      ctx.notices.push({ level: 'info', area: 'checklist', message: 'no CI configuration found (GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines, Jenkinsfile): pipeline gates were not checked. `deploy-readiness init-ci` writes one.' });
+      notice(ctx, { level: 'info', area: 'checklist', message: 'no CI configuration found (GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket Pipelines, Jenkinsfile): pipeline gates were not checked. `deploy-readiness init-ci` writes one.' });
     }
     return out;
   }
@@ -162,12 +181,20 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   const deploys = all.filter((l) => isDeployJob(l.j));
   const prod = deploys.filter((l) => deployTarget(l.j) !== 'staging');
   const staging = deploys.filter((l) => deployTarget(l.j) === 'staging');
+  // Production deploy jobs that start a chain: later production jobs wait for them, so a gate on
+  // the first covers the rest, and one finding per chain says so.
+  const roots = prod.filter((d) => !upstream(d.p, d.j).some((u) => prod.some((x) => x.j === u)));
+  const laterOf = (d: Located) => downstream(d.p, d.j).filter((x) => prod.some((y) => y.j === x)).length;
+  const later = (d: Located) => {
+    const n = laterOf(d);
+    return n ? ` (and ${n} production job${n === 1 ? '' : 's'} after it)` : '';
+  };
   const primary = prod[0]?.p ?? deploys[0]?.p ?? readable[0] ?? pipelines[0];
   const settings = ctx.config.checklist.pipeline;
   const deployBranch = settings.deployBranch ?? prod.find((l) => l.j.triggers.pushBranches?.length)?.j.triggers.pushBranches?.[0] ?? baseBranch(ctx) ?? 'main';
   const suppressAbsence = incomplete;
   if (incomplete) {
-    ctx.notices.push({ level: 'info', area: 'checklist', message: 'part of the CI pipeline could not be read (see checklist/pipeline-not-analysed): checks for a missing test job, security scan, migration lint and deploy tags were skipped rather than guessed' });
+    notice(ctx, { level: 'info', area: 'checklist', message: 'part of the CI pipeline could not be read (see checklist/pipeline-not-analysed): checks for a missing test job, security scan, migration lint and deploy tags were skipped rather than guessed' });
   }
 
   // Tests on pull requests or on the deploy branch.
@@ -188,7 +215,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   }
 
   // Each production deploy waits for the tests.
-  for (const d of prod) {
+  for (const d of roots) {
     if (d.j.steps.some(isTestStep) || !tests.length) continue;
     const up = upstream(d.p, d.j);
     if (up.some((u) => isTestJob(u))) continue;
@@ -294,14 +321,12 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
 
   // Staging before production, and a smoke test after staging.
   const promotionElsewhere = (d: Located) => (d.j.triggers.manualOnly ?? false) && staging.length > 0;
-  for (const d of prod) {
+  for (const d of roots) {
     const up = upstream(d.p, d.j);
     if (up.some((u) => staging.some((s) => s.j === u)) || promotionElsewhere(d)) continue;
-    // One finding per chain: a production job after another production job is reported at the first.
-    if (up.some((u) => prod.some((x) => x.j === u))) continue;
     out.push(
       pipelineNoStaging.finding({
-        message: `Production deploy ${jobLabel(d)} does not come after a staging deploy: the first environment to run this build is production.`,
+        message: `Production deploy ${jobLabel(d)}${later(d)} does not come after a staging deploy: the first environment to run this build is production.`,
         file: d.j.file ?? d.p.file,
         range: d.j.keyRange,
         data: { job: d.j.id },
@@ -325,7 +350,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
 
   // An approval gate before production.
   const protectedEnvs = new Set(settings.protectedEnvironments.map((e) => e.toLowerCase()));
-  for (const d of prod) {
+  for (const d of roots) {
     const envProtected = d.j.environment && protectedEnvs.has(d.j.environment.name.replace(/ \(.*\)$/, '').toLowerCase());
     const gated = d.j.manual || envProtected || upstream(d.p, d.j).some((u) => u.isApprovalGate || u.manual);
     if (gated) continue;
@@ -338,7 +363,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
           : [];
     out.push(
       pipelineNoApproval.finding({
-        message: `Production deploy ${jobLabel(d)} runs without an approval gate${d.j.environment ? ` (environment "${d.j.environment.name}" is not listed as protected in checklist.pipeline.protectedEnvironments)` : ''}: nobody signs off before production changes.`,
+        message: `Production deploy ${jobLabel(d)}${later(d)} runs without an approval gate${d.j.environment ? ` (environment "${d.j.environment.name}" is not listed as protected in checklist.pipeline.protectedEnvironments)` : ''}: nobody signs off before production changes.`,
         file: d.j.file ?? d.p.file,
         range: d.j.keyRange,
         fixes,
@@ -348,7 +373,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   }
 
   // One production deploy at a time.
-  for (const d of prod) {
+  for (const d of roots) {
     if (d.j.concurrency || (d.p.system === 'github-actions' && d.p.concurrency)) continue;
     if (d.p.system !== 'github-actions' && d.p.system !== 'gitlab') continue;
     const env = d.j.environment?.name.replace(/ \(.*\)$/, '') ?? 'production';
@@ -359,7 +384,7 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
         : fix('Run one production deploy at a time (resource_group)', [insertJobKey(d.p, d.j, 'resource_group', group)]);
     out.push(
       pipelineDeployConcurrency.finding({
-        message: `Production deploy ${jobLabel(d)} has no ${d.p.system === 'gitlab' ? 'resource_group' : 'concurrency group'}: two pipelines can deploy at once and run their migrations against each other.`,
+        message: `Production deploy ${jobLabel(d)}${later(d)} has no ${d.p.system === 'gitlab' ? 'resource_group' : 'concurrency group'}: two pipelines can deploy at once and run their migrations against each other.`,
         file: d.j.file ?? d.p.file,
         range: d.j.keyRange,
         fixes,
@@ -389,9 +414,10 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   // Deploys are tagged.
   if (deploys.length && !suppressAbsence && !all.some((l) => l.j.steps.some(isTagStep))) {
     if (!ctx.trusted || !ctx.git) {
-      ctx.notices.push({ level: 'info', area: 'checklist', message: 'no tag or release step in CI; the repository\'s tags were not listed (git not run), so untagged deploys were not checked' });
+      notice(ctx, { level: 'info', area: 'checklist', message: 'no tag or release step in CI; the repository\'s tags were not listed (git not run), so untagged deploys were not checked' });
     } else {
-      const tags = await deployTags(ctx.root).catch(() => undefined);
+      if (!ctx.cache.has('pipeline:tags')) ctx.cache.set('pipeline:tags', await deployTags(ctx.root).catch(() => undefined));
+      const tags = ctx.cache.get('pipeline:tags') as string[] | undefined;
       if (tags && !tags.length) {
         const d = prod[0] ?? deploys[0];
         out.push(
@@ -437,6 +463,11 @@ export const pipelineAnalyzer: Analyzer = {
   rules: [...pipelineRules, staleFeatureFlag],
   async analyze(ctx) {
     return [...(await analyzePipelines(ctx)), ...(await analyzeStaleFlags(ctx))];
+  },
+  /** As the user types in a CI file: the pipeline checks again (cheap, no git beyond the cached tag list), this file's findings. */
+  async analyzeFile(ctx, file) {
+    if (file.cls.kind !== 'ci-config') return [];
+    return (await analyzePipelines(ctx)).filter((f) => f.file === file.path);
   },
   affectsWorkspace: (f) => f.cls.kind === 'ci-config',
 };

@@ -114,7 +114,12 @@ export function isDeployJob(j: Job): boolean {
   if (j.isApprovalGate) return false;
   if (j.steps.some((s) => PAGES.test(s.uses ?? '')) || /github-pages/i.test(j.environment?.name ?? '')) return false;
   if (j.steps.some(isDeployStep)) return true;
-  if (j.environment && !/\b(test|ci|preview|review|dev)\b/i.test(j.environment.name)) return true;
+  // An environment is a deploy target when it is named like one (or chosen at run time); GitHub
+  // environments also guard secrets for publishing (\`npm\`, \`pypi\`), which are not deploys.
+  if (j.environment && !/\b(test|ci|preview|review|dev)\b/i.test(j.environment.name)) {
+    const env = j.environment.name;
+    if (/\$/.test(env) || STAGING.test(env.replace(/[-_.]/g, ' ')) || PRODUCTION.test(env.replace(/[-_.]/g, ' '))) return true;
+  }
   return /\b(deploy|deployment|release to|rollout|promote)\b/i.test(label(j).replace(/[-_]/g, ' ')) && !/\b(docs?|pages|preview)\b/i.test(label(j).replace(/[-_]/g, ' '));
 }
 

@@ -89,6 +89,10 @@ export function readJenkins(file: string, text: string): Pipeline {
   for (let k = 0; k < toks.length; k++) {
     if (toks[k].kind === 'word' && toks[k].text === 'stage' && toks[k + 1]?.text === '(' && toks[k + 2]?.kind === 'string') stageStarts.push(k);
   }
+  if (stageStarts.length > 1000) {
+    p.opaque.push({ reason: `${stageStarts.length} stages: more than the 1,000 read`, range: r(0, 0) });
+    stageStarts.length = 1000;
+  }
   // Innermost stages only (a stage that contains stages is a group: its children are the jobs).
   for (const k of stageStarts) {
     const name = toks[k + 2].text;

@@ -2,6 +2,9 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { defaultConfig } from '../../../src/core/config';
+import { Workspace } from '../../../src/core/engine';
+import { DiskReader, OverlayReader } from '../../../src/core/reader';
 import { applyEdits, branchRepo, git, removeTree, tempTree } from '../helpers';
 import { analyze, brief, fixture, pipelineFindings } from './helpers';
 
@@ -209,5 +212,34 @@ jobs:
     assert.deepEqual(brief(pipelineFindings(tagged)), ['skip-ci@.github/workflows/cicd.yml:3']);
     const restricted = await analyze(dir, { trusted: false });
     assert.deepEqual(brief(pipelineFindings(restricted)), []);
+  });
+
+  it('as the user types in a workflow (unsaved buffer), its findings are recomputed for that file only', async () => {
+    const text = fixture('github/gapped.yml');
+    const dir = tree({ '.github/workflows/deploy.yml': text });
+    const reader = new OverlayReader(new DiskReader(dir, 1 << 20));
+    const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false, reader });
+    const first = await ws.analyze();
+    assert.ok(first.findings.some((f) => f.ruleId === 'checklist/pipeline-no-approval'));
+    const notices = first.notices.length;
+    reader.set('.github/workflows/deploy.yml', text.replace('  deploy:\n', '  deploy:\n    environment: production\n'));
+    const now = await ws.analyzeFile('.github/workflows/deploy.yml');
+    assert.ok(now.length > 0 && now.every((f) => f.file === '.github/workflows/deploy.yml'));
+    assert.ok(!now.some((f) => f.ruleId === 'checklist/pipeline-no-approval'));
+    assert.equal(ws.ctx.notices.length, notices, 'no duplicate notices from re-analysis');
+  });
+
+  it('a GitHub environment that only guards publishing secrets (npm, pypi) is not a deploy', async () => {
+    const dir = tree({
+      '.github/workflows/release.yml': `on: { push: { tags: ['v*'] } }
+jobs:
+  publish:
+    environment: npm
+    runs-on: ubuntu-latest
+    steps: [{ run: npm publish }]
+`,
+      '.github/workflows/ci.yml': 'on: pull_request\njobs:\n  t:\n    runs-on: x\n    steps: [{ run: npm test }, { run: npm audit }]\n',
+    });
+    assert.deepEqual(brief(pipelineFindings(await analyze(dir))), []);
   });
 });

@@ -104,4 +104,32 @@ deploy_prod_2:
     const fs = pipelineFindings(await analyze(dir));
     assert.ok(fs.some((f) => f.ruleId === 'checklist/pipeline-no-approval' && f.range.start.line === 41));
   });
+
+  it('a chain of production jobs (per-branch environment) is reported once, at its first job', async () => {
+    const dir = tree({
+      '.gitlab-ci.yml': `stages: [infra, app]
+infra:
+  stage: infra
+  environment: { name: "$CI_COMMIT_REF_NAME" }
+  script: [helm upgrade -i db charts/db]
+app:
+  stage: app
+  environment: { name: "$CI_COMMIT_REF_NAME" }
+  script: [helm upgrade -i web charts/web]
+  needs: [infra]
+`,
+    });
+    const fs = pipelineFindings(await analyze(dir)).filter((f) => ['checklist/pipeline-no-approval', 'checklist/pipeline-no-staging', 'checklist/pipeline-deploy-concurrency'].includes(f.ruleId));
+    assert.deepEqual(brief(fs), ['deploy-concurrency@.gitlab-ci.yml:2', 'no-approval@.gitlab-ci.yml:2', 'no-staging@.gitlab-ci.yml:2']);
+    for (const f of fs) assert.match(f.message, /"infra" \(and 1 production job after it\)/);
+  });
+
+  it('a 400-job pipeline chained with needs is analysed, one finding per chain', async () => {
+    const jobs = ['test:\n  stage: test\n  script: [go test ./..., govulncheck ./...]\n  resource_group: x'];
+    for (let i = 0; i < 400; i++) jobs.push(`deploy_${i}:\n  stage: deploy\n  environment: production\n  when: manual\n  resource_group: prod\n  script: [helm upgrade -i app${i} charts/app]\n  needs: [${i ? `deploy_${i - 1}` : 'test'}]`);
+    const dir = tree({ '.gitlab-ci.yml': jobs.join('\n') + '\n' });
+    const fs = pipelineFindings(await analyze(dir));
+    assert.deepEqual(brief(fs), ['no-staging@.gitlab-ci.yml:5']);
+    assert.match(fs[0].message, /"deploy_0" \(and 399 production jobs after it\)/);
+  });
 });

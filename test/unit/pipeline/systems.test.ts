@@ -59,4 +59,19 @@ describe('pipeline gates: CircleCI, Azure Pipelines, Bitbucket Pipelines, Jenkin
     assert.deepEqual(brief(fs), ['not-analysed@Jenkinsfile:1', 'not-analysed@Jenkinsfile:1']);
     assert.ok(fs.some((f) => /shared library/.test(f.message)));
   });
+
+  it('hostile input: 100,000-deep YAML and a 3,000-stage Jenkinsfile are each one finding naming the file; other CI files are still read', async () => {
+    const dir = tempTree({
+      '.github/workflows/deep.yml': 'on: push\njobs: ' + '['.repeat(100000) + ']'.repeat(100000) + '\n',
+      '.github/workflows/ok.yml': 'on: pull_request\njobs:\n  deploy:\n    runs-on: x\n    steps: [{ run: npm test }, { run: kubectl apply -f k8s/ }]\n',
+      Jenkinsfile: "pipeline { stages {\n" + "stage('s') { steps { sh 'echo' } }\n".repeat(3000) + '} }\n',
+    });
+    dirs.push(dir);
+    const fs = pipelineFindings(await analyze(dir));
+    const byFile = (f: string) => fs.filter((x) => x.file === f);
+    assert.equal(byFile('.github/workflows/deep.yml').length, 1);
+    assert.match(byFile('.github/workflows/deep.yml')[0].message, /deep\.yml could not be read as a GitHub Actions pipeline/);
+    assert.match(byFile('Jenkinsfile').map((f) => f.message).join('\n'), /3000 stages: more than the 1,000 read/);
+    assert.ok(byFile('.github/workflows/ok.yml').some((f) => f.ruleId === 'checklist/pipeline-no-approval'));
+  });
 });
