@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
+import { registerAcceptApiChange } from './commands/acceptApiChange';
 import { registerOpenFinding } from './commands/openFinding';
 import { registerRefresh } from './commands/refresh';
 import { registerShowOutput } from './commands/showOutput';
@@ -21,7 +22,7 @@ export interface DeployReadinessApi {
 
 export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
-  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
+  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding(), registerAcceptApiChange());
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));

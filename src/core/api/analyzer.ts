@@ -63,8 +63,8 @@ export async function loadOpenApi(file: string, text: string, read: ReadFn): Pro
   return { set, model: buildModel(set) };
 }
 
-export function diffOpenApi(base: ApiModel, head: ApiModel, opts: { includeInfo?: boolean; baseLabel?: string } = {}): Finding[] {
-  const changes = new ApiDiff(base, head, { includeInfo: opts.includeInfo }).run();
+export function diffOpenApi(base: ApiModel, head: ApiModel, opts: { includeInfo?: boolean; baseLabel?: string; deprecationDays?: number } = {}): Finding[] {
+  const changes = new ApiDiff(base, head, { includeInfo: opts.includeInfo, deprecationDays: opts.deprecationDays }).run();
   return changeFindings(changes, opts.baseLabel);
 }
 
@@ -99,7 +99,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     out = problemFindings(head.set);
     if (head.model && hasBase) {
       const base = await baseModel(ctx, f.path, limit);
-      if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, baseLabel: label }));
+      if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays, baseLabel: label }));
     }
   }
   return applyAccepted(out, ctx.config.api.accepted);

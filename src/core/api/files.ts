@@ -47,7 +47,7 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
     const h = await loadOpenApi(head.rel, head.text, readerFn(head.reader, limit));
     findings.push(...problemFindings(h.set));
     if (b.set.root.problems.length) findings.push(...problemFindings(b.set).slice(0, 1));
-    if (b.model && h.model) findings.push(...diffOpenApi(b.model, h.model, { includeInfo: config.api.includeInfo, baseLabel: label }));
+    if (b.model && h.model) findings.push(...diffOpenApi(b.model, h.model, { includeInfo: config.api.includeInfo, deprecationDays: config.api.deprecationDays, baseLabel: label }));
   }
   const ctx = {
     root: cwd,

@@ -39,6 +39,11 @@ export const sunsetChanged = oas(
   /sunset-deleted|sunset-date-changed-too-small|sunset-parse|sunset-invalid|removed-before-sunset|^endpoint-deprecated|-deprecated$|-deprecated-with-sunset$|reactivated$|^request-parameter-removed-with-deprecation$/,
 );
 
+export const deprecationPolicy = oas(
+  { id: 'api/deprecation-policy', defaultSeverity: 'error', summary: 'A new deprecation has no x-sunset date, or one closer than api.deprecationDays (off unless that setting is above 0)' },
+  /deprecated-sunset-missing|sunset-date-too-small/,
+);
+
 export const stabilityDecreased = oas(
   { id: 'api/stability-decreased', defaultSeverity: 'error', summary: 'The x-stability-level of an operation or property was lowered (stable → beta…), or is not a known level' },
   /stability-|invalid-stability-level/,
