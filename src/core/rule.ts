@@ -8,6 +8,7 @@ export type PeerTool =
   | 'pgfence'
   | 'oasdiff'
   | 'graphql-inspector'
+  | 'buf'
   | 'dotenv-linter';
 
 export const PEER_TOOLS: readonly PeerTool[] = [
@@ -17,6 +18,7 @@ export const PEER_TOOLS: readonly PeerTool[] = [
   'pgfence',
   'oasdiff',
   'graphql-inspector',
+  'buf',
   'dotenv-linter',
 ];
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import { looksLikeOpenApi } from '../classify';
 import type { Finding } from '../model';
@@ -10,10 +9,8 @@ import { buildModel, loadApi, type ApiDocSet, type ApiModel, type ReadFn } from 
 import { protoRules, diffProto } from './proto';
 import { invalidSchema, openApiRules, ruleForChange, severityOf, unresolvedRef, OASDIFF_LEVELS } from './rules';
 
-/** Fingerprint of a change: stable across unrelated edits (no line numbers), like oasdiff's. */
-export function fingerprint(ruleId: string, where: string): string {
-  return createHash('sha256').update(`${ruleId}:${where}`).digest('hex').slice(0, 12);
-}
+import { fingerprint } from './fingerprint';
+export { fingerprint };
 
 /** Problems of a loaded spec (parse errors, bad `$ref`s, invalid structure) as findings. */
 export function problemFindings(set: ApiDocSet): Finding[] {
@@ -90,7 +87,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const schema = (f.cls as { schema: 'graphql' | 'proto' }).schema;
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind: schema, hasBase });
     const base = hasBase ? await readBase(ctx, f.path, limit) : undefined;
-    out = schema === 'graphql' ? diffGraphql(f.path, base, text, label) : diffProto(f.path, base, text, label);
+    out = schema === 'graphql' ? await diffGraphql(f.path, base, text, label, ctx.config.api.includeInfo) : diffProto(f.path, base, text, label);
   } else {
     const kind = looksLikeOpenApi(text);
     if (!kind) return [];
