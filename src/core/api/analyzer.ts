@@ -1,8 +1,8 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import { looksLikeOpenApi } from '../classify';
 import type { Finding } from '../model';
 import { describeUnreadable, type FileReader } from '../reader';
 import { applyAccepted } from './accept';
+import { detectOpenApi, rootIsOpenApi } from './detect';
 import { ApiDiff, type ApiChange } from './diff';
 import { graphqlRules, diffGraphql } from './graphql';
 import { buildModel, loadApi, type ApiDocSet, type ApiModel, type ReadFn } from './openapi';
@@ -89,10 +89,12 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const base = hasBase ? await readBase(ctx, f.path, limit) : undefined;
     out = schema === 'graphql' ? await diffGraphql(f.path, base, text, label, ctx.config.api.includeInfo) : diffProto(f.path, base, text, label);
   } else {
-    const kind = looksLikeOpenApi(text);
+    const kind = detectOpenApi(text);
     if (!kind) return [];
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind, hasBase });
     const head = await loadOpenApi(f.path, text, readerFn(ctx.reader, limit));
+    if (!head.set.root.problems.length && !rootIsOpenApi(head.set.root.value)) return [];
+    for (const d of head.set.docs.keys()) if (d !== f.path) referencedFiles.add(d);
     out = problemFindings(head.set);
     if (head.model && hasBase) {
       const base = await baseModel(ctx, f.path, limit);
@@ -116,7 +118,7 @@ async function baseModel(ctx: AnalysisContext, rel: string, limit: number): Prom
   if (hit) return hit;
   const p = (async () => {
     const text = await readBase(ctx, rel, limit);
-    if (text === undefined || !looksLikeOpenApi(text)) return undefined;
+    if (text === undefined || !detectOpenApi(text)) return undefined;
     const { set, model } = await loadOpenApi(rel, text, readerFn(base.reader, limit));
     if (set.root.problems.length) {
       ctx.notices.push({ level: 'warning', area: 'api', file: rel, message: `${rel} does not parse at ${baseLabelOf(ctx)}, so it is not compared` });
@@ -127,6 +129,9 @@ async function baseModel(ctx: AnalysisContext, rel: string, limit: number): Prom
   ctx.cache.set(key, p);
   return p;
 }
+
+/** Files `$ref`'d by an analysed spec: editing one re-runs the workspace analysis (its root's findings change). */
+const referencedFiles = new Set<string>();
 
 export const apiAnalyzer: Analyzer = {
   area: 'api',
@@ -144,4 +149,5 @@ export const apiAnalyzer: Analyzer = {
     return out;
   },
   analyzeFile: analyzeOne,
+  affectsWorkspace: (f) => referencedFiles.has(f.path),
 };

@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { silentLogger } from '../analyzer';
 import { Classifier } from '../classify';
-import { looksLikeOpenApi } from '../classify';
 import type { Config } from '../config';
 import { buildReport } from '../engine';
 import { emptyFacts, type Finding, type Notice, type Report } from '../model';
 import { describeUnreadable, DiskReader } from '../reader';
 import { toPosix } from '../text';
 import { applyAccepted } from './accept';
+import { detectOpenApi } from './detect';
 import { diffOpenApi, loadOpenApi, problemFindings, readerFn } from './analyzer';
 import { diffGraphql } from './graphql';
 import { diffProto } from './proto';
@@ -34,7 +34,7 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
   const base = await open(baseFile);
   const head = await open(headFile);
   const ext = (p: string) => p.slice(p.lastIndexOf('.') + 1).toLowerCase();
-  const kindOf = (p: string, text: string) => (['graphql', 'gql', 'graphqls'].includes(ext(p)) ? 'graphql' : ext(p) === 'proto' ? 'proto' : looksLikeOpenApi(text) ? 'openapi' : undefined);
+  const kindOf = (p: string, text: string) => (['graphql', 'gql', 'graphqls'].includes(ext(p)) ? 'graphql' : ext(p) === 'proto' ? 'proto' : detectOpenApi(text) ? 'openapi' : undefined);
   const bk = kindOf(base.rel, base.text);
   const hk = kindOf(head.rel, head.text);
   if (!hk) throw new Error(`${headFile}: not an OpenAPI/Swagger document (no root openapi:/swagger: key), GraphQL SDL (.graphql/.gql) or protobuf (.proto) file`);
