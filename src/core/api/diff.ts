@@ -84,6 +84,8 @@ export class ApiDiff {
   }
 
   run(): ApiChange[] {
+    const hr = this.head.rootNode as Obj;
+    this.diffSecurity((this.base.rootNode as Obj).security, hr.security, 'api-global', 'Global security', this.loc(this.head.set.root, hr, hr.security !== undefined ? 'security' : undefined), 'security');
     this.diffPaths();
     this.diffWebhooks();
     this.diffVersion();
@@ -174,9 +176,37 @@ export class ApiDiff {
     }
     if (!bo.deprecated && ho.deprecated) this.deprecationPolicy('api', ho.sunset, this.loc(ho.doc, ho.node, ho.sunset ? 'x-sunset' : 'deprecated'), op, opWhere);
     if (!bo.deprecated && ho.deprecated) this.emit(ho.sunset ? 'endpoint-deprecated-with-sunset' : 'endpoint-deprecated', 'INFO', `${op} was deprecated.`, this.loc(ho.doc, ho.node, 'deprecated'), undefined, opWhere, op);
+    const hsec = (ho.node as Obj).security;
+    this.diffSecurity((bo.node as Obj).security, hsec, 'api', `${op}: security`, hsec !== undefined ? this.loc(ho.doc, ho.node, 'security') : opLoc, `${opWhere}:security`, op);
     this.diffParams(bo, ho, opLoc, bOpLoc, opWhere);
     this.diffBody(bo, ho, opLoc, bOpLoc, opWhere);
     this.diffResponses(bo, ho, opWhere);
+  }
+
+  /** Security requirements (all INFO in oasdiff): alternatives added/removed, scopes added/removed. */
+  private diffSecurity(b: unknown, h: unknown, prefix: 'api' | 'api-global', label: string, at: ApiLoc, where: string, op?: string): void {
+    if (!this.opts.includeInfo || (b === undefined && h === undefined)) return;
+    const reqs = (v: unknown) => {
+      const m = new Map<string, Obj>();
+      if (Array.isArray(v)) for (const r of v) if (isObj(r)) m.set(Object.keys(r).sort().join('+') || '(none)', r);
+      return m;
+    };
+    const B = reqs(b);
+    const H = reqs(h);
+    for (const [k] of B) if (!H.has(k)) this.emit(`${prefix}-security-removed`, 'INFO', `${label} requirement ${k} was removed`, at, undefined, `${where}:${k}`, op);
+    for (const [k, hr] of H) {
+      const br = B.get(k);
+      if (!br) {
+        this.emit(`${prefix}-security-added`, 'INFO', `${label} requirement ${k} was added`, at, undefined, `${where}:${k}`, op);
+        continue;
+      }
+      for (const scheme of Object.keys(hr)) {
+        const bs = Array.isArray(br[scheme]) ? (br[scheme] as unknown[]).map(String) : [];
+        const hs = Array.isArray(hr[scheme]) ? (hr[scheme] as unknown[]).map(String) : [];
+        for (const x of hs) if (!bs.includes(x)) this.emit(`${prefix}-security-scope-added`, 'INFO', `${label} ${scheme} requires scope ${x}`, at, undefined, `${where}:${k}:${x}`, op);
+        for (const x of bs) if (!hs.includes(x)) this.emit(`${prefix}-security-scope-removed`, 'INFO', `${label} ${scheme} no longer requires scope ${x}`, at, undefined, `${where}:${k}:${x}`, op);
+      }
+    }
   }
 
   private diffParams(bo: OperationModel, ho: OperationModel, opLoc: ApiLoc, bOpLoc: ApiLoc, opWhere: string): void {
