@@ -85,3 +85,37 @@ describe('api: accepting a breaking change on purpose', () => {
     assert.equal(new Set(all).size, all.length, 'each oasdiff id belongs to one rule');
   });
 });
+
+describe('api: workspace analysis against the merge base', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+
+  it('reads $ref\'d files at the merge base too, and reports a change made only in the referenced file there', async () => {
+    const root = `openapi: 3.0.3
+info: { title: Pets, version: 1.0.0 }
+paths:
+  /pets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: 'schemas/pet.yaml#/Pet' }
+`;
+    const pet = (status: string) => `Pet:
+  type: object
+  properties:
+    name: { type: string }
+    status: { type: string, enum: [${status}] }
+`;
+    const dir = branchRepo({ 'api/openapi.yaml': root, 'api/schemas/pet.yaml': pet('available, sold') }, { 'api/schemas/pet.yaml': pet('available, sold, lost') });
+    dirs.push(dir);
+    const ws = await Workspace.open({ root: dir, config: defaultConfig() });
+    const report = await ws.analyze();
+    const api = report.findings.filter((f) => f.area === 'api');
+    assert.deepEqual(api.map((f) => [f.file, f.ruleId, f.severity, f.range.start.line]), [['api/schemas/pet.yaml', 'api/enum-changed', 'warning', 4]]);
+    assert.equal(api[0].related?.[0].file, 'api/schemas/pet.yaml');
+    assert.ok(ws.affectsWorkspace('api/schemas/pet.yaml'), 'editing the referenced file re-runs the analysis of its root');
+  });
+});
