@@ -138,10 +138,17 @@ export const apiAnalyzer: Analyzer = {
   rules: [...openApiRules, ...graphqlRules, ...protoRules],
   async analyze(ctx) {
     const out: Finding[] = [];
+    // A file $ref'd by several specs: its change is reported once.
+    const seen = new Set<string>();
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
       try {
-        out.push(...(await analyzeOne(ctx, f)));
+        for (const x of await analyzeOne(ctx, f)) {
+          const key = typeof x.data?.fingerprint === 'string' ? `${x.file}|${x.data.fingerprint}` : undefined;
+          if (key && seen.has(key)) continue;
+          if (key) seen.add(key);
+          out.push(x);
+        }
       } catch (e) {
         ctx.notices.push({ level: 'error', area: 'api', file: f.path, message: `${f.path}: API analysis failed: ${(e as Error).message}` });
       }

@@ -90,7 +90,7 @@ describe('api: workspace analysis against the merge base', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach(removeTree));
 
-  it('reads $ref\'d files at the merge base too, and reports a change made only in the referenced file there', async () => {
+  it('reads $ref\'d files at the merge base too, and reports a change made only in the referenced file there, once for the two specs using it', async () => {
     const root = `openapi: 3.0.3
 info: { title: Pets, version: 1.0.0 }
 paths:
@@ -109,7 +109,10 @@ paths:
     name: { type: string }
     status: { type: string, enum: [${status}] }
 `;
-    const dir = branchRepo({ 'api/openapi.yaml': root, 'api/schemas/pet.yaml': pet('available, sold') }, { 'api/schemas/pet.yaml': pet('available, sold, lost') });
+    const dir = branchRepo(
+      { 'api/openapi.yaml': root, 'api/v2.yaml': root.replace('/pets:', '/v2/pets:'), 'api/schemas/pet.yaml': pet('available, sold') },
+      { 'api/schemas/pet.yaml': pet('available, sold, lost') },
+    );
     dirs.push(dir);
     const ws = await Workspace.open({ root: dir, config: defaultConfig() });
     const report = await ws.analyze();
