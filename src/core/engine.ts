@@ -183,7 +183,8 @@ export function applyConfig(config: Config, findings: Finding[]): Finding[] {
     const override = config.rules[f.ruleId];
     if (override === 'off') continue;
     if (rule?.optIn && !override) continue;
-    out.push(override ? { ...f, severity: override } : f);
+    // A change accepted on purpose (api.accepted) stays info whatever the rule's severity override.
+    out.push(override && !f.data?.accepted ? { ...f, severity: override } : f);
   }
   return out;
 }

@@ -10,6 +10,7 @@ export type PeerTool =
   | 'django-migration-linter'
   | 'oasdiff'
   | 'graphql-inspector'
+  | 'buf'
   | 'dotenv-linter'
   | 'eslint-plugin-turbo'
   | 'dotenvx';
@@ -23,6 +24,7 @@ export const PEER_TOOLS: readonly PeerTool[] = [
   'django-migration-linter',
   'oasdiff',
   'graphql-inspector',
+  'buf',
   'dotenv-linter',
   'eslint-plugin-turbo',
   'dotenvx',

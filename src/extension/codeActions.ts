@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { toWorkspaceEdit } from './convert';
 import type { Diagnostics } from './diagnostics';
 import { SOURCE } from './diagnostics';
+import { ACCEPT_API_COMMAND } from './commands/acceptApiChange';
 
 export const IGNORE_COMMAND = 'deployReadiness.ignoreFinding';
 export const DOCS_COMMAND = 'deployReadiness.showRuleDocs';
@@ -38,6 +39,12 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
         ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [document.uri, finding.range.start.line, finding.ruleId] };
         ignore.diagnostics = [diag];
         actions.push(ignore);
+      }
+      if (finding.area === 'api' && typeof finding.data?.fingerprint === 'string' && !finding.data.accepted && finding.severity !== 'info') {
+        const accept = new vscode.CodeAction(vscode.l10n.t('Accept this breaking change…'), vscode.CodeActionKind.QuickFix);
+        accept.command = { command: ACCEPT_API_COMMAND, title: accept.title, arguments: [session.folder.uri, finding.data.fingerprint, finding.ruleId, finding.message] };
+        accept.diagnostics = [diag];
+        actions.push(accept);
       }
       if (finding.docs) {
         const docs = new vscode.CodeAction(vscode.l10n.t('Show documentation for {0}', finding.ruleId), vscode.CodeActionKind.QuickFix);

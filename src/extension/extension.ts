@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
+import { registerAcceptApiChange } from './commands/acceptApiChange';
 import { registerOpenFinding } from './commands/openFinding';
 import { registerRefresh } from './commands/refresh';
 import { registerShowOutput } from './commands/showOutput';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   context.subscriptions.push(registerAddRollbackToTemplate(c));
   context.subscriptions.push(registerInitCi(c));
   context.subscriptions.push(registerPrDescriptionProvider(c));
+  context.subscriptions.push(registerAcceptApiChange());
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));

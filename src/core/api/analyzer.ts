@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import { looksLikeOpenApi } from '../classify';
 import type { Finding } from '../model';
 import { describeUnreadable, type FileReader } from '../reader';
 import { applyAccepted } from './accept';
+import { detectOpenApi, rootIsOpenApi } from './detect';
 import { ApiDiff, type ApiChange } from './diff';
 import { graphqlRules, diffGraphql } from './graphql';
 import { buildModel, loadApi, type ApiDocSet, type ApiModel, type ReadFn } from './openapi';
 import { protoRules, diffProto } from './proto';
 import { invalidSchema, openApiRules, ruleForChange, severityOf, unresolvedRef, OASDIFF_LEVELS } from './rules';
 
-/** Fingerprint of a change: stable across unrelated edits (no line numbers), like oasdiff's. */
-export function fingerprint(ruleId: string, where: string): string {
-  return createHash('sha256').update(`${ruleId}:${where}`).digest('hex').slice(0, 12);
-}
+import { fingerprint } from './fingerprint';
+export { fingerprint };
 
 /** Problems of a loaded spec (parse errors, bad `$ref`s, invalid structure) as findings. */
 export function problemFindings(set: ApiDocSet): Finding[] {
@@ -64,8 +61,8 @@ export async function loadOpenApi(file: string, text: string, read: ReadFn): Pro
   return { set, model: buildModel(set) };
 }
 
-export function diffOpenApi(base: ApiModel, head: ApiModel, opts: { includeInfo?: boolean; baseLabel?: string } = {}): Finding[] {
-  const changes = new ApiDiff(base, head, { includeInfo: opts.includeInfo }).run();
+export function diffOpenApi(base: ApiModel, head: ApiModel, opts: { includeInfo?: boolean; baseLabel?: string; deprecationDays?: number } = {}): Finding[] {
+  const changes = new ApiDiff(base, head, { includeInfo: opts.includeInfo, deprecationDays: opts.deprecationDays }).run();
   return changeFindings(changes, opts.baseLabel);
 }
 
@@ -91,16 +88,18 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const schema = (f.cls as { schema: 'graphql' | 'proto' }).schema;
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind: schema, hasBase });
     const base = hasBase ? await readBase(ctx, f.path, limit) : undefined;
-    out = schema === 'graphql' ? diffGraphql(f.path, base, text, label) : diffProto(f.path, base, text, label);
+    out = schema === 'graphql' ? await diffGraphql(f.path, base, text, label, ctx.config.api.includeInfo) : diffProto(f.path, base, text, label);
   } else {
-    const kind = looksLikeOpenApi(text);
+    const kind = detectOpenApi(text);
     if (!kind) return [];
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind, hasBase });
     const head = await loadOpenApi(f.path, text, readerFn(ctx.reader, limit));
+    if (!head.set.root.problems.length && !rootIsOpenApi(head.set.root.value)) return [];
+    for (const d of head.set.docs.keys()) if (d !== f.path) referencedFiles.add(d);
     out = problemFindings(head.set);
     if (head.model && hasBase) {
       const base = await baseModel(ctx, f.path, limit);
-      if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, baseLabel: label }));
+      if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays, baseLabel: label }));
     }
   }
   return applyAccepted(out, ctx.config.api.accepted);
@@ -120,7 +119,7 @@ async function baseModel(ctx: AnalysisContext, rel: string, limit: number): Prom
   if (hit) return hit;
   const p = (async () => {
     const text = await readBase(ctx, rel, limit);
-    if (text === undefined || !looksLikeOpenApi(text)) return undefined;
+    if (text === undefined || !detectOpenApi(text)) return undefined;
     const { set, model } = await loadOpenApi(rel, text, readerFn(base.reader, limit));
     if (set.root.problems.length) {
       ctx.notices.push({ level: 'warning', area: 'api', file: rel, message: `${rel} does not parse at ${baseLabelOf(ctx)}, so it is not compared` });
@@ -132,15 +131,25 @@ async function baseModel(ctx: AnalysisContext, rel: string, limit: number): Prom
   return p;
 }
 
+/** Files `$ref`'d by an analysed spec: editing one re-runs the workspace analysis (its root's findings change). */
+const referencedFiles = new Set<string>();
+
 export const apiAnalyzer: Analyzer = {
   area: 'api',
   rules: [...openApiRules, ...graphqlRules, ...protoRules],
   async analyze(ctx) {
     const out: Finding[] = [];
+    // A file $ref'd by several specs: its change is reported once.
+    const seen = new Set<string>();
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
       try {
-        out.push(...(await analyzeOne(ctx, f)));
+        for (const x of await analyzeOne(ctx, f)) {
+          const key = typeof x.data?.fingerprint === 'string' ? `${x.file}|${x.data.fingerprint}` : undefined;
+          if (key && seen.has(key)) continue;
+          if (key) seen.add(key);
+          out.push(x);
+        }
       } catch (e) {
         ctx.notices.push({ level: 'error', area: 'api', file: f.path, message: `${f.path}: API analysis failed: ${(e as Error).message}` });
       }
@@ -148,4 +157,5 @@ export const apiAnalyzer: Analyzer = {
     return out;
   },
   analyzeFile: analyzeOne,
+  affectsWorkspace: (f) => referencedFiles.has(f.path),
 };

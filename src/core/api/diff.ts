@@ -38,6 +38,8 @@ export interface DiffOptions {
   includeInfo?: boolean;
   /** Today (YYYY-MM-DD), for sunset dates. */
   today?: string;
+  /** Deprecation policy: a new deprecation needs an x-sunset at least this many days ahead (0: off). */
+  deprecationDays?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -82,6 +84,8 @@ export class ApiDiff {
   }
 
   run(): ApiChange[] {
+    const hr = this.head.rootNode as Obj;
+    this.diffSecurity((this.base.rootNode as Obj).security, hr.security, 'api-global', 'Global security', this.loc(this.head.set.root, hr, hr.security !== undefined ? 'security' : undefined), 'security');
     this.diffPaths();
     this.diffWebhooks();
     this.diffVersion();
@@ -170,10 +174,39 @@ export class ApiDiff {
     else if (bo.stability && ho.stability && STABILITY.indexOf(ho.stability) < STABILITY.indexOf(bo.stability)) {
       this.emit('api-stability-decreased', 'ERR', `${op}: x-stability-level decreased from ${bo.stability} to ${ho.stability}.`, this.loc(ho.doc, ho.node, 'x-stability-level'), this.loc(bo.doc, bo.node, 'x-stability-level'), opWhere, op);
     }
+    if (!bo.deprecated && ho.deprecated) this.deprecationPolicy('api', ho.sunset, this.loc(ho.doc, ho.node, ho.sunset ? 'x-sunset' : 'deprecated'), op, opWhere);
     if (!bo.deprecated && ho.deprecated) this.emit(ho.sunset ? 'endpoint-deprecated-with-sunset' : 'endpoint-deprecated', 'INFO', `${op} was deprecated.`, this.loc(ho.doc, ho.node, 'deprecated'), undefined, opWhere, op);
+    const hsec = (ho.node as Obj).security;
+    this.diffSecurity((bo.node as Obj).security, hsec, 'api', `${op}: security`, hsec !== undefined ? this.loc(ho.doc, ho.node, 'security') : opLoc, `${opWhere}:security`, op);
     this.diffParams(bo, ho, opLoc, bOpLoc, opWhere);
     this.diffBody(bo, ho, opLoc, bOpLoc, opWhere);
     this.diffResponses(bo, ho, opWhere);
+  }
+
+  /** Security requirements (all INFO in oasdiff): alternatives added/removed, scopes added/removed. */
+  private diffSecurity(b: unknown, h: unknown, prefix: 'api' | 'api-global', label: string, at: ApiLoc, where: string, op?: string): void {
+    if (!this.opts.includeInfo || (b === undefined && h === undefined)) return;
+    const reqs = (v: unknown) => {
+      const m = new Map<string, Obj>();
+      if (Array.isArray(v)) for (const r of v) if (isObj(r)) m.set(Object.keys(r).sort().join('+') || '(none)', r);
+      return m;
+    };
+    const B = reqs(b);
+    const H = reqs(h);
+    for (const [k] of B) if (!H.has(k)) this.emit(`${prefix}-security-removed`, 'INFO', `${label} requirement ${k} was removed`, at, undefined, `${where}:${k}`, op);
+    for (const [k, hr] of H) {
+      const br = B.get(k);
+      if (!br) {
+        this.emit(`${prefix}-security-added`, 'INFO', `${label} requirement ${k} was added`, at, undefined, `${where}:${k}`, op);
+        continue;
+      }
+      for (const scheme of Object.keys(hr)) {
+        const bs = Array.isArray(br[scheme]) ? (br[scheme] as unknown[]).map(String) : [];
+        const hs = Array.isArray(hr[scheme]) ? (hr[scheme] as unknown[]).map(String) : [];
+        for (const x of hs) if (!bs.includes(x)) this.emit(`${prefix}-security-scope-added`, 'INFO', `${label} ${scheme} requires scope ${x}`, at, undefined, `${where}:${k}:${x}`, op);
+        for (const x of bs) if (!hs.includes(x)) this.emit(`${prefix}-security-scope-removed`, 'INFO', `${label} ${scheme} no longer requires scope ${x}`, at, undefined, `${where}:${k}:${x}`, op);
+      }
+    }
   }
 
   private diffParams(bo: OperationModel, ho: OperationModel, opLoc: ApiLoc, bOpLoc: ApiLoc, opWhere: string): void {
@@ -201,11 +234,21 @@ export class ApiDiff {
     }
   }
 
+  /** oasdiff's --deprecation-days policy for a new deprecation. */
+  private deprecationPolicy(prefix: 'api' | 'request-parameter' | 'request-property' | 'response-property', sunset: string | undefined, at: ApiLoc, what: string, where: string, op?: string): void {
+    const days = this.opts.deprecationDays ?? 0;
+    if (days <= 0) return;
+    const min = new Date(Date.parse(this.today) + days * 86400000).toISOString().slice(0, 10);
+    if (!sunset) this.emit(`${prefix}-deprecated-sunset-missing`, 'ERR', `${what} was deprecated without an x-sunset date (the policy asks for one at least ${days} days ahead, ${min} or later).`, at, undefined, `${where}:deprecation`, op);
+    else if (/^\d{4}-\d{2}-\d{2}/.test(sunset) && sunset.slice(0, 10) < min) this.emit(`${prefix}-sunset-date-too-small`, 'ERR', `${what} was deprecated with x-sunset ${sunset}, less than the ${days} days the policy asks for (${min} or later).`, at, undefined, `${where}:deprecation`, op);
+  }
+
   private diffParam(bp: ParamModel, hp: ParamModel, op: string, where: string): void {
     const pname = `${hp.in} parameter "${hp.name}"`;
     const hl = (key?: string) => this.loc(hp.doc, hp.node, key ?? 'name');
     const bl = (key?: string) => this.loc(bp.doc, bp.node, key ?? 'name');
     if (!bp.required && hp.required) this.emit(hp.in === 'header' ? 'request-header-property-became-required' : 'request-parameter-became-required', 'ERR', `${op}: ${pname} became required; existing clients may not send it.`, hl('required'), bl(), where, op);
+    if (!bp.deprecated && hp.deprecated) this.deprecationPolicy('request-parameter', hp.sunset, hl(hp.sunset ? 'x-sunset' : 'deprecated'), `${op}: ${pname}`, where);
     if (bp.required && !hp.required) this.emit('request-parameter-became-optional', 'INFO', `${op}: ${pname} became optional.`, hl(), bl(), where, op);
     if (bp.sunset && hp.deprecated && !hp.sunset) this.emit('request-parameter-sunset-deleted', 'ERR', `${op}: the x-sunset of ${pname} was deleted.`, hl('deprecated'), bl('x-sunset'), where, op);
     if (bp.sunset && hp.sunset && hp.sunset < bp.sunset) this.emit('request-parameter-sunset-date-changed-too-small', 'ERR', `${op}: x-sunset of ${pname} moved earlier, from ${bp.sunset} to ${hp.sunset}.`, hl('x-sunset'), bl('x-sunset'), where, op);
@@ -640,6 +683,10 @@ export class ApiDiff {
         if (lvl === 'INFO' && !this.opts.includeInfo) return;
         this.changes.push({ id, level: lvl, message: `${plabel}: ${msg}`, head: hl, base: bl, where: `${pw}|${ctx.dir}|${id}`, operation: ctx.op });
       };
+      if (bSchema?.deprecated !== true && hSchema?.deprecated === true) {
+        const sunset = hSchema['x-sunset'] !== undefined ? String(hSchema['x-sunset']) : undefined;
+        this.deprecationPolicy(req ? 'request-property' : 'response-property', sunset, hl, plabel, pw, ctx.op);
+      }
       if (req && !bReq && hReq && !hRO) {
         const withDefault = hSchema && hSchema.default !== undefined;
         push(withDefault ? 'request-property-became-required-with-default' : 'request-property-became-required', 'ERR', 'became required; existing clients may not send it');

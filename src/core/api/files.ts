@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { silentLogger } from '../analyzer';
 import { Classifier } from '../classify';
-import { looksLikeOpenApi } from '../classify';
 import type { Config } from '../config';
 import { buildReport } from '../engine';
 import { emptyFacts, type Finding, type Notice, type Report } from '../model';
 import { describeUnreadable, DiskReader } from '../reader';
 import { toPosix } from '../text';
 import { applyAccepted } from './accept';
+import { detectOpenApi } from './detect';
 import { diffOpenApi, loadOpenApi, problemFindings, readerFn } from './analyzer';
 import { diffGraphql } from './graphql';
 import { diffProto } from './proto';
@@ -34,20 +34,20 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
   const base = await open(baseFile);
   const head = await open(headFile);
   const ext = (p: string) => p.slice(p.lastIndexOf('.') + 1).toLowerCase();
-  const kindOf = (p: string, text: string) => (['graphql', 'gql', 'graphqls'].includes(ext(p)) ? 'graphql' : ext(p) === 'proto' ? 'proto' : looksLikeOpenApi(text) ? 'openapi' : undefined);
+  const kindOf = (p: string, text: string) => (['graphql', 'gql', 'graphqls'].includes(ext(p)) ? 'graphql' : ext(p) === 'proto' ? 'proto' : detectOpenApi(text) ? 'openapi' : undefined);
   const bk = kindOf(base.rel, base.text);
   const hk = kindOf(head.rel, head.text);
   if (!hk) throw new Error(`${headFile}: not an OpenAPI/Swagger document (no root openapi:/swagger: key), GraphQL SDL (.graphql/.gql) or protobuf (.proto) file`);
   if (bk !== hk) throw new Error(`${baseFile} and ${headFile} are not the same kind of schema (${bk ?? 'unknown'} vs ${hk})`);
   const label = base.rel;
-  if (hk === 'graphql') findings.push(...diffGraphql(head.rel, base.text, head.text, label));
+  if (hk === 'graphql') findings.push(...(await diffGraphql(head.rel, base.text, head.text, label, config.api.includeInfo)));
   else if (hk === 'proto') findings.push(...diffProto(head.rel, base.text, head.text, label));
   else {
     const b = await loadOpenApi(base.rel, base.text, readerFn(base.reader, limit));
     const h = await loadOpenApi(head.rel, head.text, readerFn(head.reader, limit));
     findings.push(...problemFindings(h.set));
     if (b.set.root.problems.length) findings.push(...problemFindings(b.set).slice(0, 1));
-    if (b.model && h.model) findings.push(...diffOpenApi(b.model, h.model, { includeInfo: config.api.includeInfo, baseLabel: label }));
+    if (b.model && h.model) findings.push(...diffOpenApi(b.model, h.model, { includeInfo: config.api.includeInfo, deprecationDays: config.api.deprecationDays, baseLabel: label }));
   }
   const ctx = {
     root: cwd,

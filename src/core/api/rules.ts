@@ -39,6 +39,11 @@ export const sunsetChanged = oas(
   /sunset-deleted|sunset-date-changed-too-small|sunset-parse|sunset-invalid|removed-before-sunset|^endpoint-deprecated|-deprecated$|-deprecated-with-sunset$|reactivated$|^request-parameter-removed-with-deprecation$/,
 );
 
+export const deprecationPolicy = oas(
+  { id: 'api/deprecation-policy', defaultSeverity: 'error', summary: 'A new deprecation has no x-sunset date, or one closer than api.deprecationDays (off unless that setting is above 0)' },
+  /deprecated-sunset-missing|sunset-date-too-small/,
+);
+
 export const stabilityDecreased = oas(
   { id: 'api/stability-decreased', defaultSeverity: 'error', summary: 'The x-stability-level of an operation or property was lowered (stable → beta…), or is not a known level' },
   /stability-|invalid-stability-level/,
@@ -94,6 +99,13 @@ export const requirednessChanged = oas(
   /property-became-(required|optional)/,
 );
 
+export const securityChanged = oas({ id: 'api/security-changed', defaultSeverity: 'info', summary: 'Security requirements, schemes or OAuth scopes changed' }, /security/);
+
+export const compositionChanged = oas(
+  { id: 'api/composition-changed', defaultSeverity: 'error', summary: 'A oneOf/anyOf union changed in a breaking direction, a schema was wrapped in oneOf, or a JSON Schema 2020-12 keyword (if/then/else, contains, prefixItems, dependent*, unevaluated*, content*) was added to a request or removed from a response' },
+  /-(all-of|any-of|one-of)-|wrapped-in-one-of|prefix-items|-(if|then|else)-(added|removed)$|-contains-(added|removed)$|dependent-|pattern-property|property-names|unevaluated|-content-(schema|media-type|encoding)/,
+);
+
 export const typeChanged = oas(
   { id: 'api/type-changed', defaultSeverity: 'error', summary: 'A schema type or format changed in a breaking direction (narrowed in a request, widened in a response)' },
   /-type-(changed|generalized|specialized|compatible)$|list-of-types/,
@@ -116,11 +128,6 @@ export const constraintChanged = oas(
   /-(max|min|exclusive-max|exclusive-min|max-length|min-length|max-items|min-items|max-contains|min-contains)-(set|unset|increased|decreased)$|-pattern-(added|removed|changed|generalized)$/,
 );
 
-export const compositionChanged = oas(
-  { id: 'api/composition-changed', defaultSeverity: 'error', summary: 'A oneOf/anyOf union changed in a breaking direction, a schema was wrapped in oneOf, or a JSON Schema 2020-12 keyword (if/then/else, contains, prefixItems, dependent*, unevaluated*, content*) was added to a request or removed from a response' },
-  /-(all-of|any-of|one-of)-|wrapped-in-one-of|prefix-items|-(if|then|else)-(added|removed)$|-contains-(added|removed)$|dependent-|pattern-property|property-names|unevaluated|-content-(schema|media-type|encoding)/,
-);
-
 export const mutabilityChanged = oas(
   { id: 'api/mutability-changed', defaultSeverity: 'warning', summary: 'A required response property stopped being write-only (it now appears in responses), or readOnly/writeOnly changed' },
   /(read|write)-only/,
@@ -129,8 +136,6 @@ export const mutabilityChanged = oas(
 export const defaultChanged = oas({ id: 'api/default-changed', defaultSeverity: 'info', summary: 'A default value of a request body or property changed (servers fill omitted values differently)' }, /default-value/);
 
 export const discriminatorChanged = oas({ id: 'api/discriminator-changed', defaultSeverity: 'info', summary: 'A discriminator property name or mapping changed' }, /discriminator/);
-
-export const securityChanged = oas({ id: 'api/security-changed', defaultSeverity: 'info', summary: 'Security requirements, schemes or OAuth scopes changed' }, /security/);
 
 export const versionNotBumped = oas(
   { id: 'api/version-not-bumped', defaultSeverity: 'warning', summary: 'The branch has breaking API changes but info.version keeps the same major version' },

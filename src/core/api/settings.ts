@@ -17,9 +17,14 @@ export interface ApiSettings {
   maxFileSize: number;
   /** Also report non-breaking (oasdiff INFO) changes, as info findings. */
   includeInfo: boolean;
+  /**
+   * Minimum days between deprecating an operation, parameter or property and its x-sunset date
+   * (oasdiff --deprecation-days). 0 turns the deprecation policy off.
+   */
+  deprecationDays: number;
 }
 
-export const apiDefaults: ApiSettings = { schemas: [], accepted: [], maxFileSize: 32 * 1024 * 1024, includeInfo: false };
+export const apiDefaults: ApiSettings = { schemas: [], accepted: [], maxFileSize: 32 * 1024 * 1024, includeInfo: false, deprecationDays: 0 };
 
 export const apiSchema: Schema = obj('API contract diff', {
   schemas: list('Extra globs of API schema files', str('glob')),
@@ -34,4 +39,5 @@ export const apiSchema: Schema = obj('API contract diff', {
   ),
   maxFileSize: num('Largest API schema file analysed, in bytes', { min: 1, integer: true }),
   includeInfo: bool('Also report non-breaking changes (oasdiff INFO level) as info findings'),
+  deprecationDays: num('Days a deprecation must announce before its x-sunset date (0: no deprecation policy)', { min: 0, integer: true }),
 });

@@ -11,8 +11,8 @@ import type { Range } from '../model';
 
 /**
  * Offsets of one mapping/sequence: [start, end), its own key in the parent mapping, and its
- * direct children as a flat list of (start, end, value) triples; for a mapping the triples
- * alternate key, value. Kept flat (no per-node maps) because a 4 MB spec has ~10^6 nodes.
+ * direct children as a flat list: (keyStart, keyEnd, key, valueStart, valueEnd) for a mapping,
+ * (start, end) for a sequence. Kept flat (no per-node maps) because a 4 MB spec has ~10^6 nodes.
  */
 export interface NodeInfo {
   s: number;
@@ -99,7 +99,7 @@ export class SourceDoc {
     const i = this.info.get(node);
     const k = i?.kids;
     if (!k || !i.map) return undefined;
-    for (let j = 0; j + 5 < k.length; j += 6) {
+    for (let j = 0; j + 4 < k.length; j += 5) {
       const kv = k[j + 2];
       if (kv !== null && typeof kv !== 'object' && String(kv) === key) return [k[j] as number, k[j + 1] as number, k[j + 3] as number, k[j + 4] as number];
     }
@@ -119,9 +119,9 @@ export class SourceDoc {
   rangeOfItem(node: object, index: number): Range | undefined {
     const i = this.info.get(node);
     const it = i?.kids;
-    if (!it || i.map || index * 3 + 1 >= it.length) return undefined;
-    const s = this.skipBlank(it[index * 3] as number, it[index * 3 + 1] as number);
-    return this.range(s, Math.min(it[index * 3 + 1] as number, this.lineEndOf(s)));
+    if (!it || i.map || index * 2 + 1 >= it.length) return undefined;
+    const s = this.skipBlank(it[index * 2] as number, it[index * 2 + 1] as number);
+    return this.range(s, Math.min(it[index * 2 + 1] as number, this.lineEndOf(s)));
   }
 
   private starts(): Int32Array {
@@ -180,19 +180,37 @@ function parseYaml(doc: SourceDoc): void {
       return;
     }
     const map = !Array.isArray(r);
-    info.set(r, { s, e: state.position, kids, map });
-    if (map && kids) {
-      for (let i = 0; i + 5 < kids.length; i += 6) {
-        const v = kids[i + 5];
-        if (v !== null && typeof v === 'object') {
-          const vi = info.get(v);
-          if (vi && vi.ks === undefined) {
-            vi.ks = kids[i] as number;
-            vi.ke = kids[i + 1] as number;
+    // Compact the children: offsets and keys only (values are reachable from the object itself).
+    let compact: unknown[] | undefined;
+    if (kids) {
+      if (map) {
+        compact = new Array((kids.length / 6) * 5);
+        let o = 0;
+        for (let i = 0; i + 5 < kids.length; i += 6) {
+          const v = kids[i + 5];
+          if (v !== null && typeof v === 'object') {
+            const vi = info.get(v);
+            if (vi && vi.ks === undefined) {
+              vi.ks = kids[i] as number;
+              vi.ke = kids[i + 1] as number;
+            }
           }
+          compact[o++] = kids[i];
+          compact[o++] = kids[i + 1];
+          compact[o++] = kids[i + 2];
+          compact[o++] = kids[i + 3];
+          compact[o++] = kids[i + 4];
+        }
+      } else {
+        compact = new Array((kids.length / 3) * 2);
+        let o = 0;
+        for (let i = 0; i + 2 < kids.length; i += 3) {
+          compact[o++] = kids[i];
+          compact[o++] = kids[i + 1];
         }
       }
     }
+    info.set(r, { s, e: state.position, kids: compact, map });
   };
   try {
     doc.value = jsyaml.load(doc.text, { listener, json: true, filename: doc.file, maxDepth: MAX_DEPTH } as jsyaml.LoadOptions);
@@ -220,11 +238,11 @@ function parseJson(doc: SourceDoc): void {
     }
     if (Array.isArray(top.v)) {
       top.v.push(v);
-      top.ni.kids!.push(s, e, v);
+      top.ni.kids!.push(s, e);
     } else if (top.key !== undefined) {
       if (top.key === '__proto__') Object.defineProperty(top.v, top.key, { value: v, enumerable: true, writable: true, configurable: true });
       else top.v[top.key] = v;
-      top.ni.kids!.push(top.ks!, top.ke!, top.key, s, e, v);
+      top.ni.kids!.push(top.ks!, top.ke!, top.key, s, e);
       if (v !== null && typeof v === 'object') {
         const vi = doc.info.get(v)!;
         vi.ks = top.ks;

@@ -142,6 +142,24 @@ describe('api: OpenAPI contract diff', () => {
     assert.equal(info.find((f) => f.data?.oasdiff === 'api-removed-with-deprecation')?.severity, 'info');
   });
 
+  it('enforces api.deprecationDays on new deprecations only when set', async () => {
+    const head = BASE.replace("    delete:\n", "    delete:\n      deprecated: true\n").replace("version: 1.2.0", "version: 2.0.0");
+    assert.deepEqual(await diff(BASE, head), []);
+    const b = await loadOpenApi('api/openapi.yaml', BASE, noFiles);
+    const h = await loadOpenApi('api/openapi.yaml', head, noFiles);
+    const fs = diffOpenApi(b.model!, h.model!, { deprecationDays: 90 });
+    assert.deepEqual(fs.map((f) => [f.ruleId, f.data?.oasdiff, f.range.start.line]), [['api/deprecation-policy', 'api-deprecated-sunset-missing', lineOf(head, 'deprecated: true')]]);
+  });
+
+  it('lists security changes at info level only with includeInfo, as oasdiff does', async () => {
+    const base = BASE.replace("    delete:\n", "    delete:\n      security: [{ oauth: [orders.read] }]\n");
+    const head = BASE.replace("    delete:\n", "    delete:\n      security: [{ oauth: [orders.read, orders.admin] }]\n");
+    assert.deepEqual(await diff(base, head), []);
+    const fs = await diff(base, head, { includeInfo: true });
+    assert.deepEqual(fs.map((f) => [f.ruleId, f.severity, f.data?.oasdiff]), [['api/security-changed', 'info', 'api-security-scope-added']]);
+    assert.equal(fs[0].range.start.line, lineOf(head, 'security:'));
+  });
+
   it('compares request constraints and types by direction', async () => {
     const head = BASE.replace('sku: { type: string, maxLength: 64 }', 'sku: { type: string, maxLength: 32, pattern: "^[A-Z]+$" }').replace('id: { type: string }\n        total', 'id: { type: integer }\n        total');
     const fs = await diff(BASE, head);

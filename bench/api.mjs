@@ -1,0 +1,96 @@
+// API contract diff throughput on real specs (Stripe's public OpenAPI, ../shared/data/openapi),
+// in one process and one run: our full diff (read + parse with positions + $refs + diff +
+// findings) against the parse floor (js-yaml just loading both files) and against the npm peer
+// api-smart-diff (parse with js-yaml + apiDiff). Prints times and ratios; asserts nothing.
+//
+//   node bench/api.mjs [--runs N] [--no-peer]      (after `npm run build`)
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const data = path.resolve(root, '../shared/data/openapi/stripe');
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const withPeer = !args.includes('--no-peer');
+
+if (!existsSync(data)) {
+  console.log(`bench/api: ${data} not found; skipped`);
+  process.exit(0);
+}
+const jsyaml = require('js-yaml');
+const { main } = require(path.join(root, 'dist', 'cli.js'));
+
+const files = {
+  old: 'spec3-2022-10-31-4ef45360.yaml',
+  aug9: 'spec3-2023-08-09-38321b8c.yaml',
+  aug10: 'spec3-2023-08-10-04e078f5.yaml',
+};
+const pairs = [
+  ['ten months (2022-10-31 → 2023-08-09)', files.old, files.aug9],
+  ['one day (2023-08-09 → 2023-08-10)', files.aug9, files.aug10],
+  ['self (2023-08-09 vs itself)', files.aug9, files.aug9],
+];
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = async (fn) => {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+};
+
+async function ours(a, b) {
+  let out = '';
+  const io = { stdout: (s) => (out += s), stderr: () => {}, cwd: data, isTTY: false };
+  const code = await main(['api-diff', a, b, '--format', 'json', '--fail-on', 'never'], io);
+  if (code !== 0) throw new Error(`api-diff exited ${code}`);
+  return JSON.parse(out).summary;
+}
+
+function floor(a, b) {
+  jsyaml.load(readFileSync(path.join(data, a), 'utf8'));
+  jsyaml.load(readFileSync(path.join(data, b), 'utf8'));
+}
+
+let apiDiff;
+if (withPeer) {
+  try {
+    ({ apiDiff } = require('api-smart-diff'));
+  } catch {
+    console.log('api-smart-diff not installed (npm install): peer skipped');
+  }
+}
+function peer(a, b) {
+  const before = jsyaml.load(readFileSync(path.join(data, a), 'utf8'));
+  const after = jsyaml.load(readFileSync(path.join(data, b), 'utf8'));
+  const diffs = apiDiff(before, after);
+  return { breaking: diffs.filter((d) => d.type === 'breaking').length, total: diffs.length };
+}
+
+console.log(`API diff benchmark, node ${process.version}, ${runs} runs each (median), ${path.relative(root, data)}`);
+// Warm-up: JIT and lazy module loading are not part of the measurement.
+await ours(files.aug9, files.aug10);
+floor(files.aug9, files.aug10);
+for (const [label, a, b] of pairs) {
+  const ourT = [];
+  const floorT = [];
+  let summary;
+  for (let i = 0; i < runs; i++) {
+    const [tf] = await time(() => floor(a, b));
+    floorT.push(tf);
+    const [to, s] = await time(() => ours(a, b));
+    ourT.push(to);
+    summary = s;
+  }
+  const o = median(ourT);
+  const f = median(floorT);
+  console.log(`\n${label}`);
+  console.log(`  parse floor (js-yaml load x2):   ${f.toFixed(0).padStart(6)} ms`);
+  console.log(`  deploy-readiness api-diff:       ${o.toFixed(0).padStart(6)} ms   ${(o / f).toFixed(2)}x the floor   findings: ${summary.error} error, ${summary.warning} warning, ${summary.info} info`);
+  if (apiDiff && label.startsWith('ten months')) {
+    const [tp, r] = await time(() => peer(a, b));
+    console.log(`  api-smart-diff (js-yaml + diff): ${tp.toFixed(0).padStart(6)} ms   ${(tp / f).toFixed(2)}x the floor   ${r.breaking} "breaking" of ${r.total} diffs   (ours is ${(tp / o).toFixed(1)}x faster)`);
+  }
+}

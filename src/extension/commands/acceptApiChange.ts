@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { acceptEdit } from '../../core/api/accept';
+import { CONFIG_FILE } from '../../core/config';
+import { toWorkspaceEdit } from '../convert';
+
+export const ACCEPT_API_COMMAND = 'deployReadiness.acceptApiChange';
+
+/**
+ * "Accept this breaking change…": asks for a reason (required) and an optional expiry, then
+ * records `{fingerprint, rule, reason, expires}` under `api.accepted` in `.deploy-readiness.yaml`
+ * (created when missing). The next analysis shows the finding as info.
+ */
+export function registerAcceptApiChange(): vscode.Disposable {
+  return vscode.commands.registerCommand(ACCEPT_API_COMMAND, async (folder: vscode.Uri, fingerprint: string, ruleId: string, summary?: string) => {
+    const reason = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Accept this breaking change ({0})', ruleId),
+      prompt: summary ? vscode.l10n.t('{0} — why is it safe to ship? The reason is kept in {1} for reviewers.', summary.slice(0, 120), CONFIG_FILE) : vscode.l10n.t('Why is it safe to ship? The reason is kept in {0} for reviewers.', CONFIG_FILE),
+      validateInput: (v) => (v.trim().length < 3 ? vscode.l10n.t('A reason is required') : undefined),
+    });
+    if (!reason) return false;
+    const expires = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Accept until (optional)'),
+      prompt: vscode.l10n.t('A date (YYYY-MM-DD) after which the change is reported again; leave empty for no expiry.'),
+      validateInput: (v) => (v.trim() === '' || /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? undefined : vscode.l10n.t('Use YYYY-MM-DD, or leave empty')),
+    });
+    if (expires === undefined) return false;
+    const uri = vscode.Uri.joinPath(folder, CONFIG_FILE);
+    let text: string | undefined;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (open) text = open.getText();
+    } catch {
+      text = undefined;
+    }
+    const edit = acceptEdit(CONFIG_FILE, text, { fingerprint, rule: ruleId, reason: reason.trim().replace(/\r?\n/g, ' '), expires: expires.trim() || undefined });
+    return vscode.workspace.applyEdit(toWorkspaceEdit(folder, [edit]));
+  });
+}
