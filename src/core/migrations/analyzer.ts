@@ -60,7 +60,8 @@ async function opsOf(ctx: AnalysisContext, pg: PgModule, g: WorkspaceFile): Prom
   if (!c || c.text !== r.text) {
     const tool = sqlToolFromContent(r.text, g.cls.kind === 'migration' ? g.cls.tool : 'sql');
     const body = upSection(r.text, tool);
-    c = { text: r.text, ops: sqlOps(pg, body, dialectFor(ctx, body), isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops };
+    const dialect = ctx.config.migrations.dialect ?? (await dialectFromTool(ctx, g.path, tool)) ?? dialectFor(ctx, body);
+    c = { text: r.text, ops: sqlOps(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops };
     cache.set(g.path, c);
   }
   return c.ops;
@@ -103,6 +104,19 @@ async function sequenceAround(ctx: AnalysisContext, pg: PgModule, f: WorkspaceFi
   return { schema: cloneSchema(schema), laterIndexes };
 }
 
+/** The dialect a tool's own files declare: Prisma's migration_lock.toml `provider`. */
+async function dialectFromTool(ctx: AnalysisContext, file: string, tool: string): Promise<Dialect | undefined> {
+  if (tool !== 'prisma') return undefined;
+  const dir = sequenceDir(file, tool);
+  const key = `migrations:prisma-provider:${dir}`;
+  if (ctx.cache.has(key)) return ctx.cache.get(key) as Dialect | undefined;
+  const r = await ctx.reader.read(`${dir ? `${dir}/` : ''}migration_lock.toml`);
+  const m = r.kind === 'text' ? /^\s*provider\s*=\s*"(\w+)"/m.exec(r.text) : null;
+  const d: Dialect | undefined = m ? (/^(mysql|mariadb)$/i.test(m[1]) ? 'mysql' : /^(postgresql|postgres|cockroachdb)$/i.test(m[1]) ? 'postgres' : undefined) : undefined;
+  ctx.cache.set(key, d);
+  return d;
+}
+
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
   if (f.cls.kind !== 'migration' || f.cls.format !== 'sql') return [];
   const r = await ctx.reader.read(f.path);
@@ -119,11 +133,12 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const conf = await ctx.reader.read(`${f.path}.conf`);
     if (conf.kind === 'text') flywayConf = conf.text;
   }
+  const dialect = m.dialect ?? (await dialectFromTool(ctx, f.path, tool));
   const { schema, laterIndexes } = await sequenceAround(ctx, pg, f as WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } });
   const res = lintSqlFile(pg, r.text, {
     file: f.path,
     tool,
-    dialect: m.dialect,
+    dialect,
     settings: lintSettings(m),
     tx: { flywayConf, assumeInTransaction: m.assumeInTransaction, lockTimeoutSetByRunner: m.lockTimeoutSetByRunner, statementTimeoutSetByRunner: m.statementTimeoutSetByRunner },
     schema,

@@ -203,3 +203,19 @@ describe('migrations: opt-in type hygiene', () => {
     assert.equal(applyEdits(text, f.fixes![0].edits), 'CREATE TABLE t (id serial PRIMARY KEY, at timestamptz, code varchar(10));');
   });
 });
+
+describe('migrations: dialect from the migration tool', () => {
+  it('Prisma: migration_lock.toml provider = "mysql" makes its migrations MySQL', async () => {
+    const dir = tempTree({
+      'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+      'prisma/migrations/20240101000000_init/migration.sql': 'ALTER TABLE users ADD COLUMN note text;\n',
+    });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      assert.ok(report.findings.some((f) => f.ruleId === 'migration/mysql-lock-wait-timeout'), report.findings.map((f) => f.ruleId).join());
+      assert.equal(report.facts.migrations[0].dialect, 'mysql');
+    } finally {
+      removeTree(dir);
+    }
+  });
+});
