@@ -147,6 +147,10 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     direction: f.cls.direction,
   });
   if (!ctx.facts.migrations.some((x) => x.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: res.dialect, isNew });
+  const opaque = res.ops.filter((o) => o.kind === 'opaque');
+  if (opaque.length && !ctx.notices.some((n) => n.file === f.path && n.area === 'migration')) {
+    ctx.notices.push({ level: 'info', area: 'migration', file: f.path, message: `${f.path}: ${opaque.length} DO block(s): statements inside PL/pgSQL bodies are not analysed; review them by hand` });
+  }
   return res.findings;
 }
 

@@ -219,3 +219,16 @@ describe('migrations: dialect from the migration tool', () => {
     }
   });
 });
+
+describe('migrations: PL/pgSQL bodies', () => {
+  it('a DO block is named in a notice (its body is not analysed), and the rest of the file is', async () => {
+    const dir = tempTree({ 'migrations/001_do.sql': "DO $$ BEGIN EXECUTE 'DROP TABLE x'; END $$;\nDROP TABLE users;\n" });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      assert.ok(report.notices.some((n) => n.file === 'migrations/001_do.sql' && /DO block/.test(n.message)));
+      assert.ok(report.findings.some((f) => f.ruleId === 'migration/drop-table'));
+    } finally {
+      removeTree(dir);
+    }
+  });
+});
