@@ -7,7 +7,7 @@ import type { SqlFileOptions } from '../../../src/core/migrations/sqlfile';
 import { applyEdits, removeTree, tempTree } from '../helpers';
 
 const ids = (fs: Finding[]) => fs.map((f) => f.ruleId);
-const lint = (text: string, o: Partial<SqlFileOptions> & { file?: string } = {}) => lintSqlMigration(o.file ?? 'db/migrations/001_x.sql', text, o);
+const lint = (text: string, o: Partial<SqlFileOptions> & { file?: string; rules?: Record<string, string> } = {}) => lintSqlMigration(o.file ?? 'db/migrations/001_x.sql', text, o);
 const pg = (v: number) => ({ settings: { postgresVersion: v, mysqlVersion: '8.0' } });
 
 describe('migrations: PostgreSQL rules over the operation model', () => {
@@ -174,5 +174,61 @@ describe('migrations: MySQL and MariaDB', () => {
 
   it('requires lock_wait_timeout before DDL on MySQL', async () => {
     assert.ok(ids(await my('ALTER TABLE t ADD COLUMN a int, ALGORITHM=INSTANT;')).includes('migration/mysql-lock-wait-timeout'));
+  });
+});
+
+describe('migrations: describeStatement (hover)', () => {
+  it('describes the lock, what it blocks, compatibility and the safe pattern of the statement under the cursor', async () => {
+    const { describeStatement } = await import('../../../src/core/migrations/describe');
+    const text = 'CREATE TABLE t (id bigint);\n\nALTER TABLE users RENAME COLUMN name TO full_name;\n';
+    const d = await describeStatement(text, text.indexOf('RENAME'));
+    assert.ok(d);
+    assert.deepEqual(d.range.start, { line: 2, character: 0 });
+    assert.equal(d.ops[0].lock?.mode, 'ACCESS EXCLUSIVE');
+    assert.equal(d.ops[0].backwardCompatible, false);
+    assert.match(d.markdown, /not backward-compatible/);
+    assert.match(d.markdown, /Safe pattern: Add the new column/);
+    assert.equal(await describeStatement(text, text.indexOf('\n\n') + 1), undefined, 'a blank line is not a statement');
+    const idx = await describeStatement('CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);', 30);
+    assert.equal(idx?.ops[0].lock?.blocks, 'nothing', 'a table created earlier in the file is new');
+  });
+});
+
+describe('migrations: opt-in type hygiene', () => {
+  it('runs only when enabled in the config, with a fix that replaces the type', async () => {
+    const text = 'CREATE TABLE t (id serial PRIMARY KEY, at timestamp, code varchar(10));';
+    assert.deepEqual(ids(await lint(text)), []);
+    const on = await lint(text, { rules: { 'migration/prefer-timestamptz': 'warning' } });
+    const f = on.find((x) => x.ruleId === 'migration/prefer-timestamptz')!;
+    assert.equal(applyEdits(text, f.fixes![0].edits), 'CREATE TABLE t (id serial PRIMARY KEY, at timestamptz, code varchar(10));');
+  });
+});
+
+describe('migrations: dialect from the migration tool', () => {
+  it('Prisma: migration_lock.toml provider = "mysql" makes its migrations MySQL', async () => {
+    const dir = tempTree({
+      'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+      'prisma/migrations/20240101000000_init/migration.sql': 'ALTER TABLE users ADD COLUMN note text;\n',
+    });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      assert.ok(report.findings.some((f) => f.ruleId === 'migration/mysql-lock-wait-timeout'), report.findings.map((f) => f.ruleId).join());
+      assert.equal(report.facts.migrations[0].dialect, 'mysql');
+    } finally {
+      removeTree(dir);
+    }
+  });
+});
+
+describe('migrations: PL/pgSQL bodies', () => {
+  it('a DO block is named in a notice (its body is not analysed), and the rest of the file is', async () => {
+    const dir = tempTree({ 'migrations/001_do.sql': "DO $$ BEGIN EXECUTE 'DROP TABLE x'; END $$;\nDROP TABLE users;\n" });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      assert.ok(report.notices.some((n) => n.file === 'migrations/001_do.sql' && /DO block/.test(n.message)));
+      assert.ok(report.findings.some((f) => f.ruleId === 'migration/drop-table'));
+    } finally {
+      removeTree(dir);
+    }
   });
 });
