@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseConfig } from '../../../src/core/config';
 import { REPO_ROOT } from '../helpers';
 
 describe('README stays true', () => {
@@ -17,5 +18,14 @@ describe('README stays true', () => {
     const ci = readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8');
     assert.match(ci, /^npm ci$/m);
     assert.match(ci, /^npm test$/m);
+  });
+
+  it('its configuration example is a valid .deploy-readiness.yaml (every key it shows exists)', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const m = /```yaml\n([\s\S]*?)```/.exec(section);
+    assert.ok(m, 'a yaml block under ## Configuration');
+    const loaded = parseConfig(m[1]);
+    assert.deepEqual(loaded.problems.map((p) => `${p.message}`), []);
   });
 });
