@@ -334,16 +334,16 @@ export class OpMapper {
       }
       case 'change_column_null': {
         const col = arg(1);
-        const nullable = boolOf(a[table ? 2 : 3]);
+        const nullable = boolOf(a[table ? 1 : 2]);
         if (!needTable() || !col || nullable === undefined) return;
-        if (a[table ? 3 : 4]) this.push(c, { ...b(), kind: 'dml', verb: 'update', table: T!, hasWhere: true });
+        if (a[table ? 2 : 3]) this.push(c, { ...b(), kind: 'dml', verb: 'update', table: T!, hasWhere: true });
         this.push(c, nullable ? { ...b(), kind: 'drop-not-null', table: T!, column: col } : { ...b(`change_column_null :${T}, :${col}, false`), kind: 'set-not-null', table: T!, column: col });
         return;
       }
       case 'change_column_default': {
         const col = arg(1);
         if (!needTable() || !col) return;
-        const v = a[table ? 2 : 3]?.t === 'hash' ? (a[table ? 2 : 3] as Extract<DslValue, { t: 'hash' }>).entries.to : (kw.to ?? a[table ? 2 : 3]);
+        const v = a[table ? 1 : 2]?.t === 'hash' ? (a[table ? 1 : 2] as Extract<DslValue, { t: 'hash' }>).entries.to : (kw.to ?? a[table ? 1 : 2]);
         const d = defaultExpr(v);
         this.push(c, !d || d.isNull ? { ...b(), kind: 'drop-default', table: T!, column: col } : { ...b(), kind: 'set-default', table: T!, column: col, default: d });
         return;
