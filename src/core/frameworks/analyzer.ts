@@ -1,13 +1,15 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding } from '../model';
-import type { MigrationLintSettings } from '../migrations/ops';
+import type { MigrationLintSettings, MigrationOp, SchemaState } from '../migrations/ops';
+import { applyOps, emptySchema, migrationOrderKey } from '../migrations/schema';
 import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
-import { allCalls, boolOf, strOf, type Framework } from './dsl';
+import type { Framework } from './dsl';
 import { detectDialect, detectRunnerTimeouts, frameworkFromContent, isFramework } from './detect';
 import { extract, lintDslMigration } from './lint';
 import { frameworkRules } from './rules';
 import { sqlFrontEnd } from './sqlFront';
+import { dslToOps } from './toOps';
 
 /** The settings a framework migration is linted with: config first, then the project's own database config. */
 export async function settingsFor(ctx: AnalysisContext, framework: Framework, path: string): Promise<{ settings: MigrationLintSettings; source?: string }> {
@@ -25,44 +27,67 @@ export async function settingsFor(ctx: AnalysisContext, framework: Framework, pa
   return { settings: { dialect: dialect ?? 'postgres', postgresVersion: m.postgresVersion, mysqlVersion, mariadb: /maria/i.test(mysqlVersion) || undefined }, source };
 }
 
+interface CachedOps {
+  text: string;
+  ops: MigrationOp[];
+  revision?: string;
+  downRevision?: string;
+}
+
+/** Ops of an earlier migration, cached by content for the session. */
+async function opsOf(ctx: AnalysisContext, path: string, framework: Framework, settings: MigrationLintSettings): Promise<CachedOps | undefined> {
+  let cache = ctx.cache.get('frameworks:ops') as Map<string, CachedOps> | undefined;
+  if (!cache) ctx.cache.set('frameworks:ops', (cache = new Map()));
+  const r = await ctx.reader.read(path);
+  if (r.kind !== 'text') return undefined;
+  const hit = cache.get(path);
+  if (hit && hit.text === r.text) return hit;
+  const file = await extract(framework, r.text, path);
+  const ops = (await dslToOps(file, path, settings.dialect, sqlFrontEnd)).ops;
+  const c: CachedOps = { text: r.text, ops, revision: file.meta.revision, downRevision: file.meta.downRevision };
+  cache.set(path, c);
+  return c;
+}
+
 /**
- * Django AlterField needs the field as it was: replays AddField/CreateModel/AlterField of the
- * earlier migrations in the same folder (statically, in file-name order).
+ * The schema before a framework migration: the earlier migrations of the same folder replayed
+ * statically (file-name order; Alembic follows the down_revision chain). So a CHECK validated in
+ * the previous migration makes SET NOT NULL safe, a table created earlier is known to exist, and
+ * a Django AlterField is compared with the field as it was.
  */
-async function djangoHistory(ctx: AnalysisContext, path: string): Promise<(model: string, field: string) => boolean> {
-  const dir = path.slice(0, path.lastIndexOf('/') + 1);
-  const key = `frameworks:django-history:${path}`;
-  const cached = ctx.cache.get(key) as Map<string, boolean> | undefined;
-  const nullable = cached ?? new Map<string, boolean>();
-  if (!cached) {
-    const earlier = ctx.files.filter((f) => f.path.startsWith(dir) && !f.path.slice(dir.length).includes('/') && f.path < path && /\/\d{4}_[^/]+\.py$/.test(f.path)).map((f) => f.path).sort();
-    for (const p of earlier) {
-      const r = await ctx.reader.read(p);
-      if (r.kind !== 'text') continue;
-      const file = await extract('django', r.text, p);
-      for (const c of allCalls(file.calls)) {
-        const model = strOf(c.kwargs.model_name ?? c.args[0])?.toLowerCase();
-        if (c.name === 'CreateModel') {
-          const name = strOf(c.kwargs.name ?? c.args[0])?.toLowerCase();
-          const fields = c.kwargs.fields ?? c.args[1];
-          if (name && fields?.t === 'list') {
-            for (const f of fields.items) {
-              if (f.t !== 'list') continue;
-              const fname = strOf(f.items[0]);
-              const def = f.items[1];
-              if (fname && def?.t === 'call') nullable.set(`${name}.${fname}`, boolOf(def.kwargs.null) === true);
-            }
-          }
-        } else if ((c.name === 'AddField' || c.name === 'AlterField') && model) {
-          const fname = strOf(c.kwargs.name ?? c.args[1]);
-          const def = c.kwargs.field ?? c.args[2];
-          if (fname && def?.t === 'call') nullable.set(`${model}.${fname}`, boolOf(def.kwargs.null) === true);
-        }
-      }
+async function schemaBefore(ctx: AnalysisContext, f: WorkspaceFile, framework: Framework, settings: MigrationLintSettings, text: string): Promise<SchemaState> {
+  const dir = f.path.slice(0, f.path.lastIndexOf('/') + 1);
+  const siblings = ctx.files.filter((g) => g.path !== f.path && g.path.startsWith(dir) && !g.path.slice(dir.length).includes('/') && g.cls.kind === 'migration' && g.cls.format === 'dsl');
+  let prior: string[];
+  if (framework === 'alembic') {
+    const byRev = new Map<string, string>();
+    for (const g of siblings) {
+      const c = await opsOf(ctx, g.path, framework, settings);
+      if (c?.revision) byRev.set(c.revision, g.path);
     }
-    ctx.cache.set(key, nullable);
+    prior = [];
+    const head = await extract('alembic', text, f.path);
+    let rev = head.meta.downRevision;
+    const seen = new Set<string>();
+    while (rev && byRev.has(rev) && !seen.has(rev)) {
+      seen.add(rev);
+      const p = byRev.get(rev)!;
+      prior.unshift(p);
+      rev = (await opsOf(ctx, p, framework, settings))?.downRevision;
+    }
+  } else {
+    const key = migrationOrderKey(f.path);
+    prior = siblings.map((g) => g.path).filter((p) => migrationOrderKey(p) < key).sort((a, b) => (migrationOrderKey(a) < migrationOrderKey(b) ? -1 : 1));
   }
-  return (model, field) => nullable.get(`${model.toLowerCase()}.${field}`) === true;
+  const schema = emptySchema();
+  for (const p of prior) {
+    if (ctx.signal.aborted) break;
+    const g = ctx.files.find((x) => x.path === p);
+    const fw = g && g.cls.kind === 'migration' && isFramework(g.cls.tool) ? g.cls.tool : framework;
+    const c = await opsOf(ctx, p, fw === framework ? framework : fw, settings).catch(() => undefined);
+    if (c) applyOps(schema, c.ops, p);
+  }
+  return schema;
 }
 
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
@@ -79,9 +104,9 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     return [];
   }
   const { settings, source } = await settingsFor(ctx, framework, f.path);
-  const previousNullable = framework === 'django' ? await djangoHistory(ctx, f.path) : undefined;
+  const schema = await schemaBefore(ctx, f, framework, settings, r.text);
   const runnerTimeouts = await detectRunnerTimeouts(ctx.reader, framework, f.path, ctx.cache);
-  const res = await lintDslMigration({ path: f.path, text: r.text, framework, settings, sql: sqlFrontEnd, previousNullable, dialectSource: source, runnerTimeouts });
+  const res = await lintDslMigration({ path: f.path, text: r.text, framework, settings, sql: sqlFrontEnd, schema, dialectSource: source, runnerTimeouts });
   const isNew = ctx.base ? ctx.base.addedFiles.has(f.path) : false;
   const fact = ctx.facts.migrations.find((m) => m.file === f.path);
   const entry = { file: f.path, tool: framework, dialect: settings.dialect, reversible: res.reversible, isNew };

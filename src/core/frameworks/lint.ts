@@ -1,6 +1,6 @@
 import type { Finding } from '../model';
 import { lintOps } from '../migrations/ops';
-import type { MigrationLintSettings, MigrationOp, Suppression, TransactionModel } from '../migrations/ops';
+import type { MigrationLintSettings, MigrationOp, SchemaState, Suppression, TransactionModel } from '../migrations/ops';
 import { effectOf } from '../migrations/locks';
 import { syntaxError } from '../migrations/rules';
 import { LineIndex } from '../text';
@@ -20,8 +20,8 @@ export interface DslLintInput {
   settings: MigrationLintSettings;
   /** Turns embedded SQL into ops (the SQL migration linter's front end). */
   sql: SqlFrontEnd;
-  /** Django AlterField: was the field nullable before (from earlier migrations of the app)? */
-  previousNullable?: (model: string, field: string) => boolean;
+  /** The schema before this migration (earlier migrations of the same folder replayed). */
+  schema?: SchemaState;
   /** Where the dialect came from, for messages ("config/database.yml"). */
   dialectSource?: string;
   /** Timeouts the runner already sets (strong_migrations, env.py, knexfile…). */
@@ -168,10 +168,7 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
   const { path, text, framework, settings } = input;
   const index = new LineIndex(text);
   const file = await extract(framework, text, path);
-  const mapped = await dslToOps(file, path, settings.dialect, input.sql, input.previousNullable ? (c, field) => {
-    const m = c.kwargs.model_name ?? c.args[0];
-    return m?.t === 'str' ? input.previousNullable!(m.value, field) : false;
-  } : undefined);
+  const mapped = await dslToOps(file, path, settings.dialect, input.sql, input.schema);
   const tx = transactionModel(file, settings);
   const rt = input.runnerTimeouts;
   if (rt && (rt.lockTimeout || rt.statementTimeout)) tx.runnerSettings = { lockTimeout: rt.lockTimeout, statementTimeout: rt.statementTimeout };
@@ -207,7 +204,7 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
   }
   const ops = alembicTransactions(mapped, file);
   const suppressions = dslSuppressions(text, file.comments, mapped.ops, mapped.origin);
-  let findings = lintOps({ file: path, text, ops, tx, settings, sql: false, extra, suppressions, fixer: (ruleId, op) => fixer.fixes(ruleId, op) });
+  let findings = lintOps({ file: path, text, ops, tx, settings, sql: false, extra, suppressions, ...(input.schema ? { schema: input.schema } : {}), fixer: (ruleId, op) => fixer.fixes(ruleId, op) });
   findings = acknowledge(findings, file, index);
   if (input.dialectSource) for (const f of findings) if (f.data) f.data.dialectFrom = input.dialectSource;
   return { findings, file, mapped, tx, reversible: irr.calls.length === 0 && (!!file.sections.down || framework === 'django' || (framework === 'rails' && !!file.sections.change)) };

@@ -1,4 +1,4 @@
-import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
+import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, SchemaState, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
 import { boolOf, strListOf, strOf, type DslCall, type DslFile, type DslValue, type Span, type StaticString, type Unresolved } from './dsl';
 
 /** Turns SQL text into ops with spans relative to that text (the SQL front end of the migration linter). */
@@ -564,9 +564,16 @@ export class OpMapper {
           if (d.unique) this.push(c, { ...b(`AddField ${model}.${name} (unique)`), kind: 'add-constraint', table: T, constraint: { type: 'unique', columns: [d.col.name], notValid: false } });
           else if (d.index) this.push(c, { ...b(`AddField ${model}.${name} (index)`), kind: 'create-index', table: T, columns: [d.col.name], unique: false, concurrently: false, ifNotExists: false });
         } else {
-          // Without the previous definition the safe assumption is what django-migration-linter reports: a type change.
-          if (d.col.type) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type });
-          if (d.col.notNull && this.previousNullable(c, name)) this.push(c, { ...b(`AlterField ${model}.${name} (NOT NULL)`), kind: 'set-not-null', table: T, column: d.col.name });
+          const prev = this.schema?.tables.get(T)?.columns.get(d.col.name);
+          if (!prev) {
+            // Without the previous definition the safe assumption is what django-migration-linter reports: a type change.
+            if (d.col.type) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type });
+            return;
+          }
+          const same = (x?: TypeRef, y?: TypeRef) => !!x && !!y && x.name === y.name && x.args.join(',') === y.args.join(',') && x.array === y.array;
+          if (d.col.type && !same(prev.type, d.col.type)) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type, ...(prev.type ? { fromType: prev.type } : {}) });
+          if (d.col.notNull && !prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NOT NULL)`), kind: 'set-not-null', table: T, column: d.col.name });
+          if (!d.col.notNull && prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NULL)`), kind: 'drop-not-null', table: T, column: d.col.name });
         }
         return;
       }
@@ -631,8 +638,8 @@ export class OpMapper {
     }
   }
 
-  /** Set by the analyzer from earlier migrations of the same app: is the field nullable before this AlterField? */
-  previousNullable: (c: DslCall, field: string) => boolean = () => false;
+  /** The schema before this file (earlier migrations replayed): Django AlterField compares with it. */
+  schema?: SchemaState;
 
   // ───────────────────────────── Alembic ─────────────────────────────
 
@@ -1193,8 +1200,8 @@ function singularize(s: string): string {
   return s;
 }
 
-export async function dslToOps(file: DslFile, path: string, dialect: Dialect, sql: SqlFrontEnd, previousNullable?: (c: DslCall, field: string) => boolean): Promise<MappedOps> {
+export async function dslToOps(file: DslFile, path: string, dialect: Dialect, sql: SqlFrontEnd, schema?: SchemaState): Promise<MappedOps> {
   const m = new OpMapper(file, path, dialect, sql);
-  if (previousNullable) m.previousNullable = previousNullable;
+  if (schema) m.schema = schema;
   return m.run();
 }

@@ -277,4 +277,22 @@ describe('framework migrations linted by the SQL rules', () => {
       removeTree(withInit);
     }
   });
+
+  it('Django AlterField is compared with the field as earlier migrations left it (static replay)', async () => {
+    const initial = 'from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    initial = True\n    operations = [\n        migrations.CreateModel(name="Customer", fields=[("id", models.BigAutoField(primary_key=True)), ("email", models.CharField(max_length=200, null=True)), ("name", models.CharField(max_length=100))]),\n    ]\n';
+    const alter = (field: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    dependencies = [("crm", "0001_initial")]\n    operations = [\n        migrations.AlterField(model_name="customer", name="${field.split('=')[0]}", field=${field.slice(field.indexOf('=') + 1)}),\n    ]\n`;
+    const dir = tempTree({
+      'crm/migrations/0001_initial.py': initial,
+      'crm/migrations/0002_email_required.py': alter('email=models.CharField(max_length=200)'),
+      'crm/migrations/0003_name_help.py': alter('name=models.CharField(max_length=100, help_text="Full name")'),
+    });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      const at = (file: string) => report.findings.filter((x) => x.file === file && !/timeout/.test(x.ruleId)).map((x) => x.ruleId).sort();
+      assert.deepEqual(at('crm/migrations/0002_email_required.py'), ['migration/set-not-null'], 'null=True → NOT NULL, same type');
+      assert.deepEqual(at('crm/migrations/0003_name_help.py'), [], 'only help_text changed: no SQL');
+    } finally {
+      removeTree(dir);
+    }
+  });
 });
