@@ -7,7 +7,7 @@ import { describeUnreadable } from '../reader';
 import type { Framework } from './dsl';
 import { detectDialect, detectRunnerTimeouts, frameworkFromContent, isFramework } from './detect';
 import { extract, lintDslMigration } from './lint';
-import { frameworkRules } from './rules';
+import { frameworkRules, notAnalysed } from './rules';
 import { sqlFrontEnd } from './sqlFront';
 import { dslToOps } from './toOps';
 
@@ -106,7 +106,14 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
   const { settings, source } = await settingsFor(ctx, framework, f.path);
   const schema = await schemaBefore(ctx, f, framework, settings, r.text);
   const runnerTimeouts = await detectRunnerTimeouts(ctx.reader, framework, f.path, ctx.cache);
-  const res = await lintDslMigration({ path: f.path, text: r.text, framework, settings, sql: sqlFrontEnd, schema, dialectSource: source, runnerTimeouts });
+  let res;
+  try {
+    res = await lintDslMigration({ path: f.path, text: r.text, framework, settings, sql: sqlFrontEnd, schema, dialectSource: source, runnerTimeouts });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // Pathological nesting (generated code): say so instead of failing the run.
+    return [notAnalysed.finding({ message: `Not analysed: ${f.path} is nested too deeply to analyse statically. Review it by hand.`, file: f.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })];
+  }
   const isNew = ctx.base ? ctx.base.addedFiles.has(f.path) : false;
   const fact = ctx.facts.migrations.find((m) => m.file === f.path);
   const entry = { file: f.path, tool: framework, dialect: settings.dialect, reversible: res.reversible, isNew };

@@ -295,4 +295,26 @@ describe('framework migrations linted by the SQL rules', () => {
       removeTree(dir);
     }
   });
+
+  it('bad input through the workspace: garbage, deep nesting and binary files are named, the rest is analysed, nothing throws', async () => {
+    const deep = `exports.up = (knex) => knex.raw(${'['.repeat(3000)}1${']'.repeat(3000)});\nexports.down = () => {};\n`;
+    const dir = tempTree({
+      'db/migrate/20240501120000_garbage.rb': 'class ((( < end def def do |\n\u0001\u0002 end end end <<~SQL\n',
+      'db/migrate/20240501120001_binary.rb': Buffer.from([0, 1, 2, 3, 0, 255]),
+      'migrations/20240501120002_deep.js': deep,
+      'alembic/versions/abc_unterminated.py': 'revision = "abc"\ndef upgrade():\n    op.execute("""CREATE INDEX x ON t (a)\n',
+      'db/migrate/20240501120003_ok.rb': RAILS_INDEX,
+    });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      const files = (id: string) => new Set(report.findings.filter((x) => x.ruleId === id).map((x) => x.file));
+      assert.ok(files('migration/syntax-error').has('db/migrate/20240501120000_garbage.rb'));
+      assert.ok(files('migration/unreadable-file').has('db/migrate/20240501120001_binary.rb'));
+      assert.ok(files('migration/syntax-error').has('alembic/versions/abc_unterminated.py'));
+      assert.ok(files('migration/require-concurrent-index').has('db/migrate/20240501120003_ok.rb'), 'the good file is still linted');
+      assert.ok(files('migration/not-analysed').has('migrations/20240501120002_deep.js'), 'too deep to analyse is said, not a crash');
+    } finally {
+      removeTree(dir);
+    }
+  });
 });
