@@ -4,6 +4,7 @@ import type { MigrationLintSettings, MigrationOp } from '../migrations/ops';
 import { LineIndex } from '../text';
 import { allCalls, type DslCall, type Framework } from './dsl';
 import { extract, transactionModel } from './lint';
+import { frameworkFromContent } from './detect';
 import { dslToOps, type SqlFrontEnd } from './toOps';
 import { sqlFrontEnd } from './sqlFront';
 
@@ -66,6 +67,13 @@ export function sqlOf(op: MigrationOp): string {
   }
 }
 
+function guessFramework(path: string, text: string): Framework | undefined {
+  if (/\.rb$/i.test(path)) return 'rails';
+  if (/\.py$/i.test(path)) return frameworkFromContent(text, 'django');
+  if (/\.(m|c)?(j|t)s$/i.test(path)) return frameworkFromContent(text, 'knex');
+  return undefined;
+}
+
 function callAt(calls: readonly DslCall[], offset: number): DslCall | undefined {
   let best: DslCall | undefined;
   for (const c of allCalls(calls)) {
@@ -76,7 +84,8 @@ function callAt(calls: readonly DslCall[], offset: number): DslCall | undefined 
 }
 
 export interface DescribeInput {
-  framework: Framework;
+  /** Default: from the path and content (`.rb` Rails; Python Django or Alembic; JS/TS Knex, TypeORM or Sequelize). */
+  framework?: Framework;
   /** Workspace-relative path (Django table names come from the app folder). */
   path: string;
   text: string;
@@ -92,7 +101,9 @@ export interface DescribeInput {
  */
 export async function describeDslCall(input: DescribeInput): Promise<DslCallDescription | undefined> {
   const settings: MigrationLintSettings = { dialect: 'postgres', postgresVersion: 16, mysqlVersion: '8.0', ...input.settings };
-  const file = await extract(input.framework, input.text, input.path);
+  const framework = input.framework ?? guessFramework(input.path, input.text);
+  if (!framework) return undefined;
+  const file = await extract(framework, input.text, input.path);
   const call = callAt(file.calls, input.offset);
   if (!call) return undefined;
   const mapped = await dslToOps(file, input.path, settings.dialect, input.sql ?? sqlFrontEnd);

@@ -243,6 +243,12 @@ describe('framework migrations linted by the SQL rules', () => {
     assert.match(d.markdown, /SHARE lock on "users"/);
     assert.match(d.markdown, /inside the migration's transaction/);
     assert.equal(await describeDslCall({ framework: 'rails', path: 'x.rb', text: RAILS_INDEX, offset: 0 }), undefined);
+    const alembic = 'revision = "a"\ndown_revision = None\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.create_index("ix", "users", ["email"], postgresql_concurrently=True)\n';
+    const a = await describeDslCall({ path: 'alembic/versions/a_x.py', text: alembic, offset: alembic.indexOf('create_index') });
+    assert.ok(a, 'the framework is found from the path and content');
+    assert.match(a.markdown, /CREATE INDEX CONCURRENTLY "ix" ON "users" \(email\)/);
+    assert.match(a.markdown, /SHARE UPDATE EXCLUSIVE/);
+    assert.match(a.markdown, /Runs outside a transaction/);
   });
 
   it('end to end: the workspace classifies, lints and records reversibility; the dialect comes from config/database.yml', async () => {
