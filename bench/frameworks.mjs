@@ -196,6 +196,8 @@ async function main() {
   }
   const ourRuns = [];
   const peerRuns = [];
+  const ourCpu = [];
+  const peerCpu = [];
   let ourCount = 0;
   let peerCount = 0;
   const runs = QUICK ? 2 : 5;
@@ -210,20 +212,26 @@ async function main() {
     if (peer) await peer();
     await ourCorpus();
   }
+  const cpuMs = (c) => (c.user + c.system) / 1000;
   for (let i = 0; i < runs; i++) {
+    let c = process.cpuUsage();
     let t = performance.now();
     ourCount = await ourCorpus();
     ourRuns.push(performance.now() - t);
+    ourCpu.push(cpuMs(process.cpuUsage(c)));
     if (peer) {
+      c = process.cpuUsage();
       t = performance.now();
       peerCount = await peer();
       peerRuns.push(performance.now() - t);
+      peerCpu.push(cpuMs(process.cpuUsage(c)));
     }
   }
   const oc = stats(ourRuns);
   if (peer) {
     const pc = stats(peerRuns);
-    console.log(`JS ORM corpus (${js.length} files): ours median ${oc.median} ms (${ourCount} findings), pgfence median ${pc.median} ms (${peerCount} checks)`);
+    console.log(`JS ORM corpus (${js.length} files): ours median ${oc.median} ms wall, ${r3(median(ourCpu))} ms CPU (${ourCount} findings); pgfence median ${pc.median} ms wall, ${r3(median(peerCpu))} ms CPU (${peerCount} checks)`);
+    report({ name: `JS ORM corpus CPU time vs pgfence`, ours: stats(ourCpu), baseline: { label: 'pgfence 0.1.5 analyze (in-process), CPU time', kind: 'peer', ...stats(peerCpu) }, counts: { label: 'findings', ours: ourCount, baseline: peerCount }, notes: 'process CPU time (user + system) per corpus run: what each costs regardless of other load on the machine' });
     report({ name: `JS ORM corpus (${js.length} Knex/TypeORM/Sequelize files) vs pgfence`, ours: oc, baseline: { label: 'pgfence 0.1.5 analyze (in-process)', kind: 'peer', ...pc }, counts: { label: 'findings', ours: ourCount, baseline: peerCount }, notes: 'pgfence lints SQL strings only (raw/query); builder calls are warnings it cannot analyse' });
   } else {
     console.log(`JS ORM corpus (${js.length} files): ours median ${oc.median} ms (${ourCount} findings); pgfence not installed`);
