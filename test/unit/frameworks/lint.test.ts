@@ -214,6 +214,15 @@ describe('framework migrations linted by the SQL rules', () => {
     assert.ok(!after.some((x) => x.ruleId === 'migration/concurrent-in-transaction'));
   });
 
+  it('Sequelize inside sequelize.transaction(): a concurrent index is inside a transaction; Knex TypeScript gets `export const config`', async () => {
+    const seq = 'module.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.transaction(async (transaction) => {\n      await queryInterface.addIndex("users", ["email"], { concurrently: true, transaction });\n    });\n  },\n  async down() {},\n};\n';
+    one(await lint('sequelize', 'migrations/20240501120000-x.js', seq), 'migration/concurrent-in-transaction');
+    const path = 'migrations/20240501120000_email.ts';
+    const ts = 'import type { Knex } from "knex";\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw("CREATE INDEX CONCURRENTLY users_email ON users (email)");\n}\n\nexport async function down(knex: Knex): Promise<void> {\n  await knex.raw("DROP INDEX CONCURRENTLY users_email");\n}\n';
+    const { text } = await fixAndRelint('knex', path, ts, 'migration/concurrent-in-transaction');
+    assert.match(text, /^export const config = \{ transaction: false \};$/m);
+  });
+
   it('TypeORM generated SQL in queryRunner.query is linted at its range and fixed with transaction = false', async () => {
     const path = 'src/migrations/1700000000000-UserEmail.ts';
     const text = 'import { MigrationInterface, QueryRunner } from "typeorm";\n\nexport class UserEmail1700000000000 implements MigrationInterface {\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.query(`CREATE INDEX "IDX_user_email" ON "user" ("email") `);\n    }\n\n    public async down(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.query(`DROP INDEX "public"."IDX_user_email"`);\n    }\n}\n';
