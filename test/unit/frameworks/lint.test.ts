@@ -160,6 +160,17 @@ describe('framework migrations linted by the SQL rules', () => {
     assert.match(fixed2, /foreign_key: \{ validate: false \}/);
   });
 
+  it('Django RemoveField: SeparateDatabaseAndState removes it from the state now (expand-contract); IgnoreMigration acknowledges', async () => {
+    const path = 'shop/migrations/0008_drop_note.py';
+    const text = 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.RemoveField(model_name="order", name="note"),\n    ]\n';
+    const { text: fixed } = await fixAndRelint('django', path, text, 'migration/drop-column');
+    assert.match(fixed, /migrations\.SeparateDatabaseAndState\(\n\s+state_operations=\[migrations\.RemoveField\(model_name="order", name="note"\)\],/);
+    const ignored = text.replace('    operations = [\n', '    operations = [\n        IgnoreMigration(),\n');
+    const f = one(await lint('django', path, ignored), 'migration/drop-column');
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /Acknowledged with IgnoreMigration/);
+  });
+
   it("Django: default= is not a database default; NOT NULL without default breaks old writers", async () => {
     const path = 'shop/migrations/0005_status.py';
     const text = 'from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(model_name="order", name="status", field=models.CharField(max_length=20, default="new")),\n        migrations.AddField(model_name="order", name="code", field=models.IntegerField()),\n    ]\n';
