@@ -39,8 +39,8 @@ function opsCache(ctx: AnalysisContext): Map<string, CachedOps> {
   return m;
 }
 
-function schemaCache(ctx: AnalysisContext): Map<string, SchemaState> {
-  let m = ctx.cache.get('migrations:schema') as Map<string, SchemaState> | undefined;
+function schemaCache(ctx: AnalysisContext): Map<string, Sequence> {
+  let m = ctx.cache.get('migrations:schema') as Map<string, Sequence> | undefined;
   if (!m) ctx.cache.set('migrations:schema', (m = new Map()));
   return m;
 }
@@ -49,36 +49,55 @@ function dialectFor(ctx: AnalysisContext, text: string): Dialect {
   return ctx.config.migrations.dialect ?? inferDialect(text);
 }
 
+async function opsOf(ctx: AnalysisContext, pg: PgModule, g: WorkspaceFile): Promise<MigrationOp[] | undefined> {
+  const r = await ctx.reader.read(g.path);
+  if (r.kind !== 'text') return undefined;
+  const cache = opsCache(ctx);
+  let c = cache.get(g.path);
+  if (!c || c.text !== r.text) {
+    const tool = sqlToolFromContent(r.text, g.cls.kind === 'migration' ? g.cls.tool : 'sql');
+    const body = upSection(r.text, tool);
+    c = { text: r.text, ops: sqlOps(pg, body, dialectFor(ctx, body), isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops };
+    cache.set(g.path, c);
+  }
+  return c.ops;
+}
+
+interface Sequence {
+  schema: SchemaState;
+  laterIndexes: { table: string; columns: string[] }[];
+}
+
 /**
  * The schema before `f`: every earlier migration of the same sequence (directory), replayed in
- * order. Cached per file for the session; a full analysis starts afresh.
+ * order; and the indexes later migrations create. Cached per file for the session; a full analysis
+ * starts afresh.
  */
-async function schemaBefore(ctx: AnalysisContext, pg: PgModule, f: WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } }): Promise<SchemaState> {
+async function sequenceAround(ctx: AnalysisContext, pg: PgModule, f: WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } }): Promise<Sequence> {
   const cached = schemaCache(ctx).get(f.path);
-  if (cached) return cached;
+  if (cached) return { schema: cloneSchema(cached.schema), laterIndexes: cached.laterIndexes };
   const dir = sequenceDir(f.path, f.cls.tool);
   const key = migrationOrderKey(f.path);
-  const prior = ctx.files
-    .filter((g) => g.cls.kind === 'migration' && g.cls.format === 'sql' && g.cls.direction === 'up' && g.path !== f.path && sequenceDir(g.path, g.cls.tool) === dir && migrationOrderKey(g.path) < key)
+  const seq = ctx.files
+    .filter((g) => g.cls.kind === 'migration' && g.cls.format === 'sql' && g.cls.direction === 'up' && g.path !== f.path && sequenceDir(g.path, g.cls.tool) === dir)
     .sort((a, b) => (migrationOrderKey(a.path) < migrationOrderKey(b.path) ? -1 : 1));
   const schema = emptySchema();
-  const cache = opsCache(ctx);
-  for (const g of prior) {
+  const laterIndexes: Sequence['laterIndexes'] = [];
+  for (const g of seq) {
     if (ctx.signal.aborted) break;
-    const r = await ctx.reader.read(g.path);
-    if (r.kind !== 'text') continue;
-    let c = cache.get(g.path);
-    if (!c || c.text !== r.text) {
-      const tool = sqlToolFromContent(r.text, g.cls.kind === 'migration' ? g.cls.tool : 'sql');
-      const body = upSection(r.text, tool);
-      const dialect = dialectFor(ctx, body);
-      c = { text: r.text, ops: sqlOps(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops };
-      cache.set(g.path, c);
+    const ops = await opsOf(ctx, pg, g);
+    if (!ops) continue;
+    if (migrationOrderKey(g.path) < key) applyOps(schema, ops, g.path);
+    else {
+      for (const op of ops) {
+        if (op.kind === 'create-index' && op.table) laterIndexes.push({ table: op.table, columns: op.columns });
+        if (op.kind === 'add-constraint' && (op.constraint.type === 'unique' || op.constraint.type === 'primary-key')) laterIndexes.push({ table: op.table, columns: op.constraint.columns });
+      }
     }
-    applyOps(schema, c.ops, g.path);
   }
-  schemaCache(ctx).set(f.path, schema);
-  return cloneSchema(schema);
+  const out = { schema, laterIndexes };
+  schemaCache(ctx).set(f.path, out);
+  return { schema: cloneSchema(schema), laterIndexes };
 }
 
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
@@ -97,7 +116,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const conf = await ctx.reader.read(`${f.path}.conf`);
     if (conf.kind === 'text') flywayConf = conf.text;
   }
-  const schema = await schemaBefore(ctx, pg, f as WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } });
+  const { schema, laterIndexes } = await sequenceAround(ctx, pg, f as WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } });
   const res = lintSqlFile(pg, r.text, {
     file: f.path,
     tool,
@@ -105,6 +124,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     settings: lintSettings(m),
     tx: { flywayConf, assumeInTransaction: m.assumeInTransaction, lockTimeoutSetByRunner: m.lockTimeoutSetByRunner, statementTimeoutSetByRunner: m.statementTimeoutSetByRunner },
     schema,
+    laterIndexes,
     direction: f.cls.direction,
   });
   if (!ctx.facts.migrations.some((x) => x.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: res.dialect, isNew });

@@ -181,6 +181,7 @@ const fkIndex: Check = (ctx) => {
       if (g.op.kind === 'add-constraint' && g.op.table === table && (g.op.constraint.type === 'primary-key' || g.op.constraint.type === 'unique') && starts(g.op.constraint.columns)) return true;
     }
     void upTo;
+    if (ctx.input.laterIndexes?.some((ix) => ix.table === table && starts(ix.columns))) return true;
     const t = ctx.schema?.tables.get(table);
     if (t) for (const ix of t.indexes.values()) if (starts(ix.columns)) return true;
     return false;
@@ -327,6 +328,8 @@ const renames: Check = (ctx) => {
   });
   each(ctx, ['rename-table'], (f) => {
     if (!existing(f)) return;
+    // Renamed with a view under the old name for the running code: compatible.
+    if (ctx.facts.some((g) => g.i > f.i && g.op.kind === 'other' && g.op.statement === 'CREATE VIEW' && g.op.table === f.op.table)) return;
     ctx.report(R.renameTable, f, {
       message: `Renaming ${q(f.op.table)} to ${q(f.op.newName)} breaks the code still running, which uses the old name. Rename it and leave a view under the old name until the code has moved.`,
       fixes: isPg(ctx) ? fx.renameTableWithView(ctx, f) : undefined,

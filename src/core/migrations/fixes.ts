@@ -37,6 +37,11 @@ export function shortName(...parts: string[]): string {
   return n;
 }
 
+/** Statements can be added to this file without putting this one in a transaction. */
+function canAppend(ctx: CheckContext, f: OpFacts): boolean {
+  return !f.inTx && !ctx.input.tx.singleStatementOutside;
+}
+
 function stmtEnd(ctx: CheckContext, f: OpFacts): number {
   return f.op.anchors?.stmtEnd ?? f.op.span.end;
 }
@@ -161,7 +166,7 @@ export function notValidThenValidate(ctx: CheckContext, f: F<'add-constraint'>):
   if (!n) return undefined;
   const validate = `ALTER TABLE ${tableName(ctx, f.op)} VALIDATE CONSTRAINT ${ident(ctx, n.name)};`;
   const edits = [...n.edits, edit(ctx, at, at, ' NOT VALID')];
-  if (!f.inTx) {
+  if (canAppend(ctx, f)) {
     const end = stmtEnd(ctx, f);
     return [{ title: 'Add the constraint NOT VALID, then VALIDATE it', isPreferred: true, edits: [...edits, edit(ctx, end, end, eol(ctx, `\n${validate}`))] }];
   }
@@ -183,7 +188,7 @@ export function setNotNullViaCheck(ctx: CheckContext, f: F<'set-not-null'>): Fix
   const name = ident(ctx, shortName(f.op.table, f.op.column, 'not_null'));
   const add = `ADD CONSTRAINT ${name} CHECK (${col} IS NOT NULL) NOT VALID`;
   const rest = `ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${name};`;
-  if (!f.inTx) {
+  if (canAppend(ctx, f)) {
     const end = stmtEnd(ctx, f);
     return [{ title: 'SET NOT NULL through a CHECK … NOT VALID, VALIDATE, SET NOT NULL, DROP CHECK', isPreferred: true, edits: [edit(ctx, clause.start, clause.end, add), edit(ctx, end, end, eol(ctx, `\n${rest}`))] }];
   }
@@ -208,9 +213,9 @@ export function uniqueUsingIndex(ctx: CheckContext, f: F<'add-constraint'>): Fix
   const create = `CREATE UNIQUE INDEX CONCURRENTLY ${ident(ctx, idx)} ON ${t} (${c.columns.map((x) => ident(ctx, x)).join(', ')});`;
   const attach = `ALTER TABLE ${t} ADD CONSTRAINT ${ident(ctx, cname)} ${kw} USING INDEX ${ident(ctx, idx)};`;
   const title = `Build the index CONCURRENTLY, then ADD CONSTRAINT … ${kw} USING INDEX`;
-  if (!f.inTx) return [{ title, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), `${create}\n${attach}`)] }];
-  if (!f.implicitTx) return undefined;
   const o = ctx.input.tx.optOut;
+  if (canAppend(ctx, f)) return [{ title, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, `${create}\n${attach}`))] }];
+  if (f.inTx && !f.implicitTx) return undefined;
   if (o && (o.kind === 'directive' || o.kind === 'side-file')) {
     return [{ title: `${title} (and ${o.description})`, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, `${create}\n${attach}`)), ...optOutEdits(ctx)] }];
   }
@@ -234,7 +239,7 @@ export function fkIndex(ctx: CheckContext, f: OpFacts, table: string, cols: stri
   const isNew = ctx.newTables.has(table);
   const conc = !isNew && !f.inTx;
   const sql = `CREATE INDEX${conc ? ' CONCURRENTLY' : ''} ${ident(ctx, name)} ON ${tableName(ctx, { table, schema })} (${cols.map((c) => ident(ctx, c)).join(', ')});`;
-  if (isNew || !f.inTx) {
+  if (isNew || canAppend(ctx, f)) {
     const end = stmtEnd(ctx, f);
     return [{ title: `Index ${table} (${cols.join(', ')})`, isPreferred: true, edits: [edit(ctx, end, end, eol(ctx, `\n${sql}`))] }];
   }
@@ -353,9 +358,10 @@ export function batchedUpdate(ctx: CheckContext, f: F<'dml'>): Fix[] | undefined
 
 export function mysqlAlgorithm(ctx: CheckContext, f: OpFacts, algorithm: string, replaceExisting: boolean): Fix[] | undefined {
   if (!ctx.input.sql) return undefined;
-  const clause = algorithm === 'INSTANT' ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE';
+  const createIndex = f.op.label === 'CREATE INDEX';
+  const clause = algorithm === 'INSTANT' ? 'ALGORITHM=INSTANT' : createIndex ? 'ALGORITHM=INPLACE LOCK=NONE' : 'ALGORITHM=INPLACE, LOCK=NONE';
   if (replaceExisting && f.op.mysql?.span) return [{ title: `Use ${clause}`, isPreferred: true, edits: [edit(ctx, f.op.mysql.span.start, f.op.mysql.span.end, clause)] }];
   const at = f.op.anchors?.algorithm;
   if (at === undefined) return undefined;
-  return [{ title: `Add ${clause} (fail instead of copying the table)`, isPreferred: true, edits: [edit(ctx, at, at, `, ${clause}`)] }];
+  return [{ title: `Add ${clause} (fail instead of copying the table)`, isPreferred: true, edits: [edit(ctx, at, at, `${createIndex ? ' ' : ', '}${clause}`)] }];
 }

@@ -160,7 +160,9 @@ function collectNotNullChecks(input: LintOpsInput): { table: string; column: str
     }
     if (op.kind === 'validate-constraint') {
       const p = pendingNames.get(`${op.table}.${op.name}`);
+      const known = input.schema?.tables.get(op.table)?.constraints.get(op.name);
       if (p) out.push({ ...p, validatedAt: i });
+      else if (known?.type === 'check' && known.notNullColumn) out.push({ table: op.table, column: known.notNullColumn, validatedAt: i });
     }
   });
   return out;

@@ -401,6 +401,7 @@ function statementOps(text: string, ts: Tok[], base: OpBase): MigrationOp[] {
       const a = rest.map((_, k) => option<MysqlAlgorithm>(rest.slice(k), text, 'ALGORITHM')).find(Boolean);
       const l = rest.map((_, k) => option<MysqlLockLevel>(rest.slice(k), text, 'LOCK')).find(Boolean);
       const my = a || l ? { ...(a ? { algorithm: a.value } : {}), ...(l ? { lock: l.value } : {}), span: a?.span ?? l?.span } : undefined;
+      base = { ...base, label: 'CREATE INDEX' };
       if (unique) {
         return [{ ...base, kind: 'add-constraint', table, constraint: { type: 'unique', name, columns, notValid: false }, ...(my ? { mysql: my } : {}), anchors: { ...base.anchors, algorithm: base.span.end } }];
       }

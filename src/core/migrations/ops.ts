@@ -315,6 +315,8 @@ export interface LintOpsInput {
   suppressions?: Suppression[];
   /** Schema before this file (from replaying earlier migrations); tables missing from it count as existing and unknown. */
   schema?: SchemaState;
+  /** Indexes that later migrations of the same sequence create (an FK's index may come in the next file). */
+  laterIndexes?: { table: string; columns: string[] }[];
   /** Extra findings the front end already made (syntax errors…): suppressions apply to them too. */
   extra?: Finding[];
   /** DSL front ends: fixes in the DSL's own syntax for a finding on an op (SQL fixes are built here when `sql`). */

@@ -467,6 +467,8 @@ export class PgFront {
         const modes: PgLockMode[] = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
         return [mk({ kind: 'lock-table' as const, tables: (n.relations ?? []).map((r: Node) => rel(r.RangeVar)), mode: modes[(n.mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE' })];
       }
+      case 'ViewStmt':
+        return [mk({ kind: 'other' as const, statement: 'CREATE VIEW', table: n.view?.relname ?? '' })];
       case 'DoStmt':
         return [mk({ kind: 'opaque' as const, what: 'DO block (its PL/pgSQL body is not analysed)' })];
       default:

@@ -24,6 +24,8 @@ export interface SqlFileOptions {
   tx?: TxOptions;
   /** Schema before this file, from the replay of earlier migrations. */
   schema?: SchemaState;
+  /** Indexes later migrations of the same sequence create. */
+  laterIndexes?: { table: string; columns: string[] }[];
   direction?: 'up' | 'down';
 }
 
@@ -176,6 +178,6 @@ export function lintSqlFile(pg: PgModule, text: string, o: SqlFileOptions): SqlF
   if (o.direction === 'down') return { findings: extra, ops: rawOps, dialect, tx, statements };
   const ops = o.tool === 'liquibase' ? liquibaseTransactions(body, comments, rawOps) : rawOps;
   const suppressions = suppressionsOf(body, comments, statements);
-  const findings = lintOps({ file: o.file, text, ops, tx, settings, sql: true, suppressions, schema: o.schema, extra });
+  const findings = lintOps({ file: o.file, text, ops, tx, settings, sql: true, suppressions, schema: o.schema, laterIndexes: o.laterIndexes, extra });
   return { findings, ops, dialect, tx, statements };
 }
