@@ -26,6 +26,9 @@ export const RAILS_COLUMN_TYPES = new Set([
   'daterange', 'tsrange', 'tstzrange', 'numrange', 'int4range', 'int8range', 'point', 'line', 'interval', 'serial', 'bigserial', 'column',
 ]);
 
+/** ActiveRecord model methods that write rows. */
+const MODEL_DML = new Set(['update_all', 'delete_all', 'destroy_all', 'find_each', 'find_in_batches', 'in_batches', 'update_column', 'update_columns', 'insert_all', 'upsert_all']);
+
 const LOOP_METHODS = new Set(['each', 'each_with_index', 'times', 'map', 'each_pair', 'each_slice', 'upto', 'downto', 'find_each', 'in_batches']);
 
 class RubyExtractor {
@@ -165,6 +168,11 @@ class RubyExtractor {
     // Builder block calls: `t.string :email`, `t.index :email`, `t.remove :name`.
     if (blockParam && receiver === blockParam) {
       out.push(this.dslCall(n, name, receiver, section, ack));
+      return;
+    }
+    // Backfills through a model: `User.where(plan: nil).update_all(plan: "free")`, `Account.find_each { … }`.
+    if (receiver && /^[A-Z]/.test(receiver) && MODEL_DML.has(name)) {
+      out.push(this.dslCall(n, `model:${name}`, receiver, section, ack));
       return;
     }
     if (receiver && receiver !== 'self') return;

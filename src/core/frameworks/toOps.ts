@@ -244,6 +244,16 @@ export class OpMapper {
       return T;
     };
     const b = (label?: string) => this.base(c, label);
+    if (c.name.startsWith('model:') && c.receiver) {
+      // A backfill through an ActiveRecord model: the table is the model's, tableized.
+      const method = c.name.slice(6);
+      const model = /^([A-Z][\w:]*)/.exec(c.receiver)![1].split('::').pop()!;
+      const tableName = pluralize(model.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
+      const batched = /\.(in_batches|find_each|find_in_batches)\b/.test(c.receiver) || ['find_each', 'find_in_batches', 'in_batches'].includes(method);
+      const verb = /^(delete_all|destroy_all)$/.test(method) ? 'delete' : /^(insert_all|upsert_all)$/.test(method) ? 'insert' : 'update';
+      this.push(c, { ...b(`${c.receiver}.${method}`), kind: 'dml', verb, table: tableName, hasWhere: batched || /\.where\(/.test(c.receiver) });
+      return;
+    }
     switch (c.name) {
       case 'execute':
       case 'exec_query':

@@ -102,6 +102,13 @@ describe('framework migrations linted by the SQL rules', () => {
     assert.match(created[0].newText, /validate_check_constraint :users, name: "users_email_not_null"\n\s+change_column_null :users, :email, false/);
   });
 
+  it('a backfill through an ActiveRecord model in a schema migration is a data change on its table', async () => {
+    const text = 'class Backfill < ActiveRecord::Migration[7.1]\n  def up\n    User.update_all(plan: "free")\n    Account.where(region: nil).in_batches.update_all(region: "eu")\n  end\n  def down\n  end\nend\n';
+    const fs = (await lint('rails', 'db/migrate/20240501120000_backfill.rb', text)).filter((x) => x.ruleId === 'migration/data-in-schema-migration');
+    assert.deepEqual(fs.map((x) => [x.range.start.line, x.data?.table]), [[2, 'users'], [3, 'accounts']]);
+    assert.match(fs[0].message, /without WHERE/);
+  });
+
   it('safety_assured makes a finding info, with the reason from the comment', async () => {
     const text = 'class X < ActiveRecord::Migration[7.1]\n  def up\n    # ignored_columns shipped in release 41\n    safety_assured { remove_column :users, :legacy }\n  end\n  def down\n  end\nend\n';
     const f = one(await lint('rails', 'db/migrate/20240501120000_x.rb', text), 'migration/drop-column');
