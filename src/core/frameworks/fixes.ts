@@ -136,6 +136,8 @@ export class DslFixer {
       case 'migration/drop-column':
       case 'migration/drop-table':
         return this.stateOnly(c);
+      case 'migration/mysql-explicit-algorithm':
+        return this.railsAlgorithm(c);
       default:
         return undefined;
     }
@@ -318,6 +320,20 @@ export class DslFixer {
       return next ? [{ title: `Add a NOT VALID check now; validate it and set NOT NULL in ${base(next.path)}`, isPreferred: true, edits: [replace, next.edit] }] : undefined;
     }
     return undefined;
+  }
+
+  /** Rails on MySQL: `algorithm: :inplace, lock: :none` makes the server fail rather than copy the table. */
+  private railsAlgorithm(c: DslCall): Fix[] | undefined {
+    if (this.ctx.file.framework !== 'rails' || (c.name !== 'add_index' && c.name !== 'remove_index')) return undefined;
+    const edits = [this.setKwarg(c, 'algorithm', ':inplace', ': ')];
+    if (!c.kwargs.lock) edits.push(this.appendArg(c, 'lock: :none'));
+    if (!c.kwargs.algorithm && edits[0] && edits[1]) {
+      // Both appended at the same place: one edit keeps their order.
+      const e = this.appendArg(c, 'algorithm: :inplace, lock: :none');
+      return e ? [{ title: 'Ask for algorithm: :inplace, lock: :none (fails instead of copying the table)', isPreferred: true, edits: [e] }] : undefined;
+    }
+    const ok = edits.filter((e): e is TextEdit => !!e);
+    return ok.length ? [{ title: 'Ask for algorithm: :inplace, lock: :none (fails instead of copying the table)', isPreferred: true, edits: ok }] : undefined;
   }
 
   /**

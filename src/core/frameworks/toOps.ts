@@ -1,4 +1,4 @@
-import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, SchemaState, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
+import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, MysqlAlgorithm, MysqlLockLevel, SchemaState, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
 import { boolOf, strListOf, strOf, type DslCall, type DslFile, type DslValue, type Span, type StaticString, type Unresolved } from './dsl';
 
 /** Turns SQL text into ops with spans relative to that text (the SQL front end of the migration linter). */
@@ -361,13 +361,13 @@ export class OpMapper {
       case 'add_index': {
         const cols = strListOf(a[table ? 0 : 1]);
         if (!needTable() || !cols) return this.unresolvedArg(c, 'the columns');
-        this.push(c, { ...b(`add_index :${T}`), kind: 'create-index', table: T!, name: strOf(kw.name), columns: cols, unique: !!boolOf(kw.unique), concurrently: strOf(kw.algorithm) === 'concurrently', ifNotExists: !!boolOf(kw.if_not_exists), ...(kw.where ? { where: true } : {}), ...(strOf(kw.using) ? { method: strOf(kw.using) } : {}) });
+        this.push(c, { ...b(`add_index :${T}`), ...this.railsMysql(kw), kind: 'create-index', table: T!, name: strOf(kw.name), columns: cols, unique: !!boolOf(kw.unique), concurrently: strOf(kw.algorithm) === 'concurrently', ifNotExists: !!boolOf(kw.if_not_exists), ...(kw.where ? { where: true } : {}), ...(strOf(kw.using) ? { method: strOf(kw.using) } : {}) });
         return;
       }
       case 'remove_index': {
         if (!needTable()) return;
         const name = strOf(kw.name) ?? `index_${T}_on_${(strListOf(kw.column ?? a[table ? 0 : 1]) ?? ['?']).join('_and_')}`;
-        this.push(c, { ...b(`remove_index :${T}`), kind: 'drop-index', names: [name], table: T!, concurrently: strOf(kw.algorithm) === 'concurrently', ifExists: !!boolOf(kw.if_exists) });
+        this.push(c, { ...b(`remove_index :${T}`), ...this.railsMysql(kw), kind: 'drop-index', names: [name], table: T!, concurrently: strOf(kw.algorithm) === 'concurrently', ifExists: !!boolOf(kw.if_exists) });
         return;
       }
       case 'add_reference':
@@ -444,6 +444,17 @@ export class OpMapper {
       default:
         this.push(c, { ...b(), kind: 'other', statement: c.name, ...(T ? { table: T } : {}) });
     }
+  }
+
+  /** MySQL `algorithm: :inplace, lock: :none` on Rails index calls. */
+  private railsMysql(kw: Record<string, DslValue>): { mysql?: { algorithm?: MysqlAlgorithm; lock?: MysqlLockLevel } } {
+    if (this.dialect !== 'mysql') return {};
+    const alg = strOf(kw.algorithm)?.toUpperCase();
+    const lock = strOf(kw.lock)?.toUpperCase();
+    const m: { algorithm?: MysqlAlgorithm; lock?: MysqlLockLevel } = {};
+    if (alg && ['INSTANT', 'INPLACE', 'COPY', 'NOCOPY', 'DEFAULT'].includes(alg)) m.algorithm = alg as MysqlAlgorithm;
+    if (lock && ['NONE', 'SHARED', 'EXCLUSIVE', 'DEFAULT'].includes(lock)) m.lock = lock as MysqlLockLevel;
+    return m.algorithm || m.lock ? { mysql: m } : {};
   }
 
   /** `t.xxx` inside `change_table :t do |t|` (and index/constraints inside `create_table`). */

@@ -30,14 +30,14 @@ function applyFix(f: Finding, path: string, text: string): { text: string; creat
 }
 
 /** Fix, check the result still parses, re-lint: the rule is gone. */
-async function fixAndRelint(framework: Framework, path: string, text: string, ruleId: string): Promise<{ text: string; created: TextEdit[]; after: Finding[] }> {
-  const before = await lint(framework, path, text);
+async function fixAndRelint(framework: Framework, path: string, text: string, ruleId: string, dialect: 'postgres' | 'mysql' = 'postgres'): Promise<{ text: string; created: TextEdit[]; after: Finding[] }> {
+  const before = await lint(framework, path, text, dialect);
   const { text: fixed, created } = applyFix(one(before, ruleId), path, text);
   assert.notEqual(fixed, text);
   const parsed = await extract(framework, fixed, path);
   assert.deepEqual(parsed.errors, [], `fixed file does not parse:\n${fixed}`);
   for (const c of created) assert.deepEqual((await extract(framework, c.newText, c.file)).errors, [], `new file ${c.file} does not parse:\n${c.newText}`);
-  const after = await lint(framework, path, fixed);
+  const after = await lint(framework, path, fixed, dialect);
   assert.ok(!after.some((x) => x.ruleId === ruleId), `${ruleId} still reported after the fix:\n${fixed}`);
   return { text: fixed, created, after };
 }
@@ -107,6 +107,14 @@ describe('framework migrations linted by the SQL rules', () => {
     const fs = (await lint('rails', 'db/migrate/20240501120000_backfill.rb', text)).filter((x) => x.ruleId === 'migration/data-in-schema-migration');
     assert.deepEqual(fs.map((x) => [x.range.start.line, x.data?.table]), [[2, 'users'], [3, 'accounts']]);
     assert.match(fs[0].message, /without WHERE/);
+  });
+
+  it('Rails on MySQL: add_index gets algorithm: :inplace, lock: :none so the server fails rather than copying', async () => {
+    const path = 'db/migrate/20240501120000_x.rb';
+    const f = one(await lint('rails', path, RAILS_INDEX, 'mysql'), 'migration/mysql-explicit-algorithm');
+    assert.equal(f.range.start.line, 2);
+    const { text } = await fixAndRelint('rails', path, RAILS_INDEX, 'migration/mysql-explicit-algorithm', 'mysql');
+    assert.match(text, /add_index :users, :email, algorithm: :inplace, lock: :none/);
   });
 
   it('safety_assured makes a finding info, with the reason from the comment', async () => {
