@@ -6,6 +6,7 @@ import { registerOpenFinding } from './commands/openFinding';
 import { registerRefresh } from './commands/refresh';
 import { registerShowOutput } from './commands/showOutput';
 import { registerShowRuleDocs } from './commands/showRuleDocs';
+import { registerMigrationHover } from './hover';
 import type { Node } from './tree';
 
 /** What the extension exports: used by the integration suite and by other extensions. */
@@ -22,6 +23,7 @@ export interface DeployReadinessApi {
 export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
   context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
+  context.subscriptions.push(registerMigrationHover(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));

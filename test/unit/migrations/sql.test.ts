@@ -176,3 +176,20 @@ describe('migrations: MySQL and MariaDB', () => {
     assert.ok(ids(await my('ALTER TABLE t ADD COLUMN a int, ALGORITHM=INSTANT;')).includes('migration/mysql-lock-wait-timeout'));
   });
 });
+
+describe('migrations: describeStatement (hover)', () => {
+  it('describes the lock, what it blocks, compatibility and the safe pattern of the statement under the cursor', async () => {
+    const { describeStatement } = await import('../../../src/core/migrations/describe');
+    const text = 'CREATE TABLE t (id bigint);\n\nALTER TABLE users RENAME COLUMN name TO full_name;\n';
+    const d = await describeStatement(text, text.indexOf('RENAME'));
+    assert.ok(d);
+    assert.deepEqual(d.range.start, { line: 2, character: 0 });
+    assert.equal(d.ops[0].lock?.mode, 'ACCESS EXCLUSIVE');
+    assert.equal(d.ops[0].backwardCompatible, false);
+    assert.match(d.markdown, /not backward-compatible/);
+    assert.match(d.markdown, /Safe pattern: Add the new column/);
+    assert.equal(await describeStatement(text, text.indexOf('\n\n') + 1), undefined, 'a blank line is not a statement');
+    const idx = await describeStatement('CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);', 30);
+    assert.equal(idx?.ops[0].lock?.blocks, 'nothing', 'a table created earlier in the file is new');
+  });
+});
