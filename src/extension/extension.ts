@@ -7,6 +7,7 @@ import { registerRefresh } from './commands/refresh';
 import { registerShowOutput } from './commands/showOutput';
 import { registerShowRuleDocs } from './commands/showRuleDocs';
 import { registerMigrationHover } from './hover';
+import { registerDslMigrationHover } from './dslHover';
 import type { Node } from './tree';
 
 /** What the extension exports: used by the integration suite and by other extensions. */
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
   context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
   context.subscriptions.push(registerMigrationHover(c));
+  context.subscriptions.push(registerDslMigrationHover(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));
