@@ -1,7 +1,7 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding } from '../model';
 import type { MigrationLintSettings, MigrationOp, SchemaState } from '../migrations/ops';
-import { applyOps, emptySchema, migrationOrderKey } from '../migrations/schema';
+import { applyOps, cloneSchema, emptySchema, migrationOrderKey } from '../migrations/schema';
 import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
 import type { Framework } from './dsl';
@@ -55,7 +55,22 @@ async function opsOf(ctx: AnalysisContext, path: string, framework: Framework, s
  * the previous migration makes SET NOT NULL safe, a table created earlier is known to exist, and
  * a Django AlterField is compared with the field as it was.
  */
+function schemaCache(ctx: AnalysisContext): Map<string, SchemaState> {
+  let m = ctx.cache.get('frameworks:schema') as Map<string, SchemaState> | undefined;
+  if (!m) ctx.cache.set('frameworks:schema', (m = new Map()));
+  return m;
+}
+
+/** Cached per file for the session (as the user types only that file changes); a full analysis starts afresh. */
 async function schemaBefore(ctx: AnalysisContext, f: WorkspaceFile, framework: Framework, settings: MigrationLintSettings, text: string): Promise<SchemaState> {
+  const hit = schemaCache(ctx).get(f.path);
+  if (hit) return cloneSchema(hit);
+  const schema = await replay(ctx, f, framework, settings, text);
+  schemaCache(ctx).set(f.path, schema);
+  return cloneSchema(schema);
+}
+
+async function replay(ctx: AnalysisContext, f: WorkspaceFile, framework: Framework, settings: MigrationLintSettings, text: string): Promise<SchemaState> {
   const dir = f.path.slice(0, f.path.lastIndexOf('/') + 1);
   const siblings = ctx.files.filter((g) => g.path !== f.path && g.path.startsWith(dir) && !g.path.slice(dir.length).includes('/') && g.cls.kind === 'migration' && g.cls.format === 'dsl');
   let prior: string[];
@@ -127,6 +142,7 @@ export const frameworkAnalyzer: Analyzer = {
   area: 'migration',
   rules: frameworkRules,
   async analyze(ctx) {
+    schemaCache(ctx).clear();
     const out: Finding[] = [];
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
