@@ -158,4 +158,6 @@ export const frameworkAnalyzer: Analyzer = {
     return out;
   },
   analyzeFile: analyzeOne,
+  /** The project's database and runner configuration decide the dialect and the timeouts of every framework migration. */
+  affectsWorkspace: (f) => /(^|\/)(config\/database\.yml|config\/initializers\/strong_migrations\.rb|alembic\.ini|env\.py|knexfile\.(js|ts|cjs)|ormconfig\.(json|js|ts)|data-source\.ts|\.sequelizerc)$/.test(f.path),
 };

@@ -313,6 +313,9 @@ describe('framework migrations linted by the SQL rules', () => {
       const timeouts = async (dir: string) => (await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze()).findings.filter((x) => /timeout/.test(x.ruleId)).map((x) => x.ruleId).sort();
       assert.deepEqual(await timeouts(bare), ['migration/require-lock-timeout', 'migration/require-statement-timeout']);
       assert.deepEqual(await timeouts(withInit), []);
+      const ws = await Workspace.open({ root: withInit, config: defaultConfig(), trusted: false });
+      assert.equal(ws.affectsWorkspace('config/initializers/strong_migrations.rb'), true, 'editing the initializer re-lints every migration');
+      assert.equal(ws.affectsWorkspace('app/models/user.rb'), false);
     } finally {
       removeTree(bare);
       removeTree(withInit);
