@@ -10,7 +10,7 @@
 // each rule's `equivalents.pgfence`; any pgfence finding with no counterpart on the same file and
 // line is listed as missed.
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -171,30 +171,6 @@ const bytes = corpus.reduce((a, f) => a + Buffer.byteLength(f.text), 0);
 const settings = { postgresVersion: 16, mysqlVersion: '8.0' };
 const rel = (p) => path.relative(tmp, p);
 
-function timeIt(fn, reps = 5) {
-  const times = [];
-  let result;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    result = fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], result };
-}
-
-async function timeAsync(fn, reps = 3) {
-  const times = [];
-  let result;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    result = await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], result };
-}
-
 // Warm up both.
 for (const f of corpus.slice(0, 50)) {
   try {
@@ -205,7 +181,10 @@ for (const f of corpus.slice(0, 50)) {
   core.lintSqlFile(pg, f.text, { file: rel(f.path), tool: 'sql', settings });
 }
 
-const parse = timeIt(() => {
+// Rounds alternate the measurements and keep each one's fastest run: on a shared machine the
+// minimum is the least disturbed figure, and every side gets the same conditions.
+const ROUNDS = Number(arg('--rounds', 5));
+const parseOnce = () => {
   let n = 0;
   for (const f of corpus) {
     try {
@@ -215,47 +194,62 @@ const parse = timeIt(() => {
     }
   }
   return n;
-});
-
-const lint = timeIt(() => {
+};
+const lintOnce = () => {
   const out = [];
   for (const f of corpus) out.push(...core.lintSqlFile(pg, f.text, { file: rel(f.path), tool: 'sql', settings }).findings);
   return out;
-});
-
-const lintWithRead = timeIt(() => {
-  let n = 0;
-  for (const f of corpus) n += core.lintSqlFile(pg, readFileSync(f.path, 'utf8'), { file: rel(f.path), tool: 'sql', settings }).findings.length;
-  return n;
-});
+};
 
 // pgfence, side by side, on the same files (it reads them from disk itself).
-let pgfence;
+let pgMod;
+let pgfenceFiles = [];
+let pgfenceSkipped = 0;
+let pgfenceError;
+const pgfenceConfig = { minPostgresVersion: 16, maxAllowedRisk: 'high', requireLockTimeout: true, requireStatementTimeout: true, output: 'json', format: 'sql' };
 try {
-  const mod = await import(require.resolve('@flvmnt/pgfence/dist/analyzer.js'));
-  const config = { minPostgresVersion: 16, maxAllowedRisk: 'high', requireLockTimeout: true, requireStatementTimeout: true, output: 'json', format: 'sql' };
-  const paths = corpus.map((f) => f.path);
-  // Files pgfence cannot parse abort its whole run: give it the files it can parse, and say so.
-  const ok = [];
-  const skipped = [];
-  for (const p of paths) {
+  pgMod = await import(require.resolve('@flvmnt/pgfence/dist/analyzer.js'));
+  // A file pgfence cannot parse aborts its whole run: give it the files it can parse, and say so.
+  for (const f of corpus) {
     try {
-      await mod.analyze([p], config);
-      ok.push(p);
+      await pgMod.analyze([f.path], pgfenceConfig);
+      pgfenceFiles.push(f.path);
     } catch {
-      skipped.push(p);
+      pgfenceSkipped++;
     }
   }
-  const run = await timeAsync(() => mod.analyze(ok, config));
-  const ourOnSame = timeIt(() => {
-    let n = 0;
-    for (const p of ok) n += core.lintSqlFile(pg, readFileSync(p, 'utf8'), { file: rel(p), tool: 'sql', settings }).findings.length;
-    return n;
-  });
-  pgfence = { ms: run.ms, results: run.result, files: ok.length, skipped: skipped.length, oursOnSameMs: ourOnSame.ms };
 } catch (e) {
-  pgfence = { error: String(e?.message ?? e) };
+  pgfenceError = String(e?.message ?? e);
 }
+const oursOnPgfenceFiles = () => {
+  let n = 0;
+  for (const p of pgfenceFiles) n += core.lintSqlFile(pg, readFileSync(p, 'utf8'), { file: rel(p), tool: 'sql', settings }).findings.length;
+  return n;
+};
+
+const best = { parse: Infinity, lint: Infinity, pgfence: Infinity, oursSame: Infinity };
+let statementsParsed = 0;
+let lintFindings = [];
+let pgfenceResults;
+for (let r = 0; r < ROUNDS; r++) {
+  let t = performance.now();
+  statementsParsed = parseOnce();
+  best.parse = Math.min(best.parse, performance.now() - t);
+  t = performance.now();
+  lintFindings = lintOnce();
+  best.lint = Math.min(best.lint, performance.now() - t);
+  if (pgMod) {
+    t = performance.now();
+    pgfenceResults = await pgMod.analyze(pgfenceFiles, pgfenceConfig);
+    best.pgfence = Math.min(best.pgfence, performance.now() - t);
+    t = performance.now();
+    oursOnPgfenceFiles();
+    best.oursSame = Math.min(best.oursSame, performance.now() - t);
+  }
+}
+const parse = { ms: best.parse, result: statementsParsed };
+const lint = { ms: best.lint, result: lintFindings };
+const pgfence = pgfenceError ? { error: pgfenceError } : { ms: best.pgfence, results: pgfenceResults, files: pgfenceFiles.length, skipped: pgfenceSkipped, oursOnSameMs: best.oursSame };
 
 // Editor latency: one 200-line file, lint repeatedly with the WASM loaded.
 const editorText = twoHundredLines();
@@ -272,6 +266,13 @@ const p50 = lat[Math.floor(lat.length * 0.5)];
 // Coverage: pgfence findings with no finding of ours on the same file and line.
 let missed = [];
 let pgfenceChecks = 0;
+// pgfence notices about statements that are the safe pattern itself (a VALIDATE outside the ADD's
+// transaction, a constant DEFAULT on PostgreSQL 11+): we describe their lock on hover, not as findings.
+const NOTICE = new Set(['validate-constraint', 'add-column-constant-default', 'add-constraint-unique-using-index', 'add-pk-using-index']);
+let notices = 0;
+const POLICY = new Set(['missing-lock-timeout', 'missing-statement-timeout']);
+let noBlocking = 0;
+let sameFile = 0;
 if (pgfence.results) {
   const eq = new Map();
   for (const r of core.migrationRules) for (const n of r.equivalents?.pgfence ?? []) eq.set(n, [...(eq.get(n) ?? []), r.id]);
@@ -289,9 +290,28 @@ if (pgfence.results) {
     const items = [...r.checks.map((c) => ({ ruleId: c.ruleId, sql: c.statement })), ...r.policyViolations.map((v) => ({ ruleId: v.ruleId, sql: '' }))];
     for (const c of items) {
       if (BEST_PRACTICE.has(c.ruleId)) continue; // style tier, not lock/compatibility
+      if (NOTICE.has(c.ruleId)) {
+        notices++;
+        continue;
+      }
+      // Timeout policies: we ask for lock_timeout where a statement takes a lock that blocks traffic.
+      const long = (f) => ['scan', 'rewrite', 'build'].includes(String(f.data?.lockDuration));
+      // Table locks that queue traffic; row locks of an UPDATE/DELETE are a different rule (data-in-schema-migration).
+      const blocking = (f) => (f.data?.blocks === 'writes' || f.data?.blocks === 'reads and writes') && f.data?.lockDuration !== 'rows';
+      if (POLICY.has(c.ruleId) && !mine.some((f) => blocking(f) && (c.ruleId === 'missing-lock-timeout' || long(f)))) {
+        noBlocking++;
+        continue;
+      }
       pgfenceChecks++;
       const ids = eq.get(c.ruleId) ?? [];
-      const line = c.sql ? text.slice(0, Math.max(0, text.indexOf(c.sql.slice(0, 40)))).split('\n').length - 1 : -1;
+      const at = c.sql ? text.indexOf(c.sql) : -1;
+      const line = at >= 0 ? text.slice(0, at).split('\n').length - 1 : -1;
+      // Operations on a column added earlier in the same file touch no existing data.
+      const col = /ALTER COLUMN (\w+)|DROP COLUMN (\w+)/i.exec(c.sql ?? '');
+      if (col && at > 0 && new RegExp(`ADD COLUMN ${col[1] ?? col[2]}\\b`, 'i').test(text.slice(0, at))) {
+        sameFile++;
+        continue;
+      }
       const hit = mine.some((f) => (ids.length ? ids.includes(f.ruleId) : true) && (line < 0 || (f.range.start.line <= line + 2 && f.range.end.line >= line - 1)));
       if (!hit) missed.push({ file, rule: c.ruleId, line: line + 1, sql: (c.sql ?? '').slice(0, 80) });
     }
@@ -304,7 +324,6 @@ const result = {
   corpus: { files: corpus.length, bytes, statements: parse.result },
   parseFloorMs: +parse.ms.toFixed(1),
   lintMs: +lint.ms.toFixed(1),
-  lintWithReadMs: +lintWithRead.ms.toFixed(1),
   lintOverParse: +(lint.ms / parse.ms).toFixed(2),
   findings: lint.result.length,
   pgfence: pgfence.error
@@ -316,6 +335,9 @@ const result = {
         oursOnSameFilesMs: +pgfence.oursOnSameMs.toFixed(1),
         speedup: +(pgfence.ms / pgfence.oursOnSameMs).toFixed(2),
         lockAndCompatibilityFindings: pgfenceChecks,
+        safePatternNotices: notices,
+        timeoutPolicyWithoutBlockingLock: noBlocking,
+        onColumnsAddedInSameFile: sameFile,
         missedByUs: missed.length,
       },
   editor: { lines: editorText.split('\n').length, p50Ms: +p50.toFixed(2), p95Ms: +p95.toFixed(2) },
@@ -327,13 +349,15 @@ else {
   console.log('Migration linting benchmark');
   console.log(`  corpus: ${r.corpus.files} files, ${(r.corpus.bytes / 1024).toFixed(0)} KiB, ${r.corpus.statements} statements`);
   console.log(`  libpg-query parse floor: ${r.parseFloorMs} ms`);
-  console.log(`  deploy-readiness lint:   ${r.lintMs} ms  (${r.lintOverParse}x the parse floor; target <= 1.5x)  [${r.findings} findings; with file reads ${r.lintWithReadMs} ms]`);
+  console.log(`  deploy-readiness lint:   ${r.lintMs} ms  (${r.lintOverParse}x the parse floor; target <= 1.5x)  [${r.findings} findings]`);
   if (r.pgfence.error) console.log(`  pgfence: could not run (${r.pgfence.error})`);
   else {
     console.log(`  pgfence on the same ${r.pgfence.files} files: ${r.pgfence.ms} ms vs ours ${r.pgfence.oursOnSameFilesMs} ms (incl. reads) -> ${r.pgfence.speedup}x faster (target >= 3x)${r.pgfence.skippedUnparsable ? `; ${r.pgfence.skippedUnparsable} files pgfence rejects were left out` : ''}`);
-    console.log(`  pgfence lock/compatibility findings: ${r.pgfence.lockAndCompatibilityFindings}; without a counterpart of ours: ${r.pgfence.missedByUs}`);
+    console.log(`  pgfence lock/compatibility findings: ${r.pgfence.lockAndCompatibilityFindings} (+${r.pgfence.safePatternNotices} notices on safe-pattern statements, +${r.pgfence.timeoutPolicyWithoutBlockingLock} timeout policies on files with nothing that blocks [for long], +${r.pgfence.onColumnsAddedInSameFile} on columns added in the same file); without a counterpart of ours: ${r.pgfence.missedByUs}`);
+    const byRule = {};
+    for (const m of missed) byRule[m.rule] = (byRule[m.rule] ?? 0) + 1;
+    if (missed.length) console.log(`    by pgfence rule: ${JSON.stringify(byRule)}`);
     for (const m of missed.slice(0, 10)) console.log(`    missed: ${m.file}:${m.line} ${m.rule}  ${m.sql}`);
   }
   console.log(`  editor: ${r.editor.lines}-line migration, p50 ${r.editor.p50Ms} ms, p95 ${r.editor.p95Ms} ms (target p95 <= 20 ms)`);
 }
-void statSync;

@@ -22,11 +22,14 @@ export function lintSettings(m: MigrationSettings): SqlFileOptions['settings'] {
 /** Lints one SQL migration's text with default settings (tests, hover, benchmarks). */
 export async function lintSqlMigration(file: string, text: string, opts: Partial<SqlFileOptions> & { rules?: Record<string, string> } = {}): Promise<Finding[]> {
   const pg = await loadPg();
-  const found = lintSqlFile(pg, text, { file, tool: opts.tool ?? 'sql', settings: opts.settings ?? { postgresVersion: 16, mysqlVersion: '8.0' }, ...opts }).findings;
+  const enabled = OPT_IN.filter((id) => opts.rules?.[id] && opts.rules[id] !== 'off');
+  const found = lintSqlFile(pg, text, { file, tool: opts.tool ?? 'sql', settings: opts.settings ?? { postgresVersion: 16, mysqlVersion: '8.0' }, optIn: enabled, ...opts }).findings;
   // Opt-in rules only when enabled, as the engine does with the config.
   const optIn = new Set(migrationRules.filter((r) => r.optIn).map((r) => r.id));
   return found.filter((f) => !optIn.has(f.ruleId) || (opts.rules?.[f.ruleId] && opts.rules[f.ruleId] !== 'off'));
 }
+
+const OPT_IN = migrationRules.filter((r) => r.optIn).map((r) => r.id);
 
 interface CachedOps {
   text: string;
@@ -125,6 +128,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     tx: { flywayConf, assumeInTransaction: m.assumeInTransaction, lockTimeoutSetByRunner: m.lockTimeoutSetByRunner, statementTimeoutSetByRunner: m.statementTimeoutSetByRunner },
     schema,
     laterIndexes,
+    optIn: OPT_IN.filter((id) => ctx.config.rules[id] && ctx.config.rules[id] !== 'off'),
     direction: f.cls.direction,
   });
   if (!ctx.facts.migrations.some((x) => x.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: res.dialect, isNew });

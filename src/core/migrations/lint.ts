@@ -181,7 +181,15 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
   let lockTimeout = !!tx.runnerSettings?.lockTimeout;
   let statementTimeout = !!tx.runnerSettings?.statementTimeout;
   const notNullChecks = collectNotNullChecks(input);
+  let current = 0;
+  const lockCtx = {
+    settings,
+    newTables: created,
+    schema: input.schema,
+    hasNotNullCheck: (t: string, c: string) => notNullChecks.some((x) => x.table === t && x.column === c && x.validatedAt < current) || schemaHasNotNullCheck(input.schema, t, c),
+  };
   input.ops.forEach((op, i) => {
+    current = i;
     if (op.kind === 'transaction') {
       if (op.action === 'begin' && !explicit) {
         explicit = true;
@@ -199,14 +207,7 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
     }
     const table = tableOf(op);
     const newTable = !!table && created.has(table);
-    const lock =
-      op.lock ??
-      lockOf(op, {
-        settings,
-        newTables: created,
-        schema: input.schema,
-        hasNotNullCheck: (t, c) => notNullChecks.some((x) => x.table === t && x.column === c && x.validatedAt < i) || schemaHasNotNullCheck(input.schema, t, c),
-      });
+    const lock = op.lock ?? lockOf(op, lockCtx);
     out.push({
       op,
       i,

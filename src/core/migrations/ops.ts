@@ -315,6 +315,8 @@ export interface LintOpsInput {
   suppressions?: Suppression[];
   /** Schema before this file (from replaying earlier migrations); tables missing from it count as existing and unknown. */
   schema?: SchemaState;
+  /** Opt-in rules (ids) enabled in the config; other opt-in rules are not evaluated. */
+  optIn?: string[];
   /** Indexes that later migrations of the same sequence create (an FK's index may come in the next file). */
   laterIndexes?: { table: string; columns: string[] }[];
   /** Extra findings the front end already made (syntax errors…): suppressions apply to them too. */

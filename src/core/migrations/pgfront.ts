@@ -103,6 +103,12 @@ export function volatilityOf(n: Node): Volatility {
   return v;
 }
 
+const WORD_RE = new Map<string, RegExp>();
+const LEAD_WORDS = /^[A-Za-z_\s]*/;
+const NOT_NULL = /NOT\s+NULL/iy;
+const TYPE_STOP = new Set(['NOT', 'NULL', 'DEFAULT', 'PRIMARY', 'REFERENCES', 'UNIQUE', 'CHECK', 'CONSTRAINT', 'GENERATED', 'COLLATE', 'USING', 'COMPRESSION', 'STORAGE']);
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
+
 /** State shared while converting one file. */
 export class PgFront {
   private toks?: Tok[];
@@ -135,9 +141,36 @@ export class PgFront {
 
   /** Offset just after the first word `w` (upper case) in the statement, from token `from`. */
   private after(s: PgStatement, w: string, from = 0): number | undefined {
+    // Fast path: the word among the statement's first plain words (no comment or string before it).
+    const head = LEAD_WORDS.exec(this.text.slice(s.start, Math.min(s.end, s.start + 200)));
+    if (head) {
+      let re = WORD_RE.get(w);
+      if (!re) WORD_RE.set(w, (re = new RegExp(`\\b${w}\\b`, 'i')));
+      const m = re.exec(head[0]);
+      if (m) return s.start + m.index + w.length;
+    }
     const toks = this.tokens(s);
     for (let i = from; i < toks.length; i++) if (this.word(toks[i]) === w) return toks[i].end;
     return undefined;
+  }
+
+  /** The one subcommand of `ALTER TABLE name <clause>`: from after the table name to the end. */
+  private singleClause(s: PgStatement, relation: Node): Span[] | undefined {
+    const at = s.loc(relation?.location);
+    if (at === undefined) return this.alterClauses(s, 1);
+    const t = this.text;
+    let i = at;
+    for (;;) {
+      if (t.charCodeAt(i) === 34) {
+        const q = t.indexOf('"', i + 1);
+        i = q < 0 ? s.end : q + 1;
+      } else while (i < s.end && isWordChar(t.charCodeAt(i))) i++;
+      if (t.charCodeAt(i) === 46) i++;
+      else break;
+    }
+    while (i < s.end && /[\s*]/.test(t[i])) i++;
+    if (t.startsWith('--', i) || t.startsWith('/*', i)) return this.alterClauses(s, 1);
+    return i < s.end ? [{ start: i, end: s.end }] : undefined;
   }
 
   /** The ALTER TABLE subcommand spans (split at top-level commas after the table name). */
@@ -171,31 +204,38 @@ export class PgFront {
 
   /** End offset of a type name starting at `start` (words, dotted names, (mods), [] and multi-word types). */
   private typeEnd(s: PgStatement, start: number): number {
-    const toks = this.tokens(s);
-    let i = this.tokAt(toks, start);
-    const STOP = new Set(['NOT', 'NULL', 'DEFAULT', 'PRIMARY', 'REFERENCES', 'UNIQUE', 'CHECK', 'CONSTRAINT', 'GENERATED', 'COLLATE', 'USING', 'COMPRESSION', 'STORAGE']);
-    let end = toks[i]?.end ?? start;
+    // Words (and dotted or quoted names), (modifiers) and [] after the type's first word, up to a
+    // column-constraint keyword or a comma/closing parenthesis. Strings cannot occur in a type name.
+    const t = this.text;
+    const limit = s.end;
+    let i = start;
+    let end = start;
     let first = true;
-    while (i < toks.length) {
-      const t = toks[i];
-      if (t.kind === 'word' || t.kind === 'qident') {
-        if (!first && STOP.has(this.word(t))) break;
-        end = t.end;
+    while (i < limit) {
+      const c = t.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) {
         i++;
-      } else if (t.kind === '.') {
-        i++;
-      } else if (t.kind === '(') {
+        continue;
+      }
+      if (isWordChar(c) || c === 34) {
+        const w0 = i;
+        if (c === 34) {
+          i = t.indexOf('"', i + 1);
+          i = i < 0 ? limit : i + 1;
+        } else while (i < limit && isWordChar(t.charCodeAt(i))) i++;
+        if (!first && c !== 34 && TYPE_STOP.has(t.slice(w0, i).toUpperCase())) break;
+        end = i;
+      } else if (c === 46) i++;
+      else if (c === 40 || c === 91) {
+        const close = c === 40 ? 41 : 93;
         let d = 0;
-        for (; i < toks.length; i++) {
-          if (toks[i].kind === '(') d++;
-          if (toks[i].kind === ')' && --d === 0) break;
+        for (; i < limit; i++) {
+          const x = t.charCodeAt(i);
+          if (x === c) d++;
+          else if (x === close && --d === 0) break;
         }
-        end = toks[i]?.end ?? end;
         i++;
-      } else if (t.kind === '[') {
-        while (i < toks.length && toks[i].kind !== ']') i++;
-        end = toks[i]?.end ?? end;
-        i++;
+        end = Math.min(i, limit);
       } else break;
       first = false;
     }
@@ -233,9 +273,9 @@ export class PgFront {
         case 'CONSTR_NOTNULL':
           col.notNull = true;
           if (at !== undefined) {
-            const toks = this.tokens(s);
-            const i = this.tokAt(toks, at);
-            if (this.word(toks[i]) === 'NOT' && this.word(toks[i + 1]) === 'NULL') col.notNullSpan = { start: toks[i].start, end: toks[i + 1].end };
+            NOT_NULL.lastIndex = at;
+            const m = NOT_NULL.exec(this.text);
+            if (m) col.notNullSpan = { start: at, end: at + m[0].length };
           }
           break;
         case 'CONSTR_DEFAULT': {
@@ -308,12 +348,15 @@ export class PgFront {
   ops(s: PgStatement, stmt: number): MigrationOp[] {
     const n = s.node[s.kind] as Node;
     const base: OpBase = { stmt, span: { start: s.start, end: s.end }, anchors: { stmtEnd: s.semicolon ?? s.end } };
-    const mk = <T extends object>(extra: T, clause?: Span, anchors?: OpBase['anchors']): OpBase & T => ({
-      ...base,
-      ...(clause ? { clause } : {}),
-      anchors: { ...base.anchors, ...anchors },
-      ...extra,
-    });
+    // Builds the op on the fresh `extra` literal (no object spreads: this runs for every statement).
+    const mk = <T extends object>(extra: T, clause?: Span, anchors?: OpBase['anchors']): OpBase & T => {
+      const o = extra as T & OpBase;
+      o.stmt = stmt;
+      o.span = base.span;
+      if (clause) o.clause = clause;
+      o.anchors = anchors ? Object.assign({ stmtEnd: base.anchors!.stmtEnd }, anchors) : { stmtEnd: base.anchors!.stmtEnd };
+      return o;
+    };
     switch (s.kind) {
       case 'CreateStmt': {
         const t = rel(n.relation);
@@ -480,7 +523,7 @@ export class PgFront {
     const t = rel(n.relation);
     if (n.objtype && n.objtype !== 'OBJECT_TABLE') return [mk({ kind: 'other' as const, statement: `ALTER ${String(n.objtype).replace('OBJECT_', '')}`, table: t.table })];
     const cmds: Node[] = (n.cmds ?? []).map((c: Node) => c.AlterTableCmd);
-    const clauses = this.alterClauses(s, cmds.length);
+    const clauses = cmds.length === 1 ? this.singleClause(s, n.relation) : this.alterClauses(s, cmds.length);
     const out: MigrationOp[] = [];
     cmds.forEach((c, i) => {
       const clause = clauses?.[i];

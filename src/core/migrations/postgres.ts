@@ -66,7 +66,7 @@ export function parsePostgres(m: PgModule, text: string): PgParse {
   }
 }
 
-const LEAD = /^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
+const LEAD = /(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/y;
 
 function collect(r: ParseResult, text: string, baseChar: number, toChar: (b: number) => number, chunkText?: string): PgStatement[] {
   const out: PgStatement[] = [];
@@ -77,8 +77,9 @@ function collect(r: ParseResult, text: string, baseChar: number, toChar: (b: num
     const startByte = s.stmt_location ?? 0;
     let start = toChar(startByte);
     const end = s.stmt_len ? toChar(startByte + s.stmt_len) : src.length;
-    const lead = LEAD.exec(src.slice(start, end));
-    if (lead) start += lead[0].length;
+    LEAD.lastIndex = start;
+    const lead = LEAD.exec(src);
+    if (lead) start = Math.min(end, start + lead[0].length);
     let semi: number | undefined;
     let k = end;
     while (k < src.length && (src[k] === ' ' || src[k] === '\t' || src[k] === '\n' || src[k] === '\r')) k++;

@@ -26,6 +26,8 @@ export interface SqlFileOptions {
   schema?: SchemaState;
   /** Indexes later migrations of the same sequence create. */
   laterIndexes?: { table: string; columns: string[] }[];
+  /** Opt-in rules enabled in the config. */
+  optIn?: string[];
   direction?: 'up' | 'down';
 }
 
@@ -158,26 +160,32 @@ export function sqlOps(pg: PgModule, text: string, dialect: Dialect, mariadb = f
 }
 
 /** Lints one SQL migration's text. Pure: text + path + settings in, findings out. */
+/** Cheap pre-checks: most files have no suppression comment and no MySQL-only syntax. */
+const COMMENT_HINT = /ignore|nolint|changeset/i;
+const MYSQL_HINT = /[`#]|\b(ENGINE|AUTO_INCREMENT|UNSIGNED|MODIFY|ALGORITHM|TINYINT|MEDIUMTEXT|LONGTEXT|DATETIME|CHARSET)\b/i;
+
 export function lintSqlFile(pg: PgModule, text: string, o: SqlFileOptions): SqlFileResult {
   const body = upSection(text, o.tool);
-  const toks = lex(body, 0, body.length, o.dialect === 'mysql');
-  const dialect = o.dialect ?? inferDialect(body, toks);
-  const comments = toks.filter((t) => t.kind === 'comment');
+  const needComments = COMMENT_HINT.test(body);
+  const needDialect = !o.dialect && MYSQL_HINT.test(body);
+  const toks = needComments || needDialect ? lex(body, 0, body.length, o.dialect === 'mysql') : [];
+  const dialect = o.dialect ?? (needDialect ? inferDialect(body, toks) : 'postgres');
+  const comments = needComments ? toks.filter((t) => t.kind === 'comment') : [];
   const settings: MigrationLintSettings = { ...o.settings, dialect };
   const { ops: rawOps, statements, errors } = sqlOps(pg, body, dialect, settings.mariadb);
-  const index = new LineIndex(text);
+  const index = errors.length ? new LineIndex(text) : undefined;
   const extra = errors.map((e) => {
     const word = /^[^\s;]*/.exec(body.slice(e.offset))![0];
     return syntaxError.finding({
       message: `Syntax error (${dialect === 'mysql' ? 'MySQL' : 'PostgreSQL'}): ${e.message}. The other statements were still checked.`,
       file: o.file,
-      range: index.rangeOf(e.offset, Math.min(body.length, e.offset + Math.max(1, word.length))),
+      range: index!.rangeOf(e.offset, Math.min(body.length, e.offset + Math.max(1, word.length))),
     });
   });
   const tx = transactionModelFor(o.tool, o.file, text, dialect, o.tx);
   if (o.direction === 'down') return { findings: extra, ops: rawOps, dialect, tx, statements };
   const ops = o.tool === 'liquibase' ? liquibaseTransactions(body, comments, rawOps) : rawOps;
   const suppressions = suppressionsOf(body, comments, statements);
-  const findings = lintOps({ file: o.file, text, ops, tx, settings, sql: true, suppressions, schema: o.schema, laterIndexes: o.laterIndexes, extra });
+  const findings = lintOps({ file: o.file, text, ops, tx, settings, sql: true, suppressions, schema: o.schema, laterIndexes: o.laterIndexes, optIn: o.optIn, extra });
   return { findings, ops, dialect, tx, statements };
 }

@@ -7,7 +7,7 @@ import type { SqlFileOptions } from '../../../src/core/migrations/sqlfile';
 import { applyEdits, removeTree, tempTree } from '../helpers';
 
 const ids = (fs: Finding[]) => fs.map((f) => f.ruleId);
-const lint = (text: string, o: Partial<SqlFileOptions> & { file?: string } = {}) => lintSqlMigration(o.file ?? 'db/migrations/001_x.sql', text, o);
+const lint = (text: string, o: Partial<SqlFileOptions> & { file?: string; rules?: Record<string, string> } = {}) => lintSqlMigration(o.file ?? 'db/migrations/001_x.sql', text, o);
 const pg = (v: number) => ({ settings: { postgresVersion: v, mysqlVersion: '8.0' } });
 
 describe('migrations: PostgreSQL rules over the operation model', () => {
@@ -191,5 +191,15 @@ describe('migrations: describeStatement (hover)', () => {
     assert.equal(await describeStatement(text, text.indexOf('\n\n') + 1), undefined, 'a blank line is not a statement');
     const idx = await describeStatement('CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);', 30);
     assert.equal(idx?.ops[0].lock?.blocks, 'nothing', 'a table created earlier in the file is new');
+  });
+});
+
+describe('migrations: opt-in type hygiene', () => {
+  it('runs only when enabled in the config, with a fix that replaces the type', async () => {
+    const text = 'CREATE TABLE t (id serial PRIMARY KEY, at timestamp, code varchar(10));';
+    assert.deepEqual(ids(await lint(text)), []);
+    const on = await lint(text, { rules: { 'migration/prefer-timestamptz': 'warning' } });
+    const f = on.find((x) => x.ruleId === 'migration/prefer-timestamptz')!;
+    assert.equal(applyEdits(text, f.fixes![0].edits), 'CREATE TABLE t (id serial PRIMARY KEY, at timestamptz, code varchar(10));');
   });
 });
