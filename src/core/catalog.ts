@@ -1,5 +1,6 @@
 import type { Analyzer } from './analyzer';
 import { migrationAnalyzer } from './migrations/analyzer';
+import { frameworkAnalyzer } from './frameworks/analyzer';
 import { envAnalyzer } from './env/analyzer';
 import { apiAnalyzer } from './api/analyzer';
 import { checklistAnalyzer } from './checklist/analyzer';
@@ -7,7 +8,7 @@ import { pipelineAnalyzer } from './pipeline/analyzer';
 import type { Rule } from './rule';
 
 /** Every analyzer, in report order. */
-export const ANALYZERS: readonly Analyzer[] = [migrationAnalyzer, envAnalyzer, apiAnalyzer, checklistAnalyzer, pipelineAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [migrationAnalyzer, frameworkAnalyzer, envAnalyzer, apiAnalyzer, checklistAnalyzer, pipelineAnalyzer];
 
 /** The one rule catalog: every rule of every area, sorted by id. */
 export const RULES: readonly Rule[] = ANALYZERS.flatMap((a) => a.rules).sort((a, b) => a.id.localeCompare(b.id));

@@ -34,7 +34,8 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
         }
         actions.push(a);
       }
-      if (/\.sql$/i.test(document.uri.path)) {
+      // SQL files, and framework migrations (Ruby/Python/JS/TS) for migration findings: the comment takes the file's syntax.
+      if (/\.sql$/i.test(document.uri.path) || (finding.area === 'migration' && /\.(rb|py|[cm]?[jt]s)$/i.test(document.uri.path))) {
         const ignore = new vscode.CodeAction(vscode.l10n.t('Ignore {0} here (with a reason)…', finding.ruleId), vscode.CodeActionKind.QuickFix);
         ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [document.uri, finding.range.start.line, finding.ruleId] };
         ignore.diagnostics = [diag];

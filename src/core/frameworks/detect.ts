@@ -79,3 +79,46 @@ function ancestors(p: string): string[] {
   for (let i = parts.length; i >= 0; i--) out.push(parts.slice(0, i).join('/'));
   return out;
 }
+
+export interface RunnerTimeouts {
+  lockTimeout?: boolean;
+  statementTimeout?: boolean;
+  /** The file that sets them. */
+  source?: string;
+}
+
+/**
+ * Timeouts the migration runner sets for every migration, so a file needs no `SET` of its own:
+ * strong_migrations' initializer, `variables:` in database.yml, Alembic's env.py, a knexfile pool
+ * hook, Django `OPTIONS`, TypeORM/Sequelize connection options. Only names are matched.
+ */
+export async function detectRunnerTimeouts(reader: FileReader, framework: Framework, migrationPath: string, cache?: Map<string, unknown>): Promise<RunnerTimeouts> {
+  const dir = migrationPath.slice(0, migrationPath.lastIndexOf('/'));
+  const key = `frameworks:timeouts:${framework}:${dir}`;
+  if (cache?.has(key)) return cache.get(key) as RunnerTimeouts;
+  const files: string[] = [];
+  for (const d of ancestors(migrationPath)) {
+    const p = (f: string) => (d ? `${d}/${f}` : f);
+    if (framework === 'rails') files.push(p('config/initializers/strong_migrations.rb'), p('config/database.yml'));
+    if (framework === 'alembic') files.push(p('env.py'), p('alembic/env.py'), p('migrations/env.py'));
+    if (framework === 'django') files.push(p('settings.py'), p('settings/base.py'), p('config/settings.py'));
+    if (framework === 'knex') files.push(p('knexfile.js'), p('knexfile.ts'), p('knexfile.cjs'));
+    if (framework === 'typeorm') files.push(p('ormconfig.json'), p('ormconfig.ts'), p('src/data-source.ts'), p('data-source.ts'));
+    if (framework === 'sequelize') files.push(p('config/config.js'), p('config/config.json'));
+  }
+  const out: RunnerTimeouts = {};
+  for (const f of files) {
+    const r = await reader.read(f).catch(() => undefined);
+    if (!r || r.kind !== 'text') continue;
+    const code = r.text.replace(/^\s*(#|\/\/).*$/gm, '');
+    const lock = /lock_timeout/i.test(code);
+    const stmt = /statement_timeout/i.test(code);
+    if (lock || stmt) {
+      out.lockTimeout ||= lock;
+      out.statementTimeout ||= stmt;
+      out.source ??= f;
+    }
+  }
+  cache?.set(key, out);
+  return out;
+}

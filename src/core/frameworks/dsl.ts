@@ -85,6 +85,8 @@ export interface DslFile {
   /** The migration asks for a transaction it would otherwise not get (Sequelize `sequelize.transaction`). */
   txOptIn?: Span;
   unresolved: Unresolved[];
+  /** Comments that may be suppressions (`# deploy-readiness-ignore rule: reason`). */
+  comments: Span[];
   /** The file did not parse cleanly: spans of the syntax errors tree-sitter reported. */
   errors: Span[];
   /** Where a class-level statement (`disable_ddl_transaction!`, `atomic = False`, `transaction = false`) goes. */
@@ -110,7 +112,7 @@ export function spanOf(n: TSNode): Span {
 }
 
 export function emptyFile(framework: Framework): DslFile {
-  return { framework, calls: [], sections: {}, unresolved: [], errors: [], meta: {} };
+  return { framework, calls: [], sections: {}, unresolved: [], errors: [], comments: [], meta: {} };
 }
 
 /** Collects the spans of ERROR and MISSING nodes (at most `limit`). */
@@ -128,6 +130,12 @@ export function errorSpans(root: TSNode, limit = 20): Span[] {
   };
   visit(root);
   return out;
+}
+
+/** Comment nodes that look like suppressions (only looked for when the text mentions one). */
+export function suppressionComments(root: TSNode, text: string): Span[] {
+  if (!/-ignore/.test(text)) return [];
+  return root.descendantsOfType('comment').filter((c): c is TSNode => !!c && /-ignore/.test(c.text)).map(spanOf);
 }
 
 /** Builds a StaticString from pieces of literal text and decoded escapes. */

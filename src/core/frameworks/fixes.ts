@@ -133,6 +133,11 @@ export class DslFixer {
         return op.kind === 'set-not-null' ? this.notNullViaCheck(op, c) : undefined;
       case 'migration/add-column-required':
         return this.nullableFirst(c);
+      case 'migration/drop-column':
+      case 'migration/drop-table':
+        return this.stateOnly(c);
+      case 'migration/mysql-explicit-algorithm':
+        return this.railsAlgorithm(c);
       default:
         return undefined;
     }
@@ -315,6 +320,33 @@ export class DslFixer {
       return next ? [{ title: `Add a NOT VALID check now; validate it and set NOT NULL in ${base(next.path)}`, isPreferred: true, edits: [replace, next.edit] }] : undefined;
     }
     return undefined;
+  }
+
+  /** Rails on MySQL: `algorithm: :inplace, lock: :none` makes the server fail rather than copy the table. */
+  private railsAlgorithm(c: DslCall): Fix[] | undefined {
+    if (this.ctx.file.framework !== 'rails' || (c.name !== 'add_index' && c.name !== 'remove_index')) return undefined;
+    const edits = [this.setKwarg(c, 'algorithm', ':inplace', ': ')];
+    if (!c.kwargs.lock) edits.push(this.appendArg(c, 'lock: :none'));
+    if (!c.kwargs.algorithm && edits[0] && edits[1]) {
+      // Both appended at the same place: one edit keeps their order.
+      const e = this.appendArg(c, 'algorithm: :inplace, lock: :none');
+      return e ? [{ title: 'Ask for algorithm: :inplace, lock: :none (fails instead of copying the table)', isPreferred: true, edits: [e] }] : undefined;
+    }
+    const ok = edits.filter((e): e is TextEdit => !!e);
+    return ok.length ? [{ title: 'Ask for algorithm: :inplace, lock: :none (fails instead of copying the table)', isPreferred: true, edits: ok }] : undefined;
+  }
+
+  /**
+   * Django expand-contract: remove the field (or model) from Django's state now, so the new code
+   * stops using it, and leave the column in the database to be dropped in a later release.
+   */
+  private stateOnly(c: DslCall): Fix[] | undefined {
+    if (this.ctx.file.framework !== 'django' || (c.name !== 'RemoveField' && c.name !== 'DeleteModel') || this.ctx.parents.get(c)) return undefined;
+    const indent = this.indentAt(c.span.start);
+    const orig = this.ctx.text.slice(c.span.start, c.span.end);
+    const prefix = /^migrations\./.test(orig) || /\bmigrations\.Migration\b/.test(this.ctx.text) ? 'migrations.' : '';
+    const text = `${prefix}SeparateDatabaseAndState(\n${indent}    state_operations=[${orig}],\n${indent}    # Drop it from the database in a later release, once no running code uses it.\n${indent}    database_operations=[],\n${indent})`;
+    return [{ title: `Remove it from Django's state only; drop it from the database in a later release`, isPreferred: true, edits: [this.edit(c.span.start, c.span.end, text)] }];
   }
 
   private nullableFirst(c: DslCall): Fix[] | undefined {

@@ -1,6 +1,6 @@
 import type { Node as TSNode, Tree } from '@vscode/tree-sitter-wasm';
 import type { Grammar } from '../treesitter';
-import { decodeEscape, emptyFile, errorSpans, spanOf, StringBuilder, type DslCall, type DslFile, type DslValue, type Framework, type Section, type StaticString } from './dsl';
+import { decodeEscape, emptyFile, errorSpans, spanOf, suppressionComments, StringBuilder, type DslCall, type DslFile, type DslValue, type Framework, type Section, type StaticString } from './dsl';
 import { parseWith } from './parse';
 
 /** `knex.schema.*` methods. */
@@ -146,6 +146,7 @@ class JsExtractor {
   run(): DslFile {
     const root = this.tree.rootNode;
     this.file.errors = errorSpans(root);
+    this.file.comments = suppressionComments(root, this.text);
     const fns: Fn[] = [];
     const visit = (n: TSNode, depth: number) => {
       if (depth > 8) return;

@@ -1,6 +1,6 @@
 import type { Finding } from '../model';
 import { lintOps } from '../migrations/ops';
-import type { MigrationLintSettings, MigrationOp, TransactionModel } from '../migrations/ops';
+import type { MigrationLintSettings, MigrationOp, SchemaState, Suppression, TransactionModel } from '../migrations/ops';
 import { effectOf } from '../migrations/locks';
 import { syntaxError } from '../migrations/rules';
 import { LineIndex } from '../text';
@@ -20,10 +20,12 @@ export interface DslLintInput {
   settings: MigrationLintSettings;
   /** Turns embedded SQL into ops (the SQL migration linter's front end). */
   sql: SqlFrontEnd;
-  /** Django AlterField: was the field nullable before (from earlier migrations of the app)? */
-  previousNullable?: (model: string, field: string) => boolean;
+  /** The schema before this migration (earlier migrations of the same folder replayed). */
+  schema?: SchemaState;
   /** Where the dialect came from, for messages ("config/database.yml"). */
   dialectSource?: string;
+  /** Timeouts the runner already sets (strong_migrations, env.py, knexfile…). */
+  runnerTimeouts?: { lockTimeout?: boolean; statementTimeout?: boolean; source?: string };
 }
 
 export interface DslLintResult {
@@ -72,17 +74,17 @@ function alembicTransactions(mapped: MappedOps, file: DslFile): MigrationOp[] {
     const auto = !!mapped.origin.get(op)?.autocommit;
     const at = { start: op.span.start, end: op.span.start };
     if (!auto && !open) {
-      out.push({ kind: 'transaction', action: 'begin', stmt: op.stmt, span: at });
+      out.push({ kind: 'transaction', action: 'begin', implicit: true, stmt: op.stmt, span: at });
       open = true;
     } else if (auto && open) {
-      out.push({ kind: 'transaction', action: 'commit', stmt: op.stmt, span: at });
+      out.push({ kind: 'transaction', action: 'commit', implicit: true, stmt: op.stmt, span: at });
       open = false;
     }
     out.push(op);
   }
   if (open) {
     const last = out[out.length - 1];
-    out.push({ kind: 'transaction', action: 'commit', stmt: last.stmt, span: { start: last.span.end, end: last.span.end } });
+    out.push({ kind: 'transaction', action: 'commit', implicit: true, stmt: last.stmt, span: { start: last.span.end, end: last.span.end } });
   }
   return out;
 }
@@ -125,6 +127,38 @@ function irreversible(file: DslFile, mapped: MappedOps): { calls: DslCall[]; why
   }
 }
 
+const SUPP = /^(?:#|\/\/|\/\*+)\s*(deploy-readiness-ignore(?:-file)?|pgfence-ignore|squawk-ignore(?:-file)?)\b:?\s*(.*?)\s*(?:\*\/)?$/i;
+
+/** `# deploy-readiness-ignore rule: reason` (or `//`) above a DSL call; `-file` for the whole file. */
+export function dslSuppressions(text: string, comments: Span[], ops: MigrationOp[], origin: MappedOps['origin']): Suppression[] {
+  const out: Suppression[] = [];
+  for (const c of comments) {
+    const m = SUPP.exec(text.slice(c.start, c.end).trim());
+    if (!m) continue;
+    const kw = m[1].toLowerCase();
+    let rest = m[2];
+    let reason: string | undefined;
+    const from = kw.startsWith('deploy-readiness') ? 'deploy-readiness' : kw.startsWith('pgfence') ? 'pgfence' : 'squawk';
+    const colon = rest.indexOf(':');
+    if (colon >= 0) {
+      reason = rest.slice(colon + 1).trim() || undefined;
+      rest = rest.slice(0, colon);
+    }
+    const s: Suppression = { rules: rest.split(/[\s,]+/).filter(Boolean), scope: kw.endsWith('-file') ? 'file' : 'statement', span: { start: c.start, end: c.end }, from };
+    if (reason) s.reason = reason;
+    if (s.scope === 'statement') {
+      const next = ops.find((op) => op.span.start >= c.end);
+      if (next) {
+        s.stmt = next.stmt;
+        const call = origin.get(next);
+        s.covers = call ? { start: call.span.start, end: call.span.end } : next.span;
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 /**
  * Lints one framework migration: extract DSL calls with tree-sitter, map them to the SQL linter's
  * operations (embedded SQL through its SQL front end), lint them with the framework's transaction
@@ -134,11 +168,10 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
   const { path, text, framework, settings } = input;
   const index = new LineIndex(text);
   const file = await extract(framework, text, path);
-  const mapped = await dslToOps(file, path, settings.dialect, input.sql, input.previousNullable ? (c, field) => {
-    const m = c.kwargs.model_name ?? c.args[0];
-    return m?.t === 'str' ? input.previousNullable!(m.value, field) : false;
-  } : undefined);
+  const mapped = await dslToOps(file, path, settings.dialect, input.sql, input.schema);
   const tx = transactionModel(file, settings);
+  const rt = input.runnerTimeouts;
+  if (rt && (rt.lockTimeout || rt.statementTimeout)) tx.runnerSettings = { lockTimeout: rt.lockTimeout, statementTimeout: rt.statementTimeout };
   const parents = new Map<DslCall, DslCall>();
   for (const c of allCalls(file.calls)) for (const ch of c.children ?? []) parents.set(ch, c);
   const fixer = new DslFixer({ path, text, file, origin: mapped.origin, embedded: mapped.embedded, parents });
@@ -170,7 +203,8 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
     extra.push(missingRollback.finding({ message: `No rollback for \`${c.name}\`: ${irr.why}. The rollback plan cannot undo this step.`, file: path, range: index.rangeOf(c.span.start, c.nameSpan.end > c.span.start ? c.nameSpan.end : c.span.end), data: { rollback: false } }));
   }
   const ops = alembicTransactions(mapped, file);
-  let findings = lintOps({ file: path, text, ops, tx, settings, sql: false, extra, fixer: (ruleId, op) => fixer.fixes(ruleId, op) });
+  const suppressions = dslSuppressions(text, file.comments, mapped.ops, mapped.origin);
+  let findings = lintOps({ file: path, text, ops, tx, settings, sql: false, extra, suppressions, ...(input.schema ? { schema: input.schema } : {}), fixer: (ruleId, op) => fixer.fixes(ruleId, op) });
   findings = acknowledge(findings, file, index);
   if (input.dialectSource) for (const f of findings) if (f.data) f.data.dialectFrom = input.dialectSource;
   return { findings, file, mapped, tx, reversible: irr.calls.length === 0 && (!!file.sections.down || framework === 'django' || (framework === 'rails' && !!file.sections.change)) };

@@ -1,5 +1,5 @@
 import type { Node as TSNode, Tree } from '@vscode/tree-sitter-wasm';
-import { decodeEscape, emptyFile, errorSpans, spanOf, StringBuilder, type DslCall, type DslFile, type DslValue, type Framework, type Section, type StaticString } from './dsl';
+import { decodeEscape, emptyFile, errorSpans, spanOf, suppressionComments, StringBuilder, type DslCall, type DslFile, type DslValue, type Framework, type Section, type StaticString } from './dsl';
 import { parseWith } from './parse';
 
 /** Django migration operations the mapper understands. */
@@ -152,6 +152,7 @@ function indentOf(text: string, offset: number): string {
 function extractDjangoTree(tree: Tree, text: string): DslFile {
   const file = emptyFile('django');
   file.errors = errorSpans(tree.rootNode);
+  file.comments = suppressionComments(tree.rootNode, text);
   const cls = tree.rootNode.namedChildren.find((c) => c?.type === 'class_definition' && /Migration/.test(c.childForFieldName('superclasses')?.text ?? ''))
     ?? tree.rootNode.namedChildren.find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === 'Migration');
   if (!cls) return file;
@@ -215,6 +216,7 @@ function djangoOps(list: TSNode, file: DslFile, out: DslCall[]): void {
 function extractAlembicTree(tree: Tree, text: string): DslFile {
   const file = emptyFile('alembic');
   file.errors = errorSpans(tree.rootNode);
+  file.comments = suppressionComments(tree.rootNode, text);
   const helpers = new Set<string>();
   for (const st of tree.rootNode.namedChildren) {
     if (st?.type === 'function_definition') {

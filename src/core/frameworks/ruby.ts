@@ -1,6 +1,6 @@
 import type { Node as TSNode, Tree } from '@vscode/tree-sitter-wasm';
 import { parseWith } from './parse';
-import { decodeEscape, emptyFile, errorSpans, spanOf, StringBuilder, type DslCall, type DslFile, type DslValue, type Section } from './dsl';
+import { decodeEscape, emptyFile, errorSpans, spanOf, suppressionComments, StringBuilder, type DslCall, type DslFile, type DslValue, type Section } from './dsl';
 
 /** ActiveRecord migration methods the mapper understands (everything else in a migration body is "not analysed"). */
 export const RAILS_METHODS = new Set([
@@ -26,6 +26,9 @@ export const RAILS_COLUMN_TYPES = new Set([
   'daterange', 'tsrange', 'tstzrange', 'numrange', 'int4range', 'int8range', 'point', 'line', 'interval', 'serial', 'bigserial', 'column',
 ]);
 
+/** ActiveRecord model methods that write rows. */
+const MODEL_DML = new Set(['update_all', 'delete_all', 'destroy_all', 'find_each', 'find_in_batches', 'in_batches', 'update_column', 'update_columns', 'insert_all', 'upsert_all']);
+
 const LOOP_METHODS = new Set(['each', 'each_with_index', 'times', 'map', 'each_pair', 'each_slice', 'upto', 'downto', 'find_each', 'in_batches']);
 
 class RubyExtractor {
@@ -33,31 +36,32 @@ class RubyExtractor {
   readonly file = emptyFile('rails');
   private readonly helpers = new Set<string>();
 
-  constructor(private readonly tree: Tree) {
-    const begins: TSNode[] = [];
-    const bodies: TSNode[] = [];
-    const visit = (n: TSNode) => {
-      if (n.type === 'heredoc_beginning') begins.push(n);
-      else if (n.type === 'heredoc_body') bodies.push(n);
-      for (const c of n.namedChildren) if (c) visit(c);
-    };
-    visit(tree.rootNode);
+  constructor(
+    private readonly tree: Tree,
+    private readonly text: string,
+  ) {
+    if (!text.includes('<<')) return;
+    // Heredoc bodies follow their line, not their call: pair beginnings and bodies in order.
+    const begins = tree.rootNode.descendantsOfType('heredoc_beginning');
+    const bodies = tree.rootNode.descendantsOfType('heredoc_body');
     begins.forEach((b, i) => {
-      if (bodies[i]) this.heredocs.set(b.startIndex, bodies[i]);
+      const body = bodies[i];
+      if (b && body) this.heredocs.set(b.startIndex, body);
     });
   }
 
   run(): DslFile {
     const root = this.tree.rootNode;
     this.file.errors = errorSpans(root);
+    this.file.comments = suppressionComments(root, this.text);
     const cls = findMigrationClass(root);
     const body = cls ? cls.childForFieldName('body') : root;
     if (cls) {
       this.file.anchor = spanOf(cls.childForFieldName('name') ?? cls);
       this.file.meta.className = cls.childForFieldName('name')?.text;
-      const line = this.tree.rootNode.text.lastIndexOf('\n', cls.startIndex);
-      const indent = /^[ \t]*/.exec(this.tree.rootNode.text.slice(line + 1))![0];
-      const headerEnd = this.tree.rootNode.text.indexOf('\n', cls.startIndex);
+      const line = this.text.lastIndexOf('\n', cls.startIndex);
+      const indent = /^[ \t]*/.exec(this.text.slice(line + 1))![0];
+      const headerEnd = this.text.indexOf('\n', cls.startIndex);
       this.file.classBodyInsert = { offset: headerEnd < 0 ? cls.endIndex : headerEnd + 1, indent: indent + '  ' };
     }
     if (!body) return this.file;
@@ -133,7 +137,7 @@ class RubyExtractor {
       return;
     }
     if (name === 'safety_assured' && !receiver) {
-      const reason = reasonBefore(n) ?? reasonInside(blockBody);
+      const reason = reasonBefore(this.text, n) ?? reasonInside(blockBody);
       if (blockBody) this.statements(blockBody, section, { by: 'safety_assured', reason }, out, blockTable, blockParam);
       return;
     }
@@ -164,6 +168,11 @@ class RubyExtractor {
     // Builder block calls: `t.string :email`, `t.index :email`, `t.remove :name`.
     if (blockParam && receiver === blockParam) {
       out.push(this.dslCall(n, name, receiver, section, ack));
+      return;
+    }
+    // Backfills through a model: `User.where(plan: nil).update_all(plan: "free")`, `Account.find_each { … }`.
+    if (receiver && /^[A-Z]/.test(receiver) && MODEL_DML.has(name)) {
+      out.push(this.dslCall(n, `model:${name}`, receiver, section, ack));
       return;
     }
     if (receiver && receiver !== 'self') return;
@@ -346,15 +355,13 @@ function containsDslCall(n: TSNode): boolean {
   return false;
 }
 
-/** A comment on the line above `safety_assured` gives its reason. */
-function reasonBefore(n: TSNode): string | undefined {
-  let prev = n.previousNamedSibling;
-  const lines: string[] = [];
-  while (prev && prev.type === 'comment' && prev.endPosition.row >= n.startPosition.row - lines.length - 1) {
-    lines.unshift(prev.text.replace(/^#\s?/, '').trim());
-    prev = prev.previousNamedSibling;
-  }
-  const r = lines.join(' ').trim();
+/** Comment lines right above `safety_assured` give its reason. */
+function reasonBefore(text: string, n: TSNode): string | undefined {
+  const lines = text.slice(0, text.lastIndexOf('\n', n.startIndex - 1) + 1).split('\n');
+  lines.pop();
+  const out: string[] = [];
+  while (lines.length && /^\s*#/.test(lines[lines.length - 1])) out.unshift(lines.pop()!.replace(/^\s*#\s?/, '').trim());
+  const r = out.join(' ').trim();
   return r || undefined;
 }
 
@@ -366,5 +373,5 @@ function reasonInside(body: TSNode | null): string | undefined {
 
 /** Parses a Rails migration with tree-sitter-ruby and extracts its DSL calls. */
 export async function extractRails(text: string): Promise<DslFile> {
-  return parseWith('ruby', text, (tree) => new RubyExtractor(tree).run(), 'rails');
+  return parseWith('ruby', text, (tree) => new RubyExtractor(tree, text).run(), 'rails');
 }

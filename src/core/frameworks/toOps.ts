@@ -1,4 +1,4 @@
-import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
+import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, MysqlAlgorithm, MysqlLockLevel, SchemaState, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
 import { boolOf, strListOf, strOf, type DslCall, type DslFile, type DslValue, type Span, type StaticString, type Unresolved } from './dsl';
 
 /** Turns SQL text into ops with spans relative to that text (the SQL front end of the migration linter). */
@@ -244,6 +244,16 @@ export class OpMapper {
       return T;
     };
     const b = (label?: string) => this.base(c, label);
+    if (c.name.startsWith('model:') && c.receiver) {
+      // A backfill through an ActiveRecord model: the table is the model's, tableized.
+      const method = c.name.slice(6);
+      const model = /^([A-Z][\w:]*)/.exec(c.receiver)![1].split('::').pop()!;
+      const tableName = pluralize(model.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
+      const batched = /\.(in_batches|find_each|find_in_batches)\b/.test(c.receiver) || ['find_each', 'find_in_batches', 'in_batches'].includes(method);
+      const verb = /^(delete_all|destroy_all)$/.test(method) ? 'delete' : /^(insert_all|upsert_all)$/.test(method) ? 'insert' : 'update';
+      this.push(c, { ...b(`${c.receiver}.${method}`), kind: 'dml', verb, table: tableName, hasWhere: batched || /\.where\(/.test(c.receiver) });
+      return;
+    }
     switch (c.name) {
       case 'execute':
       case 'exec_query':
@@ -334,16 +344,16 @@ export class OpMapper {
       }
       case 'change_column_null': {
         const col = arg(1);
-        const nullable = boolOf(a[table ? 2 : 3]);
+        const nullable = boolOf(a[table ? 1 : 2]);
         if (!needTable() || !col || nullable === undefined) return;
-        if (a[table ? 3 : 4]) this.push(c, { ...b(), kind: 'dml', verb: 'update', table: T!, hasWhere: true });
+        if (a[table ? 2 : 3]) this.push(c, { ...b(), kind: 'dml', verb: 'update', table: T!, hasWhere: true });
         this.push(c, nullable ? { ...b(), kind: 'drop-not-null', table: T!, column: col } : { ...b(`change_column_null :${T}, :${col}, false`), kind: 'set-not-null', table: T!, column: col });
         return;
       }
       case 'change_column_default': {
         const col = arg(1);
         if (!needTable() || !col) return;
-        const v = a[table ? 2 : 3]?.t === 'hash' ? (a[table ? 2 : 3] as Extract<DslValue, { t: 'hash' }>).entries.to : (kw.to ?? a[table ? 2 : 3]);
+        const v = a[table ? 1 : 2]?.t === 'hash' ? (a[table ? 1 : 2] as Extract<DslValue, { t: 'hash' }>).entries.to : (kw.to ?? a[table ? 1 : 2]);
         const d = defaultExpr(v);
         this.push(c, !d || d.isNull ? { ...b(), kind: 'drop-default', table: T!, column: col } : { ...b(), kind: 'set-default', table: T!, column: col, default: d });
         return;
@@ -351,13 +361,13 @@ export class OpMapper {
       case 'add_index': {
         const cols = strListOf(a[table ? 0 : 1]);
         if (!needTable() || !cols) return this.unresolvedArg(c, 'the columns');
-        this.push(c, { ...b(`add_index :${T}`), kind: 'create-index', table: T!, name: strOf(kw.name), columns: cols, unique: !!boolOf(kw.unique), concurrently: strOf(kw.algorithm) === 'concurrently', ifNotExists: !!boolOf(kw.if_not_exists), ...(kw.where ? { where: true } : {}), ...(strOf(kw.using) ? { method: strOf(kw.using) } : {}) });
+        this.push(c, { ...b(`add_index :${T}`), ...this.railsMysql(kw), kind: 'create-index', table: T!, name: strOf(kw.name), columns: cols, unique: !!boolOf(kw.unique), concurrently: strOf(kw.algorithm) === 'concurrently', ifNotExists: !!boolOf(kw.if_not_exists), ...(kw.where ? { where: true } : {}), ...(strOf(kw.using) ? { method: strOf(kw.using) } : {}) });
         return;
       }
       case 'remove_index': {
         if (!needTable()) return;
         const name = strOf(kw.name) ?? `index_${T}_on_${(strListOf(kw.column ?? a[table ? 0 : 1]) ?? ['?']).join('_and_')}`;
-        this.push(c, { ...b(`remove_index :${T}`), kind: 'drop-index', names: [name], table: T!, concurrently: strOf(kw.algorithm) === 'concurrently', ifExists: !!boolOf(kw.if_exists) });
+        this.push(c, { ...b(`remove_index :${T}`), ...this.railsMysql(kw), kind: 'drop-index', names: [name], table: T!, concurrently: strOf(kw.algorithm) === 'concurrently', ifExists: !!boolOf(kw.if_exists) });
         return;
       }
       case 'add_reference':
@@ -434,6 +444,17 @@ export class OpMapper {
       default:
         this.push(c, { ...b(), kind: 'other', statement: c.name, ...(T ? { table: T } : {}) });
     }
+  }
+
+  /** MySQL `algorithm: :inplace, lock: :none` on Rails index calls. */
+  private railsMysql(kw: Record<string, DslValue>): { mysql?: { algorithm?: MysqlAlgorithm; lock?: MysqlLockLevel } } {
+    if (this.dialect !== 'mysql') return {};
+    const alg = strOf(kw.algorithm)?.toUpperCase();
+    const lock = strOf(kw.lock)?.toUpperCase();
+    const m: { algorithm?: MysqlAlgorithm; lock?: MysqlLockLevel } = {};
+    if (alg && ['INSTANT', 'INPLACE', 'COPY', 'NOCOPY', 'DEFAULT'].includes(alg)) m.algorithm = alg as MysqlAlgorithm;
+    if (lock && ['NONE', 'SHARED', 'EXCLUSIVE', 'DEFAULT'].includes(lock)) m.lock = lock as MysqlLockLevel;
+    return m.algorithm || m.lock ? { mysql: m } : {};
   }
 
   /** `t.xxx` inside `change_table :t do |t|` (and index/constraints inside `create_table`). */
@@ -564,9 +585,16 @@ export class OpMapper {
           if (d.unique) this.push(c, { ...b(`AddField ${model}.${name} (unique)`), kind: 'add-constraint', table: T, constraint: { type: 'unique', columns: [d.col.name], notValid: false } });
           else if (d.index) this.push(c, { ...b(`AddField ${model}.${name} (index)`), kind: 'create-index', table: T, columns: [d.col.name], unique: false, concurrently: false, ifNotExists: false });
         } else {
-          // Without the previous definition the safe assumption is what django-migration-linter reports: a type change.
-          if (d.col.type) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type });
-          if (d.col.notNull && this.previousNullable(c, name)) this.push(c, { ...b(`AlterField ${model}.${name} (NOT NULL)`), kind: 'set-not-null', table: T, column: d.col.name });
+          const prev = this.schema?.tables.get(T)?.columns.get(d.col.name);
+          if (!prev) {
+            // Without the previous definition the safe assumption is what django-migration-linter reports: a type change.
+            if (d.col.type) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type });
+            return;
+          }
+          const same = (x?: TypeRef, y?: TypeRef) => !!x && !!y && x.name === y.name && x.args.join(',') === y.args.join(',') && x.array === y.array;
+          if (d.col.type && !same(prev.type, d.col.type)) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type, ...(prev.type ? { fromType: prev.type } : {}) });
+          if (d.col.notNull && !prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NOT NULL)`), kind: 'set-not-null', table: T, column: d.col.name });
+          if (!d.col.notNull && prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NULL)`), kind: 'drop-not-null', table: T, column: d.col.name });
         }
         return;
       }
@@ -631,8 +659,8 @@ export class OpMapper {
     }
   }
 
-  /** Set by the analyzer from earlier migrations of the same app: is the field nullable before this AlterField? */
-  previousNullable: (c: DslCall, field: string) => boolean = () => false;
+  /** The schema before this file (earlier migrations replayed): Django AlterField compares with it. */
+  schema?: SchemaState;
 
   // ───────────────────────────── Alembic ─────────────────────────────
 
@@ -1193,8 +1221,8 @@ function singularize(s: string): string {
   return s;
 }
 
-export async function dslToOps(file: DslFile, path: string, dialect: Dialect, sql: SqlFrontEnd, previousNullable?: (c: DslCall, field: string) => boolean): Promise<MappedOps> {
+export async function dslToOps(file: DslFile, path: string, dialect: Dialect, sql: SqlFrontEnd, schema?: SchemaState): Promise<MappedOps> {
   const m = new OpMapper(file, path, dialect, sql);
-  if (previousNullable) m.previousNullable = previousNullable;
+  if (schema) m.schema = schema;
   return m.run();
 }

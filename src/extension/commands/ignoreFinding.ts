@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { IGNORE_COMMAND } from '../codeActions';
+import { commentPrefixFor } from '../../core/frameworks/comments';
 
 /**
- * Inserts `-- deploy-readiness-ignore <rule>: <reason>` above the statement. A reason is required:
+ * Inserts `-- deploy-readiness-ignore <rule>: <reason>` above the statement (`#` in Ruby and
+ * Python migrations, `//` in JavaScript and TypeScript ones). A reason is required:
  * an acknowledgement without one is not an acknowledgement.
  */
 export function registerIgnoreFinding(): vscode.Disposable {
@@ -16,7 +18,7 @@ export function registerIgnoreFinding(): vscode.Disposable {
     const doc = await vscode.workspace.openTextDocument(uri);
     const indent = /^\s*/.exec(doc.lineAt(line).text)![0];
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(uri, new vscode.Position(line, 0), `${indent}-- deploy-readiness-ignore ${ruleId}: ${reason.trim().replace(/\r?\n/g, ' ')}\n`);
+    edit.insert(uri, new vscode.Position(line, 0), `${indent}${commentPrefixFor(uri.path)} deploy-readiness-ignore ${ruleId}: ${reason.trim().replace(/\r?\n/g, ' ')}\n`);
     return vscode.workspace.applyEdit(edit);
   });
 }
