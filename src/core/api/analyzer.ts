@@ -77,7 +77,9 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
   const limit = ctx.config.api.maxFileSize;
   const r = await ctx.reader.read(f.path, limit);
   if (r.kind !== 'text') {
-    if (r.kind !== 'missing' && (isSchema || r.kind === 'too-large')) ctx.notices.push({ level: 'info', message: describeUnreadable(f.path, r).replace('(maxFileSize)', '(api.maxFileSize)'), file: f.path, area: 'api' });
+    // A file that looks like a schema by name but is binary or not UTF-8 is named too: it may be a
+    // spec that was corrupted or committed in the wrong encoding, and nothing of it was compared.
+    if (r.kind !== 'missing') ctx.notices.push({ level: 'info', message: describeUnreadable(f.path, r).replace('(maxFileSize)', '(api.maxFileSize)'), file: f.path, area: 'api' });
     return [];
   }
   const text = r.text;

@@ -222,7 +222,34 @@ function parseYaml(doc: SourceDoc): void {
   }
 }
 
+/**
+ * Offset where JSON nesting first exceeds `max` (strings skipped), or -1. jsonc-parser's visitor
+ * recurses per level, so a 100,000-deep document would overflow the stack before any callback.
+ */
+function tooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > max) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
 function parseJson(doc: SourceDoc): void {
+  const deepAt = tooDeepAt(doc.text, MAX_DEPTH);
+  if (deepAt >= 0) {
+    doc.problems.push({ message: `nesting deeper than ${MAX_DEPTH} levels: not analysed`, offset: deepAt, length: 1 });
+    doc.value = undefined;
+    return;
+  }
   const errors: ParseError[] = [];
   // A stack of containers under construction, with pending key and its offsets.
   type Cont = { v: Record<string, unknown> | unknown[]; ni: NodeInfo; key?: string; ks?: number; ke?: number };
