@@ -99,8 +99,20 @@ for (const name of benches) {
 }
 if (!previous) facts.loadAverageEnd = machine().loadAverage;
 
-const rows = previous ? previous.results : runs.flatMap((r) => r.records);
-const crashed = runs.filter((r) => !r.ok);
+let rows = previous ? previous.results : runs.flatMap((r) => r.records);
+// A partial run (--only/--skip) keeps the other benches' rows from the last results.json.
+let kept = [];
+if (!previous && (only || skip.length)) {
+  try {
+    const last = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'results.json'), 'utf8'));
+    kept = last.results.filter((r) => r.bench && !benches.includes(r.bench));
+    for (const b of last.benches ?? []) if (!benches.includes(b.name)) runs.push({ ...b, records: [], kept: true });
+  } catch {
+    /* no previous results */
+  }
+  rows = [...kept, ...rows].sort((a, b) => (a.bench ?? '').localeCompare(b.bench ?? ''));
+}
+const crashed = runs.filter((r) => !r.ok && !r.kept);
 for (const r of previous ? [] : crashed) {
   rows.push({ bench: r.name, area: r.name, name: `bench/${r.name}.mjs`, skipped: r.problems[0] ?? (r.records.length ? `exited with ${r.signal ?? r.code}` : `printed no BENCH line (exit ${r.signal ?? r.code})`), met: false });
 }
@@ -145,7 +157,7 @@ const md = [
   '',
   ...rows.filter((r) => r.notes || r.counts).map((r) => `- ${r.area} · ${r.name}: ${[r.counts ? `${r.counts.label ?? 'findings'}: ours ${r.counts.ours}, ${r.baseline?.label ?? 'peer'} ${r.counts.baseline}` : '', r.notes ?? ''].filter(Boolean).join('; ')}`),
   '',
-  `Benches run: ${runs.map((r) => `\`bench/${r.name}.mjs\` (${r.seconds} s${r.ok ? '' : ', FAILED'})`).join(', ') || 'none'}.`,
+  `Benches run: ${runs.map((r) => `\`bench/${r.name}.mjs\` (${r.seconds} s${r.ok ? '' : ', FAILED'}${r.kept ? ', rows kept from an earlier run' : ''})`).join(', ') || 'none'}.`,
   '',
 ];
 if (write && previous) {
@@ -153,7 +165,7 @@ if (write && previous) {
 } else if (write) {
   mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
   writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md.join('\n'));
-  writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify({ version: 1, machine: facts, quick: QUICK, benches: runs.map(({ records: _r, ...b }) => b), results: rows }, null, 2) + '\n');
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify({ version: 1, machine: facts, quick: QUICK, benches: runs.map(({ records: _r, kept: _k, ...b }) => b), results: rows }, null, 2) + '\n');
 }
 
 console.log('\n━━ summary');
