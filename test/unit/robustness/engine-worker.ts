@@ -83,10 +83,14 @@ export async function handle(req: EngineRequest): Promise<EngineResult> {
 let empty: string | undefined;
 function emptyRoot(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { mkdtempSync } = require('node:fs') as typeof import('node:fs');
+  const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('node:os') as typeof import('node:os');
-  empty ??= mkdtempSync(`${os.tmpdir()}/dr-robust-empty-`);
+  if (!empty) {
+    const dir = mkdtempSync(`${os.tmpdir()}/dr-robust-empty-`);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    empty = dir;
+  }
   return empty;
 }
 
