@@ -83,6 +83,19 @@ console.log(`engine bench: generated ${FILES} files (${Object.entries(kinds).map
   });
 }
 
+// 3b. Where the warm time goes: the walk + classification alone, then each area alone (for the
+// area owners; no target). The floor of the whole run is in the row above.
+{
+  const { Workspace } = await importTs('src/core/engine.ts');
+  const { defaultConfig } = await importTs('src/core/config.ts');
+  const config = defaultConfig();
+  const only = (areas) => async () => (await (await Workspace.open({ root: repo, config, trusted: false, areas })).analyze()).findings.length;
+  const r = await compare({ 'walk + classify': only([]), migration: only(['migration']), env: only(['env']), api: only(['api']) }, { runs: 3, warmup: 1 });
+  for (const [label, st] of Object.entries(r)) {
+    report({ area: 'engine', name: `warm breakdown: ${label === 'walk + classify' ? label : `open + ${label} area`} (${FILES.toLocaleString('en')} files)`, ours: st, notes: `${st.result} findings` });
+  }
+}
+
 // 4. The .vsix users install (production bundles, allow-listed by .vscodeignore).
 if (process.argv.includes('--no-vsix')) {
   report({ area: 'extension', name: '.vsix size', skipped: '--no-vsix' });

@@ -4,11 +4,12 @@
 // "Benchmarks"), writes bench/results.json and docs/benchmarks.md, and prints a summary table.
 //
 //   node bench/run.mjs [--quick] [--only name,name] [--skip name,name] [--no-build] [--no-write]
+//   node bench/run.mjs --render      (docs/benchmarks.md again from the last bench/results.json)
 //
 // Exit code: 0 when every bench ran (missed targets are reported, not failures), 1 when a bench
 // crashed or printed no BENCH line, 2 on a harness error.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, QUICK, fmt, machine, targetMet } from './common.mjs';
 
@@ -22,19 +23,22 @@ const skip = listArg('--skip') ?? [];
 const write = !args.includes('--no-write');
 const PER_BENCH_TIMEOUT_MS = Number(process.env.DR_BENCH_TIMEOUT ?? 30 * 60) * 1000;
 
-if (!args.includes('--no-build')) {
+// --render: rewrite docs/benchmarks.md from the last bench/results.json without measuring again.
+const RENDER = args.includes('--render');
+if (!RENDER && !args.includes('--no-build')) {
   console.log('━━ build (production bundles, as shipped)');
   const b = spawnSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: ROOT, stdio: 'inherit' });
   if (b.status !== 0) process.exit(2);
 }
 
-const benches = readdirSync(path.join(ROOT, 'bench'))
+const previous = RENDER ? JSON.parse(readFileSync(path.join(ROOT, 'bench', 'results.json'), 'utf8')) : undefined;
+const benches = RENDER ? [] : readdirSync(path.join(ROOT, 'bench'))
   .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && f !== 'common.mjs')
   .map((f) => f.replace(/\.mjs$/, ''))
   .filter((n) => (!only || only.includes(n)) && !skip.includes(n))
   .sort();
 
-const facts = machine();
+const facts = previous?.machine ?? machine();
 console.log(`machine: ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB, Node ${facts.node}, load ${facts.loadAverage.join(' ')}`);
 console.log(`benches: ${benches.join(', ') || '(none)'}${QUICK ? ' (quick)' : ''}`);
 
@@ -88,15 +92,28 @@ function runBench(name) {
   });
 }
 
-const runs = [];
+const runs = previous ? previous.benches.map((b) => ({ ...b, records: [] })) : [];
 for (const name of benches) {
   console.log(`\n━━ bench/${name}.mjs`);
   runs.push(await runBench(name));
 }
+if (!previous) facts.loadAverageEnd = machine().loadAverage;
 
-const rows = runs.flatMap((r) => r.records);
-const crashed = runs.filter((r) => !r.ok);
-for (const r of crashed) {
+let rows = previous ? previous.results : runs.flatMap((r) => r.records);
+// A partial run (--only/--skip) keeps the other benches' rows from the last results.json.
+let kept = [];
+if (!previous && (only || skip.length)) {
+  try {
+    const last = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'results.json'), 'utf8'));
+    kept = last.results.filter((r) => r.bench && !benches.includes(r.bench));
+    for (const b of last.benches ?? []) if (!benches.includes(b.name)) runs.push({ ...b, records: [], kept: true });
+  } catch {
+    /* no previous results */
+  }
+  rows = [...kept, ...rows].sort((a, b) => (a.bench ?? '').localeCompare(b.bench ?? ''));
+}
+const crashed = runs.filter((r) => !r.ok && !r.kept);
+for (const r of previous ? [] : crashed) {
   rows.push({ bench: r.name, area: r.name, name: `bench/${r.name}.mjs`, skipped: r.problems[0] ?? (r.records.length ? `exited with ${r.signal ?? r.code}` : `printed no BENCH line (exit ${r.signal ?? r.code})`), met: false });
 }
 
@@ -126,8 +143,11 @@ const md = [
   'medians (ours ÷ floor or peer: below 1 is faster). Absolute times depend on the machine below and',
   'are not the claim. "p95" is the nearest-rank 95th percentile of the runs.',
   '',
-  `Machine: ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB memory, Node ${facts.node}, ${facts.platform}; load average at start ${facts.loadAverage.join(' / ')}. Run ${facts.date}${QUICK ? ' with `--quick` (fewer runs, smaller corpora)' : ''}.`,
+  `Machine: ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB memory, Node ${facts.node}, ${facts.platform}; load average (1/5/15 min) at start ${facts.loadAverage.join(' / ')}${facts.loadAverageEnd ? `, at the end ${facts.loadAverageEnd.join(' / ')}` : ''}. Run ${facts.date}${(previous?.quick ?? QUICK) ? ' with `--quick` (fewer runs, smaller corpora)' : ''}.`,
   '',
+  ...(Math.max(...facts.loadAverage, ...(facts.loadAverageEnd ?? [])) > facts.cores
+    ? [`> **The machine was busy** (load average above its ${facts.cores} cores: other work was running). Absolute times are inflated several-fold and ratios are noisier than on a quiet machine; compare ratios, and re-run \`npm run bench\` on a quiet machine before drawing conclusions from a narrow miss.`, '']
+    : []),
   ...tableLines(rows),
   '',
   missed.length ? `**Targets missed (${missed.length}):**` : 'Every target that was measured was met.',
@@ -137,13 +157,15 @@ const md = [
   '',
   ...rows.filter((r) => r.notes || r.counts).map((r) => `- ${r.area} · ${r.name}: ${[r.counts ? `${r.counts.label ?? 'findings'}: ours ${r.counts.ours}, ${r.baseline?.label ?? 'peer'} ${r.counts.baseline}` : '', r.notes ?? ''].filter(Boolean).join('; ')}`),
   '',
-  `Benches run: ${runs.map((r) => `\`bench/${r.name}.mjs\` (${r.seconds} s${r.ok ? '' : ', FAILED'})`).join(', ') || 'none'}.`,
+  `Benches run: ${runs.map((r) => `\`bench/${r.name}.mjs\` (${r.seconds} s${r.ok ? '' : ', FAILED'}${r.kept ? ', rows kept from an earlier run' : ''})`).join(', ') || 'none'}.`,
   '',
 ];
-if (write) {
+if (write && previous) {
+  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md.join('\n'));
+} else if (write) {
   mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
   writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md.join('\n'));
-  writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify({ version: 1, machine: facts, quick: QUICK, benches: runs.map(({ records: _r, ...b }) => b), results: rows }, null, 2) + '\n');
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify({ version: 1, machine: facts, quick: QUICK, benches: runs.map(({ records: _r, kept: _k, ...b }) => b), results: rows }, null, 2) + '\n');
 }
 
 console.log('\n━━ summary');

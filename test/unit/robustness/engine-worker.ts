@@ -14,7 +14,7 @@ import { format, FORMATS } from '../../../src/core/format';
 
 export type EngineRequest =
   /** One file through the per-file analysis of every area, as the editor does on each keystroke. */
-  | { op: 'file'; path: string; bytes: Uint8Array; maxFileSize?: number }
+  | { op: 'file'; path: string; bytes: Uint8Array; maxFileSize?: number; dialect?: 'postgres' | 'mysql' }
   /** A whole folder on disk through Workspace.open + analyze (the CLI's and the editor's scan). */
   | { op: 'workspace'; root: string; trusted: boolean; formats?: boolean; baseRef?: string }
   | { op: 'config'; text: string }
@@ -23,6 +23,8 @@ export type EngineRequest =
 export interface EngineResult {
   findings?: Finding[];
   notices?: Notice[];
+  /** Whether an analysis read the file (op 'file'): kinds no area analyses yet are not read. */
+  read?: boolean;
   /** The decoded text the analysis saw (op 'file'), for range checks. */
   text?: string;
   report?: Report;
@@ -34,11 +36,14 @@ export interface EngineResult {
 }
 
 class BytesReader implements FileReader {
+  /** Paths the analysis asked for: a bad file it read must be named in its output. */
+  readonly reads = new Set<string>();
   constructor(
     private readonly files: Map<string, Uint8Array>,
     private readonly limit: number,
   ) {}
   async read(rel: string): Promise<ReadResult> {
+    this.reads.add(rel);
     const b = this.files.get(rel);
     return b ? decode(b, this.limit) : { kind: 'missing' };
   }
@@ -48,6 +53,7 @@ export async function handle(req: EngineRequest): Promise<EngineResult> {
   switch (req.op) {
     case 'file': {
       const config = defaultConfig();
+      if (req.dialect) config.migrations.dialect = req.dialect;
       const limit = req.maxFileSize ?? config.maxFileSize;
       const bytes = new Uint8Array(req.bytes);
       const reader = new BytesReader(new Map([[req.path, bytes]]), limit);
@@ -55,7 +61,7 @@ export async function handle(req: EngineRequest): Promise<EngineResult> {
       const ws = await Workspace.open({ root: emptyRoot(), config, reader, trusted: false });
       const findings = await ws.analyzeFile(req.path);
       const d = decode(bytes, limit);
-      return { findings, notices: ws.ctx.notices, text: d.kind === 'text' ? d.text : undefined };
+      return { findings, notices: ws.ctx.notices, text: d.kind === 'text' ? d.text : undefined, read: reader.reads.has(req.path) };
     }
     case 'workspace': {
       const ws = await Workspace.open({ root: req.root, config: defaultConfig(), trusted: req.trusted, baseRef: req.baseRef });
@@ -77,10 +83,14 @@ export async function handle(req: EngineRequest): Promise<EngineResult> {
 let empty: string | undefined;
 function emptyRoot(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { mkdtempSync } = require('node:fs') as typeof import('node:fs');
+  const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('node:os') as typeof import('node:os');
-  empty ??= mkdtempSync(`${os.tmpdir()}/dr-robust-empty-`);
+  if (!empty) {
+    const dir = mkdtempSync(`${os.tmpdir()}/dr-robust-empty-`);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    empty = dir;
+  }
   return empty;
 }
 

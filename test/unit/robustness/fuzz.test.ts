@@ -38,6 +38,14 @@ components:
   schemas:
     Order: { type: object, properties: { id: { type: string }, next: { $ref: '#/components/schemas/Order' } } }
 `,
+  // Front ends that later issues add (framework migrations, GraphQL, protobuf) are fuzzed from the
+  // day they land: each is reached through the same per-file entry point by its path.
+  'db/migrate/20240101000000_add_email_to_users.rb': `class AddEmailToUsers < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n  def change\n    add_column :users, :email, :string, null: false, default: ""\n    add_index :users, :email, algorithm: :concurrently\n    execute <<~SQL\n      CREATE INDEX x ON users (email);\n    SQL\n  end\nend\n`,
+  'shop/migrations/0002_order_status.py': `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    dependencies = [("shop", "0001_initial")]\n    operations = [\n        migrations.AddField("order", "status", models.CharField(max_length=20, null=True)),\n        migrations.RunSQL("CREATE INDEX o ON shop_order (status);", reverse_sql="DROP INDEX o;"),\n    ]\n`,
+  'alembic/versions/3f2a_add_col.py': `"""add col"""\nfrom alembic import op\nimport sqlalchemy as sa\nrevision = "3f2a"\ndown_revision = None\n\ndef upgrade():\n    op.add_column("t", sa.Column("c", sa.Integer(), nullable=False))\n    op.create_index("ix_t_c", "t", ["c"])\n\ndef downgrade():\n    op.drop_index("ix_t_c")\n`,
+  'migrations/20240101120000-add-index.js': `exports.up = async (knex) => {\n  await knex.schema.alterTable('users', (t) => { t.string('email').notNullable(); t.index(['email']); });\n  await knex.raw('CREATE INDEX y ON users (email)');\n};\nexports.down = (knex) => knex.schema.dropTable('users');\n`,
+  'api/schema.graphql': `type Query {\n  order(id: ID!): Order @deprecated(reason: "use orders")\n  orders(first: Int = 10): [Order!]!\n}\n"""An order"""\ntype Order { id: ID!, total: Float, status: Status }\nenum Status { OPEN CLOSED }\ninput F { a: [String!] = ["x"] }\n`,
+  'proto/orders.proto': `syntax = "proto3";\npackage orders.v1;\nimport "google/protobuf/timestamp.proto";\nmessage Order {\n  string id = 1;\n  reserved 2, 15 to 20;\n  oneof kind { int64 n = 3; string s = 4; }\n  map<string, int32> tags = 5;\n}\nservice Orders { rpc Get (Order) returns (Order); }\n`,
   'api/openapi.json': JSON.stringify({ openapi: '3.1.0', info: { title: 'x', version: '1' }, paths: { '/a/{id}': { get: { responses: { 200: { description: 'ok' } } } } } }, null, 2),
 };
 
@@ -108,11 +116,18 @@ describe('robustness: fuzzing every entry point (fast-check)', function () {
     const problems = rangeProblems(r.findings ?? [], path, r.text).filter((p) => !(p.startsWith('api/invalid-schema ') && / past the (end of line|last line)/.test(p)));
     assert.deepEqual(problems, [], `${label}: ranges outside the file`);
     const d = decode(bytes, 2 * 1024 * 1024);
-    if (d.kind !== 'text') {
+    if (d.kind !== 'text' && r.read) {
       const named = [...(r.findings ?? []).map((f) => f.message), ...(r.notices ?? []).map((n) => n.message)].some((m) => m.includes(path));
       assert.ok(named, `${label}: ${d.kind} content, but no finding or notice names the file`);
     }
   }
+
+  it('the harness itself: SQL migrations, sources and OpenAPI files are read by the analysis (so bad bytes must be named)', async () => {
+    for (const path of ['db/migrations/001_init.sql', 'src/config.ts', 'api/openapi.yaml']) {
+      const r = await sandbox.run({ op: 'file', path, bytes: enc.encode(FIXTURES[path]) }, path);
+      assert.equal(r.read, true, `${path} was not read by any analysis`);
+    }
+  });
 
   for (const [path, text] of Object.entries(FIXTURES)) {
     it(`${path}: mutated fixtures never throw, hang, or place a finding outside the file`, async () => {
@@ -143,6 +158,28 @@ describe('robustness: fuzzing every entry point (fast-check)', function () {
     const r = await sandbox.run({ op: 'file', path: 'api/openapi.json', bytes: enc.encode(text) }, 'KI-1 end of file');
     assert.ok(r.findings?.length);
     assert.deepEqual(rangeProblems(r.findings ?? [], 'api/openapi.json', text), []);
+  });
+
+  // KNOWN_ISSUES.md KI-2 (area migrations, src/core/migrations/postgres.ts): remove `.skip` once fixed.
+  it.skip('KI-2: a syntax error followed by many adjacent comments finishes within the bound', async () => {
+    const text = 'SELEC 1;\n' + '/**/'.repeat(40) + ' SELECT 1;\n';
+    const r = await sandbox.run({ op: 'file', path: 'db/migrations/001.sql', bytes: enc.encode(text) }, 'KI-2 comment run', 10_000);
+    assert.deepEqual(r.findings?.map((f) => f.ruleId), ['migration/syntax-error']);
+  });
+
+  it('MySQL dialect: mutated and arbitrary SQL never throw, hang, or place a finding outside the file', async () => {
+    const path = 'db/migrations/002_mysql.sql';
+    const mysql =
+      'CREATE TABLE `users` (`id` BIGINT AUTO_INCREMENT PRIMARY KEY, `email` VARCHAR(255)) ENGINE=InnoDB;\n' +
+      'ALTER TABLE `users` ADD INDEX `idx_email` (`email`), ALGORITHM=INPLACE, LOCK=NONE;\n' +
+      'DELIMITER ;;\nCREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW BEGIN SET NEW.email = LOWER(NEW.email); END;;\nDELIMITER ;\n';
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated(mysql), anyText), async (bytes) => {
+        const r = await sandbox.run({ op: 'file', path, bytes, dialect: 'mysql' }, `${path} (mysql, ${bytes.length} bytes)`);
+        assert.deepEqual(rangeProblems(r.findings ?? [], path, r.text), []);
+      }),
+      { seed: SEED + 4, numRuns: NUM_RUNS },
+    );
   });
 
   it('.env.example parsing: names only, never throws, on mutated and arbitrary input', async () => {
