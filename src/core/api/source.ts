@@ -128,7 +128,15 @@ export class SourceDoc {
     if (this.lineStarts) return this.lineStarts;
     const t = this.text;
     const out: number[] = [0];
-    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) out.push(i + 1);
+    if (!/\r(?!\n)/.test(t)) {
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) out.push(i + 1);
+    } else {
+      // A lone CR ends a line too, as in the editor.
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10 || (c === 13 && t.charCodeAt(i + 1) !== 10)) out.push(i + 1);
+      }
+    }
     this.lineStarts = Int32Array.from(out);
     return this.lineStarts;
   }

@@ -110,10 +110,7 @@ describe('robustness: fuzzing every entry point (fast-check)', function () {
   async function check(path: string, bytes: Uint8Array): Promise<void> {
     const label = `${path} (${bytes.length} bytes: ${JSON.stringify(Buffer.from(bytes.slice(0, 60)).toString('latin1'))}…)`;
     const r = await sandbox.run({ op: 'file', path, bytes }, label);
-    // KNOWN_ISSUES.md KI-1: api/invalid-schema positions come from yaml's LineCounter (LF-only line
-    // breaks, error spans that run one past the end of the file) and can land past a line's end.
-    // Only that is tolerated, only for that rule; the reproducers below are pending until fixed.
-    const problems = rangeProblems(r.findings ?? [], path, r.text).filter((p) => !(p.startsWith('api/invalid-schema ') && / past the (end of line|last line)/.test(p)));
+    const problems = rangeProblems(r.findings ?? [], path, r.text);
     assert.deepEqual(problems, [], `${label}: ranges outside the file`);
     const d = decode(bytes, 2 * 1024 * 1024);
     if (d.kind !== 'text' && r.read) {
@@ -145,23 +142,22 @@ describe('robustness: fuzzing every entry point (fast-check)', function () {
     });
   }
 
-  // KNOWN_ISSUES.md KI-1 (area api, src/core/api/openapi.ts): remove `.skip` once it is fixed.
-  it.skip('KI-1: an OpenAPI syntax error in a file with lone CR line breaks is placed inside its line', async () => {
+  // Reproducers of KNOWN_ISSUES.md KI-1 and KI-2, both fixed: they stay as regression tests.
+  it('KI-1: an OpenAPI syntax error in a file with lone CR line breaks is placed inside its line', async () => {
     const text = '{\r  "openapi": "3.1.0",\r  "info": {\r    "title": "x"\r  },\r  "paths": {\r';
     const r = await sandbox.run({ op: 'file', path: 'api/openapi.json', bytes: enc.encode(text) }, 'KI-1');
     assert.ok(r.findings?.length);
     assert.deepEqual(rangeProblems(r.findings ?? [], 'api/openapi.json', text), []);
   });
 
-  it.skip('KI-1: an OpenAPI syntax error at the end of the file is placed inside the file', async () => {
+  it('KI-1: an OpenAPI syntax error at the end of the file is placed inside the file', async () => {
     const text = '{{\n  "openapi": "3.1.0"\n}';
     const r = await sandbox.run({ op: 'file', path: 'api/openapi.json', bytes: enc.encode(text) }, 'KI-1 end of file');
     assert.ok(r.findings?.length);
     assert.deepEqual(rangeProblems(r.findings ?? [], 'api/openapi.json', text), []);
   });
 
-  // KNOWN_ISSUES.md KI-2 (area migrations, src/core/migrations/postgres.ts): remove `.skip` once fixed.
-  it.skip('KI-2: a syntax error followed by many adjacent comments finishes within the bound', async () => {
+  it('KI-2: a syntax error followed by many adjacent comments finishes within the bound', async () => {
     const text = 'SELEC 1;\n' + '/**/'.repeat(40) + ' SELECT 1;\n';
     const r = await sandbox.run({ op: 'file', path: 'db/migrations/001.sql', bytes: enc.encode(text) }, 'KI-2 comment run', 10_000);
     assert.deepEqual(r.findings?.map((f) => f.ruleId), ['migration/syntax-error']);
