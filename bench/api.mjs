@@ -1,23 +1,25 @@
 // API contract diff throughput on real specs (Stripe's public OpenAPI, ../shared/data/openapi),
 // in one process and one run: our full diff (read + parse with positions + $refs + diff +
 // findings) against the parse floor (js-yaml just loading both files) and against the npm peer
-// api-smart-diff (parse with js-yaml + apiDiff). Prints times and ratios; asserts nothing.
+// api-smart-diff (parse with js-yaml + apiDiff). Prints times and ratios, and one `BENCH {json}`
+// row per comparison through report() (contract: CONTRIBUTING.md, "Benchmarks"); asserts nothing.
+// Targets (issue 5): the ten-month pair in at most 2.5× the js-yaml floor and at most 1.5 s.
 //
-//   node bench/api.mjs [--runs N] [--no-peer]      (after `npm run build`)
-import { createRequire } from 'node:module';
+//   node bench/api.mjs [--quick] [--runs N] [--no-peer]      (after `npm run build`)
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { QUICK, ROOT, require, report, stats, versionOf } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = ROOT;
 const data = path.resolve(root, '../shared/data/openapi/stripe');
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const runs = (args.includes('--runs') && Number(args[args.indexOf('--runs') + 1])) || (QUICK ? 2 : 3);
 const withPeer = !args.includes('--no-peer');
 
 if (!existsSync(data)) {
   console.log(`bench/api: ${data} not found; skipped`);
+  report({ area: 'api', name: 'OpenAPI diff on the Stripe specs', skipped: `${path.relative(root, data)} not found (the shared real-data folder)` });
   process.exit(0);
 }
 const jsyaml = require('js-yaml');
@@ -29,7 +31,7 @@ const files = {
   aug10: 'spec3-2023-08-10-04e078f5.yaml',
 };
 const pairs = [
-  ['ten months (2022-10-31 → 2023-08-09)', files.old, files.aug9],
+  ['ten months (2022-10-31 → 2023-08-09)', files.old, files.aug9, { text: '≤ 2.5× the js-yaml floor and ≤ 1500 ms', ratioAtMost: 2.5, atMost: 1500 }],
   ['one day (2023-08-09 → 2023-08-10)', files.aug9, files.aug10],
   ['self (2023-08-09 vs itself)', files.aug9, files.aug9],
 ];
@@ -62,6 +64,14 @@ if (withPeer) {
     console.log('api-smart-diff not installed (npm install): peer skipped');
   }
 }
+// api-smart-diff's "exports" hide its package.json from require(): read it from node_modules.
+function peerVersion() {
+  try {
+    return JSON.parse(readFileSync(path.join(path.dirname(require.resolve('api-smart-diff')).split(`${path.sep}dist`)[0], 'package.json'), 'utf8')).version;
+  } catch {
+    return versionOf('api-smart-diff') ?? '';
+  }
+}
 function peer(a, b) {
   const before = jsyaml.load(readFileSync(path.join(data, a), 'utf8'));
   const after = jsyaml.load(readFileSync(path.join(data, b), 'utf8'));
@@ -73,7 +83,8 @@ console.log(`API diff benchmark, node ${process.version}, ${runs} runs each (med
 // Warm-up: JIT and lazy module loading are not part of the measurement.
 await ours(files.aug9, files.aug10);
 floor(files.aug9, files.aug10);
-for (const [label, a, b] of pairs) {
+const FLOOR_LABEL = `js-yaml ${versionOf('js-yaml') ?? ''} load of both files`.replace('  ', ' ');
+for (const [label, a, b, target] of pairs) {
   const ourT = [];
   const floorT = [];
   let summary;
@@ -89,8 +100,29 @@ for (const [label, a, b] of pairs) {
   console.log(`\n${label}`);
   console.log(`  parse floor (js-yaml load x2):   ${f.toFixed(0).padStart(6)} ms`);
   console.log(`  deploy-readiness api-diff:       ${o.toFixed(0).padStart(6)} ms   ${(o / f).toFixed(2)}x the floor   findings: ${summary.error} error, ${summary.warning} warning, ${summary.info} info`);
-  if (apiDiff && label.startsWith('ten months')) {
-    const [tp, r] = await time(() => peer(a, b));
-    console.log(`  api-smart-diff (js-yaml + diff): ${tp.toFixed(0).padStart(6)} ms   ${(tp / f).toFixed(2)}x the floor   ${r.breaking} "breaking" of ${r.total} diffs   (ours is ${(tp / o).toFixed(1)}x faster)`);
+  const findings = summary.error + summary.warning + summary.info;
+  report({
+    area: 'api',
+    name: `OpenAPI diff, Stripe spec ${label} vs the parse floor`,
+    ours: stats(ourT),
+    baseline: { label: FLOOR_LABEL, kind: 'floor', ...stats(floorT) },
+    ...(target ? { target } : {}),
+    notes: `our full api-diff (read, parse with positions, $refs, diff, findings) through dist/cli.js main() in-process; findings: ${summary.error} error, ${summary.warning} warning, ${summary.info} info`,
+  });
+  if (label.startsWith('ten months')) {
+    if (apiDiff) {
+      const [tp, r] = await time(() => peer(a, b));
+      console.log(`  api-smart-diff (js-yaml + diff): ${tp.toFixed(0).padStart(6)} ms   ${(tp / f).toFixed(2)}x the floor   ${r.breaking} "breaking" of ${r.total} diffs   (ours is ${(tp / o).toFixed(1)}x faster)`);
+      report({
+        area: 'api',
+        name: `OpenAPI diff, Stripe spec ${label} vs api-smart-diff`,
+        ours: stats(ourT),
+        baseline: { label: `api-smart-diff ${peerVersion()} (js-yaml load + apiDiff, in-process)`, kind: 'peer', ...stats([tp]) },
+        counts: { label: 'findings (ours) / diffs (api-smart-diff)', ours: findings, baseline: r.total },
+        notes: `api-smart-diff timed once (it is slow); it reports ${r.breaking} "breaking" of ${r.total} diffs against our ${summary.error} error / ${summary.warning} warning / ${summary.info} info findings`,
+      });
+    } else {
+      report({ area: 'api', name: `OpenAPI diff, Stripe spec ${label} vs api-smart-diff`, ours: stats(ourT), skipped: withPeer ? 'api-smart-diff is not installed (npm install)' : '--no-peer' });
+    }
   }
 }

@@ -1,9 +1,10 @@
 // Environment-variable scan benchmark: the full env analysis of a large tree, measured in the same
 // run against ripgrep searching the same files for the same read syntaxes, and against the
 // tree-sitter parse floor (parsing every file, doing nothing else). Figures are ratios, printed
-// as a table and as JSON (--json). Not a test: nothing here asserts a time.
+// as a table and as JSON (--json), and as `BENCH {json}` rows through report() (contract:
+// CONTRIBUTING.md, "Benchmarks"). Not a test: nothing here asserts a time.
 //
-//   node bench/env.mjs [--files 20000] [--tree <dir>] [--runs 3] [--json]
+//   node bench/env.mjs [--quick] [--files 20000] [--tree <dir>] [--runs 3] [--json]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,20 +13,25 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 import { rgPath } from '@vscode/ripgrep';
+import { QUICK, ROOT, report, stats } from './common.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = ROOT;
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const FILES = Number(opt('files', 20000));
+const FILES = Number(opt('files', QUICK ? 3000 : 20000));
 const RUNS = Number(opt('runs', 3));
 const JSON_OUT = args.includes('--json');
 
 // ── the engine, bundled from source (dependencies resolved from node_modules) ──
-const outfile = path.join(root, 'out', 'bench', 'env-bench.cjs');
-mkdirSync(path.dirname(outfile), { recursive: true });
+// (into a temporary folder under node_modules/.cache so it resolves node_modules like the sources;
+// never into the repository's tracked tree)
+mkdirSync(path.join(root, 'node_modules', '.cache'), { recursive: true });
+const outDir = mkdtempSync(path.join(root, 'node_modules', '.cache', 'dr-bench-env-'));
+const outfile = path.join(outDir, 'env-bench.cjs');
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 await esbuild.build({
   stdin: {
     contents: [
@@ -48,7 +54,7 @@ await esbuild.build({
   outfile,
   logLevel: 'warning',
 });
-const require = createRequire(import.meta.url);
+const require = createRequire(outfile);
 const E = require(outfile);
 
 // ── the tree ──
@@ -135,7 +141,7 @@ if (args.includes('--scan-only')) {
 }
 const scanRuns = [];
 const scanCpu = [];
-let report;
+let scanReport;
 for (let r = 0; r < RUNS; r++) {
   const cpu0 = process.cpuUsage();
   const { ms, r: rep } = await time(async () => {
@@ -145,7 +151,7 @@ for (let r = 0; r < RUNS; r++) {
   const cpu = process.cpuUsage(cpu0);
   scanCpu.push((cpu.user + cpu.system) / 1000);
   scanRuns.push(ms);
-  report = rep;
+  scanReport = rep;
 }
 
 // ripgrep: the same read syntaxes, over the same files (it honours .gitignore like the walker)
@@ -223,8 +229,8 @@ const out = {
   files: files.length,
   sourceFiles: sources.length,
   parsedByScanner: parsedFloorRuns.count,
-  findings: report.findings.length,
-  envVars: report.facts.envVars.length,
+  findings: scanReport.findings.length,
+  envVars: scanReport.facts.envVars.length,
   ripgrepMatches: rgMatches,
   ms: {
     scan: Math.round(scan),
@@ -256,6 +262,37 @@ else {
   console.log(`  tree-sitter parse floor (marker files)     ${String(out.ms.parseFloorFilesWithMarkers).padStart(7)} ms`);
   console.log(`  incremental: one edited file               median ${out.ms.incrementalMedian} ms, p95 ${out.ms.incrementalP95} ms (target < 5)`);
 }
+
+// ── BENCH rows: medians of the runs above ──
+{
+  const treeText = `${out.tree}: ${out.files} files walked, ${out.sourceFiles} source files, ${out.parsedByScanner} with a read marker`;
+  const counts = { label: 'findings (ours) / pattern matches (ripgrep)', ours: out.findings, baseline: out.ripgrepMatches };
+  const scanStats = stats(scanRuns);
+  report({
+    area: 'env',
+    name: `env scan of ${out.sourceFiles} source files vs ripgrep (same read patterns)`,
+    ours: scanStats,
+    baseline: { label: 'ripgrep, same patterns, all threads (child process)', kind: 'floor', ...stats(rg) },
+    target: { text: '≤ 1.5× ripgrep', ratioAtMost: 1.5 },
+    counts,
+    notes: `${treeText}; ours is the full env analysis (walk, read, parse, rules) in-process with grammars loaded, ${out.findings} findings, ${out.envVars} variables; ripgrep only counts matches`,
+  });
+  report({ area: 'env', name: 'env scan vs ripgrep -j1 (one thread)', ours: scanStats, baseline: { label: 'ripgrep -j1, same patterns (child process)', kind: 'floor', ...stats(rg1) }, counts });
+  report({ area: 'env', name: 'env scan CPU time vs ripgrep CPU time', ours: stats(scanCpu), baseline: { label: 'ripgrep CPU time (user + system)', kind: 'floor', ...stats(rgCpu) }, notes: 'process CPU time: what each costs regardless of other load on the machine' });
+  report({
+    area: 'env',
+    name: 'env scan vs tree-sitter parse floor (every source file)',
+    ours: scanStats,
+    baseline: { label: 'read + tree-sitter parse of every source file', kind: 'floor', ...stats(floorRuns) },
+    notes: `parse floor of only the ${out.parsedByScanner} files with a read marker (what the scanner parses): median ${out.ms.parseFloorFilesWithMarkers} ms`,
+  });
+  report({
+    area: 'env',
+    name: 'per-file re-analysis after an edit (env findings of one file)',
+    ours: stats(inc),
+    target: { text: '< 5 ms (median)', atMost: 5 },
+    notes: `${inc.length} edits of one TypeScript file in the open workspace, analyzeFile() in-process`,
+  });
+}
 if (!given && !args.includes('--keep')) rmSync(tree, { recursive: true, force: true });
 else if (!given) console.log(`tree kept at ${tree}`);
-if (existsSync(outfile) && !args.includes('--keep')) rmSync(outfile);

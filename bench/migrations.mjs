@@ -2,7 +2,8 @@
 // Migration linting benchmark: whole-corpus throughput against the libpg-query parse floor and
 // against pgfence (npm @flvmnt/pgfence) on the same files in the same run, plus per-file editor
 // latency (p95) for a 200-line migration with the WASM already loaded. Reports ratios, not
-// absolute pass/fail. Runnable standalone: `node bench/migrations.mjs [--files N] [--json]`.
+// absolute pass/fail. Runnable standalone: `node bench/migrations.mjs [--quick] [--files N] [--rounds N] [--json]`;
+// each comparison is printed as a `BENCH {json}` row through report() (contract: CONTRIBUTING.md).
 //
 // The corpus: every .sql under examples/ plus N generated migrations (default 2,000) covering the
 // statement kinds the rules look at, with tables created in the same file, transactions, comments
@@ -15,26 +16,33 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { QUICK, ROOT, report, stats, versionOf } from './common.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
+const root = ROOT;
+const require = createRequire(path.join(ROOT, 'package.json'));
 const argv = process.argv.slice(2);
 const arg = (name, def) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : def;
 };
-const N = Number(arg('--files', 2000));
+const N = Number(arg('--files', QUICK ? 500 : 2000));
 const JSON_OUT = argv.includes('--json');
 
 // ── Our linter, bundled from source (libpg-query and node-sql-parser stay external) ─────────────
-const outDir = path.join(root, 'out', 'bench');
-mkdirSync(outDir, { recursive: true });
-const entry = path.join(outDir, 'migrations-entry.ts');
-writeFileSync(
-  entry,
-  `export { lintSqlFile, sqlOps } from '../../src/core/migrations/sqlfile';\nexport { loadPg } from '../../src/core/migrations/postgres';\nexport { migrationRules } from '../../src/core/migrations/rules';\n`,
-);
-await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(outDir, 'migrations-core.cjs'), packages: 'external', logLevel: 'warning' });
+// The bundle goes to a temporary folder under node_modules/.cache (so it resolves node_modules like
+// the sources do), never into the repository's tracked tree; removed on exit.
+mkdirSync(path.join(root, 'node_modules', '.cache'), { recursive: true });
+const outDir = mkdtempSync(path.join(root, 'node_modules', '.cache', 'dr-bench-mig-'));
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+await build({
+  stdin: {
+    contents: `export { lintSqlFile, sqlOps } from './src/core/migrations/sqlfile';\nexport { loadPg } from './src/core/migrations/postgres';\nexport { migrationRules } from './src/core/migrations/rules';\n`,
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(outDir, 'migrations-core.cjs'), packages: 'external', logLevel: 'warning', absWorkingDir: root,
+});
 const core = require(path.join(outDir, 'migrations-core.cjs'));
 const pg = await core.loadPg();
 
@@ -155,6 +163,7 @@ function twoHundredLines() {
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'dr-bench-mig-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const corpus = [];
 for (const p of walkSql(path.join(root, 'examples'))) corpus.push({ path: p, text: readFileSync(p, 'utf8') });
 const genDir = path.join(tmp, 'migrations');
@@ -208,7 +217,7 @@ let pgfenceSkipped = 0;
 let pgfenceError;
 const pgfenceConfig = { minPostgresVersion: 16, maxAllowedRisk: 'high', requireLockTimeout: true, requireStatementTimeout: true, output: 'json', format: 'sql' };
 try {
-  pgMod = await import(require.resolve('@flvmnt/pgfence/dist/analyzer.js'));
+  pgMod = await import(pathToFileURL(require.resolve('@flvmnt/pgfence/dist/analyzer.js')).href);
   // A file pgfence cannot parse aborts its whole run: give it the files it can parse, and say so.
   for (const f of corpus) {
     try {
@@ -228,23 +237,29 @@ const oursOnPgfenceFiles = () => {
 };
 
 const best = { parse: Infinity, lint: Infinity, pgfence: Infinity, oursSame: Infinity };
+const samples = { parse: [], lint: [], pgfence: [], oursSame: [] };
+let oursSameFindings = 0;
 let statementsParsed = 0;
 let lintFindings = [];
 let pgfenceResults;
 for (let r = 0; r < ROUNDS; r++) {
   let t = performance.now();
   statementsParsed = parseOnce();
-  best.parse = Math.min(best.parse, performance.now() - t);
+  samples.parse.push(performance.now() - t);
+  best.parse = Math.min(best.parse, samples.parse.at(-1));
   t = performance.now();
   lintFindings = lintOnce();
-  best.lint = Math.min(best.lint, performance.now() - t);
+  samples.lint.push(performance.now() - t);
+  best.lint = Math.min(best.lint, samples.lint.at(-1));
   if (pgMod) {
     t = performance.now();
     pgfenceResults = await pgMod.analyze(pgfenceFiles, pgfenceConfig);
-    best.pgfence = Math.min(best.pgfence, performance.now() - t);
+    samples.pgfence.push(performance.now() - t);
+    best.pgfence = Math.min(best.pgfence, samples.pgfence.at(-1));
     t = performance.now();
-    oursOnPgfenceFiles();
-    best.oursSame = Math.min(best.oursSame, performance.now() - t);
+    oursSameFindings = oursOnPgfenceFiles();
+    samples.oursSame.push(performance.now() - t);
+    best.oursSame = Math.min(best.oursSame, samples.oursSame.at(-1));
   }
 }
 const parse = { ms: best.parse, result: statementsParsed };
@@ -254,7 +269,8 @@ const pgfence = pgfenceError ? { error: pgfenceError } : { ms: best.pgfence, res
 // Editor latency: one 200-line file, lint repeatedly with the WASM loaded.
 const editorText = twoHundredLines();
 const lat = [];
-for (let i = 0; i < 300; i++) {
+const EDITOR_RUNS = QUICK ? 100 : 300;
+for (let i = 0; i < EDITOR_RUNS; i++) {
   const t0 = performance.now();
   core.lintSqlFile(pg, editorText, { file: 'db/migrations/20240101000000_big.sql', tool: 'goose', settings });
   lat.push(performance.now() - t0);
@@ -360,4 +376,45 @@ else {
     for (const m of missed.slice(0, 10)) console.log(`    missed: ${m.file}:${m.line} ${m.rule}  ${m.sql}`);
   }
   console.log(`  editor: ${r.editor.lines}-line migration, p50 ${r.editor.p50Ms} ms, p95 ${r.editor.p95Ms} ms (target p95 <= 20 ms)`);
+}
+
+// ── BENCH rows (CONTRIBUTING.md, "Benchmarks"): medians of the interleaved rounds; the best-of-rounds
+// figures above are printed for people.
+{
+  const r = result;
+  const corpusText = `${r.corpus.files} files (${N} generated + examples/), ${(r.corpus.bytes / 1024).toFixed(0)} KiB, ${r.corpus.statements} statements`;
+  report({
+    area: 'migration',
+    name: `lint ${r.corpus.files} SQL migrations vs the libpg-query parse floor`,
+    ours: stats(samples.lint),
+    baseline: { label: 'libpg-query parseSync on the same files', kind: 'floor', ...stats(samples.parse) },
+    target: { text: '≤ 1.5× the parse floor', ratioAtMost: 1.5 },
+    counts: { label: 'findings / statements parsed', ours: r.findings, baseline: r.corpus.statements },
+    notes: `${corpusText}; in-process, WASM loaded, ${ROUNDS} interleaved rounds; best-of-rounds ratio ${r.lintOverParse}`,
+  });
+  if (r.pgfence.error) {
+    report({ area: 'migration', name: 'lint the same SQL files vs pgfence', ours: stats(samples.lint), skipped: `@flvmnt/pgfence could not run: ${r.pgfence.error}` });
+  } else {
+    const byRule = {};
+    for (const m of missed) byRule[m.rule] = (byRule[m.rule] ?? 0) + 1;
+    report({
+      area: 'migration',
+      name: `lint the same ${r.pgfence.files} SQL files vs pgfence`,
+      ours: stats(samples.oursSame),
+      baseline: { label: `pgfence ${versionOf('@flvmnt/pgfence') ?? '?'} analyze (in-process)`, kind: 'peer', ...stats(samples.pgfence) },
+      target: { text: '≥ 3× faster than pgfence', speedupAtLeast: 3 },
+      counts: { label: 'findings (ours) / lock+compatibility findings (pgfence)', ours: oursSameFindings, baseline: r.pgfence.lockAndCompatibilityFindings },
+      notes: `ours includes reading the files, as pgfence does; ${r.pgfence.skippedUnparsable} files pgfence rejects left out; best-of-rounds speedup ${r.pgfence.speedup}×; pgfence lock/compatibility findings without a counterpart of ours: ${r.pgfence.missedByUs}${missed.length ? ` ${JSON.stringify(byRule)}` : ''} (+${r.pgfence.safePatternNotices} safe-pattern notices, +${r.pgfence.timeoutPolicyWithoutBlockingLock} timeout policies with nothing blocking, +${r.pgfence.onColumnsAddedInSameFile} on columns added in the same file)`,
+    });
+  }
+  report({
+    area: 'migration',
+    name: `editor: lint p95 of a ${r.editor.lines}-line migration (WASM loaded)`,
+    ours: { median: round2(p95), runs: lat.length, unit: 'ms' },
+    target: { text: 'p95 ≤ 20 ms', atMost: 20 },
+    notes: `figure is the p95 of ${lat.length} consecutive lints in-process; p50 ${r.editor.p50Ms} ms`,
+  });
+}
+function round2(x) {
+  return Math.round(x * 100) / 100;
 }
