@@ -48,6 +48,25 @@ describe('Deploy Readiness in a real VS Code extension host (trusted workspace)'
     if (marker) assert.ok(fs.existsSync(marker) && /merge-base/.test(fs.readFileSync(marker, 'utf8')), 'the git recorder saw our merge-base call');
   });
 
+  it('hovers a migration statement with the lock it takes and what it blocks', async () => {
+    const doc = await vscode.workspace.openTextDocument(migration());
+    const line = doc.getText().split(/\r?\n/).findIndex((l) => l.startsWith('CREATE INDEX'));
+    assert.ok(line >= 0);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /SHARE/, text);
+    assert.match(text, /CONCURRENTLY/, text);
+  });
+
+  it('offers to accept a breaking API change on purpose', async () => {
+    const uri = folderUri('api', 'openapi.yaml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const removed = ours(uri).find((d) => codeOf(d) === 'api/path-removed');
+    assert.ok(removed, 'the removed path is reported');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, removed.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(actions.some((a) => a.title === 'Accept this breaking change…'), actions.map((a) => a.title).join(' | '));
+  });
+
   it('populates the tree: verdict first, then the five sections with counts', () => {
     const tree = api.tree();
     assert.deepEqual(
