@@ -56,4 +56,16 @@ describe('robustness: secrets canary', function () {
       }
     });
   }
+
+  for (const args of [['checklist', '--base', 'main'], ['rollback-plan', '--base', 'main'], ['runbook', '--base', 'main', '--out', '-']]) {
+    it(`CLI ${args[0]} (the checklist, the PR's rollback section, the runbook) names variables, never values`, () => {
+      const r = runCli([...args, '--verbose'], repo);
+      assert.ok(r.code === 0 || r.code === 1, `${args[0]} exit ${r.code}: ${r.stderr}`);
+      assert.match(r.stdout, /STRIPE_KEY/, 'the new variable is named');
+      for (const out of [r.stdout, r.stderr]) {
+        assert.ok(!out.includes(CANARY), `${args[0]} leaks the .env canary`);
+        assert.ok(!out.includes(CANARY_EXAMPLE), `${args[0]} leaks the example file's value`);
+      }
+    });
+  }
 });
