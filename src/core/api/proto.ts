@@ -91,7 +91,7 @@ function indexDeclarations(text: string, lines: string[]): Map<string, Range> {
 }
 
 function load(file: string, text: string): Parsed {
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n|\r|\n/); // the editor's lines: no trailing CR in a line
   const out: Parsed = { pkg: '', syntax: 'proto2', index: new Map(), lines };
   try {
     const r = protobuf.parse(text, { keepCase: true, alternateCommentMode: true });
