@@ -30,6 +30,20 @@ export function removeTree(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Temporary folders owned by the calling `describe` block and removed after it: `tree(files)` makes
+ * one, `keep(dir)` adopts one made elsewhere (e.g. by `branchRepo`).
+ */
+export function scratchDirs(): { tree(files: Record<string, string | Buffer>): string; keep(dir: string): string } {
+  const dirs: string[] = [];
+  after(() => dirs.splice(0).forEach(removeTree));
+  const keep = (dir: string) => {
+    dirs.push(dir);
+    return dir;
+  };
+  return { tree: (files) => keep(tempTree(files)), keep };
+}
+
 export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,

@@ -1,8 +1,9 @@
+import { rmSync } from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { defaultConfig, type Config } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import type { Finding, Report } from '../../../src/core/model';
-import { applyEdits, branchRepo, git, removeTree, tempTree } from '../helpers';
+import { applyEdits, branchRepo, git, scratchDirs } from '../helpers';
 
 async function analyze(root: string, trusted = false, config: Config = defaultConfig()): Promise<Report> {
   const ws = await Workspace.open({ root, config, trusted, areas: ['env'] });
@@ -12,13 +13,7 @@ async function analyze(root: string, trusted = false, config: Config = defaultCo
 const by = (r: Report, rule: string): Finding[] => r.findings.filter((f) => f.ruleId === rule);
 
 describe('env analysis: code and config against the nearest example file', () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach(removeTree));
-  const tree = (files: Record<string, string>) => {
-    const d = tempTree(files);
-    dirs.push(d);
-    return d;
-  };
+  const { tree, keep } = scratchDirs();
 
   it('monorepo: each read resolves against the nearest example up the tree', async () => {
     const dir = tree({
@@ -111,7 +106,7 @@ describe('env analysis: code and config against the nearest example file', () =>
         'k8s/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          env:\n            - name: PAYMENTS_KEY\n              valueFrom: { secretKeyRef: { name: pay, key: k } }\n',
       },
     );
-    dirs.push(dir);
+    keep(dir);
     const r = await analyze(dir, true);
     const fresh = by(r, 'env/new-on-branch').map((f) => `${f.file}:${f.range.start.line}:${f.data?.variable}`);
     assert.deepEqual(fresh, ['src/db.ts:1:DB_TIMEOUT', 'src/pay.ts:0:PAYMENTS_KEY']);
@@ -156,20 +151,18 @@ describe('env analysis: code and config against the nearest example file', () =>
 });
 
 describe('env analysis: bad input', () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach(removeTree));
+  const scratch = scratchDirs();
 
   it('an unparsable source file is named in a notice and still scanned where it parses; a file deleted mid-scan is skipped', async () => {
-    const dir = tempTree({
+    const dir = scratch.tree({
       '.env.example': 'A=\n',
       'broken.py': 'import os\nx = os.environ["FROM_BROKEN"]\ndef (((:\n',
       'gone.ts': 'process.env.GONE;\n',
       'ok.rb': 'ENV.fetch("FROM_RUBY")\n',
       'Dockerfile': 'FROM x\nENV A=1 \\\n',
     });
-    dirs.push(dir);
     const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false, areas: ['env'] });
-    removeTree(`${dir}/gone.ts`);
+    rmSync(`${dir}/gone.ts`);
     const r = await ws.analyze();
     assert.ok(r.notices.some((n) => n.file === 'broken.py' && /syntax errors/.test(n.message)));
     assert.deepEqual(by(r, 'env/missing-from-example').map((f) => f.data?.variable).sort(), ['FROM_BROKEN', 'FROM_RUBY']);

@@ -5,17 +5,11 @@ import { parse } from 'yaml';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { DiskReader, OverlayReader } from '../../../src/core/reader';
-import { applyEdits, branchRepo, git, removeTree, tempTree } from '../helpers';
+import { applyEdits, branchRepo, git, scratchDirs } from '../helpers';
 import { analyze, brief, fixture, pipelineFindings } from './helpers';
 
 describe('pipeline gates: GitHub Actions', () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach(removeTree));
-  const tree = (files: Record<string, string>) => {
-    const d = tempTree(files);
-    dirs.push(d);
-    return d;
-  };
+  const { tree, keep } = scratchDirs();
 
   it('reports every gap of a push-to-deploy workflow at the YAML node it is about', async () => {
     const dir = tree({
@@ -200,7 +194,7 @@ jobs:
   it('git: commits that skip CI and untagged deploys (trusted workspace only)', async () => {
     const wf = fixture('github/complete.yml').replace(/\n\s+- run: git tag[^\n]*/, '');
     const dir = branchRepo({ '.github/workflows/cicd.yml': wf }, { 'a.txt': 'x' });
-    dirs.push(dir);
+    keep(dir);
     writeFileSync(path.join(dir, 'b.txt'), 'y');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'docs: typo [skip ci]');

@@ -3,17 +3,11 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { defaultConfig } from '../../../src/core/config';
-import { applyEdits, removeTree, tempTree } from '../helpers';
+import { applyEdits, scratchDirs } from '../helpers';
 import { analyze, brief, fixture, pipelineFindings } from './helpers';
 
 describe('pipeline gates: GitLab CI', () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach(removeTree));
-  const tree = (files: Record<string, string>) => {
-    const d = tempTree(files);
-    dirs.push(d);
-    return d;
-  };
+  const { tree } = scratchDirs();
 
   it('deploy in a stage before the tests, allow_failure on the audit, no approval', async () => {
     const dir = tree({ '.gitlab-ci.yml': fixture('gitlab/gapped.gitlab-ci.yml') });
