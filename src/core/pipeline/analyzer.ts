@@ -1,10 +1,11 @@
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import picomatch from 'picomatch';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding, Range } from '../model';
 import { readText } from '../reader';
 import { LineIndex } from '../text';
 import {
-  deployTarget, isDeployJob, isMigrationLintStep, isScanJob, isScanStep, isSmokeJob, isSmokeStep, isTagStep, isTestJob, isTestStep,
+  deployTarget, expandPackageScripts, isDeployJob, isMigrationLintStep, isScanJob, isScanStep, isSmokeJob, isSmokeStep, isTagStep, isTestJob, isTestStep,
   scanCannotFail, SKIP_CI,
 } from './detect';
 import { appendNeeds, fix, insertJobKey, replace } from './edits';
@@ -32,6 +33,25 @@ export async function loadPipelines(ctx: AnalysisContext): Promise<Pipeline[]> {
     if (f.cls.kind !== 'ci-config') continue;
     const p = await loadOne(ctx, f);
     if (p) out.push(p);
+  }
+  if (out.length) {
+    const scripts = await packageScripts(ctx);
+    for (const p of out) for (const j of p.jobs) expandPackageScripts(j.steps, scripts);
+  }
+  return out;
+}
+
+/** The root package.json's `scripts` (name → command); empty when there is none or it is not an object of strings. */
+async function packageScripts(ctx: AnalysisContext): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!ctx.files.some((f) => f.path === 'package.json')) return out;
+  const text = await readText(ctx.reader, 'package.json', () => undefined);
+  if (text === undefined) return out;
+  const root = parseTree(text);
+  const scripts = root && findNodeAtLocation(root, ['scripts']);
+  for (const prop of scripts?.type === 'object' ? (scripts.children ?? []) : []) {
+    const [k, v] = prop.children ?? [];
+    if (k?.type === 'string' && v?.type === 'string') out.set(String(k.value), String(v.value));
   }
   return out;
 }
@@ -178,9 +198,16 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   }
   const readable = pipelines.filter((p) => !p.problems.length);
   const all: Located[] = readable.flatMap((p) => p.jobs.filter((j) => !j.opaque).map((j) => ({ p, j })));
+  const settings = ctx.config.checklist.pipeline;
   const deploys = all.filter((l) => isDeployJob(l.j));
-  const prod = deploys.filter((l) => deployTarget(l.j) !== 'staging');
-  const staging = deploys.filter((l) => deployTarget(l.j) === 'staging');
+  const evidence = (p: Pipeline) => ({
+    workflowName: p.name,
+    protectedEnvironments: new Set(settings.protectedEnvironments.map((e) => e.toLowerCase())),
+    deployBranches: settings.deployBranch ? [settings.deployBranch] : [...new Set([baseBranch(ctx), 'main', 'master'].filter((b): b is string => !!b))],
+  });
+  // Production only from evidence: a job with no sign of its target is not called production.
+  const prod = deploys.filter((l) => deployTarget(l.j, evidence(l.p)) === 'production');
+  const staging = deploys.filter((l) => deployTarget(l.j, evidence(l.p)) === 'staging');
   // Production deploy jobs that start a chain: later production jobs wait for them, so a gate on
   // the first covers the rest, and one finding per chain says so.
   const roots = prod.filter((d) => !upstream(d.p, d.j).some((u) => prod.some((x) => x.j === u)));
@@ -190,7 +217,6 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
     return n ? ` (and ${n} production job${n === 1 ? '' : 's'} after it)` : '';
   };
   const primary = prod[0]?.p ?? deploys[0]?.p ?? readable[0] ?? pipelines[0];
-  const settings = ctx.config.checklist.pipeline;
   const deployBranch = settings.deployBranch ?? prod.find((l) => l.j.triggers.pushBranches?.length)?.j.triggers.pushBranches?.[0] ?? baseBranch(ctx) ?? 'main';
   const suppressAbsence = incomplete;
   if (incomplete) {

@@ -8,6 +8,7 @@ import type { Job, Step } from './model';
 const TEST_CMD: RegExp[] = [
   /\b(npm|pnpm|yarn|bun)\s+(run\s+)?(test|tests|test:[\w:-]+|ci-test|test-ci)\b/,
   /\b(npx\s+)?(jest|vitest|mocha|ava|tap|karma|playwright\s+test|cypress\s+run)\b/,
+  /\b(turbo|nx|lerna)\s+(run|run-many\s+(-t|--targets?[= ]))\s*(test|tests|test:[\w:-]+|e2e)\b/,
   /\b(pytest|py\.test|tox|nox)\b|\bpython3?\s+-m\s+(pytest|unittest)\b|\bmanage\.py\s+test\b/,
   /\bgo\s+test\b/,
   /\bcargo\s+(test|nextest)\b/,
@@ -91,8 +92,21 @@ export function stripComments(script: string): string {
 
 function runs(step: Step, patterns: RegExp[]): boolean {
   if (!step.run) return false;
-  const s = stripComments(step.run);
+  const s = stripComments(step.run) + (step.expands ? `\n${step.expands}` : '');
   return patterns.some((p) => p.test(s));
+}
+
+/** `npm run ci`, `yarn ci`, `pnpm ci`, `bun run ci`: the names of package.json scripts a command runs. */
+const PKG_SCRIPT = /\b(?:npm|pnpm|bun)\s+run(?:-script)?\s+([\w:.-]+)|\byarn\s+(?:run\s+)?([\w:.-]+)|\bpnpm\s+([\w:.-]+)/g;
+
+/** Fills `expands` on each step that runs a script of the root package.json, so `npm run ci` counts as what `ci` runs. */
+export function expandPackageScripts(steps: Step[], scripts: ReadonlyMap<string, string>): void {
+  if (!scripts.size) return;
+  for (const step of steps) {
+    if (!step.run) continue;
+    const bodies = [...stripComments(step.run).matchAll(PKG_SCRIPT)].map((m) => scripts.get(m[1] ?? m[2] ?? m[3] ?? '')).filter((b): b is string => !!b);
+    if (bodies.length) step.expands = bodies.join('\n');
+  }
 }
 
 export const isTestStep = (s: Step): boolean => runs(s, TEST_CMD) || /(^|\/)(test|run-tests)(@|$)/i.test(s.uses ?? '');
@@ -110,39 +124,85 @@ export function isTestJob(j: Job): boolean {
 export function isScanJob(j: Job): boolean {
   return j.steps.some(isScanStep) || (j.steps.length === 0 && /\b(audit|codeql|trivy|snyk|grype|security[ -]scan|vulnerabilit)/i.test(label(j)));
 }
+/** Words of a job, workflow or environment name, split on `-`, `_`, `.` and `/`. */
+const words = (s: string): string => s.replace(/[-_./]/g, ' ');
+/** Our own gate (`deploy-readiness check`, the action, the `deploy-readiness` job of init-ci) is not a deploy. */
+const OURS = /\bdeploy readiness\b/gi;
+/** Jobs that remove an environment rather than deploy one. */
+const TEARDOWN = /\b(?:clean ?up|teardown|tear down|destroy|remove|delete|uninstall|decommission)\b/i;
+/** Short-lived or non-production targets named in job, workflow and step names and in commands: test clusters, pull-request previews, dev environments. A bare "test" is not enough there ("test-and-deploy" deploys production). */
+const TEST_TARGET = /\b(?:preview|previews|review apps?|pr|prs|pull request|dev|development|ephemeral|temp|temporary|testenvs?|test env(?:ironment)?s?|test clusters?|testing|deploy(?:ment)? tests?)\b/i;
+/** Environment names are names of a target only, so a bare "test" there is evidence. */
+const TEST_ENV = /\b(?:tests?|ci|e2e|review)\b/i;
+const labelOf = (j: Job): string => words(label(j)).replace(OURS, ' ');
+
 export function isDeployJob(j: Job): boolean {
   if (j.isApprovalGate) return false;
   if (j.steps.some((s) => PAGES.test(s.uses ?? '')) || /github-pages/i.test(j.environment?.name ?? '')) return false;
-  if (j.steps.some(isDeployStep)) return true;
+  const hasDeployStep = j.steps.some(isDeployStep);
+  const name = labelOf(j);
+  // "Remove test environment deployment", `cleanup-namespace`: tearing an environment down is not a deploy.
+  if (!hasDeployStep && (TEARDOWN.test(name) || TEARDOWN.test(words(j.environment?.name ?? '')))) return false;
+  if (hasDeployStep) return true;
   // An environment is a deploy target when it is named like one (or chosen at run time); GitHub
   // environments also guard secrets for publishing (\`npm\`, \`pypi\`), which are not deploys.
   if (j.environment && !/\b(test|ci|preview|review|dev)\b/i.test(j.environment.name)) {
-    const env = j.environment.name;
-    if (/\$/.test(env) || STAGING.test(env.replace(/[-_.]/g, ' ')) || PRODUCTION.test(env.replace(/[-_.]/g, ' '))) return true;
+    const env = words(j.environment.name);
+    if (/\$/.test(env) || STAGING.test(env) || PRODUCTION.test(env)) return true;
   }
-  return /\b(deploy|deployment|release to|rollout|promote)\b/i.test(label(j).replace(/[-_]/g, ' ')) && !/\b(docs?|pages|preview)\b/i.test(label(j).replace(/[-_]/g, ' '));
+  return /\b(deploy|deployment|release to|rollout|promote)\b/i.test(name) && !/\b(docs?|pages|preview)\b/i.test(name);
 }
 
-export type Target = 'production' | 'staging' | 'other';
+/**
+ * Where a deploy job deploys. `test` covers test clusters, previews and dev environments;
+ * `other` means there is no evidence either way, and is never treated as production.
+ */
+export type Target = 'production' | 'staging' | 'test' | 'other';
 const STAGING = /\b(stg|staging|preprod|pre prod|uat|qa|sandbox)\b/i;
 const PRODUCTION = /\b(prod|production|live|prd)\b/i;
 
-/** Where a deploy job deploys: its environment name first, then its name and commands. */
-export function deployTarget(j: Job): Target {
-  let env = j.environment?.name ?? '';
-  // An expression (`\${{ inputs.stage || 'production' }}`): judge by the names it can yield.
-  if (/\$\{\{|\$\(|\$[A-Z_]/.test(env)) env = [...env.matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2]).join(' ');
-  env = env.replace(/[-_.]/g, ' ');
-  if (env) {
-    if (STAGING.test(env)) return 'staging';
-    if (PRODUCTION.test(env)) return 'production';
-  }
-  const text = `${label(j)}`.replace(/[-_.]/g, ' ');
+export interface TargetEvidence {
+  /** The workflow's own name (GitHub `name:`), e.g. "Deploy to Production". */
+  workflowName?: string;
+  /** `checklist.pipeline.protectedEnvironments`, lower-cased: environments the team says guard production. */
+  protectedEnvironments?: ReadonlySet<string>;
+  /** Branches production deploys from (`checklist.pipeline.deployBranch`, else the base branch, main, master). */
+  deployBranches?: readonly string[];
+}
+
+function classifyText(text: string, env = false): Target | undefined {
+  if (TEARDOWN.test(text) || TEST_TARGET.test(text) || (env && TEST_ENV.test(text))) return 'test';
   if (STAGING.test(text)) return 'staging';
   if (PRODUCTION.test(text)) return 'production';
-  const cmds = j.steps.map((s) => `${s.run ?? ''} ${Object.values(s.inputs).map((i) => i.value).join(' ')}`).join(' ').replace(/[-_.]/g, ' ');
-  if (STAGING.test(cmds)) return 'staging';
-  if (PRODUCTION.test(cmds)) return 'production';
+  return undefined;
+}
+
+/**
+ * Where a deploy job deploys, from evidence only, strongest first: its environment (a protected one
+ * is production), the job's and workflow's names, the deploy commands, then the branch or tags it
+ * deploys from. A job with none of these is `other`: never guessed to be production.
+ */
+export function deployTarget(j: Job, ev: TargetEvidence = {}): Target {
+  let env = j.environment?.name ?? '';
+  if (env && ev.protectedEnvironments?.has(env.replace(/ \(.*\)$/, '').toLowerCase())) return 'production';
+  // An expression (`\${{ inputs.stage || 'production' }}`): judge by the names it can yield.
+  if (/\$\{\{|\$\(|\$[A-Z_]/.test(env)) env = [...env.matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2]).join(' ');
+  const byEnv = env ? classifyText(words(env), true) : undefined;
+  if (byEnv) return byEnv;
+  const byName = classifyText(labelOf(j)) ?? (ev.workflowName ? classifyText(words(ev.workflowName).replace(OURS, ' ')) : undefined);
+  if (byName) return byName;
+  const deploySteps = j.steps.filter(isDeployStep);
+  const cmds = words(deploySteps.map((s) => `${s.name ?? ''} ${s.run ? stripComments(s.run) : ''} ${Object.values(s.inputs).map((i) => i.value).join(' ')}`).join(' '));
+  const byCmd = classifyText(cmds);
+  if (byCmd) return byCmd;
+  // Deploying on every push to the deploy branch, or on release tags, is the production deploy.
+  // (A push trigger without a branch filter runs on the deploy branch too.)
+  if (deploySteps.length && !j.triggers.manualOnly) {
+    if (j.triggers.tagsOnly) return 'production';
+    const branches = ev.deployBranches ?? ['main', 'master'];
+    const push = j.triggers.pushBranches;
+    if (push === undefined || push.some((b) => branches.includes(b))) return 'production';
+  }
   return 'other';
 }
 

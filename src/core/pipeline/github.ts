@@ -12,6 +12,7 @@ export function readGithub(file: string, text: string): Pipeline {
     p.problems.push({ message: 'a workflow must be a mapping with `on` and `jobs`', range: y.range(root) });
     return p;
   }
+  p.name = y.str(y.get(root, 'name'));
   const onPair = y.pair(root, 'on') ?? y.pair(root, 'true');
   if (onPair) {
     p.triggers = readTriggers(y, y.resolve(onPair.value));

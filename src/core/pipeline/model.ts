@@ -22,6 +22,8 @@ export interface Step {
   name?: string;
   /** Shell commands the step runs (all script lines joined with newlines). */
   run?: string;
+  /** The bodies of the root package.json scripts the step runs (`npm run ci` → `turbo run test:e2e`), one level. */
+  expands?: string;
   /** Action/orb/task reference: `actions/checkout@v4`, `Docker@2`, `snyk/scan`. */
   uses?: string;
   usesRange?: Range;
@@ -84,6 +86,8 @@ export interface Triggers {
 
 export interface Pipeline {
   file: string;
+  /** The workflow's display name (GitHub `name:`), when it has one. */
+  name?: string;
   system: CiSystem;
   jobs: Job[];
   /** Workflow-level triggers (jobs inherit them). */

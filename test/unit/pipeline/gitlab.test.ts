@@ -93,7 +93,8 @@ deploy_prod_2:
   it('a "billion laughs" of merge keys is read within bounds: the jobs are still checked', async () => {
     const lines = ['.l0: &l0 { script: [kubectl apply -f k8s/], environment: production }'];
     for (let i = 1; i <= 40; i++) lines.push(`.l${i}: &l${i} { <<: [*l${i - 1}, *l${i - 1}] }`);
-    lines.push('deploy:', '  <<: *l40', '  stage: deploy');
+    // The merge is cut off at the bound, so the job's own keys are what says it deploys production.
+    lines.push('deploy:', '  <<: *l40', '  stage: deploy', '  environment: production');
     const dir = tree({ '.gitlab-ci.yml': lines.join('\n') + '\n' });
     const fs = pipelineFindings(await analyze(dir));
     assert.ok(fs.some((f) => f.ruleId === 'checklist/pipeline-no-approval' && f.range.start.line === 41));

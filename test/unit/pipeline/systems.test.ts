@@ -63,7 +63,7 @@ describe('pipeline gates: CircleCI, Azure Pipelines, Bitbucket Pipelines, Jenkin
   it('hostile input: 100,000-deep YAML and a 3,000-stage Jenkinsfile are each one finding naming the file; other CI files are still read', async () => {
     const dir = tempTree({
       '.github/workflows/deep.yml': 'on: push\njobs: ' + '['.repeat(100000) + ']'.repeat(100000) + '\n',
-      '.github/workflows/ok.yml': 'on: pull_request\njobs:\n  deploy:\n    runs-on: x\n    steps: [{ run: npm test }, { run: kubectl apply -f k8s/ }]\n',
+      '.github/workflows/ok.yml': 'on: push\njobs:\n  deploy:\n    runs-on: x\n    steps: [{ run: npm test }, { run: kubectl apply -f k8s/ }]\n',
       Jenkinsfile: "pipeline { stages {\n" + "stage('s') { steps { sh 'echo' } }\n".repeat(3000) + '} }\n',
     });
     dirs.push(dir);
