@@ -42,7 +42,7 @@ describe('npm package: npm pack, installed with no dev dependencies into an empt
   });
 
   it('holds the CLI bundle, its WASM parsers, the schema, README and licence, and no sources, tests or maps', () => {
-    for (const f of ['dist/cli.js', 'dist/libpg-query.wasm', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-javascript.wasm', 'schemas/deploy-readiness.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const f of ['dist/cli.js', 'dist/action.js', 'dist/libpg-query.wasm', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-javascript.wasm', 'schemas/deploy-readiness.schema.json', 'README.md', 'LICENSE', 'package.json']) {
       assert.ok(files.includes(f), `tarball lacks ${f}: ${files.join(', ')}`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|out|examples|bench|node_modules)\/|\.map$|\.ts$|^dist\/extension\.js$/.test(f)), []);
@@ -57,6 +57,8 @@ describe('npm package: npm pack, installed with no dev dependencies into an empt
     const installed = path.join(prefix, 'lib', 'node_modules', 'deploy-readiness');
     assert.ok(existsSync(installed), readdirSync(prefix).join(', '));
     assert.ok(!existsSync(path.join(installed, 'node_modules')));
+    // The GitHub Action runs this binary (action.yml: npx --package deploy-readiness@<version>).
+    assert.ok(existsSync(path.join(prefix, 'bin', 'deploy-readiness-action')));
   });
 
   it('its deploy-readiness binary runs `check` on the example repository: migrations (libpg-query), env reads (tree-sitter), API diff', () => {
