@@ -41,11 +41,13 @@ describe('npm package: npm pack, installed with no dev dependencies into an empt
     });
   });
 
-  it('holds the CLI bundle, its WASM parsers, the schema, README and licence, and no sources, tests or maps', () => {
+  it('holds the CLI and Action bundles, their WASM parsers, the schema, README and licence, and nothing else', () => {
     for (const f of ['dist/cli.js', 'dist/action.js', 'dist/libpg-query.wasm', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-javascript.wasm', 'schemas/deploy-readiness.schema.json', 'README.md', 'LICENSE', 'package.json']) {
       assert.ok(files.includes(f), `tarball lacks ${f}: ${files.join(', ')}`);
     }
-    assert.deepEqual(files.filter((f) => /^(src|test|out|examples|bench|node_modules)\/|\.map$|\.ts$|^dist\/extension\.js$/.test(f)), []);
+    // .npmignore is an allow-list: nothing else (no sources, tests, maps, the extension or its docs).
+    const allowed = /^(dist\/(cli|action)\.js|dist\/libpg-query\.wasm|dist\/wasm\/[\w-]+\.wasm|schemas\/[\w.-]+\.json|action\.yml|README\.md|LICENSE|package\.json)$/;
+    assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
   });
 
   it('installs without the registry: one package, no runtime dependencies to fetch', () => {
