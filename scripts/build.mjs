@@ -31,6 +31,8 @@ const bundleAlias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 const bundles = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  // The GitHub Action's entry (action.yml runs it from the npm package; see action.yml).
+  { entryPoints: { action: 'src/cli/action.ts' }, outdir: 'dist' },
   { entryPoints: { worker: 'src/core/worker.ts' }, outdir: 'dist', optional: true },
 ];
 
@@ -57,6 +59,7 @@ async function main() {
     await esbuild.build({ ...common, alias: bundleAlias, ...opts, absWorkingDir: root });
   }
   chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
+  chmodSync(path.join(root, 'dist', 'action.js'), 0o755);
   // WASM parsers: libpg-query finds its .wasm beside the bundle; tree-sitter grammars in dist/wasm.
   const pgWasm = path.join(path.dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
   cpSync(pgWasm, path.join(root, 'dist', 'libpg-query.wasm'));

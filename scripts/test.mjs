@@ -15,10 +15,11 @@ const results = [];
 function step(name, cmd, args, opts = {}) {
   console.log(`\n━━ ${name}: ${[cmd, ...args].map((a) => (a.startsWith(ROOT) ? path.relative(ROOT, a) || '.' : a)).join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', ...opts.env } });
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', opts.stderr ?? 'inherit'], env: { ...process.env, FORCE_COLOR: '0', ...opts.env } });
   process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  return { ok: r.status === 0, stdout: r.stdout ?? '', secs, status: r.status };
+  return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: r.stderr ?? '', secs, status: r.status };
 }
 
 function check(name, ok, secs, detail = '') {
@@ -53,12 +54,15 @@ if (!r.ok) finish();
 r = step('unit tests', npx('mocha'), []);
 counts('unit tests (mocha)', r);
 
-r = step('package', npx('vsce'), ['package', '--no-dependencies', '-o', 'deploy-readiness.vsix']);
+r = step('package', npx('vsce'), ['package', '--no-dependencies', '-o', 'deploy-readiness.vsix'], { stderr: 'pipe' });
+// Marketplace / Open VSX readiness: vsce prints WARNING for a missing icon, repository, licence...
+const vsceWarnings = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /\bWARNING\b/i.test(l));
 const vsix = path.join(ROOT, 'deploy-readiness.vsix');
 let listing = '';
 if (r.ok) listing = spawnSync(npx('vsce'), ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' }).stdout ?? '';
-const leaked = listing.split('\n').filter((l) => /^(src\/|test\/|node_modules\/|out\/|examples\/|bench\/)|\.ts$|\.map$/.test(l.trim()));
-check('vsce package (allow-list: no sources, tests, maps or dev dependencies inside)', r.ok && leaked.length === 0 && /dist\/extension\.js/.test(listing), r.secs, leaked.length ? `leaked: ${leaked.join(', ')}` : '');
+// dist/cli.js and dist/action.js are the npm package's and the Action's; the extension never runs them.
+const leaked = listing.split('\n').filter((l) => /^(src\/|test\/|node_modules\/|out\/|examples\/|bench\/)|^dist\/(cli|action)\.js$|\.ts$|\.map$/.test(l.trim()));
+check('vsce package (no warnings; allow-list: no sources, tests, maps, CLI bundle or dev dependencies inside)', r.ok && vsceWarnings.length === 0 && leaked.length === 0 && /dist\/extension\.js/.test(listing), r.secs, [leaked.length ? `leaked: ${leaked.join(', ')}` : '', ...vsceWarnings].filter(Boolean).join('; '));
 
 if (process.env.DR_SKIP_INTEGRATION) {
   console.log('\nDR_SKIP_INTEGRATION is set: the real-VS-Code suite was NOT run');

@@ -87,3 +87,51 @@ function describe(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   return `${typeof v} ${JSON.stringify(v)}`;
 }
+
+/** A JSON Schema (draft-07) fragment. */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * The same definition as JSON Schema, for editors (VS Code's yamlValidation, the YAML language
+ * server) and other tools. `defaults` is the matching slice of the default configuration; each
+ * key gets its default so an editor can offer it on completion.
+ */
+export function toJsonSchema(schema: Schema, defaults?: unknown): JsonSchema {
+  const out: JsonSchema = { description: schema.description };
+  switch (schema.kind) {
+    case 'string':
+      out.type = 'string';
+      break;
+    case 'boolean':
+      out.type = 'boolean';
+      break;
+    case 'number':
+      out.type = schema.integer ? 'integer' : 'number';
+      if (schema.min !== undefined) out.minimum = schema.min;
+      if (schema.max !== undefined) out.maximum = schema.max;
+      break;
+    case 'enum':
+      out.type = 'string';
+      out.enum = [...schema.values];
+      break;
+    case 'array':
+      out.type = 'array';
+      out.items = toJsonSchema(schema.of);
+      break;
+    case 'map':
+      out.type = 'object';
+      out.additionalProperties = toJsonSchema(schema.of);
+      break;
+    case 'object': {
+      out.type = 'object';
+      const props: Record<string, JsonSchema> = {};
+      const d = isPlainObject(defaults) ? defaults : {};
+      for (const [k, sub] of Object.entries(schema.fields)) props[k] = toJsonSchema(sub, Object.hasOwn(d, k) ? d[k] : undefined);
+      out.properties = props;
+      out.additionalProperties = false;
+      break;
+    }
+  }
+  if (defaults !== undefined && schema.kind !== 'object' && schema.kind !== 'map') out.default = defaults;
+  return out;
+}

@@ -41,7 +41,7 @@ const SCAN_CMD: RegExp[] = [
 const SCAN_USES = /^(github\/codeql-action\/(analyze|init)|aquasecurity\/trivy-action|anchore\/scan-action|snyk\/actions|google\/osv-scanner-action|actions\/dependency-review-action|pypa\/gh-action-pip-audit|docker\/scout-action|golang\/govulncheck-action|rustsec\/audit-check|snyk\/|circleci\/trivy|trivy|SnykSecurityScan|DependencyCheck|atlassian\/(snyk|trivy))/i;
 
 const MIGRATION_LINT_CMD: RegExp[] = [
-  /\bdeploy-readiness\s+check\b/,
+  /\bdeploy-readiness(?:@[\w.^~-]+)?\s+check\b/,
   /\bsquawk\b/,
   /\bpgfence\b/,
   /\beugene\s+(lint|trace)\b/,

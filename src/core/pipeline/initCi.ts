@@ -4,8 +4,8 @@ import type { FileReader } from '../reader';
 import { YamlDoc } from './yamlDoc';
 
 /**
- * `deploy-readiness init-ci`: plans the CI file(s) that run `deploy-readiness check` for the CI
- * system the repository uses. Pure: reads through the injected reader and returns the planned
+ * `deploy-readiness init-ci`: plans the CI file(s) that run Deploy Readiness (GitHub: the Action;
+ * GitLab: `deploy-readiness check` from npm) for the CI system the repository uses. Pure: reads through the injected reader and returns the planned
  * changes; the CLI and the editor command show the diff and write.
  */
 export type InitCiSystem = 'github' | 'gitlab';
@@ -46,8 +46,10 @@ export interface InitCiOptions {
 
 const HEADER = '# Written by `deploy-readiness init-ci`. Re-running it keeps this file as long as it is unchanged;\n# edit it freely (init-ci then asks before overwriting, or needs --force).\n';
 
+/** The Action a written workflow uses (action.yml at the root of this repository; the major tag). */
+export const ACTION_REF = 'deploy-readiness/deploy-readiness@v0';
+
 export function githubWorkflow(base: string): string {
-  const ref = `origin/${base}`;
   return `${HEADER}name: Deploy Readiness
 on:
   pull_request:
@@ -69,19 +71,19 @@ jobs:
       - uses: actions/setup-node@v4
         with:
           node-version: 20
-      - name: Deploy Readiness report (SARIF)
-        run: npx --yes deploy-readiness check --base ${ref} --format sarif --fail-on never > deploy-readiness.sarif
+      # Annotations on the pull request, the report in the job summary, SARIF for code scanning.
+      - name: Deploy Readiness
+        id: deploy-readiness
+        uses: ${ACTION_REF}
+        with:
+          # A pull request is compared with its target branch; a push with ${base}.
+          base: \${{ github.base_ref || '${base.replace(/'/g, "''")}' }}
       - name: Upload to code scanning
-        if: always()
+        if: always() && steps.deploy-readiness.outputs.sarif-file != ''
         uses: github/codeql-action/upload-sarif@v3
         with:
-          sarif_file: deploy-readiness.sarif
+          sarif_file: \${{ steps.deploy-readiness.outputs.sarif-file }}
           category: deploy-readiness
-      - name: Job summary
-        if: always()
-        run: npx --yes deploy-readiness check --base ${ref} --format markdown --fail-on never >> "$GITHUB_STEP_SUMMARY"
-      - name: Gate
-        run: npx --yes deploy-readiness check --base ${ref} --format github
 `;
 }
 
@@ -93,8 +95,8 @@ export function gitlabJob(stage: string): string {
     GIT_DEPTH: 0
   script:
     - git fetch origin "$CI_DEFAULT_BRANCH"
-    - npx --yes deploy-readiness check --base "origin/$CI_DEFAULT_BRANCH" --format gitlab --fail-on never > gl-code-quality-report.json
-    - npx --yes deploy-readiness check --base "origin/$CI_DEFAULT_BRANCH" --format text
+    - npx --yes deploy-readiness@0 check --base "origin/$CI_DEFAULT_BRANCH" --format gitlab --fail-on never > gl-code-quality-report.json
+    - npx --yes deploy-readiness@0 check --base "origin/$CI_DEFAULT_BRANCH" --format text
   artifacts:
     when: always
     reports:
@@ -143,7 +145,7 @@ export async function planInitCi(reader: FileReader, opts: InitCiOptions): Promi
     plan.manual = `${GITLAB_ROOT} is not valid YAML (${y.errors[0].message}); fix it, then add \`include: [{ local: ${GITLAB_FRAGMENT} }]\``;
   }
   // Does the root file already run deploy-readiness (directly or through the fragment)?
-  if (/deploy-readiness\s+check/.test(root) && !root.includes(GITLAB_FRAGMENT)) {
+  if (/deploy-readiness(?:@[\w.^~-]+)?\s+check/.test(root) && !root.includes(GITLAB_FRAGMENT)) {
     plan.files.push({ file: GITLAB_ROOT, before: root, after: root, action: 'unchanged' });
     return plan;
   }

@@ -36,11 +36,14 @@ describe('init-ci: one command to gate CI', () => {
     const steps = wf.jobs['deploy-readiness'].steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
     assert.equal(steps[0].uses, 'actions/checkout@v4');
     assert.equal(steps[0].with?.['fetch-depth'], 0, 'full history so the merge base exists');
-    assert.ok(steps.some((s) => /deploy-readiness check --base origin\/trunk --format sarif .*> deploy-readiness\.sarif/.test(s.run ?? '')));
+    // The Action (action.yml in this repository): annotations, job summary and SARIF in one step.
+    const run = steps.find((s) => s.uses === 'deploy-readiness/deploy-readiness@v0');
+    assert.ok(run, 'a step that uses the Deploy Readiness action');
+    assert.equal(run.with?.base, "${{ github.base_ref || 'trunk' }}", 'a pull request compares with its target, a push with the default branch');
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
-    assert.equal(upload?.with?.sarif_file, 'deploy-readiness.sarif');
-    assert.ok(steps.some((s) => /--format markdown .*>> "\$GITHUB_STEP_SUMMARY"/.test(s.run ?? '')));
-    assert.ok(steps.some((s) => /--format github$/.test(s.run ?? '')), 'a gate step that fails the job');
+    assert.ok(steps.indexOf(upload!) > steps.indexOf(run));
+    assert.equal(upload?.with?.sarif_file, `\${{ steps.${(run as { id?: string }).id}.outputs.sarif-file }}`);
+    assert.ok(!steps.some((s) => /npx/.test(s.run ?? '')), 'no npx of an unpinned package');
     // The repository's own pipeline now lints migrations.
     assert.ok(!pipelineFindings(await analyze(dir)).some((f) => f.ruleId === 'checklist/pipeline-no-migration-lint'));
 
@@ -93,6 +96,7 @@ describe('init-ci: one command to gate CI', () => {
     assert.equal(job.artifacts.reports.codequality, 'gl-code-quality-report.json');
     assert.ok(job.script.some((s: string) => /--format gitlab .*> gl-code-quality-report\.json/.test(s)));
     assert.equal(job.variables.GIT_DEPTH, 0);
+    assert.ok(job.script.every((s: string) => !/npx/.test(s) || /npx --yes deploy-readiness@0 check /.test(s)), 'npx of the package pinned to the major version');
     const again = runCli(['init-ci'], dir);
     assert.equal(again.code, 0);
     assert.equal(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), updated);
