@@ -6,12 +6,13 @@ import { apiAnalyzer } from './api/analyzer';
 import { checklistAnalyzer } from './checklist/analyzer';
 import { pipelineAnalyzer } from './pipeline/analyzer';
 import type { Rule } from './rule';
+import { ENGINE_RULES } from './failure';
 
 /** Every analyzer, in report order. */
 export const ANALYZERS: readonly Analyzer[] = [migrationAnalyzer, frameworkAnalyzer, envAnalyzer, apiAnalyzer, checklistAnalyzer, pipelineAnalyzer];
 
 /** The one rule catalog: every rule of every area, sorted by id. */
-export const RULES: readonly Rule[] = ANALYZERS.flatMap((a) => a.rules).sort((a, b) => a.id.localeCompare(b.id));
+export const RULES: readonly Rule[] = [...ENGINE_RULES, ...ANALYZERS.flatMap((a) => a.rules)].sort((a, b) => a.id.localeCompare(b.id));
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 export function ruleById(id: string): Rule | undefined {

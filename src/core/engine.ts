@@ -5,6 +5,7 @@ import { silentLogger } from './analyzer';
 import { ANALYZERS, ruleById } from './catalog';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
+import { failureFinding, fileOfError } from './failure';
 import { Git } from './git';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type Finding, type Notice, type Report } from './model';
 import { DiskReader, type FileReader } from './reader';
@@ -93,7 +94,8 @@ export class Workspace {
         findings.push(...(await a.analyze(this.ctx)));
       } catch (e) {
         if (this.ctx.signal.aborted) break;
-        this.ctx.notices.push({ level: 'error', area: a.area, message: `${a.area} analysis failed: ${(e as Error).message}` });
+        // Fail closed: an error finding (blocks `--fail-on error`, shows in the editor), not only a notice.
+        findings.push(failureFinding(a.area, fileOfError(e) ?? '.', e));
         this.ctx.log.error(`${a.area} analysis failed: ${(e as Error).stack ?? e}`);
       }
     }
@@ -114,6 +116,7 @@ export class Workspace {
       try {
         out.push(...(await a.analyzeFile(this.ctx, file)));
       } catch (e) {
+        if (!this.ctx.signal.aborted) out.push(failureFinding(a.area, p, e));
         this.ctx.log.error(`${a.area} analysis of ${p} failed: ${(e as Error).stack ?? e}`);
       }
     }

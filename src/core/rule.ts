@@ -30,11 +30,15 @@ export const PEER_TOOLS: readonly PeerTool[] = [
   'dotenvx',
 ];
 
+/** Areas of rules: the analysis areas plus `engine` (the run itself, e.g. an analyzer that failed). */
+export type RuleArea = Area | 'engine';
+
 /** Metadata every rule declares. The catalog, the `rules` command, docs and README are generated from it. */
 export interface RuleMeta {
   /** `<area>/<kebab-name>` */
   id: string;
-  area: Area;
+  /** The area of the rule's findings; `engine` rules (a failed analysis) report in the area that failed. */
+  area: RuleArea;
   defaultSeverity: Severity;
   /** One line, imperative or descriptive, no trailing period. */
   summary: string;
@@ -63,13 +67,15 @@ export interface Rule extends RuleMeta {
     related?: Location[];
     fixes?: Fix[];
     data?: Finding['data'];
+    /** The finding's area when the rule's own area is `engine` (default: checklist). */
+    area?: Area;
   }): Finding;
 }
 
 export function defineRule(init: RuleInit): Rule {
   const slash = init.id.indexOf('/');
-  const area = init.id.slice(0, slash) as Area;
-  if (!/^(migration|env|api|checklist)\/[a-z0-9]+(-[a-z0-9]+)*$/.test(init.id)) {
+  const area = init.id.slice(0, slash) as RuleArea;
+  if (!/^(migration|env|api|checklist|engine)\/[a-z0-9]+(-[a-z0-9]+)*$/.test(init.id)) {
     throw new Error(`invalid rule id ${init.id}`);
   }
   const docs = `docs/rules/${area}/${init.id.slice(slash + 1)}.md`;
@@ -79,7 +85,7 @@ export function defineRule(init: RuleInit): Rule {
     finding(f) {
       const out: Finding = {
         ruleId: meta.id,
-        area,
+        area: f.area ?? (area === 'engine' ? 'checklist' : area),
         severity: f.severity ?? meta.defaultSeverity,
         message: f.message,
         file: f.file,

@@ -1,4 +1,5 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
+import { failureFinding } from '../failure';
 import type { Finding } from '../model';
 import { describeUnreadable, type FileReader } from '../reader';
 import { applyAccepted } from './accept';
@@ -153,7 +154,8 @@ export const apiAnalyzer: Analyzer = {
           out.push(x);
         }
       } catch (e) {
-        ctx.notices.push({ level: 'error', area: 'api', file: f.path, message: `${f.path}: API analysis failed: ${(e as Error).message}` });
+        if (ctx.signal.aborted) break;
+        out.push(failureFinding('api', f.path, e));
       }
     }
     return out;

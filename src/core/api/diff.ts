@@ -2,7 +2,7 @@ import type { Range } from '../model';
 import { zeroRange } from '../model';
 import { OASDIFF_LEVELS, type OasdiffLevel } from './oasdiff-ids';
 import type { ApiDocSet, ApiModel, BodyModel, Dir, HeaderModel, MediaModel, OperationModel, ParamModel, SchemaRef } from './openapi';
-import { escapePointer } from './openapi';
+import { decodeLenient, escapePointer } from './openapi';
 import type { SourceDoc } from './source';
 
 /**
@@ -810,7 +810,7 @@ function componentName(ref: string | undefined): string | undefined {
   if (!ref) return undefined;
   const m = /#\/(?:components\/schemas|definitions)\/([^/]+)$/.exec(ref);
   if (!m) return ref.indexOf('#') > 0 ? ref : undefined;
-  const name = decodeURIComponent(m[1].replace(/~1/g, '/').replace(/~0/g, '~'));
+  const name = decodeLenient(m[1].replace(/~1/g, '/').replace(/~0/g, '~'));
   const file = ref.slice(0, ref.indexOf('#'));
   return file ? `${file}#${name}` : name;
 }

@@ -91,9 +91,22 @@ export interface Resolved {
   pointer: string;
 }
 
+/**
+ * Percent-decodes a `$ref` part; a malformed escape (`bad%.yaml`, `#/components/schemas/%`) is taken
+ * literally instead of throwing, so the reference is reported as unresolved and the rest of the file
+ * is still compared.
+ */
+export function decodeLenient(s: string, component = true): string {
+  try {
+    return component ? decodeURIComponent(s) : decodeURI(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Workspace-relative path of a relative file reference, or undefined when it leaves the workspace. */
 export function refTarget(fromFile: string, filePart: string): string | undefined {
-  const p = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), decodeURI(filePart)));
+  const p = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), decodeLenient(filePart, false)));
   if (p.startsWith('../') || p === '..' || path.posix.isAbsolute(p)) return undefined;
   return p;
 }
@@ -103,7 +116,7 @@ export function getPointer(root: unknown, pointer: string): unknown {
   if (!pointer.startsWith('/')) return undefined;
   let cur = root;
   for (const raw of pointer.slice(1).split('/')) {
-    const part = decodeURIComponent(raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const part = decodeLenient(raw.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }

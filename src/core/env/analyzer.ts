@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Classification } from '../classify';
 import type { Finding, Fix, Location, Range, TextEdit } from '../model';
@@ -157,14 +158,9 @@ async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Pro
   if (text === undefined) return undefined;
   const cached = s.head.get(f.path);
   if (cached && cached.hash === hashOf(text)) return cached;
-  let facts: FileFacts;
-  try {
-    facts = await factsOfText(f.cls, f.path, text);
-  } catch (e) {
-    ctx.notices.push({ level: 'warning', message: `${f.path}: could not be scanned for environment variables (${(e as Error).message})`, file: f.path, area: 'env' });
-    return undefined;
-  }
-  return facts;
+  // A scanner exception propagates: the caller reports it as engine/analysis-failed on this file
+  // (a file whose reads were not scanned must not let the check pass).
+  return factsOfText(f.cls, f.path, text);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight (file reads overlap; parsing stays on this thread). */
@@ -586,8 +582,16 @@ export const envAnalyzer: Analyzer = {
     }
     const present = new Set<string>();
     const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path));
+    const failed: Finding[] = [];
     await pool(relevantFiles, 32, ctx.signal, async (f) => {
-      const facts = await factsOf(ctx, s, f);
+      let facts: FileFacts | undefined;
+      try {
+        facts = await factsOf(ctx, s, f);
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        failed.push(failureFinding('env', f.path, e));
+        return;
+      }
       if (!facts || isEmpty(facts)) return;
       present.add(f.path);
       s.head.set(f.path, facts);
@@ -600,7 +604,7 @@ export const envAnalyzer: Analyzer = {
       s.baseCommit = ctx.base.commit;
     } else s.baseNames = undefined;
     const g = (s.global = buildGlobal(s));
-    const out: Finding[] = [];
+    const out: Finding[] = failed;
     for (const file of [...s.head.keys()].sort()) out.push(...(await findingsForFile(ctx, s, g, file)));
     for (const list of s.examplesByDir.values()) for (const p of list) out.push(...(await exampleFindings(ctx, s, g, p)));
     out.push(...(await committedEnvFiles(ctx)));

@@ -1,4 +1,5 @@
 import type { AnalysisContext } from '../analyzer';
+import { failureFinding } from '../failure';
 import type { Finding, Location } from '../model';
 import { defineRule } from '../rule';
 import { readText } from '../reader';
@@ -21,7 +22,7 @@ interface Reads {
 }
 
 /** Flag keys read in the workspace's source files, with every place they are read. */
-export async function collectFlagReads(ctx: AnalysisContext): Promise<Map<string, Reads>> {
+export async function collectFlagReads(ctx: AnalysisContext, failed: Finding[] = []): Promise<Map<string, Reads>> {
   const byKey = new Map<string, Reads>();
   for (const f of ctx.files) {
     if (ctx.signal.aborted) break;
@@ -32,7 +33,7 @@ export async function collectFlagReads(ctx: AnalysisContext): Promise<Map<string
     try {
       reads = await findFlagReads(f.cls.language, text);
     } catch (e) {
-      notice(ctx, { level: 'warning', area: 'checklist', file: f.path, message: `${f.path}: could not be scanned for feature flags (${(e as Error).message})` });
+      failed.push(failureFinding('checklist', f.path, e));
       continue;
     }
     for (const r of reads) {
@@ -51,15 +52,16 @@ export async function collectFlagReads(ctx: AnalysisContext): Promise<Map<string
  */
 export async function analyzeStaleFlags(ctx: AnalysisContext, now = Date.now()): Promise<Finding[]> {
   const settings = ctx.config.checklist.staleFlags;
-  const reads = await collectFlagReads(ctx);
-  if (!reads.size) return [];
+  const failed: Finding[] = [];
+  const reads = await collectFlagReads(ctx, failed);
+  if (!reads.size) return failed;
   const ignore = new Set(settings.ignore);
   const rolledOut = new Set(settings.rolledOut);
   const canDate = ctx.trusted && !!ctx.git;
   if (!canDate) notice(ctx, { level: 'info', area: 'checklist', message: `${reads.size} feature flag${reads.size === 1 ? '' : 's'} read in code; their age needs git history (not run here), so only flags listed in checklist.staleFlags.rolledOut were checked` });
   const cache = (ctx.cache.get('staleFlags:dates') as Map<string, { commit: string; date: string } | null> | undefined) ?? new Map();
   ctx.cache.set('staleFlags:dates', cache);
-  const out: Finding[] = [];
+  const out: Finding[] = failed;
   const keys = [...reads.keys()].filter((k) => !ignore.has(k)).sort();
   const filesOf = (key: string) => {
     const r = reads.get(key)!;

@@ -1,4 +1,5 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
+import { failureFinding } from '../failure';
 import type { Finding } from '../model';
 import type { MigrationLintSettings, MigrationOp, SchemaState } from '../migrations/ops';
 import { applyOps, cloneSchema, emptySchema, migrationOrderKey } from '../migrations/schema';
@@ -151,7 +152,8 @@ export const frameworkAnalyzer: Analyzer = {
       try {
         out.push(...(await analyzeOne(ctx, f)));
       } catch (e) {
-        ctx.notices.push({ level: 'error', area: 'migration', file: f.path, message: `${f.path}: framework migration analysis failed: ${(e as Error).message}` });
+        if (ctx.signal.aborted) break;
+        out.push(failureFinding('migration', f.path, e));
         ctx.log.error(`${f.path}: ${(e as Error).stack ?? e}`);
       }
     }

@@ -1,5 +1,6 @@
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import picomatch from 'picomatch';
+import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding, Range } from '../model';
 import { readText } from '../reader';
@@ -66,7 +67,7 @@ async function loadOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Pipeline
   } catch (e) {
     // A pathological file (e.g. nesting deeper than the parser's stack): one problem, the rest goes on.
     const message = e instanceof RangeError ? 'nested too deeply to read' : (e as Error).message;
-    return { file: f.path, system: f.cls.system as CiSystem, jobs: [], triggers: {}, problems: [{ message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], opaque: [], includes: [], templateScans: [], text };
+    return { file: f.path, system: f.cls.system as CiSystem, jobs: [], triggers: {}, problems: [{ message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], opaque: [], includes: [], templateScans: [], text, failed: e instanceof RangeError ? undefined : e };
   }
   if (!p) {
     notice(ctx, { level: 'info', area: 'checklist', file: f.path, message: `${f.path}: ${CI_SYSTEM_NAMES[f.cls.system as CiSystem]} pipelines are not read yet; its gates were not checked` });
@@ -182,7 +183,8 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   // Files that could not be read as pipelines, and parts that cannot be read statically.
   let incomplete = false;
   for (const p of pipelines) {
-    for (const pr of p.problems) {
+    if (p.failed !== undefined) out.push(failureFinding('checklist', p.file, p.failed));
+    for (const pr of p.failed !== undefined ? [] : p.problems) {
       incomplete = true;
       out.push(pipelineNotAnalysed.finding({ severity: 'warning', message: `${p.file} could not be read as a ${CI_SYSTEM_NAMES[p.system]} pipeline: ${pr.message}`, file: p.file, range: pr.range }));
     }

@@ -95,6 +95,8 @@ export interface Pipeline {
   triggersRange?: Range;
   /** Parse errors or shape problems: the file could not be read as a pipeline. */
   problems: { message: string; range: Range }[];
+  /** The reader threw (an engine bug, not a bad file): reported as engine/analysis-failed. */
+  failed?: unknown;
   /** Parts whose logic cannot be read statically (remote includes, generated child pipelines, dynamic config). */
   opaque: { reason: string; range: Range }[];
   /** Local files this pipeline includes (GitLab `include: local`). */

@@ -10,7 +10,7 @@ describe('rule catalog', () => {
     const ids = RULES.map((r) => r.id);
     assert.equal(new Set(ids).size, ids.length);
     for (const r of RULES) {
-      assert.match(r.id, /^(migration|env|api|checklist)\/[a-z0-9]+(-[a-z0-9]+)*$/);
+      assert.match(r.id, /^(migration|env|api|checklist|engine)\/[a-z0-9]+(-[a-z0-9]+)*$/);
       assert.equal(r.id.split('/')[0], r.area);
       assert.ok(r.summary.length > 10 && !r.summary.endsWith('.'), `${r.id} summary`);
     }
