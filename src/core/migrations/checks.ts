@@ -1,5 +1,6 @@
 import type { CheckContext, OpFacts } from './lint';
-import { isMariadb, isSafePgTypeChange, mysqlDefault } from './locks';
+import { isMariadb, mysqlDefault } from './locks';
+import { classifyPgTypeChange } from './typechanges';
 import type { ColumnDef, MigrationOp, OpOf, TypeRef } from './ops';
 import * as fx from './fixes';
 import * as R from './rules';
@@ -278,9 +279,24 @@ const typeChange: Check = (ctx) => {
   each(ctx, ['alter-column-type'], (f) => {
     if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
     const from = f.op.fromType;
-    if (isSafePgTypeChange(from, f.op.type, ctx.input.settings.postgresVersion) && !f.op.using) return;
+    const { verdict, row } = classifyPgTypeChange(from, f.op.type, ctx.input.settings.postgresVersion);
+    if (verdict === 'safe' && !f.op.using) return;
+    const what = `${q(f.op.table)}.${q(f.op.column)}${from ? ` from ${from.text}` : ''} to ${f.op.type.text}`;
+    if (verdict === 'safe-if-utc' && !f.op.using) {
+      ctx.report(R.columnTypeChange, f, {
+        message: `Changing ${what} is done without a rewrite on PostgreSQL 12+ only when the session TimeZone is UTC (${row!.why}); in any other time zone it rewrites the table under ACCESS EXCLUSIVE. Run the migration with SET TimeZone = 'UTC'.`,
+        severity: 'warning',
+        noLock: true,
+        data: { lock: 'ACCESS EXCLUSIVE', requires: 'TimeZone=UTC' },
+      });
+      return;
+    }
+    // Without the current type this is a guess: a warning, not an error that blocks the deploy.
     ctx.report(R.columnTypeChange, f, {
-      message: `Changing ${q(f.op.table)}.${q(f.op.column)}${from ? ` from ${from.text}` : ''} to ${f.op.type.text} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE${from ? '' : ' (the current type is unknown; only a few casts such as varchar(n) → text or a larger varchar are free)'}. Add a new column, write both, backfill, switch reads, then drop the old one.`,
+      message: from
+        ? `Changing ${what} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE. Add a new column, write both, backfill, switch reads, then drop the old one.`
+        : `Changing ${what}: the current type is unknown (not created by the migrations replayed here), so whether this rewrites the table cannot be told. Only some changes are free (varchar(n) → text or a larger n, numeric to a larger precision, a higher timestamp precision…); any other rewrites the table and its indexes under ACCESS EXCLUSIVE.`,
+      ...(from ? {} : { severity: 'warning' as const }),
     });
   });
 };
