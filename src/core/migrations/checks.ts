@@ -302,8 +302,22 @@ const typeChange: Check = (ctx) => {
 };
 
 const drops: Check = (ctx) => {
+  const separated = (table: string, column?: string): string | undefined => {
+    const m = ctx.schema?.separated;
+    if (!m) return undefined;
+    if (column === undefined) return m.get(table);
+    return m.get(`${table}.${column}`) ?? m.get(`${table}.${column.replace(/_id$/, '')}`) ?? m.get(table);
+  };
+  const contract = (f: OpFacts, rule: typeof R.dropColumn, what: string, from: string) =>
+    ctx.report(rule, f, {
+      message: `Dropping ${what} is the contract step of expand-contract: ${from || 'an earlier migration'} removed it from Django's state, so the code deployed since then no longer uses it, and the running code is not broken. It still deletes the data for good: back it up first; this migration cannot be reversed.`,
+      severity: 'warning',
+      data: { contractStep: true, separatedIn: from, irreversible: true },
+    });
   each(ctx, ['drop-column'], (f) => {
     if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
+    const sep = separated(f.op.table, f.op.column);
+    if (sep !== undefined) return contract(f, R.dropColumn, `${q(f.op.table)}.${q(f.op.column)}`, sep);
     ctx.report(R.dropColumn, f, {
       message: `Dropping ${q(f.op.table)}.${q(f.op.column)} breaks the code still running during the deploy (ORMs select and insert every column they know). First deploy code that no longer uses it, then drop it in a later release.`,
       fixes: fx.postponeDrop(ctx, f, `drop_${f.op.table}_${f.op.column}`),
@@ -312,6 +326,8 @@ const drops: Check = (ctx) => {
   each(ctx, ['drop-table'], (f) => {
     const old = f.op.tables.filter((t) => !ctx.facts.some((g) => g.i < f.i && g.op.kind === 'create-table' && g.op.table === t.table));
     if (!old.length) return;
+    const sep = old.map((t) => separated(t.table));
+    if (sep.every((x) => x !== undefined)) return contract(f, R.dropTable, old.map((t) => q(t.table)).join(', '), sep[0]!);
     ctx.report(R.dropTable, f, {
       message: `Dropping ${old.map((t) => q(t.table)).join(', ')} breaks the code still running during the deploy and deletes the data${f.op.cascade ? '; CASCADE also drops views and foreign keys that depend on it' : ''}. Stop using it in a release first, then drop it.`,
       fixes: fx.postponeDrop(ctx, f, `drop_${old[0].table}`),
