@@ -63,6 +63,8 @@ export interface DslCall {
   autocommit?: boolean;
   /** Builder calls in a block: Rails `create_table … do |t|`, `change_table`; Knex `alterTable(name, (t) => {…})`. */
   children?: DslCall[];
+  /** Django `SeparateDatabaseAndState(state_operations=[…])`: operations on Django's state only, no SQL. */
+  stateChildren?: DslCall[];
   /** Table name a builder block acts on (children of `create_table :users do |t|`). */
   blockTable?: string;
   /** Knex column chains: `t.string('email').notNullable().defaultTo('x')` → ['notNullable', 'defaultTo']. */

@@ -204,6 +204,11 @@ function djangoOps(list: TSNode, file: DslFile, out: DslCall[]): void {
       c.children = [];
       if (v?.type === 'list') djangoOps(v, file, c.children);
       else if (v) file.unresolved.push({ span: spanOf(v), what: 'database operations built at run time' });
+      const st = item.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'state_operations')?.childForFieldName('value');
+      if (st?.type === 'list') {
+        c.stateChildren = [];
+        djangoOps(st, { ...file, unresolved: [] }, c.stateChildren);
+      }
       out.push(c);
       continue;
     }

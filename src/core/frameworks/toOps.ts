@@ -523,6 +523,16 @@ export class OpMapper {
     switch (c.name) {
       case 'SeparateDatabaseAndState':
         for (const ch of c.children ?? []) await this.call(ch);
+        for (const ch of c.stateChildren ?? []) {
+          const m = strOf(ch.kwargs.model_name ?? ch.args[0]) ?? strOf(ch.kwargs.name ?? ch.args[0]);
+          const t = this.djangoTable(ch.name === 'DeleteModel' ? strOf(ch.kwargs.name ?? ch.args[0]) : m);
+          if (!t) continue;
+          if (ch.name === 'DeleteModel') this.push(ch, { ...this.base(ch, `state-only DeleteModel ${m}`), kind: 'state-remove', table: t });
+          if (ch.name === 'RemoveField') {
+            const f = strOf(ch.kwargs.name ?? ch.args[1]);
+            if (f) this.push(ch, { ...this.base(ch, `state-only RemoveField ${m}.${f}`), kind: 'state-remove', table: t, column: f });
+          }
+        }
         return;
       case 'RunSQL':
         await this.embeddedSql(c, pick(0, 'sql'));

@@ -61,7 +61,7 @@ async function opsOf(ctx: AnalysisContext, pg: PgModule, g: WorkspaceFile): Prom
     const tool = sqlToolFromContent(r.text, g.cls.kind === 'migration' ? g.cls.tool : 'sql');
     const body = upSection(r.text, tool);
     const dialect = ctx.config.migrations.dialect ?? (await dialectFromTool(ctx, g.path, tool)) ?? dialectFor(ctx, body);
-    c = { text: r.text, ops: sqlOps(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops };
+    c = { text: r.text, ops: sqlOps(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion), ctx.config.migrations.placeholders).ops };
     cache.set(g.path, c);
   }
   return c.ops;
@@ -145,6 +145,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     laterIndexes,
     optIn: OPT_IN.filter((id) => ctx.config.rules[id] && ctx.config.rules[id] !== 'off'),
     direction: f.cls.direction,
+    placeholders: m.placeholders,
   });
   if (!ctx.facts.migrations.some((x) => x.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: res.dialect, isNew });
   const opaque = res.ops.filter((o) => o.kind === 'opaque');

@@ -1,5 +1,6 @@
 import type { CheckContext, OpFacts } from './lint';
-import { isMariadb, isSafePgTypeChange, mysqlDefault } from './locks';
+import { isMariadb, mysqlDefault } from './locks';
+import { classifyPgTypeChange } from './typechanges';
 import type { ColumnDef, MigrationOp, OpOf, TypeRef } from './ops';
 import * as fx from './fixes';
 import * as R from './rules';
@@ -278,16 +279,45 @@ const typeChange: Check = (ctx) => {
   each(ctx, ['alter-column-type'], (f) => {
     if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
     const from = f.op.fromType;
-    if (isSafePgTypeChange(from, f.op.type, ctx.input.settings.postgresVersion) && !f.op.using) return;
+    const { verdict, row } = classifyPgTypeChange(from, f.op.type, ctx.input.settings.postgresVersion);
+    if (verdict === 'safe' && !f.op.using) return;
+    const what = `${q(f.op.table)}.${q(f.op.column)}${from ? ` from ${from.text}` : ''} to ${f.op.type.text}`;
+    if (verdict === 'safe-if-utc' && !f.op.using) {
+      ctx.report(R.columnTypeChange, f, {
+        message: `Changing ${what} is done without a rewrite on PostgreSQL 12+ only when the session TimeZone is UTC (${row!.why}); in any other time zone it rewrites the table under ACCESS EXCLUSIVE. Run the migration with SET TimeZone = 'UTC'.`,
+        severity: 'warning',
+        noLock: true,
+        data: { lock: 'ACCESS EXCLUSIVE', requires: 'TimeZone=UTC' },
+      });
+      return;
+    }
+    // Without the current type this is a guess: a warning, not an error that blocks the deploy.
     ctx.report(R.columnTypeChange, f, {
-      message: `Changing ${q(f.op.table)}.${q(f.op.column)}${from ? ` from ${from.text}` : ''} to ${f.op.type.text} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE${from ? '' : ' (the current type is unknown; only a few casts such as varchar(n) → text or a larger varchar are free)'}. Add a new column, write both, backfill, switch reads, then drop the old one.`,
+      message: from
+        ? `Changing ${what} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE. Add a new column, write both, backfill, switch reads, then drop the old one.`
+        : `Changing ${what}: the current type is unknown (not created by the migrations replayed here), so whether this rewrites the table cannot be told. Only some changes are free (varchar(n) → text or a larger n, numeric to a larger precision, a higher timestamp precision…); any other rewrites the table and its indexes under ACCESS EXCLUSIVE.`,
+      ...(from ? {} : { severity: 'warning' as const }),
     });
   });
 };
 
 const drops: Check = (ctx) => {
+  const separated = (table: string, column?: string): string | undefined => {
+    const m = ctx.schema?.separated;
+    if (!m) return undefined;
+    if (column === undefined) return m.get(table);
+    return m.get(`${table}.${column}`) ?? m.get(`${table}.${column.replace(/_id$/, '')}`) ?? m.get(table);
+  };
+  const contract = (f: OpFacts, rule: typeof R.dropColumn, what: string, from: string) =>
+    ctx.report(rule, f, {
+      message: `Dropping ${what} is the contract step of expand-contract: ${from || 'an earlier migration'} removed it from Django's state, so the code deployed since then no longer uses it, and the running code is not broken. It still deletes the data for good: back it up first; this migration cannot be reversed.`,
+      severity: 'warning',
+      data: { contractStep: true, separatedIn: from, irreversible: true },
+    });
   each(ctx, ['drop-column'], (f) => {
     if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
+    const sep = separated(f.op.table, f.op.column);
+    if (sep !== undefined) return contract(f, R.dropColumn, `${q(f.op.table)}.${q(f.op.column)}`, sep);
     ctx.report(R.dropColumn, f, {
       message: `Dropping ${q(f.op.table)}.${q(f.op.column)} breaks the code still running during the deploy (ORMs select and insert every column they know). First deploy code that no longer uses it, then drop it in a later release.`,
       fixes: fx.postponeDrop(ctx, f, `drop_${f.op.table}_${f.op.column}`),
@@ -296,6 +326,8 @@ const drops: Check = (ctx) => {
   each(ctx, ['drop-table'], (f) => {
     const old = f.op.tables.filter((t) => !ctx.facts.some((g) => g.i < f.i && g.op.kind === 'create-table' && g.op.table === t.table));
     if (!old.length) return;
+    const sep = old.map((t) => separated(t.table));
+    if (sep.every((x) => x !== undefined)) return contract(f, R.dropTable, old.map((t) => q(t.table)).join(', '), sep[0]!);
     ctx.report(R.dropTable, f, {
       message: `Dropping ${old.map((t) => q(t.table)).join(', ')} breaks the code still running during the deploy and deletes the data${f.op.cascade ? '; CASCADE also drops views and foreign keys that depend on it' : ''}. Stop using it in a release first, then drop it.`,
       fixes: fx.postponeDrop(ctx, f, `drop_${old[0].table}`),

@@ -1,4 +1,4 @@
-import type { Finding, Fix, Location } from '../model';
+import type { Finding, Fix, Location, Severity } from '../model';
 import type { Rule } from '../rule';
 import { LineIndex } from '../text';
 import { describeBlocks, effectOf, lockOf, lockText, type Effect } from './locks';
@@ -48,6 +48,8 @@ export interface ReportInit {
   /** Leave out the lock sentence (rules about the file, not a statement). */
   noLock?: boolean;
   data?: Finding['data'];
+  /** Below the rule's default when the check is not sure (the rule's configured severity still wins). */
+  severity?: Severity;
 }
 
 interface Pending {
@@ -124,7 +126,7 @@ export function lintOps(given: LintOpsInput): Finding[] {
         const dsl = input.fixer(rule.id, at.op);
         if (dsl?.length) fixes = [...dsl, ...(fixes ?? [])];
       }
-      const finding = rule.finding({ message, file: input.file, range: index.rangeOf(span.start, span.end), fixes, related: init.related, data });
+      const finding = rule.finding({ message, file: input.file, range: index.rangeOf(span.start, span.end), fixes, related: init.related, data, ...(init.severity ? { severity: init.severity } : {}) });
       pending.push({ finding, offset: span.start, stmt: at?.op.stmt, ruleIds: [rule.id] });
     },
   };

@@ -1,3 +1,4 @@
+import { classifyPgTypeChange } from './typechanges';
 import type { Blocks, ChangeClass, Lock, MigrationLintSettings, MigrationOp, MysqlAlgorithm, MysqlLockLevel, PgLockMode, SchemaState, TypeRef } from './ops';
 
 /**
@@ -54,33 +55,9 @@ function tablesOf(op: MigrationOp): string[] {
   return [];
 }
 
-/** Casts Postgres does without a table rewrite (binary coercible or a relaxed modifier). */
+/** Casts Postgres does without a table rewrite (binary coercible or a relaxed modifier): see ./typechanges.ts. */
 export function isSafePgTypeChange(from: TypeRef | undefined, to: TypeRef, pgVersion: number): boolean {
-  if (!from) return false;
-  if (from.array !== to.array) return false;
-  const f = from.name;
-  const t = to.name;
-  if (f === t) {
-    if (['varchar', 'bpchar', 'varbit', 'bit'].includes(t)) {
-      if (!to.args.length) return t !== 'bpchar';
-      return from.args.length > 0 && to.args[0] >= from.args[0] && t !== 'bpchar';
-    }
-    if (t === 'numeric') {
-      if (!to.args.length) return true;
-      if (!from.args.length) return false;
-      // Same scale, greater or equal precision.
-      return (to.args[1] ?? 0) === (from.args[1] ?? 0) && to.args[0] >= from.args[0];
-    }
-    if (['timestamp', 'timestamptz', 'time', 'timetz', 'interval'].includes(t)) return !to.args.length || (from.args.length > 0 && to.args[0] >= from.args[0]);
-    return !to.args.length || JSON.stringify(from.args) === JSON.stringify(to.args);
-  }
-  if ((f === 'varchar' || f === 'bpchar') && t === 'text') return f === 'varchar';
-  if (f === 'text' && t === 'varchar' && !to.args.length) return true;
-  if (f === 'cidr' && t === 'inet') return true;
-  if (f === 'varbit' && t === 'bit') return false;
-  // timestamp <-> timestamptz is free since PG 12 when the session time zone is UTC.
-  if (pgVersion >= 12 && ((f === 'timestamp' && t === 'timestamptz') || (f === 'timestamptz' && t === 'timestamp'))) return false;
-  return false;
+  return classifyPgTypeChange(from, to, pgVersion).verdict === 'safe';
 }
 
 function mysqlAtLeast(settings: MigrationLintSettings, mysql: string, mariadb: string): boolean {

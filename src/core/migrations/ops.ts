@@ -220,6 +220,8 @@ export type MigrationOp =
   | (OpBase & { kind: 'refresh-matview'; name: string; concurrently: boolean })
   | (OpBase & TableTarget & { kind: 'create-trigger'; name: string })
   | (OpBase & { kind: 'lock-table'; tables: TableTarget[]; mode: PgLockMode })
+  /** The framework stops knowing a table or column (Django state-only DeleteModel/RemoveField); no SQL runs. */
+  | (OpBase & TableTarget & { kind: 'state-remove'; column?: string })
   /** A DSL call or SQL statement the front end could not see into (raw SQL it did not parse, a RunPython…). */
   | (OpBase & { kind: 'opaque'; what: string })
   /** Anything else (CREATE VIEW, CREATE FUNCTION, COMMENT, GRANT…): kept for statement counting and transactions. */
@@ -280,6 +282,12 @@ export interface SchemaState {
   tables: Map<string, TableState>;
   /** Enum types with their values in order. */
   enums: Map<string, string[]>;
+  /**
+   * Tables ("t") and columns ("t.c") an earlier migration removed from the framework's state only
+   * (Django `SeparateDatabaseAndState`): the code stopped using them then, so dropping them now is
+   * the contract step of expand-contract. Value: the file that separated them.
+   */
+  separated?: Map<string, string>;
 }
 
 export interface TableState {

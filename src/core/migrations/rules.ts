@@ -403,8 +403,8 @@ export const identifierTooLong = defineRule({
 // ── Meta ────────────────────────────────────────────────────────────────────────────────────────
 export const syntaxError = defineRule({
   id: 'migration/syntax-error',
-  defaultSeverity: 'error',
-  summary: 'The migration does not parse; it will fail when it runs',
+  defaultSeverity: 'warning',
+  summary: 'Part of the migration could not be parsed (a template, another tool\'s syntax, or an error), so it was not checked',
 });
 
 export const unreadable = defineRule({

@@ -13,7 +13,7 @@ export function emptySchema(): SchemaState {
 export function cloneSchema(s: SchemaState): SchemaState {
   const tables = new Map<string, TableState>();
   for (const [k, t] of s.tables) tables.set(k, { ...t, columns: new Map(t.columns), constraints: new Map(t.constraints), indexes: new Map(t.indexes) });
-  return { tables, enums: new Map(s.enums) };
+  return { tables, enums: new Map(s.enums), ...(s.separated ? { separated: new Map(s.separated) } : {}) };
 }
 
 function table(s: SchemaState, name: string, file?: string): TableState {
@@ -48,6 +48,9 @@ export function applyOps(s: SchemaState, ops: readonly MigrationOp[], file?: str
       }
       case 'drop-table':
         for (const x of op.tables) s.tables.delete(x.table);
+        break;
+      case 'state-remove':
+        (s.separated ??= new Map()).set(op.column ? `${op.table}.${op.column}` : op.table, file ?? '');
         break;
       case 'rename-table': {
         const t = s.tables.get(op.table);

@@ -15,6 +15,11 @@ export interface MigrationSettings {
   lockTimeoutSetByRunner?: boolean;
   /** The migration runner sets statement_timeout. */
   statementTimeoutSetByRunner?: boolean;
+  /**
+   * Template placeholders of raw SQL migrations, on top of the known syntaxes ({{ }}, {% %}, ${ },
+   * psql :name): a literal token ("__SCHEMA__") or open…close delimiters ("@@…@@").
+   */
+  placeholders?: string[];
 }
 
 export const migrationDefaults: MigrationSettings = {
@@ -31,4 +36,5 @@ export const migrationSchema: Schema = obj('Migration linting', {
   assumeInTransaction: bool('Plain SQL migrations run inside one transaction per file'),
   lockTimeoutSetByRunner: bool('The migration runner already sets lock_timeout'),
   statementTimeoutSetByRunner: bool('The migration runner already sets statement_timeout'),
+  placeholders: list('Template placeholders in SQL migrations: a literal token ("__SCHEMA__") or open…close delimiters ("@@…@@")', str('placeholder')),
 });

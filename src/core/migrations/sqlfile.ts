@@ -9,6 +9,7 @@ import { parsePostgres, type PgModule } from './postgres';
 import { syntaxError } from './rules';
 import { transactionModelFor, type TxOptions } from './transactions';
 import { mysqlOps } from './myfront';
+import { detemplate, restorePlaceholders, type Substitution } from './templates';
 
 /**
  * The SQL front end of a migration file: the tool's sections and directives, suppression comments,
@@ -29,6 +30,8 @@ export interface SqlFileOptions {
   /** Opt-in rules enabled in the config. */
   optIn?: string[];
   direction?: 'up' | 'down';
+  /** Placeholders the config declares (`migrations.placeholders`), on top of the known template syntaxes. */
+  placeholders?: readonly string[];
 }
 
 export interface SqlFileResult {
@@ -146,8 +149,16 @@ function liquibaseTransactions(text: string, comments: Tok[], ops: MigrationOp[]
 }
 
 /** Parses one SQL migration into ops (no linting). */
-export function sqlOps(pg: PgModule, text: string, dialect: Dialect, mariadb = false): { ops: MigrationOp[]; statements: Span[]; errors: { message: string; offset: number }[] } {
-  if (dialect === 'mysql') return mysqlOps(text, mariadb);
+export function sqlOps(
+  pg: PgModule,
+  source: string,
+  dialect: Dialect,
+  mariadb = false,
+  placeholders: readonly string[] = [],
+): { ops: MigrationOp[]; statements: Span[]; errors: { message: string; offset: number }[]; subs: Substitution[] } {
+  // Templated SQL: placeholders become same-length identifiers, so offsets need no mapping.
+  const { text, subs } = detemplate(source, placeholders);
+  if (dialect === 'mysql') return { ...mysqlOps(text, mariadb), subs };
   const parsed = parsePostgres(pg, text);
   const front = new PgFront(text);
   const ops: MigrationOp[] = [];
@@ -156,7 +167,7 @@ export function sqlOps(pg: PgModule, text: string, dialect: Dialect, mariadb = f
     statements.push({ start: s.start, end: s.end });
     ops.push(...front.ops(s, i));
   });
-  return { ops, statements, errors: parsed.errors };
+  return { ops, statements, errors: parsed.errors, subs };
 }
 
 /** Lints one SQL migration's text. Pure: text + path + settings in, findings out. */
@@ -172,20 +183,46 @@ export function lintSqlFile(pg: PgModule, text: string, o: SqlFileOptions): SqlF
   const dialect = o.dialect ?? (needDialect ? inferDialect(body, toks) : 'postgres');
   const comments = needComments ? toks.filter((t) => t.kind === 'comment') : [];
   const settings: MigrationLintSettings = { ...o.settings, dialect };
-  const { ops: rawOps, statements, errors } = sqlOps(pg, body, dialect, settings.mariadb);
-  const index = errors.length ? new LineIndex(text) : undefined;
-  const extra = errors.map((e) => {
-    const word = /^[^\s;]*/.exec(body.slice(e.offset))![0];
-    return syntaxError.finding({
-      message: `Syntax error (${dialect === 'mysql' ? 'MySQL' : 'PostgreSQL'}): ${e.message}. The other statements were still checked.`,
-      file: o.file,
-      range: index!.rangeOf(e.offset, Math.min(body.length, e.offset + Math.max(1, word.length))),
-    });
-  });
+  const { ops: rawOps, statements, errors, subs } = sqlOps(pg, body, dialect, settings.mariadb, o.placeholders);
+  const extra = errors.length ? [unparsed(text, body, o.file, dialect, errors, subs.length > 0)] : [];
   const tx = transactionModelFor(o.tool, o.file, text, dialect, o.tx);
   if (o.direction === 'down') return { findings: extra, ops: rawOps, dialect, tx, statements };
   const ops = o.tool === 'liquibase' ? liquibaseTransactions(body, comments, rawOps) : rawOps;
   const suppressions = suppressionsOf(body, comments, statements);
   const findings = lintOps({ file: o.file, text, ops, tx, settings, sql: true, suppressions, schema: o.schema, laterIndexes: o.laterIndexes, optIn: o.optIn, extra });
-  return { findings, ops, dialect, tx, statements };
+  return { findings: subs.length ? findings.map((f) => withPlaceholders(f, subs)) : findings, ops, dialect, tx, statements };
+}
+
+/**
+ * What the parser could not read, as ONE warning at the first position: the grammar of this
+ * library may lag the server, or the file may be a template of a kind we do not know, so it is not
+ * claimed that the migration fails.
+ */
+function unparsed(text: string, body: string, file: string, dialect: Dialect, errors: { message: string; offset: number }[], templated: boolean): Finding {
+  const index = new LineIndex(text);
+  const first = errors.reduce((a, b) => (b.offset < a.offset ? b : a));
+  const word = /^[^\s;]*/.exec(body.slice(first.offset, first.offset + 200))![0];
+  const pos = index.positionAt(first.offset);
+  const more = errors.length > 1 ? ` (${errors.length - 1} more statement${errors.length > 2 ? 's' : ''} could not be read either)` : '';
+  const what = dialect === 'mysql' ? 'MySQL' : 'PostgreSQL';
+  return syntaxError.finding({
+    message:
+      `The ${what} parser could not read this file at line ${pos.line + 1}, column ${pos.character + 1}: ${first.message}${more}. ` +
+      `${templated ? 'Template placeholders were replaced before parsing; ' : ''}if this is a template or another tool's syntax, declare its placeholders in migrations.placeholders. ` +
+      'The statements that parsed were still checked; review the rest by hand.',
+    file,
+    range: index.rangeOf(first.offset, Math.min(body.length, first.offset + Math.max(1, word.length))),
+    data: { line: pos.line + 1, column: pos.character + 1, statementsNotRead: errors.length },
+  });
+}
+
+/** Findings name the placeholders as written, not their stand-ins. */
+function withPlaceholders(f: Finding, subs: Substitution[]): Finding {
+  const r = (s: string) => restorePlaceholders(s, subs);
+  return {
+    ...f,
+    message: r(f.message),
+    data: f.data && Object.fromEntries(Object.entries(f.data).map(([k, v]) => [k, typeof v === 'string' ? r(v) : v])),
+    fixes: f.fixes?.map((x) => ({ ...x, title: r(x.title), edits: x.edits.map((e) => ({ ...e, newText: r(e.newText) })) })),
+  };
 }

@@ -340,6 +340,46 @@ describe('framework migrations linted by the SQL rules', () => {
     }
   });
 
+  it('Django AlterField: choices only and a wider max_length change nothing in the database; a real type change rewrites', async () => {
+    const initial = 'from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    initial = True\n    operations = [\n        migrations.CreateModel(name="Post", fields=[("id", models.BigAutoField(primary_key=True)), ("url", models.CharField(max_length=200)), ("state", models.CharField(max_length=10, choices=[("a", "A")])), ("score", models.IntegerField())]),\n    ]\n';
+    const alter = (name: string, field: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(model_name="post", name="${name}", field=${field}),\n    ]\n`;
+    const dir = tempTree({
+      'blog/migrations/0001_initial.py': initial,
+      'blog/migrations/0002_url.py': alter('url', 'models.URLField(max_length=2048)'),
+      'blog/migrations/0003_state.py': alter('state', 'models.CharField(max_length=10, choices=[("a", "A"), ("b", "B")], verbose_name="State", validators=[v])'),
+      'blog/migrations/0004_score.py': alter('score', 'models.CharField(max_length=20)'),
+    });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      const at = (file: string) => report.findings.filter((x) => x.file === file && !/timeout/.test(x.ruleId)).map((x) => `${x.ruleId}:${x.severity}`);
+      assert.deepEqual(at('blog/migrations/0002_url.py'), [], 'varchar(200) → varchar(2048) is a catalogue change');
+      assert.deepEqual(at('blog/migrations/0003_state.py'), [], 'choices, verbose_name, validators: Django emits no SQL');
+      assert.deepEqual(at('blog/migrations/0004_score.py'), ['migration/column-type-change:error']);
+    } finally {
+      removeTree(dir);
+    }
+  });
+
+  it('Django expand-contract: a drop of what an earlier migration removed from the state only is destructive, not breaking', async () => {
+    const head = 'from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n';
+    const dir = tempTree({
+      'shop/migrations/0001_initial.py': `${head}        migrations.CreateModel(name="Legacy", fields=[("id", models.BigAutoField(primary_key=True))]),\n        migrations.CreateModel(name="Order", fields=[("id", models.BigAutoField(primary_key=True)), ("old", models.TextField(null=True)), ("other", models.TextField(null=True))]),\n    ]\n`,
+      'shop/migrations/0002_separate.py': `${head}        migrations.SeparateDatabaseAndState(state_operations=[migrations.DeleteModel(name="Legacy"), migrations.RemoveField(model_name="order", name="old")], database_operations=[]),\n    ]\n`,
+      'shop/migrations/0003_contract.py': `${head}        migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL("DROP TABLE shop_legacy;"), migrations.RemoveField(model_name="order", name="old")]),\n        migrations.RemoveField(model_name="order", name="other"),\n    ]\n`,
+    });
+    try {
+      const report = await (await Workspace.open({ root: dir, config: defaultConfig(), trusted: false })).analyze();
+      const fs = report.findings.filter((x) => x.file === 'shop/migrations/0003_contract.py' && /drop-(table|column)/.test(x.ruleId));
+      assert.deepEqual(fs.map((x) => `${x.ruleId}:${x.severity}:${x.data?.contractStep ?? false}`).sort(), ['migration/drop-column:error:false', 'migration/drop-column:warning:true', 'migration/drop-table:warning:true']);
+      const legacy = fs.find((x) => x.ruleId === 'migration/drop-table')!;
+      assert.match(legacy.message, /contract step/);
+      assert.match(legacy.message, /back it up/);
+      assert.match(legacy.message, /0002_separate\.py/);
+    } finally {
+      removeTree(dir);
+    }
+  });
+
   it('bad input through the workspace: garbage, deep nesting and binary files are named, the rest is analysed, nothing throws', async () => {
     const deep = `exports.up = (knex) => knex.raw(${'['.repeat(3000)}1${']'.repeat(3000)});\nexports.down = () => {};\n`;
     const dir = tempTree({
