@@ -91,7 +91,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const schema = (f.cls as { schema: 'graphql' | 'proto' }).schema;
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind: schema, hasBase });
     const base = hasBase ? await readBase(ctx, f.path, limit) : undefined;
-    out = schema === 'graphql' ? await diffGraphql(f.path, base, text, label, ctx.config.api.includeInfo) : diffProto(f.path, base, text, label);
+    out = schema === 'graphql' ? await diffGraphql(f.path, base, text, label, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays }) : diffProto(f.path, base, text, label);
   } else {
     const kind = detectOpenApi(text);
     if (!kind) return [];

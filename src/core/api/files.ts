@@ -40,7 +40,7 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
   if (!hk) throw new Error(`${headFile}: not an OpenAPI/Swagger document (no root openapi:/swagger: key), GraphQL SDL (.graphql/.gql) or protobuf (.proto) file`);
   if (bk !== hk) throw new Error(`${baseFile} and ${headFile} are not the same kind of schema (${bk ?? 'unknown'} vs ${hk})`);
   const label = base.rel;
-  if (hk === 'graphql') findings.push(...(await diffGraphql(head.rel, base.text, head.text, label, config.api.includeInfo)));
+  if (hk === 'graphql') findings.push(...(await diffGraphql(head.rel, base.text, head.text, label, { includeInfo: config.api.includeInfo, deprecationDays: config.api.deprecationDays })));
   else if (hk === 'proto') findings.push(...diffProto(head.rel, base.text, head.text, label));
   else {
     const b = await loadOpenApi(base.rel, base.text, readerFn(base.reader, limit));

@@ -1,10 +1,11 @@
-import { ChangeType, CriticalityLevel, diff, DiffRule, type Change } from '@graphql-inspector/core';
-import { buildASTSchema, GraphQLError, Kind, parse, type ASTNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { ChangeType, CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import { buildASTSchema, GraphQLError, Kind, parse, type ASTNode, type DefinitionNode, type DirectiveNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema, type InputValueDefinitionNode, type NamedTypeNode, type NameNode, type TypeNode } from 'graphql';
 import type { Finding, Range } from '../model';
 import { zeroRange } from '../model';
 import { defineRule, type Rule } from '../rule';
 import { fingerprint } from './fingerprint';
 import { invalidSchema } from './rules';
+import { LineIndex } from '../text';
 
 /**
  * GraphQL SDL diff through @graphql-inspector/core (the change catalogue and criticality users of
@@ -12,7 +13,7 @@ import { invalidSchema } from './rules';
  * only with api.includeInfo). graphql-js's own findBreakingChanges has no paths; the inspector's
  * dotted paths (`User.email`, `Query.user.id`) are mapped to SDL positions with graphql's parser,
  * in the head file, or for removals at the surviving parent with the base position related.
- * The `suppressRemovalOfDeprecatedField` rule is on: removing a deprecated field is DANGEROUS.
+ * Removing a deprecated field is an error like any removal (the deprecation is in the message).
  */
 
 const T = ChangeType;
@@ -65,103 +66,212 @@ function ruleOf(type: string): Rule {
 interface Sdl {
   file: string;
   text: string;
+  lines: LineIndex;
   doc?: DocumentNode;
   schema?: GraphQLSchema;
   error?: { message: string; range: Range };
-  /** Dotted path (`Type`, `Type.field`, `Type.field.arg`, `Enum.VALUE`) -> name node range. */
-  index: Map<string, Range>;
+  /** Definitions by name (directives as `@name`); members are found on demand (a 38,000-line SDL has ~10^5 of them). */
+  defs: Map<string, DefinitionNode>;
+  /** Type name -> the `Type.field` / `Type.field.arg` / `Input.field` paths whose type names it, built on first use. */
+  refs?: Map<string, string[]>;
 }
 
-function rangeOf(text: string, node: ASTNode | undefined): Range {
+/** The node's range, cut at the end of its first line (a name, or a definition's first line). */
+function rangeOf(lines: LineIndex, node: ASTNode | undefined): Range {
   const loc = node?.loc;
   if (!loc) return zeroRange;
-  const s = loc.startToken;
-  const endCol = s.column - 1 + (loc.end - loc.start);
-  const lineLen = text.split('\n', s.line)[s.line - 1]?.length ?? endCol;
-  return { start: { line: s.line - 1, character: s.column - 1 }, end: { line: s.line - 1, character: Math.min(endCol, lineLen) } };
+  const start = lines.positionAt(loc.start);
+  return { start, end: lines.positionAt(Math.min(loc.end, lines.lineEnd(start.line))) };
 }
 
-function loadSdl(file: string, text: string): Sdl {
-  const out: Sdl = { file, text, index: new Map() };
+function loadSdl(file: string, text: string, assumeValid = false): Sdl {
+  const lines = new LineIndex(text);
+  const out: Sdl = { file, text, lines, defs: new Map() };
   try {
-    out.doc = parse(text, { noLocation: false });
+    out.doc = parse(text);
   } catch (e) {
     const g = e as GraphQLError;
     const l = g.locations?.[0];
-    const line = l ? l.line - 1 : 0;
-    const len = text.split('\n')[line]?.length ?? 0;
+    const line = l ? Math.min(l.line - 1, lines.lineCount - 1) : 0;
+    const len = lines.lineEnd(line) - lines.lineStart(line);
     const ch = l ? Math.min(l.column - 1, len) : 0;
     out.error = { message: `${file} does not parse: ${g.message.replace(/^Syntax Error: /, '')}`, range: { start: { line, character: ch }, end: { line, character: Math.min(ch + 1, len) } } };
     return out;
   }
   for (const def of out.doc.definitions) {
     if (!('name' in def) || !def.name) continue;
-    const tname = def.name.value;
-    out.index.set(tname, rangeOf(text, def.name));
-    if ('fields' in def && def.fields) {
-      for (const f of def.fields) {
-        out.index.set(`${tname}.${f.name.value}`, rangeOf(text, f.name));
-        if ('arguments' in f && f.arguments) for (const a of f.arguments) out.index.set(`${tname}.${f.name.value}.${a.name.value}`, rangeOf(text, a.name));
-      }
-    }
-    if ('values' in def && def.values) for (const v of def.values) out.index.set(`${tname}.${v.name.value}`, rangeOf(text, v.name));
-    if (def.kind === Kind.DIRECTIVE_DEFINITION) {
-      out.index.set(`@${tname}`, rangeOf(text, def.name));
-      for (const a of def.arguments ?? []) out.index.set(`@${tname}.${a.name.value}`, rangeOf(text, a.name));
-    }
-    if ('types' in def && def.types) for (const m of def.types) out.index.set(`${tname}.${m.name.value}`, rangeOf(text, m));
-    if ('interfaces' in def && def.interfaces) for (const i of def.interfaces) out.index.set(`${tname}.${i.name.value}`, rangeOf(text, i));
+    const key = def.kind === Kind.DIRECTIVE_DEFINITION ? `@${def.name.value}` : def.name.value;
+    if (!out.defs.has(key)) out.defs.set(key, def);
   }
   try {
-    out.schema = buildASTSchema(out.doc, { assumeValidSDL: false });
+    out.schema = buildASTSchema(out.doc, { assumeValidSDL: assumeValid });
   } catch (e) {
     const g = e as GraphQLError;
     const node = g.nodes?.[0];
-    out.error = { message: `${file} is not a valid GraphQL schema: ${g.message.split('\n')[0]}`, range: rangeOf(text, node) };
+    out.error = { message: `${file} is not a valid GraphQL schema: ${g.message.split('\n')[0]}`, range: rangeOf(lines, node) };
   }
   return out;
 }
 
-/** The range of the longest prefix of a dotted path found in the index. */
-function locate(s: Sdl, path: string | undefined): { range: Range; exact: boolean } {
-  if (!path) return { range: zeroRange, exact: false };
-  const parts = path.split('.');
-  for (let n = parts.length; n > 0; n--) {
-    const r = s.index.get(parts.slice(0, n).join('.'));
-    if (r) return { range: r, exact: n === parts.length };
+type Named = { readonly name: NameNode; readonly kind: string };
+
+/** The members of a definition named `name` (field, argument, enum value, union member, interface). */
+function member(def: ASTNode, name: string): ASTNode | undefined {
+  const d = def as { fields?: readonly Named[]; values?: readonly Named[]; arguments?: readonly Named[]; types?: readonly NamedTypeNode[]; interfaces?: readonly NamedTypeNode[] };
+  for (const list of [d.fields, d.values, d.arguments, d.types, d.interfaces]) {
+    if (!list) continue;
+    for (const m of list) if (m.name.value === name) return m as unknown as ASTNode;
   }
-  return { range: zeroRange, exact: false };
+  return undefined;
+}
+
+/** The node of the longest prefix of a dotted path (`Type`, `Type.field`, `Type.field.arg`, `@dir.arg`). */
+function locateNode(s: Sdl, path: string | undefined): { node?: ASTNode; exact: boolean } {
+  if (!path) return { exact: false };
+  const parts = path.split('.');
+  const def = s.defs.get(parts[0]);
+  if (!def) return { exact: false };
+  let node: ASTNode = def;
+  let named: ASTNode = 'name' in def && def.name ? def.name : def;
+  for (let i = 1; i < parts.length; i++) {
+    const m = member(node, parts[i]);
+    if (!m) return { node: named, exact: false };
+    node = m;
+    named = m.kind === Kind.NAMED_TYPE ? m : ((m as unknown as Named).name ?? m);
+  }
+  return { node: named, exact: true };
+}
+
+function locate(s: Sdl, path: string | undefined): { range: Range; exact: boolean } {
+  const r = locateNode(s, path);
+  return { range: r.node ? rangeOf(s.lines, r.node) : zeroRange, exact: r.exact };
+}
+
+function namedTypeOf(t: TypeNode): string {
+  return t.kind === Kind.NAMED_TYPE ? t.name.value : namedTypeOf(t.type);
+}
+
+/** Where each type is used in a field, argument or input field type (for locating a removed type). */
+function referrers(s: Sdl, type: string): string[] {
+  if (!s.refs) {
+    const refs = new Map<string, string[]>();
+    const add = (t: string, p: string) => {
+      const l = refs.get(t);
+      if (l) l.push(p);
+      else refs.set(t, [p]);
+    };
+    for (const [name, def] of s.defs) {
+      const fields = (def as { fields?: readonly (FieldDefinitionNode | InputValueDefinitionNode)[] }).fields ?? [];
+      for (const f of fields) {
+        add(namedTypeOf(f.type), `${name}.${f.name.value}`);
+        for (const a of (f as FieldDefinitionNode).arguments ?? []) add(namedTypeOf(a.type), `${name}.${f.name.value}.${a.name.value}`);
+      }
+      for (const m of (def as { types?: readonly NamedTypeNode[] }).types ?? []) add(m.name.value, `${name}.${m.name.value}`);
+    }
+    s.refs = refs;
+  }
+  return s.refs.get(type) ?? [];
+}
+
+/**
+ * Where a removed type is shown in the head: the first field (or argument, union) that used it in
+ * the base and still exists, else its parent type, else the definition that preceded it.
+ */
+function locateRemovedType(b: Sdl, h: Sdl, type: string): Range {
+  let parent: Range | undefined;
+  for (const p of referrers(b, type)) {
+    const at = locate(h, p);
+    if (at.exact) return at.range;
+    if (!parent && at.range !== zeroRange) parent = at.range;
+  }
+  if (parent) return parent;
+  let prev: string | undefined;
+  for (const name of b.defs.keys()) {
+    if (name === type) break;
+    if (h.defs.has(name)) prev = name;
+  }
+  return prev ? locate(h, prev).range : zeroRange;
+}
+
+/** The `@deprecated` reason of a base node, when it was deprecated. */
+function deprecationOf(node: ASTNode | undefined): string | undefined {
+  const dirs = (node as { directives?: readonly DirectiveNode[] } | undefined)?.directives;
+  const d = dirs?.find((x) => x.name.value === 'deprecated');
+  if (!d) return undefined;
+  const arg = d.arguments?.find((a) => a.name.value === 'reason');
+  return arg && arg.value.kind === Kind.STRING ? arg.value.value : 'No longer supported';
 }
 
 function level(c: Change): 'error' | 'warning' | 'info' {
   return c.criticality.level === CriticalityLevel.Breaking ? 'error' : c.criticality.level === CriticalityLevel.Dangerous ? 'warning' : 'info';
 }
 
+export interface GraphqlDiffOptions {
+  includeInfo?: boolean;
+  /** api.deprecationDays, named in the message of a removal of something deprecated. */
+  deprecationDays?: number;
+}
+
 /** Diffs two SDL texts. `base` undefined: a new file, nothing to compare (only parse problems). */
-export async function diffGraphql(file: string, base: string | undefined, head: string, baseLabel?: string, includeInfo = false): Promise<Finding[]> {
+export async function diffGraphql(file: string, base: string | undefined, head: string, baseLabel?: string, opts: GraphqlDiffOptions | boolean = {}): Promise<Finding[]> {
+  const o: GraphqlDiffOptions = typeof opts === 'boolean' ? { includeInfo: opts } : opts;
   const h = loadSdl(file, head);
   if (h.error) return [invalidSchema.finding({ message: h.error.message, file, range: h.error.range, data: { problem: 'parse' } })];
   if (base === undefined) return [];
-  const b = loadSdl(file, base);
+  // The base is built without SDL validation (a sixth of the work on a large schema): its problems
+  // are never reported, only used to skip the comparison, and those that would make the diff wrong
+  // (an unknown type, a bad root) still throw while building.
+  const b = loadSdl(file, base, true);
   if (b.error || !b.schema || !h.schema) return [];
-  const changes = await diff(b.schema, h.schema, [DiffRule.suppressRemovalOfDeprecatedField]);
+  // Removing a deprecated field stays BREAKING (no suppressRemovalOfDeprecatedField): clients still
+  // selecting it fail validation; the deprecation is named in the message, and accepting the change
+  // is how it ships on purpose.
+  const changes = await diff(b.schema, h.schema);
   const out: Finding[] = [];
   for (const c of changes) {
     const sev = level(c);
-    if (sev === 'info' && !includeInfo) continue;
-    const at = locate(h, c.path);
-    const removed = /REMOVED$/.test(c.type) || !at.exact;
-    const baseAt = removed ? locate(b, c.path) : undefined;
+    if (sev === 'info' && !o.includeInfo) continue;
+    const removed = /REMOVED$/.test(c.type);
+    const typeRemoved = c.type === T.TypeRemoved && !!c.path;
+    const at = typeRemoved ? { range: locateRemovedType(b, h, c.path!), exact: false } : locate(h, c.path);
+    const baseNode = removed || !at.exact ? locateNode(b, c.path) : undefined;
+    const baseAt = baseNode?.exact && baseNode.node ? rangeOf(b.lines, baseNode.node) : undefined;
+    let message = `${c.message}${c.criticality.reason ? ` (${c.criticality.reason.replace(/\.$/, '')})` : ''}`;
+    if (removed && sev === 'error' && c.path) {
+      const reason = deprecationOf(baseMember(b, c.path));
+      if (reason !== undefined) message = deprecatedRemovalMessage(c.message, reason, o.deprecationDays);
+    }
     out.push(
       ruleOf(c.type).finding({
-        message: `${c.message}${c.criticality.reason ? ` (${c.criticality.reason.replace(/\.$/, '')})` : ''}`,
+        message,
         file,
         range: at.range,
         severity: sev,
-        related: baseAt && baseAt.exact ? [{ file, range: baseAt.range, message: `at ${baseLabel ?? 'the base'}`, revision: baseLabel }] : undefined,
+        related: baseAt ? [{ file, range: baseAt, message: `${typeRemoved ? 'defined ' : ''}at ${baseLabel ?? 'the base'}`, revision: baseLabel }] : undefined,
         data: { fingerprint: fingerprint(c.type, c.path ?? c.message), change: c.type, 'graphql-inspector': c.type, ...(c.path ? { path: c.path } : {}) },
       }),
     );
   }
   return out;
+}
+
+/** The base declaration (not its name) at a dotted path, for its directives. */
+function baseMember(b: Sdl, path: string): ASTNode | undefined {
+  const parts = path.split('.');
+  let node: ASTNode | undefined = b.defs.get(parts[0]);
+  for (let i = 1; node && i < parts.length; i++) node = member(node, parts[i]);
+  return node;
+}
+
+const DATE = /\b(\d{4}-\d{2}-\d{2})\b/;
+
+function deprecatedRemovalMessage(what: string, reason: string, days: number | undefined): string {
+  const date = DATE.exec(reason)?.[1];
+  const policy = days && days > 0 ? `; the policy (api.deprecationDays) asks for ${days} days of deprecation` : '';
+  const since = date ? ` (dated ${date}${days && days > 0 ? `, ${daysSince(date)} days ago` : ''})` : '';
+  return `${what.replace(/ \(deprecated\)/, '')}: it was deprecated ("${reason}")${since}${policy}, but clients still selecting it fail validation after the deploy. Accept the change once no client uses it.`;
+}
+
+function daysSince(date: string): number {
+  return Math.floor((Date.now() - Date.parse(date)) / 86400000);
 }

@@ -4,6 +4,7 @@ import { zeroRange } from '../model';
 import { defineRule, type Rule } from '../rule';
 import { fingerprint } from './fingerprint';
 import { invalidSchema } from './rules';
+import { LineIndex } from '../text';
 
 /**
  * Protobuf breaking changes, parsed with protobufjs (no `buf` binary needed, works in Restricted
@@ -51,11 +52,11 @@ interface Parsed {
   error?: { message: string; range: Range };
   /** Declaration path (without package) -> range of its name. */
   index: Map<string, Range>;
-  lines: string[];
+  lines: LineIndex;
 }
 
-function lineRange(lines: string[], line: number, word: string): Range {
-  const text = lines[line] ?? '';
+function lineRange(lines: LineIndex, line: number, word: string): Range {
+  const text = line < lines.lineCount ? lines.lineText(line) : '';
   const re = new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
   const m = re.exec(text);
   const s = m ? m.index : text.length - text.trimStart().length;
@@ -63,7 +64,7 @@ function lineRange(lines: string[], line: number, word: string): Range {
   return { start: { line, character: s }, end: { line, character: e } };
 }
 
-function indexDeclarations(text: string, lines: string[]): Map<string, Range> {
+function indexDeclarations(text: string, lines: LineIndex): Map<string, Range> {
   const index = new Map<string, Range>();
   const tn = protobuf.tokenize(text, false);
   const scope: string[] = [];
@@ -91,7 +92,7 @@ function indexDeclarations(text: string, lines: string[]): Map<string, Range> {
 }
 
 function load(file: string, text: string): Parsed {
-  const lines = text.split(/\r\n|\r|\n/); // the editor's lines: no trailing CR in a line
+  const lines = new LineIndex(text); // the editor's lines: no trailing CR in a line
   const out: Parsed = { pkg: '', syntax: 'proto2', index: new Map(), lines };
   try {
     const r = protobuf.parse(text, { keepCase: true, alternateCommentMode: true });
@@ -101,8 +102,8 @@ function load(file: string, text: string): Parsed {
   } catch (e) {
     const msg = (e as Error).message;
     const m = /line (\d+)/.exec(msg);
-    const line = m ? Math.max(0, Math.min(Number(m[1]) - 1, lines.length - 1)) : 0;
-    out.error = { message: `${file} does not parse: ${msg.replace(/^index\.proto: /, '')}`, range: { start: { line, character: 0 }, end: { line, character: lines[line]?.length ?? 0 } } };
+    const line = m ? Math.max(0, Math.min(Number(m[1]) - 1, lines.lineCount - 1)) : 0;
+    out.error = { message: `${file} does not parse: ${msg.replace(/^index\.proto: /, '')}`, range: { start: { line, character: 0 }, end: { line, character: lines.lineText(line).length } } };
     return out;
   }
   try {

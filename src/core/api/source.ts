@@ -1,6 +1,7 @@
 import * as jsyaml from 'js-yaml';
 import { visit, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { Range } from '../model';
+import { LineIndex } from '../text';
 
 /**
  * A parsed YAML or JSON document: plain JS values (fast to diff) plus a position index keyed by
@@ -32,7 +33,7 @@ export interface ParseProblem {
 
 export class SourceDoc {
   readonly info = new WeakMap<object, NodeInfo>();
-  private lineStarts?: Int32Array;
+  private lines?: LineIndex;
   value: unknown = undefined;
   problems: ParseProblem[] = [];
   constructor(
@@ -42,19 +43,10 @@ export class SourceDoc {
 
   /** Offset -> 0-based position; never past the end of a line. */
   position(offset: number): { line: number; character: number } {
-    const ls = this.starts();
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ls[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    const lineEnd = lo + 1 < ls.length ? ls[lo + 1] - 1 : this.text.length;
-    let end = lineEnd;
-    if (end > ls[lo] && this.text.charCodeAt(end - 1) === 13) end--;
-    return { line: lo, character: Math.min(o, end) - ls[lo] };
+    const lines = (this.lines ??= new LineIndex(this.text));
+    const p = lines.positionAt(offset);
+    const len = lines.lineEnd(p.line) - lines.lineStart(p.line);
+    return p.character > len ? { line: p.line, character: len } : p;
   }
 
   range(a: number, b: number): Range {
@@ -66,9 +58,8 @@ export class SourceDoc {
 
   /** Offset of the end of the line holding `offset` (before \r\n). */
   lineEndOf(offset: number): number {
-    let i = offset;
-    while (i < this.text.length && this.text.charCodeAt(i) !== 10 && this.text.charCodeAt(i) !== 13) i++;
-    return i;
+    const lines = (this.lines ??= new LineIndex(this.text));
+    return lines.lineEnd(lines.positionAt(offset).line);
   }
 
   /** First offset at or after `o` that is not whitespace, a newline or a YAML comment. */
@@ -122,23 +113,6 @@ export class SourceDoc {
     if (!it || i.map || index * 2 + 1 >= it.length) return undefined;
     const s = this.skipBlank(it[index * 2] as number, it[index * 2 + 1] as number);
     return this.range(s, Math.min(it[index * 2 + 1] as number, this.lineEndOf(s)));
-  }
-
-  private starts(): Int32Array {
-    if (this.lineStarts) return this.lineStarts;
-    const t = this.text;
-    const out: number[] = [0];
-    if (!/\r(?!\n)/.test(t)) {
-      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) out.push(i + 1);
-    } else {
-      // A lone CR ends a line too, as in the editor.
-      for (let i = 0; i < t.length; i++) {
-        const c = t.charCodeAt(i);
-        if (c === 10 || (c === 13 && t.charCodeAt(i + 1) !== 10)) out.push(i + 1);
-      }
-    }
-    this.lineStarts = Int32Array.from(out);
-    return this.lineStarts;
   }
 }
 

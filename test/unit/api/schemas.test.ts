@@ -54,10 +54,10 @@ describe('api: GraphQL SDL and protobuf diffs', () => {
     assert.deepEqual(await diffGraphql('schema.graphql', SDL, SDL), []);
   });
 
-  it('GraphQL: removing a deprecated field is dangerous, not breaking; a syntax error is one finding at its line', async () => {
+  it('GraphQL: removing a deprecated field is still an error; a syntax error is one finding at its line', async () => {
     const base = SDL.replace('  email: String\n', '  email: String @deprecated(reason: "use contact")\n');
     const fs = await diffGraphql('s.graphql', base, SDL.replace('  email: String\n', ''));
-    assert.deepEqual(fs.map((f) => f.severity), ['warning']);
+    assert.deepEqual(fs.map((f) => f.severity), ['error']);
     const bad = await diffGraphql('s.graphql', SDL, 'type Query {\n  a: Int\n  b: \n}\n');
     assert.equal(bad.length, 1);
     assert.equal(bad[0].ruleId, 'api/invalid-schema');
