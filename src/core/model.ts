@@ -89,9 +89,93 @@ export interface Report {
 export interface ReportFacts {
   base?: { ref: string; commit: string };
   head?: { branch?: string; commit?: string };
-  migrations: { file: string; tool: string; dialect: string; reversible?: boolean; isNew: boolean }[];
+  migrations: MigrationFact[];
   envVars: { name: string; files: string[]; isNew: boolean; required: boolean; provider?: string }[];
   apiSchemas: { file: string; kind: string; hasBase: boolean }[];
+  // ---- Facts for the rollback plan, runbook, checklist and tree (filled by the analyzers; plan/ renders only these) ----
+  /** Where production runs and how it was found; undefined when the checklist area did not run. */
+  deploy?: DeployFacts;
+  /** Feature-flag keys read by source files this branch changes and not read on the base. */
+  flags?: FlagFact[];
+  /** False when flags could not be compared with the base (no base): `flags` is then empty. */
+  flagsCompared?: boolean;
+  /** The branch changes application source files. */
+  sourceChanged?: boolean;
+  smoke?: { command: string; source: string }[];
+  health?: { path: string; file: string }[];
+}
+
+/**
+ * How a migration can be undone:
+ * - `down`: its down step (file, section, method, or the framework's own reversal) restores the previous schema;
+ * - `down-data-loss`: its down step runs, but data written in the new shape since the deploy is lost or converted;
+ * - `irreversible`: it destroys data (a drop, a truncate, a delete, a narrowing change) or has no way back: restore from backup;
+ * - `no-op-reverse`: its reverse step deliberately does nothing (Django `RunSQL.noop`, an empty `downgrade()`) and nothing it does destroys data;
+ * - `no-down`: no down step, and it only adds (the previous code runs with it: leave it in place).
+ */
+export type Reversibility = 'down' | 'down-data-loss' | 'irreversible' | 'no-op-reverse' | 'no-down';
+
+export interface MigrationFact {
+  file: string;
+  tool: string;
+  dialect: string;
+  /** @deprecated read `reversibility`; kept for consumers of the JSON report. */
+  reversible?: boolean;
+  isNew: boolean;
+  /** A down-only file (`*.down.sql`, a Flyway undo): the reversal of another migration. */
+  direction?: 'up' | 'down';
+  /** What the migration does, one entry per kind of operation with a count ("ADD COLUMN users.note", "CREATE INDEX ×3"). */
+  operations?: string[];
+  /** The operations that lose data (drop, truncate, delete, narrowing type change). */
+  destructive?: string[];
+  reversibility?: Reversibility;
+  /** Where the down step is. */
+  down?: { kind: 'file' | 'section' | 'method' | 'framework'; file?: string };
+  /** Why the reversibility is what it is, in a few words. */
+  why?: string;
+}
+
+export type DeploySystem = 'kubernetes' | 'helm' | 'cloud-run' | 'heroku' | 'fly' | 'compose';
+
+/** One production workload (or release/app) and what rolls it back. */
+export interface DeployTargetFact {
+  system: DeploySystem;
+  /** The name as written in the repository (validated and quoted when rendered). */
+  name: string;
+  /** Kubernetes workload kind: deployment, statefulset, daemonset. */
+  kind?: string;
+  /** Only when the repository states it (CI flag, manifest, kustomization); never guessed. */
+  namespace?: string;
+  /** kubectl/helm context from the CI deploy job. */
+  context?: string;
+  /** The file it was found in (manifest, chart, compose file, CI config). */
+  file: string;
+  /** Compose: the stateless services to recreate (stateful ones are left running). */
+  services?: string[];
+  /** Compose/Kubernetes: stateful services that are never restarted by the plan. */
+  stateful?: string[];
+  /** How it was found: the CI deploy job, a production overlay, or a platform file (fly.toml…). */
+  source: 'ci' | 'production-overlay' | 'platform';
+  /** Minutes one rollback of this target took, when configured. */
+  minutes?: number;
+}
+
+export interface DeployFacts {
+  targets: DeployTargetFact[];
+  /** Progressive delivery tooling found: Argo Rollouts, Flagger. */
+  progressive?: 'argo-rollouts' | 'flagger';
+  /** Two production environments exist (blue/green), e.g. two production overlays or a blue/green deploy job. */
+  blueGreen?: boolean;
+  /** When no production target was found: what was found instead (for the placeholder). */
+  candidates?: string[];
+}
+
+export interface FlagFact {
+  key: string;
+  sdk: string;
+  file: string;
+  /** 0-based line. */
+  line: number;
 }
 
 export function emptyFacts(): ReportFacts {

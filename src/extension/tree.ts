@@ -205,11 +205,12 @@ function rollbackChildren(session: FolderSession): Node[] {
   const nodes: Node[] = [];
   const facts = r.facts;
   if (facts.base) nodes.push({ type: 'fact', label: vscode.l10n.t('Base: {0}', facts.base.ref), description: facts.base.commit.slice(0, 7), icon: 'git-merge' });
-  for (const m of facts.migrations.filter((m) => m.isNew || !facts.base)) {
+  for (const m of facts.migrations.filter((m) => m.direction !== 'down' && (m.isNew || !facts.base))) {
+    const rev = m.reversibility === 'irreversible' ? ` · ${vscode.l10n.t('irreversible')}` : m.reversibility === 'down-data-loss' ? ` · ${vscode.l10n.t('reversible, data since is lost')}` : '';
     nodes.push({
       type: 'fact',
       label: m.file.slice(m.file.lastIndexOf('/') + 1),
-      description: `${m.tool}${m.isNew ? ' · new' : ''}${m.reversible === false ? ' · irreversible' : ''}`,
+      description: `${m.tool}${m.isNew ? ' · new' : ''}${rev}`,
       tooltip: vscode.l10n.t('Migration {0}: run it before deploying the code', m.file),
       icon: 'database',
       file: { session, path: m.file },

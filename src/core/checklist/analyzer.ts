@@ -1,6 +1,7 @@
 import type { Analyzer } from '../analyzer';
 import type { Finding } from '../model';
 import { zeroRange } from '../model';
+import { fillPlanFacts } from '../deploy/facts';
 import { checklistRules, uncommittedChanges } from './rules';
 
 export const checklistAnalyzer: Analyzer = {
@@ -8,6 +9,7 @@ export const checklistAnalyzer: Analyzer = {
   rules: checklistRules,
   async analyze(ctx) {
     const out: Finding[] = [];
+    await fillPlanFacts(ctx);
     const dirty = ctx.status?.dirty ?? [];
     if (!dirty.length || !ctx.config.checklist.requireCleanTree) return out;
     const names = dirty.slice(0, 5).map((d) => d.path).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');

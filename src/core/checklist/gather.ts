@@ -44,7 +44,7 @@ export async function buildChecklist(ctx: AnalysisContext, report: Report, opts:
     status: ctx.status,
     ticks: opts.ticks ?? {},
     codeChanged: facts.sourceChanged,
-    destructive: facts.migrations.map((m) => ({ file: m.file, ops: m.irreversible })),
+    destructive: facts.migrations.map((m) => ({ file: m.file, ops: m.destructive ?? [] })),
     flags: facts.flagsCompared ? { added: facts.flags, sourceChanged: facts.sourceChanged } : undefined,
   };
   if (ctx.trusted && ctx.git && report.facts.base) {

@@ -1,8 +1,7 @@
 import type { WorkingTreeStatus } from '../git';
 import type { CiResult } from '../github/client';
-import type { Report, Verdict } from '../model';
+import type { FlagFact, Report, Verdict } from '../model';
 import { extractSection } from '../plan/section';
-import type { FlagUse } from './flags';
 import type { ChecklistSettings, DeployWindowSettings } from './settings';
 
 /**
@@ -57,7 +56,7 @@ export interface ChecklistInput {
   /** The open PR's body; `value: null` when there is no open PR. */
   pr?: Lookup<{ number: number; url: string; body: string } | null>;
   /** Flag keys new on this branch, and whether the branch changes source code at all; undefined without a base. */
-  flags?: { added: FlagUse[]; sourceChanged: boolean };
+  flags?: { added: FlagFact[]; sourceChanged: boolean };
   /** Whether the branch changes code other than migrations. */
   codeChanged?: boolean;
   /** Data-losing operations in the branch's migrations (from the plan facts). */
@@ -126,7 +125,7 @@ export function computeChecklist(input: ChecklistInput): ChecklistItem[] {
 
   // Migrations.
   const migFindings = report.findings.filter((f) => f.area === 'migration' && (f.severity === 'error' || f.data?.backwardCompatible === false));
-  const migrations = report.facts.migrations.filter((m) => !/\.down\.sql$/i.test(m.file) && (m.isNew || !base));
+  const migrations = report.facts.migrations.filter((m) => m.direction !== 'down' && !/\.down\.sql$/i.test(m.file) && (m.isNew || !base));
   if (migFindings.length) {
     const files = [...new Set(migFindings.map((f) => f.file))];
     add('migrations-compatible', 'fail', `${plural(migFindings.length, 'unacknowledged destructive or blocking finding')} in ${list(files)}`, { details: files });

@@ -29,8 +29,23 @@ export interface RollbackSettings {
   notify: string[];
   /** The rollback command, when the one detected from the repository is wrong or missing. */
   command: string;
-  /** The target a rollback has to meet, in minutes (the seeds: under five). */
+  /** The target the code rollback path has to meet, in minutes (the seeds: under five). */
   targetMinutes: number;
+  /** Measured minutes per step (0: not estimated). Nothing is invented when a figure is missing. */
+  minutes: RollbackMinutes;
+}
+
+export interface RollbackMinutes {
+  /** Switching the new flags off. */
+  flags: number;
+  /** Rolling the code back (the deploy tool's rollback). */
+  code: number;
+  /** Verifying (health checks, error rate back at baseline). */
+  verify: number;
+  /** Reversing one migration (down step). */
+  migration: number;
+  /** Restoring the database from backup (an irreversible migration). */
+  restore: number;
 }
 
 export interface RunbookSettings {
@@ -66,7 +81,7 @@ export const checklistDefaults: ChecklistSettings = {
   window: { timezone: 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00', fridayCutoff: '14:00', freeze: [] },
   manual: [{ id: 'stakeholders-notified', title: 'Stakeholders notified (support, on-call, dependent teams)', required: false }],
   githubApiUrl: '',
-  rollback: { errorRateFactor: 2, p99Factor: 1.5, notify: [], command: '', targetMinutes: 5 },
+  rollback: { errorRateFactor: 2, p99Factor: 1.5, notify: [], command: '', targetMinutes: 5, minutes: { flags: 0, code: 0, verify: 0, migration: 0, restore: 0 } },
   runbook: { path: 'docs/runbooks/{date}-{branch}.md', stages: [1, 10, 25, 50, 100], stageMinutes: 15 },
   pipeline: pipelineDefaults,
   staleFlags: staleFlagDefaults,
@@ -92,7 +107,14 @@ export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan 
     p99Factor: num('Abort when p99 latency exceeds this multiple of the baseline', { min: 1 }),
     notify: list('Whom to notify about a rollback', str('channel, handle or team')),
     command: str('Rollback command (overrides the one detected from the repository)'),
-    targetMinutes: num('Time a rollback must fit in, in minutes', { min: 1 }),
+    targetMinutes: num('Time the code rollback must fit in, in minutes', { min: 1 }),
+    minutes: obj('Measured minutes per rollback step (0: not estimated)', {
+      flags: num('Minutes to switch the new flags off', { min: 0 }),
+      code: num('Minutes to roll the code back', { min: 0 }),
+      verify: num('Minutes to verify after a rollback', { min: 0 }),
+      migration: num('Minutes to reverse one migration with its down step', { min: 0 }),
+      restore: num('Minutes to restore the database from backup', { min: 0 }),
+    }),
   }),
   runbook: obj('Deployment runbook', {
     path: str('Output path; {date} and {branch} are replaced'),

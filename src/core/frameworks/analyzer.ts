@@ -1,11 +1,12 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import { failureFinding } from '../failure';
-import type { Finding } from '../model';
+import type { Finding, MigrationFact } from '../model';
+import { reversalOf, type DownStep } from '../migrations/reversal';
 import type { MigrationLintSettings, MigrationOp, SchemaState } from '../migrations/ops';
 import { applyOps, cloneSchema, emptySchema, migrationOrderKey } from '../migrations/schema';
 import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
-import type { Framework } from './dsl';
+import { type DslFile, type DslValue, type Framework } from './dsl';
 import { detectDialect, detectRunnerTimeouts, frameworkFromContent, isFramework } from './detect';
 import { extract, lintDslMigration } from './lint';
 import { frameworkRules, notAnalysed } from './rules';
@@ -106,6 +107,19 @@ async function replay(ctx: AnalysisContext, f: WorkspaceFile, framework: Framewo
   return schema;
 }
 
+const isNoop = (v: DslValue | undefined) => v?.t === 'ref' && /(^|\.)noop$/.test(v.path);
+
+/** The down step of a framework migration: a down method, Rails `change`, or Django's own reversal. */
+export function dslDownStep(file: DslFile): DownStep | undefined {
+  if (file.framework === 'django') {
+    const raw = file.calls.filter((c) => c.name === 'RunSQL' || c.name === 'RunPython');
+    const noop = raw.length > 0 && raw.length === file.calls.length && raw.every((c) => isNoop(c.name === 'RunSQL' ? (c.kwargs.reverse_sql ?? c.args[1]) : (c.kwargs.reverse_code ?? c.args[1])));
+    return { kind: 'framework', ...(noop ? { noop: true } : {}) };
+  }
+  if (file.sections.down || (file.framework === 'rails' && file.sections.change)) return { kind: 'method' };
+  return undefined;
+}
+
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
   if (f.cls.kind !== 'migration' || f.cls.format !== 'dsl' || !isFramework(f.cls.tool)) return [];
   const r = await ctx.reader.read(f.path);
@@ -132,7 +146,8 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
   }
   const isNew = ctx.base ? ctx.base.addedFiles.has(f.path) : false;
   const fact = ctx.facts.migrations.find((m) => m.file === f.path);
-  const entry = { file: f.path, tool: framework, dialect: settings.dialect, reversible: res.reversible, isNew };
+  const blocked = res.irreversible.calls.length ? `${[...new Set(res.irreversible.calls.map((c) => c.name))].join(', ')}: ${res.irreversible.why}` : undefined;
+  const entry: MigrationFact = { file: f.path, tool: framework, dialect: settings.dialect, isNew, direction: 'up', ...reversalOf(res.mapped.ops, dslDownStep(res.file), blocked) };
   if (fact) Object.assign(fact, entry);
   else ctx.facts.migrations.push(entry);
   return res.findings;

@@ -35,6 +35,8 @@ export interface DslLintResult {
   tx: TransactionModel;
   /** A rollback exists for everything the migration does. */
   reversible: boolean;
+  /** Calls that have no rollback, and why (empty when every step can be rolled back). */
+  irreversible: { calls: DslCall[]; why: string };
 }
 
 export async function extract(framework: Framework, text: string, path = ''): Promise<DslFile> {
@@ -207,7 +209,7 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
   let findings = lintOps({ file: path, text, ops, tx, settings, sql: false, extra, suppressions, ...(input.schema ? { schema: input.schema } : {}), fixer: (ruleId, op) => fixer.fixes(ruleId, op) });
   findings = acknowledge(findings, file, index);
   if (input.dialectSource) for (const f of findings) if (f.data) f.data.dialectFrom = input.dialectSource;
-  return { findings, file, mapped, tx, reversible: irr.calls.length === 0 && (!!file.sections.down || framework === 'django' || (framework === 'rails' && !!file.sections.change)) };
+  return { findings, file, mapped, tx, irreversible: irr, reversible: irr.calls.length === 0 && (!!file.sections.down || framework === 'django' || (framework === 'rails' && !!file.sections.change)) };
 }
 
 /** strong_migrations `safety_assured { }` and Django `IgnoreMigration()`: reported as info, with the reason. */

@@ -1,12 +1,13 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import type { Finding } from '../model';
+import type { Finding, MigrationFact } from '../model';
+import { reversalOf, type DownStep } from './reversal';
 import { describeUnreadable } from '../reader';
 import { sqlToolFromContent, type MigrationTool } from '../classify';
 import type { Dialect, MigrationOp, SchemaState } from './ops';
 import { loadPg, type PgModule } from './postgres';
 import { migrationRules, unreadable } from './rules';
 import { applyOps, cloneSchema, emptySchema, migrationOrderKey, sequenceDir } from './schema';
-import { inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
+import { downSection, inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
 import type { MigrationSettings } from './settings';
 
 /** MariaDB when the configured version says so ("10.11", "11.4", "10.6-mariadb"). */
@@ -117,6 +118,34 @@ async function dialectFromTool(ctx: AnalysisContext, file: string, tool: string)
   return d;
 }
 
+/** Paths of the walked files, for "does the down file exist" (one set per file list). */
+function pathSet(ctx: AnalysisContext): Set<string> {
+  const hit = ctx.cache.get('migrations:paths') as { files: unknown; set: Set<string> } | undefined;
+  if (hit && hit.files === ctx.files && hit.set.size === ctx.files.length) return hit.set;
+  const set = new Set(ctx.files.map((g) => g.path));
+  ctx.cache.set('migrations:paths', { files: ctx.files, set });
+  return set;
+}
+
+/** The down step of a SQL migration: a `.down.sql` twin, a Flyway undo file, or a down section with statements. */
+async function sqlDownStep(ctx: AnalysisContext, pg: PgModule, file: string, tool: string, text: string, dialect: Dialect): Promise<DownStep | undefined> {
+  const paths = pathSet(ctx);
+  if (/\.up\.sql$/i.test(file)) {
+    const df = file.replace(/\.up\.sql$/i, (m) => (m === '.up.sql' ? '.down.sql' : m.replace(/up/i, 'down')));
+    if (paths.has(df) || (await ctx.reader.read(df)).kind === 'text') return { kind: 'file', file: df };
+    return undefined;
+  }
+  if (tool === 'flyway') {
+    const slash = file.lastIndexOf('/') + 1;
+    const undo = file.slice(0, slash) + file.slice(slash).replace(/^V/i, 'U');
+    return paths.has(undo) ? { kind: 'file', file: undo } : undefined;
+  }
+  const down = downSection(text, tool);
+  if (down === undefined) return undefined;
+  const ops = sqlOps(pg, down, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops;
+  return ops.some((o) => o.kind !== 'transaction' && o.kind !== 'set') ? { kind: 'section' } : undefined;
+}
+
 async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Finding[]> {
   if (f.cls.kind !== 'migration' || f.cls.format !== 'sql') return [];
   const r = await ctx.reader.read(f.path);
@@ -147,7 +176,11 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     direction: f.cls.direction,
     placeholders: m.placeholders,
   });
-  if (!ctx.facts.migrations.some((x) => x.file === f.path)) ctx.facts.migrations.push({ file: f.path, tool, dialect: res.dialect, isNew });
+  const fact: MigrationFact = { file: f.path, tool, dialect: res.dialect, isNew, direction: f.cls.direction };
+  if (f.cls.direction === 'up') Object.assign(fact, reversalOf(res.ops, await sqlDownStep(ctx, pg, f.path, tool, r.text, res.dialect)));
+  const at = ctx.facts.migrations.findIndex((x) => x.file === f.path);
+  if (at >= 0) ctx.facts.migrations[at] = fact;
+  else ctx.facts.migrations.push(fact);
   const opaque = res.ops.filter((o) => o.kind === 'opaque');
   if (opaque.length && !ctx.notices.some((n) => n.file === f.path && n.area === 'migration')) {
     ctx.notices.push({ level: 'info', area: 'migration', file: f.path, message: `${f.path}: ${opaque.length} DO block(s): statements inside PL/pgSQL bodies are not analysed; review them by hand` });

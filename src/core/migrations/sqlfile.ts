@@ -67,6 +67,21 @@ export function upSection(text: string, tool: string): string {
   return out;
 }
 
+/** The down part of a goose/dbmate/node-pg-migrate file, or undefined when it has none. */
+export function downSection(text: string, tool: string): string | undefined {
+  const dirs: Record<string, [RegExp, RegExp]> = {
+    goose: [/^[ \t]*--\s*\+goose\s+Up\b.*$/im, /^[ \t]*--\s*\+goose\s+Down\b.*$/im],
+    dbmate: [/^[ \t]*--\s*migrate:up\b.*$/im, /^[ \t]*--\s*migrate:down\b.*$/im],
+    'node-pg-migrate': [/^[ \t]*--\s*Up\s+Migration\b.*$/im, /^[ \t]*--\s*Down\s+Migration\b.*$/im],
+  };
+  const pair = dirs[tool];
+  const d = pair?.[1].exec(text);
+  if (!pair || !d) return undefined;
+  const from = d.index + d[0].length;
+  const u = pair[0].exec(text.slice(from));
+  return u ? text.slice(from, from + u.index) : text.slice(from);
+}
+
 const MYSQL_WORDS = new Set(['ENGINE', 'AUTO_INCREMENT', 'UNSIGNED', 'MODIFY', 'ALGORITHM', 'TINYINT', 'MEDIUMTEXT', 'LONGTEXT', 'DATETIME', 'CHARSET']);
 
 /** Dialect from the SQL itself: backticks, `#` comments, ENGINE=, AUTO_INCREMENT, MODIFY… */

@@ -1,80 +1,239 @@
 import type { RollbackSettings } from '../checklist/settings';
 import { GitHubError, type GitHubClient, type RemoteRepo } from '../github/client';
-import type { DeployTarget, MigrationStep, PlanFacts } from './facts';
+import type { DeployFacts, DeployTargetFact, MigrationFact } from '../model';
+import type { PlanFacts } from './facts';
+import { arg, checkName, escapeControl, fenced, inlineCode, shQuote, type NameKind } from './shell';
 import { replaceSection, ROLLBACK_END, ROLLBACK_START } from './section';
 
 /**
  * The rollback plan: a rendering of the plan facts (never re-derived analysis). Deterministic for
- * a given repository state: no clock, sorted inputs.
+ * a given repository state: no clock, sorted inputs. Names from the repository are checked
+ * against each tool's grammar and quoted for sh (see ./shell.ts); times come from the config or
+ * are "not estimated", never invented.
  */
 export interface RollbackEstimate {
-  /** Minutes for the usual path: flags off, code rolled back. */
-  codeMinutes: number;
-  /** Minutes when the migrations must be reversed too (restore from backup included). */
-  fullMinutes: number;
+  /** Minutes for the code rollback path (flags off, code rolled back, verified); undefined when a step has no figure. */
+  codeMinutes?: number;
+  /** Minutes when the migrations must be reversed too; undefined when a step has no figure. */
+  fullMinutes?: number;
   targetMinutes: number;
-  withinTarget: boolean;
-  /** Step name → minutes, in order. */
-  parts: [string, number][];
+  /** Undefined when the code path is not estimated. */
+  withinTarget?: boolean;
+  /** Step name → minutes (undefined: not estimated), in order. */
+  parts: [string, number | undefined][];
 }
 
-const RESTORE_MINUTES = 30;
-const UNKNOWN_DEPLOY_MINUTES = 5;
+const fig = (n: number) => (n > 0 ? n : undefined);
+const sum = (xs: (number | undefined)[]) => (xs.every((x) => x !== undefined) ? xs.reduce<number>((a, b) => a + (b ?? 0), 0) : undefined);
 
 export function estimateRollback(facts: PlanFacts, s: RollbackSettings): RollbackEstimate {
-  const parts: [string, number][] = [];
-  if (facts.flags.length) parts.push(['Switch off the new flags', 1]);
-  const deployMinutes = facts.deploy.length ? Math.max(...facts.deploy.map((d) => d.minutes)) : s.command ? 3 : UNKNOWN_DEPLOY_MINUTES;
-  parts.push(['Roll back the code', deployMinutes]);
-  parts.push(['Verify (health, error rate)', 2]);
-  const codeMinutes = parts.reduce((n, [, m]) => n + m, 0);
-  let db = 0;
-  for (const m of facts.migrations) db += m.irreversible.length || m.down === 'none' ? RESTORE_MINUTES : 1;
-  if (db) parts.push(['Reverse the migrations (only if needed)', db]);
-  return { codeMinutes, fullMinutes: codeMinutes + db, targetMinutes: s.targetMinutes, withinTarget: codeMinutes <= s.targetMinutes, parts };
+  const m = s.minutes;
+  const parts: [string, number | undefined][] = [];
+  if (facts.flags.length) parts.push(['Switch off the new flags', fig(m.flags)]);
+  parts.push(['Roll back the code', fig(m.code)]);
+  parts.push(['Verify (health, error rate)', fig(m.verify)]);
+  const codeMinutes = sum(parts.map(([, x]) => x));
+  // Each reversible migration runs its down step; one restore covers every irreversible one.
+  const downs = facts.migrations.filter((x) => x.reversibility === 'down' || x.reversibility === 'down-data-loss').length;
+  const restores = facts.migrations.filter((x) => x.reversibility === 'irreversible').length;
+  const db: (number | undefined)[] = [...Array<number | undefined>(downs).fill(fig(m.migration)), ...(restores ? [fig(m.restore)] : [])];
+  const dbMinutes = db.length ? sum(db) : 0;
+  if (db.length) parts.push([restores ? 'Reverse the migrations or restore from backup (only if needed)' : 'Reverse the migrations (only if needed)', dbMinutes]);
+  const fullMinutes = codeMinutes !== undefined && dbMinutes !== undefined ? codeMinutes + dbMinutes : undefined;
+  return { codeMinutes, fullMinutes, targetMinutes: s.targetMinutes, withinTarget: codeMinutes === undefined ? undefined : codeMinutes <= s.targetMinutes, parts };
 }
 
-function code(s: string): string {
-  return '`' + s.replace(/`/g, "'") + '`';
+const code = inlineCode;
+
+function block(name: string, lines: string[]): string[] {
+  return fenced(`sh {"name":"${name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'step'}"}`, lines);
 }
 
-function fence(lines: string[], name?: string): string[] {
-  return [name ? `\`\`\`sh {"name":"${name}"}` : '```sh', ...lines, '```'];
-}
+const comment = (s: string) => `# ${escapeControl(s)}`;
 
-function migrationLine(m: MigrationStep): string {
-  const head = `${code(m.file)} (${m.tool})`;
-  if (m.irreversible.length) return `${head}: **irreversible** (${m.irreversible.join('; ')}): a down migration cannot bring the data back; restore from backup (point-in-time recovery to just before the deploy).`;
-  switch (m.down) {
-    case 'file':
-      return `${head}: down migration ${code(m.downFile ?? '')}${m.revertCommand ? `: ${code(m.revertCommand)}` : ''}.`;
-    case 'section':
-      return `${head}: down section in the file${m.revertCommand ? `: ${code(m.revertCommand)}` : ''}.`;
-    case 'method':
-      return `${head}: reversible (down method)${m.revertCommand ? `: ${code(m.revertCommand)}` : ''}.`;
-    case 'framework':
-      return `${head}: reversed by the framework${m.revertCommand ? `: ${code(m.revertCommand)}` : ''}.`;
+/** The command that reverses a migration with its tool, when the tool has one. */
+export function revertCommand(m: MigrationFact): string | undefined {
+  const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '.';
+  switch (m.tool) {
+    case 'golang-migrate':
+      return `migrate -path ${shQuote(dir)} -database "$DATABASE_URL" down 1`;
+    case 'goose':
+      return `goose -dir ${shQuote(dir)} ${m.dialect === 'mysql' ? 'mysql' : 'postgres'} "$DATABASE_URL" down`;
+    case 'dbmate':
+      return 'dbmate rollback';
+    case 'flyway':
+      return 'flyway undo';
+    case 'rails': {
+      const v = /(?:^|\/)(\d{3,})_[^/]*$/.exec(m.file)?.[1];
+      return v ? `bin/rails db:migrate:down VERSION=${v}` : undefined;
+    }
+    case 'alembic':
+      return 'alembic downgrade -1';
+    case 'django': {
+      const d = /(?:^|\/)([A-Za-z_][A-Za-z0-9_]*)\/migrations\/(\d{4})_[^/]*$/.exec(m.file);
+      if (!d) return undefined;
+      const prev = Number(d[2]) - 1;
+      return `python manage.py migrate ${d[1]} ${prev <= 0 ? 'zero' : String(prev).padStart(4, '0')}`;
+    }
+    case 'knex':
+      return 'npx knex migrate:down';
+    case 'typeorm':
+      return 'npx typeorm migration:revert';
+    case 'sequelize':
+      return 'npx sequelize-cli db:migrate:undo';
+    case 'node-pg-migrate':
+      return 'npx node-pg-migrate down 1';
     default:
-      return `${head}: **no down migration**: write the reverse SQL before deploying, or restore from backup.`;
+      return undefined;
   }
 }
 
-function deployLines(deploy: DeployTarget[], s: RollbackSettings): { lines: string[]; placeholder: boolean } {
-  if (s.command) return { lines: fence([s.command], 'rollback-code'), placeholder: false };
-  if (!deploy.length) {
+function downWhere(m: MigrationFact): string {
+  switch (m.down?.kind) {
+    case 'file':
+      return `its down file ${code(m.down.file ?? '')}`;
+    case 'section':
+      return 'the down section of the file';
+    case 'framework':
+      return 'the framework (it reverses the schema operations)';
+    default:
+      return 'its down method';
+  }
+}
+
+function migrationLine(m: MigrationFact): string {
+  const head = `${code(m.file)} (${m.tool})`;
+  const cmd = m.reversibility === 'down' || m.reversibility === 'down-data-loss' ? revertCommand(m) : undefined;
+  const run = cmd ? `: ${code(cmd)}` : '';
+  switch (m.reversibility) {
+    case 'down':
+      return `${head}: reversible by ${downWhere(m)}${run}.`;
+    case 'down-data-loss':
+      return `${head}: reversible by ${downWhere(m)}, but data written since the deploy is lost or converted${run}.`;
+    case 'irreversible': {
+      const what = m.destructive?.length ? m.destructive.join('; ') : (m.why ?? 'no way back');
+      return `${head}: **irreversible** (${escapeControl(what)}): a down step cannot bring the data back; restore from backup (point-in-time recovery to just before the deploy).`;
+    }
+    case 'no-op-reverse':
+      return `${head}: its reverse step does nothing and nothing it does destroys data: leave it in place.`;
+    case 'no-down':
+      return `${head}: no down step; it only adds, so leave it in place (the previous code runs with it).`;
+    default:
+      return `${head}: not analysed: work out by hand how to reverse it before deploying.`;
+  }
+}
+
+interface DeployBlock {
+  lines: string[];
+  /** A placeholder the reader must fill in. */
+  placeholder: boolean;
+}
+
+function targetBlock(t: DeployTargetFact): DeployBlock {
+  const notes: string[] = [];
+  let placeholder = false;
+  const check = (kind: NameKind, name: string | undefined, ph: string): string => {
+    if (!name) {
+      placeholder = true;
+      return ph;
+    }
+    const c = checkName(kind, name, ph);
+    if (c.note) notes.push(c.note);
+    if (!c.ok) placeholder = true;
+    return arg(c);
+  };
+  const from = `from ${code(t.file)}${t.source === 'ci' ? ', the CI deploy job' : t.source === 'production-overlay' ? ', a production overlay' : ''}`;
+  const out: string[] = [];
+  let cmds: string[] = [];
+  let title: string;
+  switch (t.system) {
+    case 'kubernetes': {
+      const kind = ['deployment', 'statefulset', 'daemonset'].includes(t.kind ?? '') ? t.kind! : 'deployment';
+      const ref = `${kind}/${check('k8s-subdomain', t.name, '<name>')}`;
+      const ns = t.namespace ? ['-n', check('k8s-label', t.namespace, '<namespace>')] : [];
+      const ctx = t.context ? ['--context', check('kube-context', t.context, '<context>')] : [];
+      if (!t.namespace) notes.push('the repository does not state the namespace: kubectl uses the current context\'s; add `-n <namespace>` if production runs elsewhere');
+      title = `Kubernetes ${code(`${kind}/${t.name}`)}${t.namespace ? ` in ${code(t.namespace)}` : ''}`;
+      cmds = [[`kubectl rollout undo ${ref}`, ...ns, ...ctx].join(' '), [`kubectl rollout status ${ref}`, ...ns, ...ctx, '--timeout=5m'].join(' ')];
+      break;
+    }
+    case 'helm': {
+      const rel = check('helm-release', t.name, '<release>');
+      const ns = t.namespace ? ['-n', check('k8s-label', t.namespace, '<namespace>')] : [];
+      const ctx = t.context ? ['--kube-context', check('kube-context', t.context, '<context>')] : [];
+      if (!t.namespace) notes.push('the repository does not state the namespace: helm uses the current context\'s');
+      title = `Helm release ${code(t.name)}${t.namespace ? ` in ${code(t.namespace)}` : ''}`;
+      cmds = [[`helm history ${rel}`, ...ns, ...ctx].join(' '), [`helm rollback ${rel}`, ...ns, ...ctx, '--wait'].join(' ')];
+      break;
+    }
+    case 'compose': {
+      const file = check('path', t.file, '<compose file>');
+      const svcs = (t.services ?? []).map((x) => check('compose-service', x, '<service>'));
+      title = `Compose file ${code(t.file)}`;
+      if (t.stateful?.length) notes.push(`stateful services are left running (never restarted by a rollback): ${t.stateful.map(code).join(', ')}`);
+      if (!svcs.length) {
+        placeholder = true;
+        svcs.push('<service>');
+      }
+      cmds = [comment('set the image tags back to the previous release first, then:'), `docker compose -f ${file} up -d --no-deps ${svcs.join(' ')}`];
+      break;
+    }
+    case 'heroku': {
+      const app = check('heroku-app', t.name, '<app>');
+      title = `Heroku app ${t.name ? code(t.name) : '(name not stated)'}`;
+      cmds = [`heroku releases -a ${app}`, `heroku rollback -a ${app}`];
+      break;
+    }
+    case 'fly': {
+      const app = check('fly-app', t.name, '<app>');
+      title = `Fly.io app ${t.name ? code(t.name) : '(name not stated)'}`;
+      cmds = [`fly releases -a ${app} --image`, `fly deploy -a ${app} --image '<previous image>'`];
+      placeholder = true;
+      break;
+    }
+    case 'cloud-run': {
+      const svc = check('cloud-run-service', t.name, '<service>');
+      const region = t.context ? ['--region', check('k8s-label', t.context, '<region>')] : [];
+      title = `Cloud Run service ${code(t.name)}`;
+      cmds = [[`gcloud run revisions list --service ${svc}`, ...region].join(' '), [`gcloud run services update-traffic ${svc} --to-revisions '<previous revision>=100'`, ...region].join(' ')];
+      placeholder = true;
+      break;
+    }
+  }
+  out.push(`${title} (${from}):`, '');
+  for (const n of notes) out.push(`> ${n}.`, '');
+  out.push(...block(`rollback-${t.system}-${t.name}`, cmds));
+  return { lines: out, placeholder };
+}
+
+function deployLines(deploy: DeployFacts, s: RollbackSettings): DeployBlock {
+  if (s.command) return { lines: ['From `checklist.rollback.command`:', '', ...block('rollback-code', s.command.split(/\r?\n/))], placeholder: false };
+  const targets = deploy.targets.filter((t) => !(t.system === 'kubernetes' && t.stateful?.length));
+  const skipped = deploy.targets.filter((t) => t.system === 'kubernetes' && t.stateful?.length);
+  if (!targets.length) {
+    const found = deploy.candidates?.length ? ` Found in the repository, but not known to run production: ${deploy.candidates.map(code).join(', ')}.` : '';
     return {
-      lines: ['> **TODO: no deploy tooling found in the repository** (Kubernetes, Helm, Cloud Run, Heroku, Fly.io, docker compose). Write the exact rollback command here, or set `checklist.rollback.command` in `.deploy-readiness.yaml`.', '', ...fence(['# <your rollback command>'], 'rollback-code')],
+      lines: [
+        `> **TODO: which production deployment does this change roll back?** No CI deploy job, production overlay or platform file names it.${found} Write the exact rollback command here, or set \`checklist.rollback.command\` in \`.deploy-readiness.yaml\`.`,
+        '',
+        ...block('rollback-code', ['# <your rollback command>']),
+      ],
       placeholder: true,
     };
   }
   const out: string[] = [];
-  for (const d of deploy) {
-    out.push(`${d.system === 'kubernetes' ? `Kubernetes ${code(d.name)} in ${code(d.namespace ?? 'default')}` : `${d.system} ${code(d.name)}`} (from ${code(d.file)}):`, '');
-    out.push(...fence(d.rollback, `rollback-${d.system}-${d.name.replace(/[^A-Za-z0-9]+/g, '-')}`.replace(/-+$/, '')), '');
+  let placeholder = false;
+  for (const t of targets) {
+    const b = targetBlock(t);
+    placeholder ||= b.placeholder;
+    out.push(...b.lines, '');
   }
+  if (skipped.length) out.push(`Not rolled back (stateful: database, cache or mail service): ${skipped.map((t) => code(`${t.kind}/${t.name}`)).join(', ')}.`, '');
   if (out[out.length - 1] === '') out.pop();
-  return { lines: out, placeholder: deploy.some((d) => d.name.includes('<')) };
+  return { lines: out, placeholder };
 }
+
+const minutes = (n: number | undefined) => (n === undefined ? 'not estimated' : `${n}`);
 
 /** The rollback plan as Markdown (without the markers). */
 export function renderRollbackPlan(facts: PlanFacts, s: RollbackSettings): string {
@@ -84,8 +243,13 @@ export function renderRollbackPlan(facts: PlanFacts, s: RollbackSettings): strin
   const where = facts.branch ? `${code(facts.branch)}${facts.headCommit ? ` at ${code(facts.headCommit.slice(0, 7))}` : ''}` : 'this change';
   const base = facts.base ? ` against ${code(facts.base.ref)} at ${code(facts.base.commit.slice(0, 7))}` : '';
   out.push(`_Generated by Deploy Readiness from ${where}${base}. This section is replaced when it is generated again; write outside it._`, '');
-  const verdict = est.withinTarget ? `within the ${s.targetMinutes}-minute target` : `**over the ${s.targetMinutes}-minute target**: make the rollback faster (a flag, a prepared image) before deploying`;
-  out.push(`**Time to roll back: about ${est.codeMinutes} min** (${verdict})${est.fullMinutes > est.codeMinutes ? `; about ${est.fullMinutes} min if the migrations must be reversed too` : ''}.`, '');
+  if (est.codeMinutes === undefined) {
+    out.push(`**Time to roll back the code: not estimated** (target: ${s.targetMinutes} minutes). Time the steps below once and set \`checklist.rollback.minutes\`.`, '');
+  } else {
+    const verdict = est.withinTarget ? `within the ${s.targetMinutes}-minute target` : `**over the ${s.targetMinutes}-minute target**: make the code rollback faster (a flag, a prepared image) before deploying`;
+    const full = est.fullMinutes !== undefined && est.fullMinutes > est.codeMinutes ? `; about ${est.fullMinutes} min if the database must be reversed too` : '';
+    out.push(`**Time to roll back the code: about ${est.codeMinutes} min** (${verdict})${full}.`, '');
+  }
 
   out.push('### Roll back when', '');
   out.push(`- the error rate is over **${s.errorRateFactor}×** the pre-deploy baseline`);
@@ -105,7 +269,10 @@ export function renderRollbackPlan(facts: PlanFacts, s: RollbackSettings): strin
   out.push(`${n++}. **Roll back the code** to the previous release:`, '');
   out.push(...d.lines.map((l) => (l ? `   ${l}` : '')), '');
   if (facts.migrations.length) {
-    out.push(`${n++}. **Database**: the migrations are meant to be backward-compatible, so the previous code runs with them; leave them in place unless they must go. If they must, reverse them after the code rollback, newest first:`);
+    const irreversible = facts.migrations.some((m) => m.reversibility === 'irreversible');
+    out.push(
+      `${n++}. **Database**: the migrations are meant to be backward-compatible, so the previous code runs with them; leave them in place unless they must go.${irreversible ? ' A migration below destroys data: only a restore from the backup taken before the deploy brings it back.' : ''} If they must go, reverse them after the code rollback, newest first:`,
+    );
     for (const m of [...facts.migrations].reverse()) out.push(`   - ${migrationLine(m)}`);
   }
   if (facts.envVars.length) {
@@ -114,13 +281,14 @@ export function renderRollbackPlan(facts: PlanFacts, s: RollbackSettings): strin
   }
   if (facts.apiBreaking.length) {
     out.push(`${n++}. **API consumers**: the code rollback restores what this change removed; tell the consumers that already adapted:`);
-    for (const b of facts.apiBreaking) out.push(`   - ${b.message.replace(/\s+/g, ' ')} (${code(b.file)})`);
+    for (const b of facts.apiBreaking) out.push(`   - ${escapeControl(b.message.replace(/\s+/g, ' '))} (${code(b.file)})`);
   }
   out.push(`${n++}. **Verify**: error rate and p99 back at the baseline${health.length ? `, ${health.join(', ')} healthy` : ''}${facts.smoke.length ? `, ${facts.smoke.map((x) => code(x.command)).join(', ')} passes` : ''}.`);
   out.push(`${n++}. **Notify** ${s.notify.length ? s.notify.map(code).join(', ') : 'the on-call engineer and the team (set `checklist.rollback.notify`)'}: what was rolled back, why, and what happens next.`);
   out.push('', '### Time estimate', '', '| Step | Minutes |', '| --- | ---: |');
-  for (const [name, m] of est.parts) out.push(`| ${name} | ${m} |`);
-  if (d.placeholder) out.push('', '_The deploy command is a placeholder: its time is a guess._');
+  for (const [name, m] of est.parts) out.push(`| ${name} | ${minutes(m)} |`);
+  out.push('', `_Figures come from \`checklist.rollback.minutes\`; the ${s.targetMinutes}-minute target applies to the code rollback path (flags, code, verify)._`);
+  if (d.placeholder) out.push('', '_The deploy command has a placeholder: fill it in and time it before relying on this plan._');
   return out.join('\n') + '\n';
 }
 

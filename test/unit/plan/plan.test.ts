@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { defaultConfig, type Config } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { gitInvocations } from '../../../src/core/git';
-import { inspectDslMigration, irreversibleMysql, irreversibleSql, type PlanFacts } from '../../../src/core/plan/facts';
+import type { PlanFacts } from '../../../src/core/plan/facts';
 import { renderRollbackPlan, templateWithRollbackSection } from '../../../src/core/plan/rollback';
 import { renderRunbook, runbookPath } from '../../../src/core/plan/runbook';
 import { rollbackPlanOf, runbookOf, checklistOf } from '../../../src/core/plan/run';
@@ -20,6 +20,7 @@ const BASE = {
   'db/migrations/001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n',
   'db/migrations/001_init.down.sql': 'DROP TABLE orders;\n',
   'k8s/api.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  replicas: 3\n',
+  '.github/workflows/deploy.yml': 'on: { push: { branches: [main] } }\njobs:\n  deploy-production:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n      - uses: actions/checkout@v4\n      - run: kubectl apply -f k8s/api.yaml\n',
   'package.json': JSON.stringify({ name: 'shop', scripts: { test: 'mocha', smoke: 'node smoke.js' } }),
   'openapi.yaml': "openapi: 3.0.3\ninfo: { title: Shop, version: 1.0.0 }\npaths:\n  /healthz:\n    get: { responses: { '200': { description: ok } } }\n  /orders:\n    get: { responses: { '200': { description: ok } } }\n",
 };
@@ -60,10 +61,11 @@ describe('rollback plan and runbook from a real branch', () => {
   it('the plan lists migrations newest first with their reversal, the kubectl command, the flag, the variable', async () => {
     const { ws, report } = await open(repo);
     const { markdown, facts } = await rollbackPlanOf(ws.ctx, report);
-    assert.deepEqual(facts.migrations.map((m) => [m.file, m.down, m.irreversible]), [
-      ['db/migrations/002_status.up.sql', 'file', []],
-      ['db/migrations/003_drop_note.up.sql', 'none', ['DROP COLUMN orders.note']],
+    assert.deepEqual(facts.migrations.map((m) => [m.file, m.down?.kind, m.reversibility, m.destructive]), [
+      ['db/migrations/002_status.up.sql', 'file', 'down', []],
+      ['db/migrations/003_drop_note.up.sql', undefined, 'irreversible', ['DROP COLUMN orders.note']],
     ]);
+    assert.deepEqual(report.facts.migrations.find((m) => m.file === 'db/migrations/003_drop_note.up.sql')?.reversibility, 'irreversible', 'the report carries it: the tree shows the same');
     assert.deepEqual(facts.flags.map((f) => f.key), ['checkout-v2']);
     assert.deepEqual(facts.remote, { host: 'github.com', owner: 'acme', repo: 'shop' });
     assert.match(markdown, /kubectl rollout undo deployment\/api -n shop/);
@@ -74,8 +76,9 @@ describe('rollback plan and runbook from a real branch', () => {
     const i2 = markdown.indexOf('002_status.up.sql`');
     assert.ok(i3 > 0 && i2 > i3, 'newest migration is reversed first');
     assert.match(markdown, /003_drop_note\.up\.sql` \(golang-migrate\): \*\*irreversible\*\* \(DROP COLUMN orders\.note\).*restore from backup/);
-    assert.match(markdown, /002_status\.up\.sql` \(golang-migrate\): down migration `db\/migrations\/002_status\.down\.sql`: `migrate -path db\/migrations -database "\$DATABASE_URL" down 1`/);
-    assert.match(markdown, /\*\*Time to roll back: about 5 min\*\* \(within the 5-minute target\)/);
+    assert.match(markdown, /002_status\.up\.sql` \(golang-migrate\): reversible by its down file `db\/migrations\/002_status\.down\.sql`: `migrate -path db\/migrations -database "\$DATABASE_URL" down 1`/);
+    assert.match(markdown, /\*\*Time to roll back the code: not estimated\*\*/);
+    assert.doesNotMatch(markdown, /\b30\b/, 'no invented restore time');
     assert.doesNotMatch(markdown, /\d{4}-\d{2}-\d{2}T/, 'no timestamps: the same state gives the same plan');
   });
 
@@ -83,7 +86,7 @@ describe('rollback plan and runbook from a real branch', () => {
     const dir = branchRepo({ 'a.ts': 'x' }, { 'a.ts': 'y' });
     dirs.push(dir);
     let { ws, report } = await open(dir);
-    assert.match((await rollbackPlanOf(ws.ctx, report)).markdown, /TODO: no deploy tooling found in the repository/);
+    assert.match((await rollbackPlanOf(ws.ctx, report)).markdown, /TODO: which production deployment does this change roll back\?/);
     ({ ws, report } = await open(dir, (c) => (c.checklist.rollback.command = 'fly deploy --image registry.fly.io/shop:previous')));
     const md = (await rollbackPlanOf(ws.ctx, report)).markdown;
     assert.doesNotMatch(md, /TODO/);
@@ -107,8 +110,8 @@ describe('rollback plan and runbook from a real branch', () => {
     dirs.push(dir);
     const { ws, report } = await open(dir);
     const { markdown, facts } = await rollbackPlanOf(ws.ctx, report);
-    assert.deepEqual(facts.deploy.map((d) => d.name), ['shop-api', '<release>', 'deployment/web']);
-    assert.match(markdown, /fly deploy -a shop-api --image <previous image>/);
+    assert.deepEqual(facts.deploy.targets.map((d) => d.name), ['shop-api'], 'fly.toml is a platform file; plain manifests and a chart are not production evidence');
+    assert.match(markdown, /fly deploy -a shop-api --image '<previous image>'/);
     assert.deepEqual(facts.smoke, []);
     assert.ok(facts.migrations.some((m) => m.file === 'db/migrations/001_x.up.sql'));
     assert.match(markdown, /## Rollback plan/);
@@ -142,10 +145,12 @@ describe('rollback plan and runbook from a real branch', () => {
     })();
     assert.equal(a.markdown, b.markdown);
     assert.equal(a.path, 'docs/runbooks/2026-03-03-feature.md');
-    for (const h of ['## What is changing', '## Pre-deploy checklist', '## 1. Configuration', '## 2. Database', '## 3. Deploy: blue/green', '## 4. Verify', '## 5. Rollback', '## 6. Communication']) {
+    for (const h of ['## What is changing', '## Pre-deploy checklist', '## 1. Configuration', '## 2. Database', '## 3. Deploy: rolling', '## 4. Verify', '## 5. Rollback', '## 6. Communication']) {
       assert.ok(a.markdown.includes(h), h);
     }
-    assert.match(a.markdown, /```sh \{"name":"verify"\}\ncurl -fsS "\$BASE_URL\/healthz"   # from openapi\.yaml\nnpm run smoke   # from package\.json\n```/);
+    assert.match(a.markdown, /```sh \{"name":"verify"\}\ncurl -fsS "\$BASE_URL"\/healthz   # from openapi\.yaml\nnpm run smoke   # from package\.json\n```/);
+    assert.match(a.markdown, /\*\*Backup first\.\*\* A migration destroys data \(DROP COLUMN orders\.note\)/);
+    assert.doesNotMatch(a.markdown, /\| 1% \|/, 'a rolling update has no traffic stages');
     assert.match(a.markdown, /\| Engineer \| Test \|/);
     assert.match(a.markdown, /- head \(`[0-9a-f]{7}`\)/);
   });
@@ -222,95 +227,29 @@ describe('rollback plan and runbook from a real branch', () => {
   });
 });
 
-describe('irreversible statements', () => {
-  it('PostgreSQL (libpg-query) and MySQL (node-sql-parser) name what loses data', async () => {
-    assert.deepEqual(await irreversibleSql('CREATE TABLE k (a int);\nALTER TABLE t DROP COLUMN c, ALTER COLUMN d TYPE bigint;\nDROP TABLE a, s.b;\nTRUNCATE x;\nDELETE FROM y WHERE 1=1;\n'), [
-      'DROP COLUMN t.c',
-      'ALTER COLUMN t.d TYPE (may lose data)',
-      'DROP TABLE a, s.b',
-      'TRUNCATE x',
-      'DELETE FROM y',
-    ]);
-    assert.deepEqual(irreversibleMysql('ALTER TABLE t DROP COLUMN c, MODIFY COLUMN d int; DROP TABLE a; ALTER TABLE t ADD COLUMN x int;'), ['DROP COLUMN t.c', 'MODIFY COLUMN t.d (may lose data)', 'DROP TABLE a']);
-    assert.deepEqual(irreversibleMysql('this is not SQL'), []);
-  });
-
-  it('framework migrations: down methods and destructive calls with tree-sitter', async () => {
-    const rails = await inspectDslMigration('db/migrate/1_x.rb', 'class X < ActiveRecord::Migration[7.1]\n  def up\n    remove_column :users, :note\n  end\n  def down\n    add_column :users, :note, :text\n  end\nend\n');
-    assert.deepEqual(rails, { downMethods: ['down'], destructive: ['remove_column users'] });
-    const alembic = await inspectDslMigration('alembic/versions/1.py', 'def upgrade():\n    op.drop_column("users", "note")\n\ndef downgrade():\n    pass\n');
-    assert.deepEqual(alembic, { downMethods: [], destructive: ['drop_column users'] }, 'a downgrade that only passes reverses nothing');
-    const knex = await inspectDslMigration('migrations/1.js', 'exports.up = (knex) => knex.schema.dropTable("old");\nexports.down = async function (knex) { await knex.schema.createTable("old", () => {}); };\n');
-    assert.deepEqual(knex, { downMethods: ['down'], destructive: ['dropTable old'] });
-  });
-});
-
 describe('rendering (golden)', () => {
   const facts: PlanFacts = {
     branch: 'feature/pay',
     headCommit: '1234567890abcdef1234567890abcdef12345678',
     base: { ref: 'main', commit: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd' },
-    migrations: [{ file: 'db/migrate/20260301_add_status.rb', tool: 'rails', down: 'method', irreversible: [], locks: [], revertCommand: 'bin/rails db:migrate:down VERSION=20260301' }],
+    migrations: [{ file: 'db/migrate/20260301_add_status.rb', tool: 'rails', dialect: 'postgres', isNew: true, down: { kind: 'method' }, reversibility: 'down', destructive: [], operations: ['ADD COLUMN orders.status'], locks: [] }],
     envVars: [{ name: 'PAY_API_KEY', files: ['app/pay.rb'] }],
     apiBreaking: [],
     flags: [],
     flagsCompared: true,
     sourceChanged: true,
-    deploy: [{ system: 'heroku', name: 'shop', file: 'app.json', rollback: ['heroku releases -a shop', 'heroku rollback -a shop'], minutes: 1 }],
+    deploy: { targets: [{ system: 'heroku', name: 'shop', file: '.github/workflows/deploy.yml', source: 'ci' }] },
     smoke: [],
     health: [],
     commits: [{ hash: 'fedcba9876543210', subject: 'Pay with the new provider', body: 'The old provider shuts down in April.', author: 'Ana', date: '2026-03-01' }],
     user: 'Ana',
   };
 
-  it('rollback plan', () => {
+  it('rollback plan: the whole section matches the golden file (UPDATE_GOLDEN=1 rewrites it)', () => {
     const md = renderRollbackPlan(facts, checklistDefaults.rollback);
-    assert.equal(
-      md,
-      [
-        '## Rollback plan',
-        '',
-        '_Generated by Deploy Readiness from `feature/pay` at `1234567` against `main` at `abcdefa`. This section is replaced when it is generated again; write outside it._',
-        '',
-        '**Time to roll back: about 3 min** (within the 5-minute target); about 4 min if the migrations must be reversed too.',
-        '',
-        '### Roll back when',
-        '',
-        '- the error rate is over **2×** the pre-deploy baseline',
-        '- p99 latency is over **1.5×** the baseline',
-        '- a health check or a smoke test fails',
-        '- data looks wrong (integrity alarms, support reports)',
-        '',
-        'Decide within the stage that shows it; do not debug forward in production.',
-        '',
-        '### Steps, in order',
-        '',
-        '1. **Roll back the code** to the previous release:',
-        '',
-        '   heroku `shop` (from `app.json`):',
-        '',
-        '   ```sh {"name":"rollback-heroku-shop"}',
-        '   heroku releases -a shop',
-        '   heroku rollback -a shop',
-        '   ```',
-        '',
-        '2. **Database**: the migrations are meant to be backward-compatible, so the previous code runs with them; leave them in place unless they must go. If they must, reverse them after the code rollback, newest first:',
-        '   - `db/migrate/20260301_add_status.rb` (rails): reversible (down method): `bin/rails db:migrate:down VERSION=20260301`.',
-        '3. **Environment variables** added by this change (the previous code ignores them; remove them after the rollback so they do not linger):',
-        '   - `PAY_API_KEY` (read in `app/pay.rb`)',
-        '4. **Verify**: error rate and p99 back at the baseline.',
-        '5. **Notify** the on-call engineer and the team (set `checklist.rollback.notify`): what was rolled back, why, and what happens next.',
-        '',
-        '### Time estimate',
-        '',
-        '| Step | Minutes |',
-        '| --- | ---: |',
-        '| Roll back the code | 1 |',
-        '| Verify (health, error rate) | 2 |',
-        '| Reverse the migrations (only if needed) | 1 |',
-        '',
-      ].join('\n'),
-    );
+    const golden = path.join(REPO_ROOT, 'test', 'unit', 'plan', 'fixtures', 'rollback.golden.md');
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, md);
+    assert.equal(md, readFileSync(golden, 'utf8'));
   });
 
   it('runbook: the whole document matches the golden file (UPDATE_GOLDEN=1 rewrites it)', () => {
@@ -331,11 +270,18 @@ describe('rendering (golden)', () => {
   });
 
   it('runbook header, strategy and stages', () => {
-    const md = renderRunbook({ facts, settings: checklistDefaults, items: [], verdict: 'review', now: new Date('2026-03-03T10:00:00Z') });
-    assert.ok(md.startsWith('# Deployment runbook: Pay with the new provider\n\n| | |\n| --- | --- |\n| Date | 2026-03-03 10:00 UTC |\n| Engineer | Ana |\n| Branch | `feature/pay` at `1234567890ab` |'));
+    // No pull request: the branch and its newest commit (commits are newest first), never the oldest.
+    const older = { hash: '0123456789abcdef', subject: 'build(deps): bump babel', body: '', author: 'bot', date: '2026-02-01' };
+    const md = renderRunbook({ facts: { ...facts, commits: [...facts.commits, older] }, settings: checklistDefaults, items: [], verdict: 'review', now: new Date('2026-03-03T10:00:00Z') });
+    assert.ok(md.startsWith('# Deployment runbook: feature/pay (Pay with the new provider)\n\n| | |\n| --- | --- |\n| Date | 2026-03-03 10:00 UTC |\n| Engineer | Ana |\n| Branch | `feature/pay` at `1234567890ab` |'), md.slice(0, 200));
     assert.match(md, /## Why\n\nThe old provider shuts down in April\./);
-    assert.match(md, /## 3\. Deploy: canary\n\nRecommended because schema, configuration or flagged behaviour changes/);
-    assert.match(md, /\| 1 \| 1% \| 15 min \| error rate > 2× baseline, or p99 > 1\.5× baseline, or a failed health check \|\n\| 2 \| 10% \|/);
+    // Heroku releases switch every dyno at once: no traffic stages are invented.
+    assert.match(md, /## 3\. Deploy: direct\n\nRecommended: heroku switches every instance to the new release at once\./);
+    assert.doesNotMatch(md, /\| 1% \|/);
+    // Argo Rollouts: canary with the configured stages and abort thresholds.
+    const canary = renderRunbook({ facts: { ...facts, deploy: { targets: [], progressive: 'argo-rollouts' } }, settings: checklistDefaults, items: [], verdict: 'review', now: new Date('2026-03-03T10:00:00Z') });
+    assert.match(canary, /## 3\. Deploy: canary\n\nRecommended: Argo Rollouts runs the rollout/);
+    assert.match(canary, /\| 1 \| 1% \| 15 min \| error rate > 2× baseline, or p99 > 1\.5× baseline, or a failed health check \|\n\| 2 \| 10% \|/);
     assert.match(md, /- \[ \] `PAY_API_KEY` \(read in `app\/pay\.rb`\)/);
     assert.equal(runbookPath('docs/runbooks/{date}-{branch}.md', new Date('2026-03-03T23:59:00Z'), 'feature/Pay Fix'), 'docs/runbooks/2026-03-03-feature-pay-fix.md');
   });

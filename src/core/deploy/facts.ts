@@ -1,0 +1,91 @@
+import { parseDocument } from 'yaml';
+import type { AnalysisContext } from '../analyzer';
+import { flagScannable, scanFlags, type FlagUse } from '../checklist/flags';
+import type { FlagFact } from '../model';
+import { readText } from '../reader';
+import { gatherDeployFacts } from './targets';
+
+/**
+ * The facts the rollback plan, the runbook and the checklist need besides findings: deploy
+ * targets, feature flags new on the branch, smoke commands and health endpoints. Filled into the
+ * report by the checklist analyzer; the renderers in plan/ read only the report.
+ */
+
+async function flagsOnBranch(ctx: AnalysisContext): Promise<{ flags: FlagFact[]; compared: boolean; sourceChanged: boolean }> {
+  const sources = ctx.files.filter((f) => f.cls.kind === 'source');
+  const changed = ctx.base ? sources.filter((f) => ctx.base!.changedFiles.has(f.path)) : sources;
+  const sourceChanged = changed.length > 0;
+  if (!ctx.base) return { flags: [], compared: false, sourceChanged };
+  const head: FlagUse[] = [];
+  const baseKeys = new Set<string>();
+  for (const f of changed) {
+    if (ctx.signal.aborted || f.cls.kind !== 'source' || !flagScannable(f.cls.language)) continue;
+    const text = await readText(ctx.reader, f.path);
+    if (text !== undefined) head.push(...(await scanFlags(f.cls.language, f.path, text)));
+    if (!ctx.base.addedFiles.has(f.path)) {
+      const r = await ctx.base.reader.read(f.path);
+      if (r.kind === 'text') for (const u of await scanFlags(f.cls.language, f.path, r.text)) baseKeys.add(u.key);
+    }
+  }
+  const seen = new Set<string>();
+  const flags = head.filter((u) => !baseKeys.has(u.key) && (seen.has(u.key) ? false : (seen.add(u.key), true)));
+  return { flags: flags.map((u) => ({ key: u.key, sdk: u.sdk, file: u.file, line: u.line })).sort((a, b) => a.key.localeCompare(b.key)), compared: true, sourceChanged };
+}
+
+const SMOKE_SCRIPT = /^(smoke|test:smoke|smoke:[\w:-]+|e2e:prod|healthcheck|health|verify|check:prod)$/i;
+
+async function smokeCommands(ctx: AnalysisContext): Promise<{ command: string; source: string }[]> {
+  const out: { command: string; source: string }[] = [];
+  if (ctx.files.some((f) => f.path === 'package.json')) {
+    const text = await readText(ctx.reader, 'package.json');
+    let scripts: unknown;
+    try {
+      scripts = (JSON.parse(text ?? '{}') as { scripts?: unknown }).scripts;
+    } catch {
+      scripts = undefined; // not JSON: the env and API analyzers report it
+    }
+    if (scripts && typeof scripts === 'object') for (const name of Object.keys(scripts).sort()) if (SMOKE_SCRIPT.test(name)) out.push({ command: `npm run ${name}`, source: 'package.json' });
+  }
+  const mk = ctx.files.find((f) => f.path === 'Makefile' || f.path === 'makefile');
+  if (mk) {
+    const text = (await readText(ctx.reader, mk.path)) ?? '';
+    // Make targets are lines `name:` at column 0 (make's own syntax, no parser package exists for it).
+    for (const m of text.matchAll(/^([A-Za-z0-9_.-]*(?:smoke|health|verify)[A-Za-z0-9_.-]*)[ \t]*:(?!=)/gim)) out.push({ command: `make ${m[1]}`, source: mk.path });
+  }
+  return out;
+}
+
+const HEALTH = /(^|\/)(health|healthz|livez|readyz|ready|ping|status)(\/|$)/i;
+
+async function healthEndpoints(ctx: AnalysisContext): Promise<{ path: string; file: string }[]> {
+  const out: { path: string; file: string }[] = [];
+  for (const s of ctx.facts.apiSchemas) {
+    if (s.kind === 'graphql' || s.kind === 'proto') continue;
+    const text = await readText(ctx.reader, s.file);
+    if (!text) continue;
+    let paths: unknown;
+    if (s.file.endsWith('.json')) {
+      try {
+        paths = (JSON.parse(text) as { paths?: unknown }).paths;
+      } catch {
+        paths = undefined; // the API analyzer reports the parse error
+      }
+    } else {
+      const d = parseDocument(text, { logLevel: 'silent', uniqueKeys: false });
+      paths = d.errors.length ? undefined : (d.toJS({ maxAliasCount: 100 }) as { paths?: unknown } | null)?.paths;
+    }
+    if (paths && typeof paths === 'object') for (const p of Object.keys(paths)) if (HEALTH.test(p)) out.push({ path: p, file: s.file });
+  }
+  return out;
+}
+
+/** Fills the plan facts of the report (called once per full analysis). */
+export async function fillPlanFacts(ctx: AnalysisContext): Promise<void> {
+  const fl = await flagsOnBranch(ctx);
+  ctx.facts.flags = fl.flags;
+  ctx.facts.flagsCompared = fl.compared;
+  ctx.facts.sourceChanged = fl.sourceChanged;
+  ctx.facts.deploy = await gatherDeployFacts(ctx);
+  ctx.facts.smoke = await smokeCommands(ctx);
+  ctx.facts.health = await healthEndpoints(ctx);
+}
