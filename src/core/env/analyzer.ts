@@ -126,9 +126,20 @@ async function example(ctx: AnalysisContext, s: EnvState, p: string): Promise<Ex
   return ex;
 }
 
+/**
+ * Test code by each language's convention: `*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
+ * `spec/`, `tests/`, `__tests__/`, fixtures and end-to-end suites. Variables read only there are
+ * not production's business (`PYTEST_XDIST_WORKER`, a test database password).
+ */
+const TEST_DIR = /(?:^|\/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures|testdata|e2e|cypress|playwright)\//;
+const TEST_FILE = /(?:^|\/)(?:test_[^/]*\.py|[^/]*_test\.(?:go|py|rb)|[^/]*_spec\.rb|[^/]*\.(?:test|spec|e2e)\.[cm]?[jt]sx?|conftest\.py|[^/]*Tests?\.(?:java|kt|cs))$/;
+export function isTestPath(path: string): boolean {
+  return TEST_DIR.test(path) || TEST_FILE.test(path);
+}
+
 /** Is this file one the env analysis reads (source with a grammar, or a deployment/CI config)? */
-function relevant(cls: Classification, path: string): boolean {
-  if (cls.kind === 'source') return scannable(cls.language);
+function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
+  if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
   if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
   return cls.kind === 'api-candidate' && cls.format === 'yaml';
 }
@@ -153,7 +164,7 @@ const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.pro
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
-  if (!relevant(f.cls, f.path)) return undefined;
+  if (!relevant(f.cls, f.path, ctx.config.env.includeTests)) return undefined;
   const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'env' }));
   if (text === undefined) return undefined;
   const cached = s.head.get(f.path);
@@ -505,7 +516,7 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
     if (!used.has(v.name) && !ignore(v.name) && s.head.size > 0) {
       out.push(
         unusedInExample.finding({
-          message: `${v.name} is declared here but no code or deployment config under ${dirOf(path) || 'the workspace root'} reads it${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might)` : ''}. Remove it, or keep it if a tool reads it implicitly.`,
+          message: `${v.name} is declared here, but no read of it was found in the code or deployment config under ${dirOf(path) || 'the workspace root'}${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might read it)` : ''}. Reads through a project's own helper, by a framework or tool that takes it by name, and in test code${ctx.config.env.includeTests ? '' : ' (not read: env.includeTests)'} are not seen: check those before removing it.`,
           file: path,
           range: v.range,
           fixes: [{ title: `Remove ${v.name} from ${path}`, edits: [{ file: path, range: { start: { line: v.line, character: 0 }, end: { line: v.endLine + 1, character: 0 } }, newText: '' }] }],
@@ -566,7 +577,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
   for (const file of changed) {
     if (ctx.signal.aborted) break;
     const cls = ctx.classifier.classify(file);
-    if (!relevant(cls, file)) continue;
+    if (!relevant(cls, file, ctx.config.env.includeTests)) continue;
     const r = await reader.read(file);
     if (r.kind !== 'text') continue;
     try {
@@ -611,7 +622,7 @@ export const envAnalyzer: Analyzer = {
       ctx.notices.push({ level: 'info', area: 'env', message: `no example file (${ctx.config.env.exampleFiles.join(', ')}) in the workspace: variables were not checked against one` });
     }
     const present = new Set<string>();
-    const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path));
+    const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path, ctx.config.env.includeTests));
     const failed: Finding[] = [];
     await pool(relevantFiles, 32, ctx.signal, async (f) => {
       let facts: FileFacts | undefined;

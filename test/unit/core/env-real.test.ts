@@ -90,3 +90,26 @@ describe('env analysis on real-shaped code', () => {
     assert.ok(!exposed.includes('NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP'));
   });
 });
+
+describe('env analysis: test code is not production', () => {
+  const { tree } = scratchDirs();
+  it('variables read only in tests (by each language convention) are not reported or listed; env.includeTests reads them', async () => {
+    const files = {
+      '.env.example': 'APP_URL=\n',
+      'src/app.ts': 'export const a = process.env.APP_URL;\n',
+      'src/app.test.ts': 'const w = process.env.JEST_WORKER_ID;\n',
+      'tests/test_db.py': 'import os\npw = os.environ["TEST_DB_PASSWORD"]\n',
+      'pkg/db_test.go': 'package db\nimport "os"\nvar d = os.Getenv("TEST_DSN")\n',
+      'app/__tests__/x.js': 'process.env.SNAPSHOT_DIR;\n',
+      'spec/models/user_spec.rb': 'ENV.fetch("SPEC_SEED")\n',
+    };
+    const r = await analyze(tree(files));
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'env/missing-from-example'), []);
+    assert.deepEqual(r.facts.envVars.map((v) => v.name), ['APP_URL']);
+    const config = defaultConfig();
+    config.env.includeTests = true;
+    const ws = await Workspace.open({ root: tree(files), config, trusted: false, areas: ['env'] });
+    const all = (await ws.analyze()).findings.filter((f) => f.ruleId === 'env/missing-from-example').map((f) => f.data?.variable).sort();
+    assert.deepEqual(all, ['JEST_WORKER_ID', 'SNAPSHOT_DIR', 'SPEC_SEED', 'TEST_DB_PASSWORD', 'TEST_DSN']);
+  });
+});
