@@ -126,9 +126,20 @@ async function example(ctx: AnalysisContext, s: EnvState, p: string): Promise<Ex
   return ex;
 }
 
+/**
+ * Test code by each language's convention: `*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
+ * `spec/`, `tests/`, `__tests__/`, fixtures and end-to-end suites. Variables read only there are
+ * not production's business (`PYTEST_XDIST_WORKER`, a test database password).
+ */
+const TEST_DIR = /(?:^|\/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures|testdata|e2e|cypress|playwright)\//;
+const TEST_FILE = /(?:^|\/)(?:test_[^/]*\.py|[^/]*_test\.(?:go|py|rb)|[^/]*_spec\.rb|[^/]*\.(?:test|spec|e2e)\.[cm]?[jt]sx?|conftest\.py|[^/]*Tests?\.(?:java|kt|cs))$/;
+export function isTestPath(path: string): boolean {
+  return TEST_DIR.test(path) || TEST_FILE.test(path);
+}
+
 /** Is this file one the env analysis reads (source with a grammar, or a deployment/CI config)? */
-function relevant(cls: Classification, path: string): boolean {
-  if (cls.kind === 'source') return scannable(cls.language);
+function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
+  if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
   if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
   return cls.kind === 'api-candidate' && cls.format === 'yaml';
 }
@@ -153,7 +164,7 @@ const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.pro
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
-  if (!relevant(f.cls, f.path)) return undefined;
+  if (!relevant(f.cls, f.path, ctx.config.env.includeTests)) return undefined;
   const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'env' }));
   if (text === undefined) return undefined;
   const cached = s.head.get(f.path);
@@ -232,18 +243,24 @@ function insertionFor(ex: ExampleFile, name: string, body: string): TextEdit {
   return { file: ex.path, range: { start: { line: lastLine, character: lastText.length }, end: { line: lastLine, character: lastText.length } }, newText: prefix + body };
 }
 
-function declaration(ex: ExampleFile, name: string, where: string, kind: EnvRead['kind']): string {
-  const note = kind === 'required' ? 'required' : kind === 'default' ? 'has a default in code' : 'optional';
-  return `# Read in ${where} (${note})${ex.eol}${name}=${ex.eol}`;
+/**
+ * The lines that declare a variable in an example file. A required variable gets an empty value to
+ * fill in; one with a default in code is written commented out with that default, so copying the
+ * example to `.env` does not turn `?? 5000` into an empty string; an optional one is commented out.
+ */
+function declaration(ex: ExampleFile, name: string, where: string, kind: EnvRead['kind'], fallback?: string): string {
+  if (kind === 'required') return `# Required: read in ${where}${ex.eol}${name}=${ex.eol}`;
+  if (kind === 'default') return `# Optional: read in ${where}, which has a default${fallback !== undefined ? '' : ' in code'}${ex.eol}# ${name}=${fallback ?? ''}${ex.eol}`;
+  return `# Optional: read in ${where}${ex.eol}# ${name}=${ex.eol}`;
 }
 
 function addFix(ex: ExampleFile, read: EnvRead, file: string): Fix {
-  return { title: `Add ${read.name} to ${ex.path}`, isPreferred: true, edits: [insertionFor(ex, read.name, declaration(ex, read.name, file, read.kind))] };
+  return { title: `Add ${read.name} to ${ex.path}`, isPreferred: true, edits: [insertionFor(ex, read.name, declaration(ex, read.name, file, read.kind, read.fallback))] };
 }
 
 function addAllFix(ex: ExampleFile, missing: Map<string, { read: EnvRead; file: string }>): Fix | undefined {
   if (missing.size < 2) return undefined;
-  const body = [...missing.values()].map((m) => declaration(ex, m.read.name, m.file, m.read.kind)).join('');
+  const body = [...missing.values()].map((m) => declaration(ex, m.read.name, m.file, m.read.kind, m.read.fallback)).join('');
   const lastLine = ex.lineCount - 1;
   const lastText = ex.lines.find((l) => l.line === lastLine)?.text ?? '';
   const prefix = (ex.endsWithNewline ? '' : ex.eol) + (ex.vars.length ? ex.eol : '');
@@ -338,7 +355,7 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string
   m = new Map();
   const rows: [string, { read: EnvRead; file: string }][] = [];
   for (const [name, files] of g.readers) {
-    if (ex.names.has(name) || ignore(name)) continue;
+    if (ex.names.has(name) || ex.documented.has(name) || ignore(name)) continue;
     let first: string | undefined;
     for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
     if (first === undefined) continue;
@@ -349,6 +366,13 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string
   for (const [k, v] of rows) m.set(k, v);
   g.missing.set(ex.path, m);
   return m;
+}
+
+const rank: Record<EnvRead['kind'], number> = { optional: 0, default: 1, required: 2 };
+
+/** The example declares the variable: set, or (for a read whose absence the code handles) written commented out. */
+function declares(ex: ExampleFile, read: EnvRead): boolean {
+  return ex.names.has(read.name) || (read.kind !== 'required' && ex.documented.has(read.name));
 }
 
 function rel(file: string, range: Range, message: string): Location {
@@ -363,8 +387,20 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
   const ex = exPath ? await example(ctx, s, exPath) : undefined;
   const out: Finding[] = [];
   const exposedHere = new Set<string>();
-  for (const read of f.reads) {
+  // One finding per variable per file: the first read carries it, later reads are related
+  // locations, and the strongest use decides (required over default over optional).
+  const byName = new Map<string, { read: EnvRead; others: EnvRead[] }>();
+  for (const r of f.reads) {
+    const g0 = byName.get(r.name);
+    if (!g0) byName.set(r.name, { read: { ...r }, others: [] });
+    else {
+      g0.others.push(r);
+      if (rank[r.kind] > rank[g0.read.kind]) g0.read = { ...g0.read, kind: r.kind, via: r.via };
+    }
+  }
+  for (const { read, others } of byName.values()) {
     if (ignore(read.name)) continue;
+    const alsoRead = others.slice(0, 20).map((o) => rel(file, o.range, `${read.name} is also read here (${o.kind})`));
     const providers = g.provided.get(read.name)?.filter((p) => p.file !== file) ?? [];
     const ci = g.ci.get(read.name)?.[0];
     const prefix = isClientExposed(read.name, ctx.config.env.clientPrefixes);
@@ -379,9 +415,12 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
         }),
       );
     }
+    let isNew = false;
     if (s.baseNames && !s.baseNames.has(read.name)) {
       const first = firstRead(s, g, read.name);
-      if (first && first.file === file && first.read.range.start.line === read.range.start.line && first.read.range.start.character === read.range.start.character) {
+      isNew = !!first && first.file === file && first.read.range.start.line === read.range.start.line && first.read.range.start.character === read.range.start.character;
+      // A new variable that is also missing from the example is one finding that says both.
+      if (isNew && !(ex && !declares(ex, read))) {
         const where = providers.length ? ` It is provided by ${providers[0].source} (${providers[0].file}).` : '';
         out.push(
           newOnBranch.finding({
@@ -394,9 +433,10 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
         );
       }
     }
-    if (!ex || ex.names.has(read.name)) continue;
+    if (!ex || declares(ex, read)) continue;
+    const commented = ex.documented.has(read.name);
     const literal = providers.find((p) => p.literal);
-    const severity = literal || ci ? 'info' : providers.length ? 'warning' : read.kind === 'required' ? 'error' : 'warning';
+    const severity = literal || ci ? 'info' : providers.length || commented ? 'warning' : read.kind === 'required' ? 'error' : 'warning';
     const supplied = literal
       ? ` It is set by ${literal.source} in ${literal.file}.`
       : providers.length
@@ -411,15 +451,16 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     const related = [rel(ex.path, zeroRange, 'nearest example file')];
     if (literal) related.push(rel(literal.file, literal.range, literal.source));
     else if (providers[0]) related.push(rel(providers[0].file, providers[0].range, providers[0].source));
+    const newNote = isNew ? ` It is first read on this branch (not at the merge base ${s.baseCommit?.slice(0, 7) ?? ''}): set it in every production environment before deploying.` : '';
     out.push(
       missingFromExample.finding({
-        message: `${read.name} is read here (${use}, via ${read.via}) but not declared in ${ex.path}.${supplied}`,
+        message: `${read.name} is read here (${use}, via ${read.via}) but ${commented ? 'only commented out' : 'not declared'} in ${ex.path}.${supplied}${newNote}`,
         severity,
         file,
         range: read.range,
-        related,
+        related: [...related, ...alsoRead],
         fixes,
-        data: { variable: read.name, use: read.kind, ...(providers[0] ? { provider: providers[0].source } : {}) },
+        data: { variable: read.name, use: read.kind, ...(isNew ? { newOnBranch: true } : {}), ...(providers[0] ? { provider: providers[0].source } : {}) },
       }),
     );
   }
@@ -475,7 +516,7 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
     if (!used.has(v.name) && !ignore(v.name) && s.head.size > 0) {
       out.push(
         unusedInExample.finding({
-          message: `${v.name} is declared here but no code or deployment config under ${dirOf(path) || 'the workspace root'} reads it${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might)` : ''}. Remove it, or keep it if a tool reads it implicitly.`,
+          message: `${v.name} is declared here, but no read of it was found in the code or deployment config under ${dirOf(path) || 'the workspace root'}${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might read it)` : ''}. Reads through a project's own helper, by a framework or tool that takes it by name, and in test code${ctx.config.env.includeTests ? '' : ' (not read: env.includeTests)'} are not seen: check those before removing it.`,
           file: path,
           range: v.range,
           fixes: [{ title: `Remove ${v.name} from ${path}`, edits: [{ file: path, range: { start: { line: v.line, character: 0 }, end: { line: v.endLine + 1, character: 0 } }, newText: '' }] }],
@@ -536,7 +577,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
   for (const file of changed) {
     if (ctx.signal.aborted) break;
     const cls = ctx.classifier.classify(file);
-    if (!relevant(cls, file)) continue;
+    if (!relevant(cls, file, ctx.config.env.includeTests)) continue;
     const r = await reader.read(file);
     if (r.kind !== 'text') continue;
     try {
@@ -581,7 +622,7 @@ export const envAnalyzer: Analyzer = {
       ctx.notices.push({ level: 'info', area: 'env', message: `no example file (${ctx.config.env.exampleFiles.join(', ')}) in the workspace: variables were not checked against one` });
     }
     const present = new Set<string>();
-    const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path));
+    const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path, ctx.config.env.includeTests));
     const failed: Finding[] = [];
     await pool(relevantFiles, 32, ctx.signal, async (f) => {
       let facts: FileFacts | undefined;

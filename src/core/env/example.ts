@@ -36,6 +36,8 @@ export interface ExampleFile {
   vars: DeclaredVar[];
   /** The names dotenv's own parser yields. */
   names: Set<string>;
+  /** Names written commented out (`# SENTRY_DSN=`): documented as optional, not set. */
+  documented: Set<string>;
   lines: ExampleLine[];
   lineCount: number;
   endsWithNewline: boolean;
@@ -60,6 +62,7 @@ export function parseExample(path: string, text: string): ExampleFile {
   const vars: DeclaredVar[] = [];
   const lines: ExampleLine[] = [];
   const unterminated: number[] = [];
+  const documented = new Set<string>();
   for (let line = 0; line < index.lineCount; line++) {
     const lt = index.lineText(line);
     const trimmed = lt.trim();
@@ -69,6 +72,9 @@ export function parseExample(path: string, text: string): ExampleFile {
     }
     if (trimmed.startsWith('#')) {
       lines.push({ line, kind: 'comment', text: lt });
+      // `# SENTRY_DSN=` documents an optional variable without setting it.
+      const doc = /^#\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/.exec(trimmed);
+      if (doc) documented.add(doc[1]);
       continue;
     }
     const m = /^(\s*)(export\s+)?([^=\s:]+)(\s*)([=:]?)(\s*)(.*)$/.exec(lt);
@@ -136,7 +142,7 @@ export function parseExample(path: string, text: string): ExampleFile {
     line = endLine;
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return { path, vars, names, lines, lineCount: index.lineCount, endsWithNewline: text.length === 0 || text.endsWith('\n'), eol, unterminated };
+  return { path, vars, names, documented, lines, lineCount: index.lineCount, endsWithNewline: text.length === 0 || text.endsWith('\n'), eol, unterminated };
 }
 
 function closingQuote(s: string, q: string, from: number): number {
@@ -202,12 +208,16 @@ export const CLIENT_PREFIXES = ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'EXPO_PUB
 const PUBLIC_BY_DESIGN = /(PUBLISHABLE|PUBLIC_KEY|ANON_KEY|ANON|SITE_KEY|CLIENT_ID|MEASUREMENT_ID|APP_ID|PROJECT_ID|DSN|_URL$|_HOST$|_DOMAIN$)/;
 const SECRETISH = /(SECRET|PASSWORD|PASSWD|PRIVATE|SERVICE_ROLE|(^|_)TOKEN$|ACCESS_TOKEN|AUTH_TOKEN|API_TOKEN|ACCESS_KEY|CREDENTIAL|SIGNING_KEY|WEBHOOK|DATABASE_URL|DB_URL|DB_PASS|(^|_)SK_|ADMIN_KEY|MASTER_KEY)/;
 
+const FLAG_SHAPED = /^(?:DISABLE|ENABLE|ALLOW|DENY|SHOW|HIDE|USE|FEATURE|FF|REQUIRE|SKIP|IS|HAS)_|_(?:ENABLED|DISABLED|ALLOWED|REQUIRED|VISIBLE|SIGNUP|SIGNIN|LOGIN|LENGTH|MIN_LENGTH|MAX_LENGTH|POLICY)$/;
+
 /** The public prefix when a name puts a secret-looking variable into client bundles. */
 export function clientExposedSecret(name: string, prefixes: readonly string[] = CLIENT_PREFIXES): string | undefined {
   const p = prefixes.find((x) => name.startsWith(x));
   if (!p) return undefined;
   const rest = name.slice(p.length);
   if (!SECRETISH.test(rest)) return undefined;
+  // `DISABLE_EMAIL_PASSWORD_SIGNUP`, `PASSWORD_RESET_ENABLED`: a switch about a secret is not one.
+  if (FLAG_SHAPED.test(rest)) return undefined;
   if (PUBLIC_BY_DESIGN.test(rest) && !/SECRET|PRIVATE|PASSWORD|SERVICE_ROLE|DATABASE_URL|DB_URL/.test(rest)) return undefined;
   return p;
 }

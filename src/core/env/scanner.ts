@@ -17,6 +17,8 @@ export interface EnvRead {
   range: Range;
   /** The syntax that reads it, for messages: "process.env", "os.getenv", "ENV.fetch"... */
   via: string;
+  /** The code's own fallback when it is a number or boolean literal (`?? 5000`). */
+  fallback?: string;
 }
 
 export interface DynamicRead {
@@ -109,8 +111,24 @@ interface Sink {
   dynamic: DynamicRead[];
 }
 
-function addRead(sink: Sink, name: string, kind: ReadKind, node: TSNode, via: string): void {
-  if (ENV_NAME.test(name)) sink.reads.push({ name, kind, range: rangeOf(node), via });
+function addRead(sink: Sink, name: string, kind: ReadKind, node: TSNode, via: string, fallback?: string): void {
+  if (ENV_NAME.test(name)) sink.reads.push({ name, kind, range: rangeOf(node), via, ...(fallback !== undefined ? { fallback } : {}) });
+}
+
+/** The number or boolean after `??`/`||` when the read is its left side: `process.env.PORT ?? 3000` → "3000". */
+function jsFallback(n: TSNode): string | undefined {
+  let cur = n;
+  let parent = cur.parent;
+  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'non_null_expression' || parent.type === 'as_expression')) {
+    cur = parent;
+    parent = parent.parent;
+  }
+  if (parent?.type !== 'binary_expression' || parent.childForFieldName('left')?.id !== cur.id) return undefined;
+  if (!/^(\?\?|\|\|)$/.test(parent.childForFieldName('operator')?.text ?? '')) return undefined;
+  const right = parent.childForFieldName('right');
+  if (!right) return undefined;
+  // Numbers and booleans only: a string default in code can be a credential, and outputs never carry values.
+  return right.type === 'number' || right.type === 'true' || right.type === 'false' ? right.text : undefined;
 }
 
 /** A read through a call's first argument: literal name, or dynamic. */
@@ -140,7 +158,7 @@ function jsEnvObject(n: TSNode | null, st: JsState): string | undefined {
 }
 
 /** With a `??`/`||` fallback, or tested in a condition, a read has a default. */
-function jsKindOfUse(n: TSNode): ReadKind {
+function jsKindOfUse(n: TSNode, name?: string): ReadKind {
   let cur = n;
   let parent = cur.parent;
   while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'non_null_expression' || parent.type === 'as_expression')) {
@@ -155,7 +173,57 @@ function jsKindOfUse(n: TSNode): ReadKind {
   if (parent?.type === 'unary_expression' && parent.text.startsWith('!')) return 'optional';
   if ((parent?.type === 'if_statement' || parent?.type === 'while_statement') && parent.childForFieldName('condition')?.id === cur.id) return 'optional';
   if (parent?.type === 'augmented_assignment_expression' && parent.text.includes('??=')) return 'default';
+  // `process.env.DEBUG === '1'`: an absent variable is simply not equal.
+  if (parent?.type === 'binary_expression' && /^[!=]==?$/.test(parent.childForFieldName('operator')?.text ?? '')) return 'optional';
+  if (parent?.type === 'binary_expression' && parent.childForFieldName('operator')?.text === '&&' && parent.childForFieldName('left')?.id === cur.id) return 'optional';
+  if (name && jsGuarded(cur, name)) return 'optional';
   return 'required';
+}
+
+/** Whether a condition's text reads the variable (`env.NAME`, `env['NAME']`), with a word boundary after the name. */
+function mentionsEnv(cond: TSNode | null, name: string): boolean {
+  if (!cond) return false;
+  const t = cond.text;
+  for (const probe of [`env.${name}`, `env['${name}']`, `env["${name}"]`, `env?.${name}`]) {
+    for (let i = t.indexOf(probe); i >= 0; i = t.indexOf(probe, i + 1)) {
+      const next = t.charCodeAt(i + probe.length);
+      if (!(next >= 48 && next <= 57) && !(next >= 65 && next <= 90) && !(next >= 97 && next <= 122) && next !== 95) return true;
+    }
+  }
+  return false;
+}
+
+/** A block that always leaves: ends with `return` or `throw` (or is one). */
+function exits(n: TSNode | null): boolean {
+  if (!n) return false;
+  if (n.type === 'return_statement' || n.type === 'throw_statement') return true;
+  if (n.type === 'statement_block') {
+    const last = n.namedChildren[n.namedChildren.length - 1];
+    return !!last && (last.type === 'return_statement' || last.type === 'throw_statement');
+  }
+  return false;
+}
+
+/**
+ * A read the code only reaches when it has tested the same variable: inside `if (env.X) { … }`,
+ * `env.X ? … : …`, `env.X && …`, or after `if (!env.X) return …` in the same block. The code
+ * handles the variable's absence, so the read is optional.
+ */
+function jsGuarded(n: TSNode, name: string): boolean {
+  let child = n;
+  let p = n.parent;
+  for (let depth = 0; p && depth < 200; depth++, child = p, p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'ternary_expression') && p.childForFieldName('condition')?.id !== child.id && mentionsEnv(p.childForFieldName('condition'), name)) return true;
+    if (p.type === 'binary_expression' && p.childForFieldName('right')?.id === child.id && /^(&&|\|\||\?\?)$/.test(p.childForFieldName('operator')?.text ?? '') && mentionsEnv(p.childForFieldName('left'), name)) return true;
+    if (p.type === 'statement_block' || p.type === 'program') {
+      for (const s of p.namedChildren) {
+        if (!s) continue;
+        if (s.startIndex >= child.startIndex) break;
+        if (s.type === 'if_statement' && exits(s.childForFieldName('consequence')) && mentionsEnv(s.childForFieldName('condition'), name)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Keys of a schema object (envalid, t3-env, zod): required unless the validator says optional or default. */
@@ -198,7 +266,10 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       // process.env.hasOwnProperty(...), Deno-style methods: not a variable
       const parent = n.parent;
       if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) return;
-      addRead(sink, prop.text, jsKindOfUse(n), prop, via);
+      // `process.env.X = …` sets the variable for the rest of the process: a write, not a read.
+      if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === n.id) return;
+      const kind = jsKindOfUse(n, prop.text);
+      addRead(sink, prop.text, kind, prop, via, kind === 'default' ? jsFallback(n) : undefined);
       return;
     }
     case 'subscript_expression': {
@@ -206,7 +277,8 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       if (!via) return;
       const idx = n.childForFieldName('index');
       const lit = literal(idx);
-      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) addRead(sink, lit.text, jsKindOfUse(n), lit.node, via);
+      if (n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id) return;
+      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) addRead(sink, lit.text, jsKindOfUse(n, lit.text), lit.node, via, jsFallback(n));
       else sink.dynamic.push({ range: rangeOf(n), via });
       return;
     }

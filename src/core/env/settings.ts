@@ -11,6 +11,8 @@ export interface EnvSettings {
   clientPrefixes: string[];
   /** dotenv-linter checks not run by env/example-hygiene (e.g. UnorderedKey). */
   skipChecks: string[];
+  /** Also read test code (`*_test.go`, `test_*.py`, `*.test.ts`, `spec/`, `__tests__/`…); off by default. */
+  includeTests: boolean;
 }
 
 export const envDefaults: EnvSettings = {
@@ -19,6 +21,7 @@ export const envDefaults: EnvSettings = {
   ignorePlatform: true,
   clientPrefixes: ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_', 'PUBLIC_', 'GATSBY_', 'VUE_APP_', 'STORYBOOK_'],
   skipChecks: [],
+  includeTests: false,
 };
 
 export const envSchema: Schema = obj('Environment variable checks', {
@@ -27,4 +30,5 @@ export const envSchema: Schema = obj('Environment variable checks', {
   ignorePlatform: bool('Ignore platform variables such as PATH, HOME, NODE_ENV, CI, GITHUB_*'),
   clientPrefixes: list('Prefixes inlined into client bundles', str('prefix')),
   skipChecks: list('dotenv-linter checks to skip in env/example-hygiene', str('check name')),
+  includeTests: bool('Also read environment variables in test code (*_test.go, test_*.py, *.test.ts, spec/, __tests__/)'),
 });

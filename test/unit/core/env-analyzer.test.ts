@@ -33,18 +33,18 @@ describe('env analysis: code and config against the nearest example file', () =>
     const r = await analyze(dir);
     const [dbName, stripe] = by(r, 'env/missing-from-example');
     assert.equal(dbName.data?.variable, 'DB_NAME');
-    assert.equal(applyEdits(example, dbName.fixes![0].edits), '# Database\nDB_HOST=localhost\n# Read in src/a.ts (required)\nDB_NAME=\nDB_PORT=5432\n\n# Mail\nSMTP_HOST=\n');
-    assert.equal(applyEdits(example, stripe.fixes![0].edits), example + '\n# Read in src/a.ts (has a default in code)\nSTRIPE_KEY=\n');
+    assert.equal(applyEdits(example, dbName.fixes![0].edits), '# Database\nDB_HOST=localhost\n# Required: read in src/a.ts\nDB_NAME=\nDB_PORT=5432\n\n# Mail\nSMTP_HOST=\n');
+    assert.equal(applyEdits(example, stripe.fixes![0].edits), example + '\n# Optional: read in src/a.ts, which has a default in code\n# STRIPE_KEY=\n');
     const all = dbName.fixes!.find((f) => /Add all 2/.test(f.title));
     assert.ok(all, 'an "add all missing" fix');
     const withAll = applyEdits(example, all.edits);
     assert.match(withAll, /^DB_NAME=$/m);
-    assert.match(withAll, /^STRIPE_KEY=$/m);
+    assert.match(withAll, /^# STRIPE_KEY=$/m);
     assert.ok(withAll.endsWith('=\n') && !withAll.endsWith('\n\n'));
     // an example without a final newline gets one before the appended line
     const dir2 = tree({ '.env.example': 'A=1', 'x.js': 'process.env.ZED;\n' });
     const f2 = by(await analyze(dir2), 'env/missing-from-example')[0];
-    assert.equal(applyEdits('A=1', f2.fixes![0].edits), 'A=1\n\n# Read in x.js (required)\nZED=\n');
+    assert.equal(applyEdits('A=1', f2.fixes![0].edits), 'A=1\n\n# Required: read in x.js\nZED=\n');
   });
 
   it('deployment config: compose pass-through is checked, a Dockerfile ENV makes a missing variable informational', async () => {
@@ -109,7 +109,10 @@ describe('env analysis: code and config against the nearest example file', () =>
     keep(dir);
     const r = await analyze(dir, true);
     const fresh = by(r, 'env/new-on-branch').map((f) => `${f.file}:${f.range.start.line}:${f.data?.variable}`);
-    assert.deepEqual(fresh, ['src/db.ts:1:DB_TIMEOUT', 'src/pay.ts:0:PAYMENTS_KEY']);
+    assert.deepEqual(fresh, ['src/pay.ts:0:PAYMENTS_KEY']);
+    // DB_TIMEOUT is new and missing from the example: one finding says both.
+    const both = by(r, 'env/missing-from-example').filter((f) => f.data?.variable === 'DB_TIMEOUT');
+    assert.deepEqual(both.map((f) => `${f.file}:${f.range.start.line}:${f.data?.newOnBranch}`), ['src/db.ts:1:true']);
     const pay = r.facts.envVars.find((v) => v.name === 'PAYMENTS_KEY')!;
     assert.deepEqual({ isNew: pay.isNew, required: pay.required, files: pay.files }, { isNew: true, required: true, files: ['src/pay.ts'] });
     assert.match(pay.provider ?? '', /Secret pay \(k8s\/deploy.yaml\)/);

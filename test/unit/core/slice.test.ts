@@ -75,7 +75,7 @@ describe('vertical slice: one real rule per area, end to end', () => {
     assert.equal(fix.edits[0].file, '.env.example');
     const updated = applyEdits(example, fix.edits);
     assert.match(updated, /^STRIPE_KEY=$/m);
-    assert.match(updated, /# Read in src\/config\.ts/);
+    assert.match(updated, /# Required: read in src\/config\.ts/);
     writeFileSync(path.join(dir, '.env.example'), updated);
     const again = await analyze(dir, false);
     assert.ok(!again.findings.some((x) => x.data?.variable === 'STRIPE_KEY'));
