@@ -51,9 +51,9 @@ export function checkHygiene(ex: ExampleFile, skip: readonly string[] = []): Hyg
   };
   for (const l of ex.lines) {
     if (l.kind === 'comment') {
-      const directive = /^#\s*dotenv-linter:(on|off)\s*(.*)$/.exec(l.text.trim());
+      const directive = /^#\s*dotenv-linter:(on|off)/.exec(l.text.trim());
       if (directive) {
-        const names = directive[2].split(/[\s,]+/).filter(Boolean);
+        const names = l.text.trim().slice(directive[0].length).split(/[\s,]+/).filter(Boolean);
         for (const n of names) {
           if (directive[1] === 'off') off.add(n);
           else off.delete(n);
