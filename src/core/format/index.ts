@@ -41,7 +41,6 @@ const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: 
  * runner reads as a workflow command. Only `--format github` writes `::` lines.
  */
 export function escapeControl(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
