@@ -145,9 +145,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const [command, ...rest] = positionals;
-  if (values.help || !command || command === 'help') {
+  if (values.help || command === 'help') {
     io.stdout(USAGE + '\n');
-    return command || values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    // No command is a usage error: the usage goes to stderr, stdout stays empty for pipes.
+    io.stderr(USAGE + '\n');
+    return 2;
   }
   switch (command) {
     case 'rules': {
@@ -216,8 +221,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** The `deploy-readiness` binary: the real process's streams, directory and environment. */
 export function runBinary(): void {
+  // A reader that stops early (`rules --format json | head -c10`) closes the pipe: stop writing and
+  // end with the command's own exit code, instead of dying on EPIPE with a stack trace.
+  let stdoutClosed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stdoutClosed = true;
+  });
   main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
+    stdout: (s) => {
+      if (!stdoutClosed) process.stdout.write(s);
+    },
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,

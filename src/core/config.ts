@@ -89,7 +89,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
     }
   }
   const config = defaultConfig();
-  const issues = validate(configSchema, raw);
+  const issues = [...validate(configSchema, raw), ...excludeIssues(raw)];
   const bad = new Set(issues.map((i) => i.path));
   for (const issue of issues) {
     const node = nodeAt(doc.contents as Node | null, issue.path, issue.message.startsWith('unknown key'));
@@ -98,6 +98,22 @@ export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) mergeValid(config as unknown as Record<string, unknown>, raw as Record<string, unknown>, '', bad);
   return { config, problems, key: JSON.stringify(config) };
+}
+
+/**
+ * `exclude` globs that cannot be what was meant: an empty pattern (picomatch throws on it, far from
+ * the config file) and a bare negation like `!`, which matches every path and would exclude everything.
+ */
+function excludeIssues(raw: unknown): { path: string; message: string }[] {
+  const list = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { exclude?: unknown }).exclude : undefined;
+  if (!Array.isArray(list)) return [];
+  const out: { path: string; message: string }[] = [];
+  list.forEach((g, i) => {
+    if (typeof g !== 'string') return;
+    if (g.trim() === '') out.push({ path: `exclude[${i}]`, message: 'an empty glob matches nothing: remove it' });
+    else if (/^!+$/.test(g.trim())) out.push({ path: `exclude[${i}]`, message: `"${g}" is a negation of nothing, which would exclude every file: write the glob to exclude (e.g. "docs/**")` });
+  });
+  return out;
 }
 
 /** Copies valid values over the defaults: mappings merge, lists and scalars replace. */

@@ -7,7 +7,7 @@ import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
 import { Git } from './git';
-import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type Finding, type Notice, type Report } from './model';
+import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type Finding, type Notice, type Report, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
 import { toPosix } from './text';
 import { walk } from './walk';
@@ -120,7 +120,7 @@ export class Workspace {
         this.ctx.log.error(`${a.area} analysis of ${p} failed: ${(e as Error).stack ?? e}`);
       }
     }
-    return applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings);
+    return capFindings(applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings));
   }
 
   /** True when a change to this file can change findings in other files (the editor then re-runs everything). */
@@ -192,8 +192,51 @@ export function applyConfig(config: Config, findings: Finding[]): Finding[] {
   return out;
 }
 
+/** At most this many findings of one rule in one file are listed; one more finding counts the rest. */
+export const MAX_PER_RULE_AND_FILE = 50;
+
+const RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
+
+/**
+ * Keeps the report linear in the input: past `max` findings of one rule in one file, the rest become
+ * one summary finding (with the highest severity among them, so the verdict is unchanged). Input sorted.
+ */
+export function capFindings(sorted: Finding[], max = MAX_PER_RULE_AND_FILE): Finding[] {
+  const counts = new Map<string, number>();
+  const dropped = new Map<string, Finding[]>();
+  const out: Finding[] = [];
+  for (const f of sorted) {
+    const key = `${f.file}\0${f.ruleId}`;
+    const n = counts.get(key) ?? 0;
+    counts.set(key, n + 1);
+    if (n < max) out.push(f);
+    else {
+      const list = dropped.get(key);
+      if (list) list.push(f);
+      else dropped.set(key, [f]);
+    }
+  }
+  if (!dropped.size) return out;
+  for (const list of dropped.values()) {
+    const first = list[0];
+    const severity = list.reduce<Severity>((m, f) => (RANK[f.severity] > RANK[m] ? f.severity : m), 'info');
+    const summary: Finding = {
+      ruleId: first.ruleId,
+      area: first.area,
+      severity,
+      message: `${list.length} more ${first.ruleId} finding${list.length === 1 ? '' : 's'} in ${first.file} ${list.length === 1 ? 'is' : 'are'} not listed (only the first ${max} of one rule in one file are)`,
+      file: first.file,
+      range: first.range,
+      data: { omitted: list.length },
+    };
+    if (first.docs) summary.docs = first.docs;
+    out.push(summary);
+  }
+  return out.sort(compareFindings);
+}
+
 export function buildReport(ctx: AnalysisContext, findings: Finding[]): Report {
-  const kept = applyConfig(ctx.config, findings).sort(compareFindings);
+  const kept = capFindings(applyConfig(ctx.config, findings).sort(compareFindings));
   const summary = summarize(kept);
   return { version: 1, verdict: verdictOf(summary), summary, findings: kept, notices: ctx.notices, facts: ctx.facts };
 }

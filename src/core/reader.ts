@@ -34,6 +34,16 @@ function validUtf8(b: Uint8Array): boolean {
 /** Decodes bytes as UTF-8 text, recognising binary content (NUL bytes) and invalid UTF-8. */
 export function decode(buf: Uint8Array, limit: number): ReadResult {
   if (buf.byteLength > limit) return { kind: 'too-large', size: buf.byteLength, limit };
+  // UTF-16 with a byte order mark (Windows tools write .sql and .env files so): decoded, not called
+  // binary for its NUL bytes.
+  const utf16 = buf[0] === 0xff && buf[1] === 0xfe ? 'utf-16le' : buf[0] === 0xfe && buf[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16 && buf.byteLength % 2 === 0) {
+    try {
+      return { kind: 'text', text: new TextDecoder(utf16, { fatal: true, ignoreBOM: true }).decode(buf.subarray(2)) };
+    } catch {
+      return { kind: 'not-utf8' };
+    }
+  }
   const probe = Math.min(buf.byteLength, 8000);
   for (let i = 0; i < probe; i++) if (buf[i] === 0) return { kind: 'binary' };
   // buffer.isUtf8 + toString is ~3x faster than a fatal TextDecoder on multi-megabyte files.

@@ -1,4 +1,7 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BUFFER_FIX_CHECKS, bufferFix, type HygieneCheck } from '../core/env/hygiene';
+import { toPosix } from '../core/text';
 import { toWorkspaceEdit } from './convert';
 import type { Diagnostics } from './diagnostics';
 import { SOURCE } from './diagnostics';
@@ -24,7 +27,15 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
       if (!entry) continue;
       const { finding, session } = entry;
       let preferredGiven = false;
-      for (const fix of finding.fixes ?? []) {
+      const fixes = [...(finding.fixes ?? [])];
+      // .env.example fixes that would carry a value are never in the report: computed here from the buffer.
+      const check = finding.data?.check;
+      if (finding.ruleId === 'env/example-hygiene' && typeof check === 'string' && BUFFER_FIX_CHECKS.includes(check as HygieneCheck)) {
+        const rel = toPosix(path.relative(session.folder.uri.fsPath, document.uri.fsPath));
+        const fix = bufferFix(check, rel, document.getText(), finding.range);
+        if (fix) fixes.push(fix);
+      }
+      for (const fix of fixes) {
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         a.edit = toWorkspaceEdit(session.folder.uri, fix.edits);
         a.diagnostics = [diag];

@@ -386,6 +386,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
   const exPath = nearestOf(s, file);
   const ex = exPath ? await example(ctx, s, exPath) : undefined;
   const out: Finding[] = [];
+  let allGiven = false;
   const exposedHere = new Set<string>();
   // One finding per variable per file: the first read carries it, later reads are related
   // locations, and the strongest use decides (required over default over optional).
@@ -446,8 +447,13 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
           : '';
     const use = read.kind === 'required' ? 'required' : read.kind === 'default' ? 'with a default' : 'optional';
     const fixes = [addFix(ex, read, file)];
-    const all = addAllFix(ex, missingFrom(s, g, ex, ignore));
-    if (all) fixes.push(all);
+    // The "add all" fix lists every missing variable: once per file (on its first finding), so the
+    // report stays linear in the number of reads.
+    if (!allGiven) {
+      allGiven = true;
+      const all = addAllFix(ex, missingFrom(s, g, ex, ignore));
+      if (all) fixes.push(all);
+    }
     const related = [rel(ex.path, zeroRange, 'nearest example file')];
     if (literal) related.push(rel(literal.file, literal.range, literal.source));
     else if (providers[0]) related.push(rel(providers[0].file, providers[0].range, providers[0].source));

@@ -266,10 +266,16 @@ function fly(text: string): ConfigFacts {
   let inEnv = false;
   for (let line = 0; line < idx.lineCount; line++) {
     const lt = idx.lineText(line);
-    const header = /^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$/.exec(lt);
-    if (header) {
-      inEnv = header[1] === 'env';
-      continue;
+    // A table header `[name]` (or `[[name]]`), parsed by hand: a regular expression with overlapping
+    // `\s*` around the name backtracks cubically on `[` followed by thousands of tabs.
+    const t = lt.trim();
+    const close = t.startsWith('[') ? t.indexOf(']') : -1;
+    if (close > 0) {
+      const rest = t.slice(close + 1).trimStart();
+      if (rest === '' || rest.startsWith('#') || rest.startsWith(']')) {
+        inEnv = t.slice(1, close).trim() === 'env';
+        continue;
+      }
     }
     if (!inEnv) continue;
     const m = /^(\s*)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2\s*=/.exec(lt);
@@ -426,17 +432,32 @@ function envList(items: unknown[], facts: ConfigFacts, r: R, label: string): voi
   }
 }
 
-const ACTIONS_EXPR = /\$\{\{([^}]*)\}\}/g;
+/**
+ * `${{ … }}` expressions of a string: [offset of `${{`, the text inside]. As `/\$\{\{([^}]*)\}\}/g`
+ * would find them, in linear time (that expression rescans to the end from every `${{` when none closes).
+ */
+export function actionsExpressions(raw: string): [number, string][] {
+  const out: [number, string][] = [];
+  let brace = -1;
+  for (let i = raw.indexOf('${{'); i >= 0; i = raw.indexOf('${{', i + 1)) {
+    if (brace < i + 3) brace = raw.indexOf('}', i + 3);
+    if (brace < 0) break;
+    if (raw[brace + 1] !== '}') continue;
+    out.push([i, raw.slice(i + 3, brace)]);
+    i = brace + 1;
+  }
+  return out;
+}
 
 function actions(root: YamlNode, text: string, facts: ConfigFacts, r: R): void {
   // CI-provided: every secrets.X / vars.X anywhere in the workflow
   const visit = (n: unknown) => {
     if (isScalar(n) && typeof n.value === 'string' && n.range) {
       const raw = text.slice(n.range[0], n.range[1]);
-      for (const m of raw.matchAll(ACTIONS_EXPR)) {
-        for (const ref of m[1].matchAll(/\b(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      for (const [at, inner] of actionsExpressions(raw)) {
+        for (const ref of inner.matchAll(/\b(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
           if (ref[2] === 'GITHUB_TOKEN') continue;
-          const off = n.range[0] + m.index! + 3 + ref.index! + ref[1].length + 1;
+          const off = n.range[0] + at + 3 + ref.index! + ref[1].length + 1;
           facts.ci.push({ name: ref[2], store: ref[1] as 'secrets' | 'vars', range: r(off, off + ref[2].length) });
         }
       }

@@ -77,7 +77,7 @@ export function parseExample(path: string, text: string): ExampleFile {
       if (doc) documented.add(doc[1]);
       continue;
     }
-    const m = /^(\s*)(export\s+)?([^=\s:]+)(\s*)([=:]?)(\s*)(.*)$/.exec(lt);
+    const m = entryParts(lt);
     if (!m) {
       lines.push({ line, kind: 'invalid', text: lt });
       continue;
@@ -130,7 +130,7 @@ export function parseExample(path: string, text: string): ExampleFile {
         range: { start: { line, character: keyStart }, end: { line, character: keyStart + key.length } },
         valueRange: { start: { line, character: valueStart }, end: endLine === line ? { line, character: valueEnd } : { line: endLine, character: valueEnd } },
         hasValue: unquoted.length > 0,
-        optional: /#.*\boptional\b/i.test(comment),
+        optional: comment.includes('#') && /\boptional\b/i.test(comment.slice(comment.indexOf('#') + 1)),
       };
       const why = secretReason(normalisedKey, unquoted);
       if (why) v.secret = why;
@@ -153,6 +153,27 @@ function closingQuote(s: string, q: string, from: number): number {
   return -1;
 }
 
+/**
+ * `[indent, export , key, space, delimiter, space, value]` of an entry line (as the regular expression
+ * `^(\s*)(export\s+)?([^=\s:]+)(\s*)([=:]?)(\s*)(.*)$` would give, indices 1–7), in linear time: that
+ * expression backtracks quadratically between the key and the value on a long line without a delimiter.
+ */
+function entryParts(lt: string): string[] | undefined {
+  const head = /^(\s*)(export\s+)?([^=\s:]+)/.exec(lt);
+  if (!head) return undefined;
+  const ws = /\s*/y;
+  let i = head[0].length;
+  ws.lastIndex = i;
+  const sp1 = ws.exec(lt)![0];
+  i += sp1.length;
+  const delim = lt[i] === '=' || lt[i] === ':' ? lt[i] : '';
+  i += delim.length;
+  ws.lastIndex = i;
+  const sp2 = ws.exec(lt)![0];
+  i += sp2.length;
+  return [head[0], head[1], head[2], head[3], sp1, delim, sp2, lt.slice(i)];
+}
+
 // ───────────────────────────── secret-looking values ─────────────────────────────
 
 const TOKEN_FORMATS: [RegExp, string][] = [
@@ -168,7 +189,8 @@ const TOKEN_FORMATS: [RegExp, string][] = [
   [/\bglpat-[0-9A-Za-z_-]{20,}\b/, 'a GitLab token'],
   [/\bSG\.[\w-]{22}\.[\w-]{43}\b/, 'a SendGrid key'],
   [/\bnpm_[A-Za-z0-9]{36}\b/, 'an npm token'],
-  [/\beyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/, 'a JSON Web Token'],
+  // Starts only where a run of [\w-] starts, so each run is scanned once (linear on `eyJx-eyJx-…`).
+  [/(?<![\w-])eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/, 'a JSON Web Token'],
 ];
 
 const PLACEHOLDER = /(example|sample|changeme|change[_-]?me|replace|your[_-]|xxx|\*\*\*|placeholder|dummy|fake|todo|<|>|\.\.\.|^test|secret$|password$|localhost|127\.0\.0\.1)/i;

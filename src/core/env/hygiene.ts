@@ -1,5 +1,5 @@
 import type { Fix, Range, Severity } from '../model';
-import type { ExampleFile, ExampleLine } from './example';
+import { parseExample, type ExampleFile, type ExampleLine } from './example';
 
 /** dotenv-linter's check names, kept verbatim so users can map findings and `off` comments. */
 export type HygieneCheck =
@@ -51,9 +51,9 @@ export function checkHygiene(ex: ExampleFile, skip: readonly string[] = []): Hyg
   };
   for (const l of ex.lines) {
     if (l.kind === 'comment') {
-      const directive = /^#\s*dotenv-linter:(on|off)\s*(.*)$/.exec(l.text.trim());
+      const directive = /^#\s*dotenv-linter:(on|off)/.exec(l.text.trim());
       if (directive) {
-        const names = directive[2].split(/[\s,]+/).filter(Boolean);
+        const names = l.text.trim().slice(directive[0].length).split(/[\s,]+/).filter(Boolean);
         for (const n of names) {
           if (directive[1] === 'off') off.add(n);
           else off.delete(n);
@@ -111,10 +111,11 @@ export function checkHygiene(ex: ExampleFile, skip: readonly string[] = []): Hyg
       const raw = l.text.slice(v.valueRange.start.character, v.valueRange.end.character);
       const vr = v.valueRange;
       if (/^(["'])[^\s"'#$\\]*\1$/.test(raw) && raw.length > 2 && on('QuoteCharacter')) {
-        out.push({ check: 'QuoteCharacter', message: 'The value has quote characters (\', ")', severity: 'info', range: vr, fix: edit('Remove the quotes', vr, raw.slice(1, -1)) });
+        // No fix in the report (it would carry the value): the editor computes it from the buffer (bufferFix).
+        out.push({ check: 'QuoteCharacter', message: 'The value has quote characters (\', ")', severity: 'info', range: vr });
       }
       if (!/^["'`]/.test(raw) && /\s/.test(raw) && on('ValueWithoutQuotes')) {
-        out.push({ check: 'ValueWithoutQuotes', message: 'This value needs to be surrounded in quotes', severity: 'warning', range: vr, fix: edit('Surround the value with quotes', vr, `"${raw.replace(/"/g, '\\"')}"`) });
+        out.push({ check: 'ValueWithoutQuotes', message: 'This value needs to be surrounded in quotes', severity: 'warning', range: vr });
       }
       if (!raw.startsWith("'") && on('SubstitutionKey')) {
         for (const m of raw.matchAll(/\$\{([^}]*)(\}|$)/g)) {
@@ -139,31 +140,59 @@ export function checkHygiene(ex: ExampleFile, skip: readonly string[] = []): Hyg
   return out;
 }
 
-/** UnorderedKey within a group of consecutive entries; the fix sorts the group. */
-function unordered(ex: ExampleFile, group: ExampleLine[]): HygieneProblem[] {
+const collator = new Intl.Collator('en');
+
+/**
+ * UnorderedKey within a group of consecutive entries, named against the greatest key above it (one
+ * pass). No fix in the report: sorting moves lines with their values, so the editor computes it from
+ * the buffer (bufferFix), once per group.
+ */
+function unordered(_ex: ExampleFile, group: ExampleLine[]): HygieneProblem[] {
   const out: HygieneProblem[] = [];
-  const keys = group.map((l) => l.key!);
-  for (let i = 1; i < group.length; i++) {
-    const prev = keys.slice(0, i).find((k) => k.localeCompare(keys[i], 'en') > 0 && k !== keys[i]);
-    if (!prev) continue;
-    const l = group[i];
-    const range: Range = { start: { line: l.line, character: l.keyStart! }, end: { line: l.line, character: l.keyStart! + l.key!.length } };
-    // moving lines carries their values: never for a group holding a secret-looking value
-    const single = group.every((g) => (g.entry?.endLine ?? g.line) === g.line && !g.entry?.secret);
-    let fix: Fix | undefined;
-    if (single) {
-      const sorted = [...group].sort((a, b) => a.key!.localeCompare(b.key!, 'en'));
-      const first = group[0].line;
-      const last = group[group.length - 1].line;
-      fix = {
-        title: 'Sort the keys of this group',
-        isPreferred: true,
-        edits: [{ file: ex.path, range: { start: { line: first, character: 0 }, end: { line: last, character: group[group.length - 1].text.length } }, newText: sorted.map((g) => g.text).join(ex.eol) }],
-      };
-    }
-    out.push({ check: 'UnorderedKey', message: `The ${l.key} key should go before the ${prev} key`, severity: 'info', range, fix });
+  let max: string | undefined;
+  for (const l of group) {
+    const key = l.key!;
+    if (max !== undefined && collator.compare(max, key) > 0) {
+      const range: Range = { start: { line: l.line, character: l.keyStart! }, end: { line: l.line, character: l.keyStart! + key.length } };
+      out.push({ check: 'UnorderedKey', message: `The ${key} key should go before the ${max} key`, severity: 'info', range });
+    } else max = key;
   }
   return out;
+}
+
+/** Hygiene checks whose fix would copy a value: computed from the editor's buffer, never put in a report. */
+export const BUFFER_FIX_CHECKS: readonly HygieneCheck[] = ['QuoteCharacter', 'ValueWithoutQuotes', 'UnorderedKey'];
+
+/**
+ * The fix of a value-carrying hygiene problem, computed from the file's current text (the editor's
+ * buffer) at the finding's range. Undefined when the text no longer shows the problem.
+ */
+export function bufferFix(check: string, file: string, text: string, range: Range): Fix | undefined {
+  const ex = parseExample(file, text);
+  const line = ex.lines.find((l) => l.line === range.start.line);
+  if (!line || line.kind !== 'entry') return undefined;
+  const edit = (title: string, r: Range, newText: string): Fix => ({ title, isPreferred: true, edits: [{ file, range: r, newText }] });
+  if (check === 'QuoteCharacter' || check === 'ValueWithoutQuotes') {
+    const v = line.entry;
+    if (!v || v.endLine !== v.line || v.secret) return undefined;
+    const raw = line.text.slice(v.valueRange.start.character, v.valueRange.end.character);
+    if (check === 'QuoteCharacter') return /^(["'])[^\s"'#$\\]*\1$/.test(raw) && raw.length > 2 ? edit('Remove the quotes', v.valueRange, raw.slice(1, -1)) : undefined;
+    return !/^["'`]/.test(raw) && /\s/.test(raw) ? edit('Surround the value with quotes', v.valueRange, `"${raw.replace(/"/g, '\\"')}"`) : undefined;
+  }
+  if (check !== 'UnorderedKey') return undefined;
+  // The group of consecutive entries around the line (blank lines and comments end a group).
+  const at = ex.lines.indexOf(line);
+  let a = at;
+  let b = at;
+  const inGroup = (l: ExampleLine | undefined) => l !== undefined && l.kind !== 'blank' && l.kind !== 'comment';
+  while (inGroup(ex.lines[a - 1])) a--;
+  while (inGroup(ex.lines[b + 1])) b++;
+  const group = ex.lines.slice(a, b + 1).filter((l) => l.kind === 'entry' && l.key !== undefined);
+  // moving lines carries their values: never for a group holding a multi-line or secret-looking value
+  if (group.length !== b - a + 1 || group.some((g) => (g.entry?.endLine ?? g.line) !== g.line || g.entry?.secret)) return undefined;
+  const sorted = [...group].sort((x, y) => collator.compare(x.key!, y.key!));
+  const last = group[group.length - 1];
+  return edit('Sort the keys of this group', { start: { line: group[0].line, character: 0 }, end: { line: last.line, character: last.text.length } }, sorted.map((g) => g.text).join(ex.eol));
 }
 
 /** Is a group of keys sorted (so an insertion should keep it sorted)? */

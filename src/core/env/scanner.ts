@@ -571,7 +571,11 @@ function shellCollect(root: TSNode): ShellState {
       for (const arg of c.namedChildren) if (arg?.type === 'word' && ENV_NAME.test(arg.text)) assigned.add(arg.text);
     }
   }
-  const nounset = /(^|\n)\s*set\s+(-[a-zA-Z]*u[a-zA-Z]*\b|-o\s+nounset)/.test(root.text);
+  // Line by line (a pattern spanning `(^|\n)\s*` rescans runs of blank lines from every newline).
+  const nounset = root.text.split('\n').some((l) => {
+    const m = /^\s*set\s+(?:-o\s+nounset\b|(-[a-zA-Z]+)\b)/.exec(l);
+    return !!m && (m[1] === undefined || m[1].includes('u'));
+  });
   return { assigned, nounset };
 }
 

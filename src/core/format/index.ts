@@ -35,8 +35,20 @@ export function formatJson(report: Report): string {
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
+/**
+ * Control characters of repository-supplied text (identifiers, paths, messages) shown as escapes in
+ * the human formats: a SQL identifier holding `\n::error file=…::` must not start a new line that a CI
+ * runner reads as a workflow command. Only `--format github` writes `::` lines.
+ */
+export function escapeControl(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 function pos(f: Finding): string {
-  return `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+  return `${escapeControl(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
 export function formatText(report: Report, color: boolean): string {
@@ -46,13 +58,13 @@ export function formatText(report: Report, color: boolean): string {
   for (const f of report.findings) {
     if (f.file !== lastFile) {
       if (lastFile) lines.push('');
-      lines.push(c('bold', f.file));
+      lines.push(c('bold', escapeControl(f.file)));
       lastFile = f.file;
     }
-    lines.push(`  ${pos(f).slice(f.file.length + 1).padEnd(8)} ${c(f.severity, f.severity.padEnd(7))} ${f.message} ${c('dim', f.ruleId)}`);
+    lines.push(`  ${`${f.range.start.line + 1}:${f.range.start.character + 1}`.padEnd(8)} ${c(f.severity, f.severity.padEnd(7))} ${escapeControl(f.message)} ${c('dim', f.ruleId)}`);
   }
   if (report.findings.length) lines.push('');
-  for (const n of report.notices) lines.push(c('dim', `note: ${n.message}`));
+  for (const n of report.notices) lines.push(c('dim', `note: ${escapeControl(n.message)}`));
   const { error, warning, info } = report.summary;
   const verdictColor: Record<string, keyof typeof COLORS> = { blocked: 'error', review: 'warning', ready: 'info' };
   lines.push(`${c(verdictColor[report.verdict], c('bold', `Verdict: ${report.verdict}`))} (${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')})`);
@@ -142,7 +154,7 @@ const AREA_TITLE: Record<string, string> = { migration: 'Migrations', env: 'Envi
 const VERDICT_ICON: Record<string, string> = { blocked: '⛔', review: '⚠️', ready: '✅' };
 
 export function mdEscape(s: string): string {
-  return s.replace(/[|\\`*_<>[\]]/g, (c) => '\\' + c);
+  return escapeControl(s).replace(/[|\\`*_<>[\]]/g, (c) => '\\' + c);
 }
 
 export function formatMarkdown(report: Report): string {

@@ -15,7 +15,7 @@ export function frameworkFromContent(text: string, fallback: Framework): Framewo
   const head = text.slice(0, 20000);
   if (fallback === 'rails') return fallback;
   if (fallback === 'django' || fallback === 'alembic') {
-    if (/^\s*(down_)?revision\s*(:\s*[^=]+)?=/m.test(head) && /\bdef\s+upgrade\s*\(/.test(head)) return 'alembic';
+    if (/^[ \t]*(down_)?revision[ \t]*(:[^=\n]*)?=/m.test(head) && /\bdef\s+upgrade\s*\(/.test(head)) return 'alembic';
     if (/class\s+Migration\s*\(/.test(head)) return 'django';
     return undefined;
   }

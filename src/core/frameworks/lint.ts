@@ -129,16 +129,20 @@ function irreversible(file: DslFile, mapped: MappedOps): { calls: DslCall[]; why
   }
 }
 
-const SUPP = /^(?:#|\/\/|\/\*+)\s*(deploy-readiness-ignore(?:-file)?|pgfence-ignore|squawk-ignore(?:-file)?)\b:?\s*(.*?)\s*(?:\*\/)?$/i;
+const SUPP = /^(?:#|\/\/|\/\*)\**\s*(deploy-readiness-ignore(?:-file)?|pgfence-ignore|squawk-ignore(?:-file)?)\b:?/i;
 
 /** `# deploy-readiness-ignore rule: reason` (or `//`) above a DSL call; `-file` for the whole file. */
 export function dslSuppressions(text: string, comments: Span[], ops: MigrationOp[], origin: MappedOps['origin']): Suppression[] {
   const out: Suppression[] = [];
   for (const c of comments) {
-    const m = SUPP.exec(text.slice(c.start, c.end).trim());
+    const body = text.slice(c.start, c.end).trim();
+    const m = SUPP.exec(body);
     if (!m) continue;
     const kw = m[1].toLowerCase();
-    let rest = m[2];
+    // The rest of the comment, without a closing `*/` (sliced, not matched: `(.*?)\s*$` backtracks).
+    let rest = body.slice(m[0].length);
+    if (rest.endsWith('*/')) rest = rest.slice(0, -2);
+    rest = rest.trim();
     let reason: string | undefined;
     const from = kw.startsWith('deploy-readiness') ? 'deploy-readiness' : kw.startsWith('pgfence') ? 'pgfence' : 'squawk';
     const colon = rest.indexOf(':');

@@ -25,7 +25,7 @@ const STABLE = /\b(now|current_timestamp|current_date|current_time|localtimestam
 export function volatilityOf(sqlExpr: string): Volatility {
   if (VOLATILE.test(sqlExpr)) return 'volatile';
   if (STABLE.test(sqlExpr)) return 'stable';
-  if (/^\s*('([^']|'')*'|-?\d+(\.\d+)?|true|false|null)\s*(::\s*[\w ]+)?\s*$/i.test(sqlExpr)) return 'immutable';
+  if (/^('(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|null)(?:\s*::\s*\w+(?: +\w+)*)?$/i.test(sqlExpr.trim())) return 'immutable';
   return 'unknown';
 }
 
@@ -105,7 +105,7 @@ function typeOfValue(v: DslValue | undefined): TypeRef | undefined {
 }
 
 function notNullCheckColumn(expr: string): string | undefined {
-  const m = /^\s*\(?\s*"?(\w+)"?\s+IS\s+NOT\s+NULL\s*\)?\s*$/i.exec(expr);
+  const m = /^(?:\(\s*)?"?(\w+)"?\s+IS\s+NOT\s+NULL(?:\s*\))?$/i.exec(expr.trim());
   return m ? m[1].toLowerCase() : undefined;
 }
 

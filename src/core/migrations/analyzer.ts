@@ -105,6 +105,64 @@ async function sequenceAround(ctx: AnalysisContext, pg: PgModule, f: WorkspaceFi
   return { schema: cloneSchema(schema), laterIndexes };
 }
 
+const isUpSql = (g: WorkspaceFile): g is WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } } => g.cls.kind === 'migration' && g.cls.format === 'sql' && g.cls.direction === 'up';
+
+function indexesOf(ops: MigrationOp[]): Sequence['laterIndexes'] {
+  const out: Sequence['laterIndexes'] = [];
+  for (const op of ops) {
+    if (op.kind === 'create-index' && op.table) out.push({ table: op.table, columns: op.columns });
+    if (op.kind === 'add-constraint' && (op.constraint.type === 'unique' || op.constraint.type === 'primary-key')) out.push({ table: op.table, columns: op.constraint.columns });
+  }
+  return out;
+}
+
+/**
+ * The schema history of every sequence, built once and in order for a full analysis: each migration
+ * of a sequence is read and parsed once, the schema is replayed once, and each file to analyse gets
+ * the state before it (what `sequenceAround` computes for one file by reading all the others: done
+ * for every file, that was quadratic without a git base).
+ */
+async function prepareSequences(ctx: AnalysisContext, pg: PgModule, targets: WorkspaceFile[]): Promise<void> {
+  const byDir = new Map<string, (WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } })[]>();
+  for (const t of targets) {
+    if (t.cls.kind !== 'migration' || t.cls.format !== 'sql') continue;
+    const dir = sequenceDir(t.path, t.cls.tool);
+    const list = byDir.get(dir);
+    if (list) list.push(t as WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } });
+    else byDir.set(dir, [t as WorkspaceFile & { cls: { kind: 'migration'; tool: MigrationTool } }]);
+  }
+  if (!byDir.size) return;
+  const seqs = new Map<string, WorkspaceFile[]>();
+  for (const g of ctx.files) {
+    if (!isUpSql(g)) continue;
+    const dir = sequenceDir(g.path, g.cls.tool);
+    if (!byDir.has(dir)) continue;
+    const list = seqs.get(dir);
+    if (list) list.push(g);
+    else seqs.set(dir, [g]);
+  }
+  const byKey = (a: WorkspaceFile, b: WorkspaceFile) => (migrationOrderKey(a.path) < migrationOrderKey(b.path) ? -1 : 1);
+  for (const [dir, targetList] of byDir) {
+    const seq = (seqs.get(dir) ?? []).sort(byKey);
+    const keys = seq.map((g) => migrationOrderKey(g.path));
+    const opsList: (MigrationOp[] | undefined)[] = [];
+    for (const g of seq) {
+      if (ctx.signal.aborted) return;
+      opsList.push(await opsOf(ctx, pg, g));
+    }
+    const idx = opsList.map((ops) => (ops ? indexesOf(ops) : []));
+    const schema = emptySchema();
+    let i = 0;
+    for (const t of [...targetList].sort(byKey)) {
+      const k = migrationOrderKey(t.path);
+      for (; i < seq.length && keys[i] < k; i++) if (opsList[i]) applyOps(schema, opsList[i]!, seq[i].path);
+      const laterIndexes: Sequence['laterIndexes'] = [];
+      for (let j = i; j < seq.length; j++) if (seq[j].path !== t.path) laterIndexes.push(...idx[j]);
+      schemaCache(ctx).set(t.path, { schema: cloneSchema(schema), laterIndexes });
+    }
+  }
+}
+
 /** The dialect a tool's own files declare: Prisma's migration_lock.toml `provider`. */
 async function dialectFromTool(ctx: AnalysisContext, file: string, tool: string): Promise<Dialect | undefined> {
   if (tool !== 'prisma') return undefined;
@@ -194,11 +252,11 @@ export const migrationAnalyzer: Analyzer = {
   async analyze(ctx) {
     schemaCache(ctx).clear();
     const out: Finding[] = [];
-    for (const f of ctx.files) {
+    // On a branch, only migrations the branch adds or changes are reviewed; explicit paths always are.
+    const targets = ctx.files.filter((f) => f.cls.kind === 'migration' && !(ctx.base && !f.explicit && !ctx.base.changedFiles.has(f.path)));
+    await prepareSequences(ctx, await loadPg(), targets);
+    for (const f of targets) {
       if (ctx.signal.aborted) break;
-      if (f.cls.kind !== 'migration') continue;
-      // On a branch, only migrations the branch adds or changes are reviewed; explicit paths always are.
-      if (ctx.base && !f.explicit && !ctx.base.changedFiles.has(f.path)) continue;
       out.push(...(await analyzeOne(ctx, f)));
     }
     return out;

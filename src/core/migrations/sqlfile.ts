@@ -142,9 +142,10 @@ export function suppressionsOf(text: string, comments: Tok[], statements: Span[]
 /** Liquibase formatted SQL: each `--changeset` runs in its own transaction unless runInTransaction:false. */
 function liquibaseTransactions(text: string, comments: Tok[], ops: MigrationOp[]): MigrationOp[] {
   const sets = comments
-    .map((c) => ({ c, m: /^--\s*changeset\s+\S+(.*)$/i.exec(text.slice(c.start, c.end).trim()) }))
+    .map((c) => ({ c, t: text.slice(c.start, c.end).trim() }))
+    .map(({ c, t }) => ({ c, t, m: /^--\s*changeset\s+\S+/i.exec(t) }))
     .filter((x) => x.m)
-    .map((x) => ({ at: x.c.start, tx: !/runInTransaction:\s*false/i.test(x.m![1]) }));
+    .map((x) => ({ at: x.c.start, tx: !/runInTransaction:\s*false/i.test(x.t.slice(x.m![0].length)) }));
   if (!sets.length) return ops;
   const out: MigrationOp[] = [];
   let open = false;

@@ -5,15 +5,52 @@ import type { Job, Step } from './model';
  * match whole words in shell commands (after comments are removed), never file contents elsewhere.
  */
 
-const TEST_CMD: RegExp[] = [
+/** Anything with `test(text)`: a linear-time regular expression or one of the matchers below. */
+interface Matcher {
+  test(text: string): boolean;
+}
+
+/**
+ * `tool [link…] target`: a token ending in the tool's name, then whitespace-separated tokens each
+ * matching `link`, then a token starting with `target`. One pass over the tokens (a regular
+ * expression `tool\s+(link\s+)*target` backtracks quadratically on `tool x tool x …`).
+ */
+function toolThenArg(tool: RegExp, link: RegExp, target: RegExp): Matcher {
+  return {
+    test(text) {
+      let inChain = false;
+      for (const tok of text.split(/\s+/)) {
+        if (inChain && target.test(tok)) return true;
+        if (tool.test(tok)) inChain = true;
+        else if (!inChain || !link.test(tok)) inChain = false;
+      }
+      return false;
+    },
+  };
+}
+
+/** `start`, then `then` later on the same line: only each line's first `start` is tried, so it is linear. */
+function thenOnLine(start: RegExp, then: RegExp): Matcher {
+  return {
+    test(text) {
+      for (const line of text.split('\n')) {
+        const m = start.exec(line);
+        if (m && then.test(line.slice(m.index + m[0].length))) return true;
+      }
+      return false;
+    },
+  };
+}
+
+const TEST_CMD: Matcher[] = [
   /\b(npm|pnpm|yarn|bun)\s+(run\s+)?(test|tests|test:[\w:-]+|ci-test|test-ci)\b/,
   /\b(npx\s+)?(jest|vitest|mocha|ava|tap|karma|playwright\s+test|cypress\s+run)\b/,
   /\b(turbo|nx|lerna)\s+(run|run-many\s+(-t|--targets?[= ]))\s*(test|tests|test:[\w:-]+|e2e)\b/,
   /\b(pytest|py\.test|tox|nox)\b|\bpython3?\s+-m\s+(pytest|unittest)\b|\bmanage\.py\s+test\b/,
   /\bgo\s+test\b/,
   /\bcargo\s+(test|nextest)\b/,
-  /\b(mvn|mvnw|\.\/mvnw)\s+([\w:.=-]+\s+)*(test|verify|install)\b/,
-  /\b(gradle|gradlew|\.\/gradlew)\s+([\w:.=-]+\s+)*(test|check|build)\b/,
+  toolThenArg(/(?:^|\W)mvnw?$/, /^[\w:.=-]+$/, /^(?:test|verify|install)\b/),
+  toolThenArg(/(?:^|\W)gradlew?$/, /^[\w:.=-]+$/, /^(?:test|check|build)\b/),
   /\b(rspec|rake\s+(test|spec)|rails\s+test|bin\/rails\s+test)\b/,
   /\bdotnet\s+test\b/,
   /\bmake\s+(test|check)\b/,
@@ -22,7 +59,7 @@ const TEST_CMD: RegExp[] = [
   /\bswift\s+test\b/,
 ];
 
-const SCAN_CMD: RegExp[] = [
+const SCAN_CMD: Matcher[] = [
   /\b(npm|pnpm|yarn)\s+audit\b/,
   /\bpip-audit\b/,
   /\bosv-scanner\b/,
@@ -40,7 +77,7 @@ const SCAN_CMD: RegExp[] = [
 
 const SCAN_USES = /^(github\/codeql-action\/(analyze|init)|aquasecurity\/trivy-action|anchore\/scan-action|snyk\/actions|google\/osv-scanner-action|actions\/dependency-review-action|pypa\/gh-action-pip-audit|docker\/scout-action|golang\/govulncheck-action|rustsec\/audit-check|snyk\/|circleci\/trivy|trivy|SnykSecurityScan|DependencyCheck|atlassian\/(snyk|trivy))/i;
 
-const MIGRATION_LINT_CMD: RegExp[] = [
+const MIGRATION_LINT_CMD: Matcher[] = [
   /\bdeploy-readiness(?:@[\w.^~-]+)?\s+check\b/,
   /\bsquawk\b/,
   /\bpgfence\b/,
@@ -51,15 +88,15 @@ const MIGRATION_LINT_CMD: RegExp[] = [
 ];
 const MIGRATION_LINT_USES = /^(sbdchd\/squawk-action|deploy-readiness\/|ariga\/atlas-action\/migrate\/lint)/i;
 
-const DEPLOY_CMD: RegExp[] = [
+const DEPLOY_CMD: Matcher[] = [
   /\bkubectl\s+(apply|set\s+image|rollout\s+restart|replace)\b/,
   /\bhelm\s+(upgrade|install)\b/,
   /\bhelmfile\s+(apply|sync)\b/,
   /\bterraform\s+apply\b/,
   /\b(flyctl|fly)\s+deploy\b/,
   /\bheroku\s+(container:release|releases|deploy)|git\s+push\s+\S*heroku/,
-  /\bvercel\b[^\n]*--prod\b/,
-  /\bnetlify\s+deploy\b[^\n]*--prod\b/,
+  thenOnLine(/\bvercel\b/, /--prod\b/),
+  thenOnLine(/\bnetlify\s+deploy\b/, /--prod\b/),
   /\b(serverless|sls)\s+deploy\b/,
   /\baws\s+(ecs\s+update-service|deploy\s+create-deployment|lambda\s+update-function-code|elasticbeanstalk|cloudformation\s+deploy)\b/,
   /\bsam\s+deploy\b|\bcdk\s+deploy\b/,
@@ -67,7 +104,7 @@ const DEPLOY_CMD: RegExp[] = [
   /\baz\s+(webapp|containerapp|functionapp)\s+(up|deploy|update)\b/,
   /\b(cap|capistrano)\s+\w+\s+deploy\b|\bkamal\s+deploy\b/,
   /\bargocd\s+app\s+sync\b/,
-  /\bansible-playbook\b[^\n]*deploy/,
+  thenOnLine(/\bansible-playbook\b/, /deploy/),
   /\bskaffold\s+(run|deploy)\b/,
   /\bwrangler\s+(deploy|publish)\b/,
   /\brailway\s+up\b|\brender\s+deploy\b/,
@@ -77,9 +114,11 @@ const DEPLOY_USES = /^(azure\/(webapps-deploy|k8s-deploy|functions-action|contai
 /** Deploys of a documentation site, not of the service. */
 const PAGES = /^(actions\/deploy-pages|peaceiris\/actions-gh-pages|JamesIves\/github-pages-deploy-action)/i;
 
-const SMOKE = /\b(smoke|healthcheck|health-check|health_check|synthetic|e2e|end-to-end|sanity|verify[-_ ]deploy)\b|curl\s+(-\S+\s+)*--fail|curl\s+(-\S+\s+)*-f\b/i;
+const SMOKE_WORDS = /\b(smoke|healthcheck|health-check|health_check|synthetic|e2e|end-to-end|sanity|verify[-_ ]deploy)\b/i;
+const CURL_FAIL = toolThenArg(/curl$/i, /^-\S+$/, /^(?:--fail|-f\b)/i);
+const SMOKE: Matcher = { test: (text) => SMOKE_WORDS.test(text) || CURL_FAIL.test(text) };
 
-const TAG_CMD: RegExp[] = [/\bgit\s+tag\b/, /\bgit\s+push\s+[^\n]*--tags\b/, /\bgh\s+release\s+create\b/, /\bsemantic-release\b/, /\brelease-cli\s+create\b/, /\bchangesets?\s+(publish|tag)\b/, /\bgoreleaser\b/];
+const TAG_CMD: Matcher[] = [/\bgit\s+tag\b/, thenOnLine(/\bgit\s+push\s/, /--tags\b/), /\bgh\s+release\s+create\b/, /\bsemantic-release\b/, /\brelease-cli\s+create\b/, /\bchangesets?\s+(publish|tag)\b/, /\bgoreleaser\b/];
 const TAG_USES = /^(softprops\/action-gh-release|actions\/create-release|ncipollo\/release-action|mathieudutour\/github-tag-action|anothrNick\/github-tag-action|rickstaa\/action-create-tag|googleapis\/release-please-action|google-github-actions\/release-please-action|cycjimmy\/semantic-release-action|goreleaser\/goreleaser-action|changesets\/action|GitHubRelease|gitlab-release)/i;
 
 /** Shell text without `#` comments (so a commented-out command does not count). */
@@ -90,7 +129,7 @@ export function stripComments(script: string): string {
     .join('\n');
 }
 
-function runs(step: Step, patterns: RegExp[]): boolean {
+function runs(step: Step, patterns: Matcher[]): boolean {
   if (!step.run) return false;
   const s = stripComments(step.run) + (step.expands ? `\n${step.expands}` : '');
   return patterns.some((p) => p.test(s));
@@ -219,6 +258,6 @@ export function scanCannotFail(s: Step): { reason: string; at?: 'continue-on-err
   if (s.run && /\|\|\s*(true|:|exit\s+0)\b/.test(stripComments(s.run))) return { reason: '`|| true` swallows its exit code', at: 'or-true' };
   const exit = s.inputs['exit-code'] ?? s.inputs['exitCode'] ?? s.inputs['fail-build'];
   if (exit && /^(0|false)$/i.test(exit.value.trim())) return { reason: `${s.inputs['fail-build'] ? 'fail-build' : 'exit-code'} is ${exit.value}, so vulnerabilities do not fail it`, at: 'exit-code' };
-  if (s.run && /\b(trivy|grype)\b[^\n]*--exit-code[ =]0\b/.test(s.run)) return { reason: '--exit-code 0 never fails on vulnerabilities', at: 'exit-code' };
+  if (s.run && thenOnLine(/\b(trivy|grype)\b/, /--exit-code[ =]0\b/).test(s.run)) return { reason: '--exit-code 0 never fails on vulnerabilities', at: 'exit-code' };
   return undefined;
 }

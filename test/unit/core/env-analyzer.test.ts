@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { defaultConfig, type Config } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
+import { bufferFix } from '../../../src/core/env/hygiene';
 import type { Finding, Report } from '../../../src/core/model';
 import { applyEdits, branchRepo, git, scratchDirs } from '../helpers';
 
@@ -90,8 +91,18 @@ describe('env analysis: code and config against the nearest example file', () =>
       assert.ok(checks.includes(c), `${c} expected in ${checks.join(',')}`);
     }
     assert.ok(!checks.includes('LowercaseKey'), 'switched off by the comment');
+    // Fixes that move or rewrite values are not in the report; the editor computes them from the buffer.
     const sorted = h.find((f) => f.data?.check === 'UnorderedKey')!;
-    assert.equal(applyEdits(example, sorted.fixes![0].edits).slice(0, 12), 'A=1\nA=2\nB=1\n');
+    assert.equal(sorted.fixes, undefined);
+    assert.equal(applyEdits(example, bufferFix('UnorderedKey', '.env.example', example, sorted.range)!.edits).slice(0, 12), 'A=1\nA=2\nB=1\n');
+    const quotes = h.find((f) => f.data?.check === 'ValueWithoutQuotes')!;
+    assert.equal(quotes.fixes, undefined);
+    assert.match(applyEdits(example, bufferFix('ValueWithoutQuotes', '.env.example', example, quotes.range)!.edits), /^MSG="hello world"$/m);
+    const plain = h.find((f) => f.data?.check === 'QuoteCharacter')!;
+    assert.equal(plain.fixes, undefined);
+    assert.match(applyEdits(example, bufferFix('QuoteCharacter', '.env.example', example, plain.range)!.edits), /^Q=plain$/m);
+    const json = JSON.stringify(r);
+    for (const value of ['hello world', '\"plain', '\"never closed']) assert.ok(!json.includes(value), `${value} is in the report`);
     // the rest of the file is still analysed: AFTER is declared after the broken line
     assert.equal(by(r, 'env/missing-from-example').length, 0);
   });
