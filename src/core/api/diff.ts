@@ -135,7 +135,7 @@ export class ApiDiff {
         if (allDeprecated && sunset && sunset > this.today) {
           this.emit('api-path-removed-before-sunset', 'ERR', `${what} before its sunset date ${sunset}; clients may still call it.`, pathsAnchor, bl, `path:${key}`, bp.template);
         } else if (allDeprecated) {
-          this.emit('api-path-removed-with-deprecation', 'INFO', `${what}; it was deprecated.`, pathsAnchor, bl, `path:${key}`, bp.template);
+          this.emit('api-path-removed-with-deprecation', 'ERR', `${what}; ${this.deprecatedNote(sunset)}, but clients still calling it get 404. Accept the change once no client calls it.`, pathsAnchor, bl, `path:${key}`, bp.template, true);
         } else {
           this.emit('api-path-removed-without-deprecation', 'ERR', `${what} without being deprecated first; clients still calling it get 404.`, pathsAnchor, bl, `path:${key}`, bp.template);
         }
@@ -149,7 +149,7 @@ export class ApiDiff {
           const bloc = this.loc(bo.doc, bp.node, method);
           const where = `op:${method.toUpperCase()} ${key}`;
           if (bo.deprecated && bo.sunset && bo.sunset > this.today) this.emit('api-removed-before-sunset', 'ERR', `${what} before its sunset date ${bo.sunset}.`, hAnchor, bloc, where, bo.label);
-          else if (bo.deprecated) this.emit('api-removed-with-deprecation', 'INFO', `${what}; it was deprecated.`, hAnchor, bloc, where, bo.label);
+          else if (bo.deprecated) this.emit('api-removed-with-deprecation', 'ERR', `${what}; ${this.deprecatedNote(bo.sunset)}, but clients still calling it fail. Accept the change once no client calls it.`, hAnchor, bloc, where, bo.label, true);
           else this.emit('api-removed-without-deprecation', 'ERR', `${what} without being deprecated first; clients still calling it fail.`, hAnchor, bloc, where, bo.label);
           continue;
         }
@@ -159,6 +159,17 @@ export class ApiDiff {
         for (const [method, ho] of hp.ops) if (!bp.ops.has(method)) this.emit('endpoint-added', 'INFO', `${ho.label} was added.`, this.loc(ho.doc, ho.node), undefined, `op:${method.toUpperCase()} ${key}`, ho.label);
       }
     }
+  }
+
+  /**
+   * A removal of something deprecated is still a removal (oasdiff: INFO; here an error, like
+   * graphql removals): clients that did not migrate break. The message names the deprecation,
+   * its x-sunset and the api.deprecationDays policy.
+   */
+  private deprecatedNote(sunset: string | undefined): string {
+    const days = this.opts.deprecationDays ?? 0;
+    const policy = days > 0 ? `; the policy (api.deprecationDays) asks for ${days} days of deprecation` : '';
+    return `it was deprecated${sunset ? ` with x-sunset ${sunset}${sunset <= this.today ? ', which has passed' : ''}` : ' (no x-sunset date)'}${policy}`;
   }
 
   private diffOperation(bo: OperationModel, ho: OperationModel, key: string): void {

@@ -134,12 +134,13 @@ describe('api: OpenAPI contract diff', () => {
     assert.equal(fs.find((f) => f.ruleId === 'api/parameter-removed')!.severity, 'warning');
   });
 
-  it('does not report a deprecated operation removed after its sunset as an error', async () => {
+  it('reports a deprecated operation removed after its sunset as an error that names the deprecation (a removal is a removal)', async () => {
     const base = BASE.replace("    delete:\n", "    delete:\n      deprecated: true\n      x-sunset: '2001-01-01'\n");
     const head = BASE.replace("    delete:\n      responses: { '204': { description: gone } }\n", '');
-    assert.deepEqual(await diff(base, head), []);
-    const info = await diff(base, head, { includeInfo: true });
-    assert.equal(info.find((f) => f.data?.oasdiff === 'api-removed-with-deprecation')?.severity, 'info');
+    const fs = (await diff(base, head)).filter((f) => f.data?.oasdiff === 'api-removed-with-deprecation');
+    assert.equal(fs.length, 1);
+    assert.equal(fs[0].severity, 'error');
+    assert.match(fs[0].message, /deprecated with x-sunset 2001-01-01, which has passed/);
   });
 
   it('enforces api.deprecationDays on new deprecations only when set', async () => {
