@@ -6,7 +6,7 @@ import { defineRule, type Rule } from '../rule';
 import { fingerprint } from './fingerprint';
 import { invalidSchema } from './rules';
 import { LineIndex } from '../text';
-import { assertValidSDL } from 'graphql/validation/validate';
+import { validateSDL } from 'graphql/validation/validate';
 
 /**
  * GraphQL SDL diff through @graphql-inspector/core (the change catalogue and criticality users of
@@ -105,12 +105,14 @@ function loadSdl(file: string, text: string, validate: boolean): Sdl {
     if (!out.defs.has(key)) out.defs.set(key, def);
   }
   if (!validate) return out;
-  try {
-    assertValidSDL(out.doc);
-  } catch (e) {
-    const g = e as GraphQLError;
-    const node = g.nodes?.[0];
-    out.error = { message: `${file} is not a valid GraphQL schema: ${g.message.split('\n')[0]}`, range: rangeOf(lines, node) };
+  // validateSDL (not assertValidSDL, which joins the messages) keeps each error's nodes: the
+  // finding points at the offending definition, not at line 1.
+  const errors = validateSDL(out.doc);
+  if (errors.length) {
+    const g = errors[0];
+    const node = g.nodes?.[g.nodes.length - 1];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length === 2 ? '' : 's'})` : '';
+    out.error = { message: `${file} is not a valid GraphQL schema: ${g.message.split('\n')[0]}${more}`, range: rangeOf(lines, node) };
   }
   return out;
 }

@@ -117,4 +117,12 @@ describe('api: GraphQL diff (severity of removals, positions, large schemas)', (
     assert.deepEqual(fs.map((f) => [f.data?.path, f.severity]), [['T150.a', 'error']]);
     assert.match(fs[0].message, /Field 'T150.a' changed type from 'String' to 'Int'/);
   });
+
+  it('an invalid head (a field defined twice, as in GitHub\'s public schema of 2025-02) is located at the duplicate, not line 1', async () => {
+    const head = SDL.replace('  name: String\n', '  name: String\n  name: String\n');
+    const [f] = await diffGraphql('schema.graphql', SDL, head);
+    assert.equal(f.ruleId, 'api/invalid-schema');
+    assert.match(f.message, /Field "User.name" can only be defined once/);
+    assert.equal(f.range.start.line, lineOf(head, 'name: String') + 1);
+  });
 });
