@@ -492,7 +492,20 @@ export class ApiDiff {
 
   private diffWebhooks(): void {
     for (const [name, bw] of this.base.webhooks) {
-      if (this.head.webhooks.has(name)) continue;
+      const hw = this.head.webhooks.get(name);
+      if (hw) {
+        // The payload is sent by the API and read by subscribers: compared in the response
+        // direction (a property removed, a value widened or made nullable breaks subscribers).
+        for (const [method, bo] of bw.ops ?? []) {
+          const ho = hw.ops?.get(method);
+          if (!ho?.body || !bo.body) continue;
+          for (const [mt, bm] of bo.body.content) {
+            const hm = ho.body.content.get(mt);
+            if (bm.schema && hm?.schema) this.compareSchemaRefs(bm.schema, hm.schema, { dir: 'response', scope: 'body', where: `Webhook ${name} payload (${mt})`, prop: '', op: `webhook ${name}` });
+          }
+        }
+        continue;
+      }
       const anchor = this.head.webhooksNode ? this.loc(this.head.set.root, this.head.rootNode, 'webhooks') : this.loc(this.head.set.root, this.head.rootNode);
       this.emit('webhook-removed', 'ERR', `Webhook ${name} was removed; subscribers stop receiving it.`, anchor, this.loc(bw.doc, this.base.webhooksNode!, name), `webhook:${name}`);
     }

@@ -265,4 +265,22 @@ describe('api: change families on both sides in OpenAPI 2.0, 3.0 and 3.1', () =>
       });
     }
   });
+
+  describe('webhooks (3.1)', () => {
+    it('a webhook payload is compared in the direction subscribers read it: a property removed or made nullable breaks them', async () => {
+      const hook = (props: Obj, required: string[]) =>
+        JSON.stringify({ openapi: '3.1.0', info: { title: 'T', version: '1.0.0' }, webhooks: { orderPaid: { post: { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required, properties: props } } } }, responses: { '200': { description: 'ok' } } } } } });
+      const run = async (a: string, b: string) => {
+        const x = await loadOpenApi('api/openapi.yaml', a, noFiles);
+        const y = await loadOpenApi('api/openapi.yaml', b, noFiles);
+        return diffOpenApi(x.model!, y.model!, {}).filter((f) => f.ruleId !== 'api/version-not-bumped');
+      };
+      const base = hook({ id: { type: 'string' }, total: { type: 'integer' } }, ['id', 'total']);
+      const fs = await run(base, hook({ id: { type: 'string' } }, ['id']));
+      has(fs, 'response-required-property-removed', 'error');
+      assert.match(fs[0].message, /Webhook orderPaid payload/);
+      has(await run(base, hook({ id: { type: ['string', 'null'] }, total: { type: 'integer' } }, ['id', 'total'])), 'response-property-became-nullable', 'error');
+      assert.deepEqual(await run(base, hook({ id: { type: 'string' }, total: { type: 'integer' }, note: { type: 'string' } }, ['id', 'total'])), [], 'a new property is not breaking');
+    });
+  });
 });
