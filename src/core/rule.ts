@@ -9,6 +9,7 @@ export type PeerTool =
   | 'atlas'
   | 'django-migration-linter'
   | 'oasdiff'
+  | 'openapi-diff'
   | 'graphql-inspector'
   | 'buf'
   | 'dotenv-linter'
@@ -23,6 +24,7 @@ export const PEER_TOOLS: readonly PeerTool[] = [
   'atlas',
   'django-migration-linter',
   'oasdiff',
+  'openapi-diff',
   'graphql-inspector',
   'buf',
   'dotenv-linter',

@@ -21,7 +21,7 @@ export function problemFindings(set: ApiDocSet): Finding[] {
 }
 
 /** Turns diff changes into findings (rule from the oasdiff id, severity from its level). */
-export function changeFindings(changes: ApiChange[], baseLabel: string | undefined): Finding[] {
+export function changeFindings(changes: ApiChange[], baseLabel: string | undefined, api?: string): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const c of changes) {
@@ -32,6 +32,7 @@ export function changeFindings(changes: ApiChange[], baseLabel: string | undefin
     const data: NonNullable<Finding['data']> = { fingerprint: fp, change: c.id };
     if (OASDIFF_LEVELS.has(c.id)) data.oasdiff = c.id;
     if (c.operation) data.operation = c.operation;
+    if (api) data.api = api;
     if (c.where.startsWith('path:')) data.path = c.where.slice('path:'.length);
     out.push(
       rule.finding({
@@ -46,6 +47,23 @@ export function changeFindings(changes: ApiChange[], baseLabel: string | undefin
   }
   return out;
 }
+
+/**
+ * `api.accepted` applied to one spec's findings; then `api/version-not-bumped` counts only the
+ * breaking changes left (accepted ones do not ask for a major version), and goes when none is.
+ */
+export function acceptApiFindings(findings: Finding[], accepted: Parameters<typeof applyAccepted>[1]): Finding[] {
+  const out = applyAccepted(findings, accepted);
+  const v = out.findIndex((f) => f.data?.change === VERSION_CHANGE && !f.data.accepted);
+  if (v < 0) return out;
+  const n = out.filter((f) => f.severity === 'error' && typeof f.data?.change === 'string' && f.data.change !== VERSION_CHANGE && !f.data.accepted).length;
+  if (n === 0) return out.filter((_, i) => i !== v);
+  const f = out[v];
+  out[v] = { ...f, message: f.message.replace(/has \d+ breaking changes?/, `has ${n} breaking change${n === 1 ? '' : 's'}`) };
+  return out;
+}
+
+const VERSION_CHANGE = 'api-major-version-not-bumped';
 
 export function readerFn(reader: FileReader, limit: number): ReadFn {
   return async (rel) => {
@@ -64,7 +82,8 @@ export async function loadOpenApi(file: string, text: string, read: ReadFn): Pro
 
 export function diffOpenApi(base: ApiModel, head: ApiModel, opts: { includeInfo?: boolean; baseLabel?: string; deprecationDays?: number } = {}): Finding[] {
   const changes = new ApiDiff(base, head, { includeInfo: opts.includeInfo, deprecationDays: opts.deprecationDays }).run();
-  return changeFindings(changes, opts.baseLabel);
+  const info = (head.rootNode as { info?: { title?: unknown } } | undefined)?.info;
+  return changeFindings(changes, opts.baseLabel, typeof info?.title === 'string' && info.title.trim() ? info.title.trim() : undefined);
 }
 
 function baseLabelOf(ctx: AnalysisContext): string | undefined {
@@ -105,7 +124,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
       if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays, baseLabel: label }));
     }
   }
-  return applyAccepted(out, ctx.config.api.accepted);
+  return acceptApiFindings(out, ctx.config.api.accepted);
 }
 
 async function readBase(ctx: AnalysisContext, rel: string, limit: number): Promise<string | undefined> {
@@ -142,15 +161,33 @@ export const apiAnalyzer: Analyzer = {
   rules: [...openApiRules, ...graphqlRules, ...protoRules],
   async analyze(ctx) {
     const out: Finding[] = [];
-    // A file $ref'd by several specs: its change is reported once.
-    const seen = new Set<string>();
+    // A file $ref'd by several specs: its change is reported once. The same API published in
+    // several files (a Swagger 2 JSON and an OpenAPI 3 YAML generated from one source: same
+    // info.title, same change): one finding, the other files as related locations.
+    const seen = new Map<string, Finding>();
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
       try {
         for (const x of await analyzeOne(ctx, f)) {
-          const key = typeof x.data?.fingerprint === 'string' ? `${x.file}|${x.data.fingerprint}` : undefined;
-          if (key && seen.has(key)) continue;
-          if (key) seen.add(key);
+          const fp = typeof x.data?.fingerprint === 'string' ? x.data.fingerprint : undefined;
+          if (fp && seen.has(`${x.file}|${fp}`)) continue;
+          const api = typeof x.data?.api === 'string' ? x.data.api : undefined;
+          const same = fp && api ? seen.get(`api:${api}|${x.ruleId}|${fp}`) : undefined;
+          if (same && same.file !== x.file) {
+            const i = out.indexOf(same);
+            const merged: Finding = {
+              ...same,
+              related: [...(same.related ?? []), { file: x.file, range: x.range, message: `the same change in ${x.file}` }],
+              data: { ...same.data, alsoIn: [...((same.data?.alsoIn as string[] | undefined) ?? []), x.file] },
+            };
+            out[i] = merged;
+            seen.set(`api:${api}|${x.ruleId}|${fp}`, merged);
+            for (const [k, v] of seen) if (v === same) seen.set(k, merged);
+            seen.set(`${x.file}|${fp}`, merged);
+            continue;
+          }
+          if (fp) seen.set(`${x.file}|${fp}`, x);
+          if (fp && api) seen.set(`api:${api}|${x.ruleId}|${fp}`, x);
           out.push(x);
         }
       } catch (e) {

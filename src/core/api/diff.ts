@@ -86,6 +86,7 @@ export class ApiDiff {
   run(): ApiChange[] {
     const hr = this.head.rootNode as Obj;
     this.diffSecurity((this.base.rootNode as Obj).security, hr.security, 'api-global', 'Global security', this.loc(this.head.set.root, hr, hr.security !== undefined ? 'security' : undefined), 'security');
+    this.diffSecuritySchemes();
     this.diffPaths();
     this.diffWebhooks();
     this.diffVersion();
@@ -135,7 +136,7 @@ export class ApiDiff {
         if (allDeprecated && sunset && sunset > this.today) {
           this.emit('api-path-removed-before-sunset', 'ERR', `${what} before its sunset date ${sunset}; clients may still call it.`, pathsAnchor, bl, `path:${key}`, bp.template);
         } else if (allDeprecated) {
-          this.emit('api-path-removed-with-deprecation', 'INFO', `${what}; it was deprecated.`, pathsAnchor, bl, `path:${key}`, bp.template);
+          this.emit('api-path-removed-with-deprecation', 'ERR', `${what}; ${this.deprecatedNote(sunset)}, but clients still calling it get 404. Accept the change once no client calls it.`, pathsAnchor, bl, `path:${key}`, bp.template, true);
         } else {
           this.emit('api-path-removed-without-deprecation', 'ERR', `${what} without being deprecated first; clients still calling it get 404.`, pathsAnchor, bl, `path:${key}`, bp.template);
         }
@@ -149,7 +150,7 @@ export class ApiDiff {
           const bloc = this.loc(bo.doc, bp.node, method);
           const where = `op:${method.toUpperCase()} ${key}`;
           if (bo.deprecated && bo.sunset && bo.sunset > this.today) this.emit('api-removed-before-sunset', 'ERR', `${what} before its sunset date ${bo.sunset}.`, hAnchor, bloc, where, bo.label);
-          else if (bo.deprecated) this.emit('api-removed-with-deprecation', 'INFO', `${what}; it was deprecated.`, hAnchor, bloc, where, bo.label);
+          else if (bo.deprecated) this.emit('api-removed-with-deprecation', 'ERR', `${what}; ${this.deprecatedNote(bo.sunset)}, but clients still calling it fail. Accept the change once no client calls it.`, hAnchor, bloc, where, bo.label, true);
           else this.emit('api-removed-without-deprecation', 'ERR', `${what} without being deprecated first; clients still calling it fail.`, hAnchor, bloc, where, bo.label);
           continue;
         }
@@ -159,6 +160,17 @@ export class ApiDiff {
         for (const [method, ho] of hp.ops) if (!bp.ops.has(method)) this.emit('endpoint-added', 'INFO', `${ho.label} was added.`, this.loc(ho.doc, ho.node), undefined, `op:${method.toUpperCase()} ${key}`, ho.label);
       }
     }
+  }
+
+  /**
+   * A removal of something deprecated is still a removal (oasdiff: INFO; here an error, like
+   * graphql removals): clients that did not migrate break. The message names the deprecation,
+   * its x-sunset and the api.deprecationDays policy.
+   */
+  private deprecatedNote(sunset: string | undefined): string {
+    const days = this.opts.deprecationDays ?? 0;
+    const policy = days > 0 ? `; the policy (api.deprecationDays) asks for ${days} days of deprecation` : '';
+    return `it was deprecated${sunset ? ` with x-sunset ${sunset}${sunset <= this.today ? ', which has passed' : ''}` : ' (no x-sunset date)'}${policy}`;
   }
 
   private diffOperation(bo: OperationModel, ho: OperationModel, key: string): void {
@@ -176,11 +188,108 @@ export class ApiDiff {
     }
     if (!bo.deprecated && ho.deprecated) this.deprecationPolicy('api', ho.sunset, this.loc(ho.doc, ho.node, ho.sunset ? 'x-sunset' : 'deprecated'), op, opWhere);
     if (!bo.deprecated && ho.deprecated) this.emit(ho.sunset ? 'endpoint-deprecated-with-sunset' : 'endpoint-deprecated', 'INFO', `${op} was deprecated.`, this.loc(ho.doc, ho.node, 'deprecated'), undefined, opWhere, op);
+    // operationId: client generators name methods after it.
+    const bid = (bo.node as Obj).operationId;
+    const hid = (ho.node as Obj).operationId;
+    if (typeof bid === 'string' && typeof hid === 'string' && bid !== hid) this.emit('api-operation-id-changed', 'WARN', `${op}: operationId changed from ${bid} to ${hid}; generated clients rename the method (${bid}() no longer exists).`, this.loc(ho.doc, ho.node, 'operationId', true), this.loc(bo.doc, bo.node, 'operationId', true), `${opWhere}:operationId`, op, true);
+    else if (typeof bid === 'string' && hid === undefined) this.emit('api-operation-id-removed', 'WARN', `${op}: operationId ${bid} was removed; generated clients derive another method name.`, opLoc, this.loc(bo.doc, bo.node, 'operationId', true), `${opWhere}:operationId`, op, true);
+    else if (bid === undefined && typeof hid === 'string') this.emit('api-operation-id-added', 'INFO', `${op}: operationId ${hid} was added.`, this.loc(ho.doc, ho.node, 'operationId', true), undefined, `${opWhere}:operationId`, op);
     const hsec = (ho.node as Obj).security;
+    this.diffEffectiveSecurity(bo, ho, hsec !== undefined ? this.loc(ho.doc, ho.node, 'security') : opLoc, `${opWhere}:security`, op);
     this.diffSecurity((bo.node as Obj).security, hsec, 'api', `${op}: security`, hsec !== undefined ? this.loc(ho.doc, ho.node, 'security') : opLoc, `${opWhere}:security`, op);
     this.diffParams(bo, ho, opLoc, bOpLoc, opWhere);
     this.diffBody(bo, ho, opLoc, bOpLoc, opWhere);
     this.diffResponses(bo, ho, opWhere);
+  }
+
+  /**
+   * The security an operation actually requires (its own `security`, else the global one) compared
+   * as a client sees it: a requirement where anonymous calls were allowed, an alternative removed
+   * with no weaker one left, or more scopes on an alternative that stays break clients that
+   * authenticated the old way (oasdiff reports these as INFO; here they are errors).
+   */
+  private diffEffectiveSecurity(bo: OperationModel, ho: OperationModel, at: ApiLoc, where: string, op: string): void {
+    const eff = (o: OperationModel, m: ApiModel) => {
+      const own = (o.node as Obj).security;
+      const v = own !== undefined ? own : (m.rootNode as Obj).security;
+      if (!Array.isArray(v)) return undefined;
+      return v.filter(isObj).map((r) => ({ key: Object.keys(r).sort().join('+'), schemes: Object.keys(r), scopes: r }));
+    };
+    const B = eff(bo, this.base);
+    const H = eff(ho, this.head);
+    if (!H || !H.length || H.some((r) => r.schemes.length === 0)) return; // anonymous allowed now
+    if (!B || !B.length || B.some((r) => r.schemes.length === 0)) {
+      this.emit('api-security-added', 'ERR', `${op}: now requires ${H.map((r) => r.key).join(' or ')}; clients calling it without credentials get 401.`, at, undefined, `${where}:required`, op, true);
+      return;
+    }
+    for (const br of B) {
+      const kept = H.find((hr) => hr.key === br.key);
+      if (!kept) {
+        // Still fine when a remaining alternative asks for a subset of these schemes.
+        if (H.some((hr) => hr.schemes.every((x) => br.schemes.includes(x)))) continue;
+        this.emit('api-security-removed', 'ERR', `${op}: security alternative ${br.key} was removed; clients authenticating that way get 401.`, at, undefined, `${where}:${br.key}`, op, true);
+        continue;
+      }
+      for (const scheme of br.schemes) {
+        const bs = Array.isArray(br.scopes[scheme]) ? (br.scopes[scheme] as unknown[]).map(String) : [];
+        const hs = Array.isArray(kept.scopes[scheme]) ? (kept.scopes[scheme] as unknown[]).map(String) : [];
+        const more = hs.filter((x) => !bs.includes(x));
+        if (more.length) this.emit('api-security-scope-added', 'ERR', `${op}: ${scheme} now also requires scope${more.length > 1 ? 's' : ''} ${more.join(', ')}; tokens issued without ${more.length > 1 ? 'them' : 'it'} get 403.`, at, undefined, `${where}:${br.key}:${more.join(',')}`, op, true);
+      }
+    }
+  }
+
+  /** Security schemes in components (or Swagger 2 securityDefinitions) whose wire contract changed. */
+  private diffSecuritySchemes(): void {
+    const schemes = (m: ApiModel) => {
+      const r = m.rootNode as Obj;
+      const c = isObj(r.components) ? r.components.securitySchemes : r.securityDefinitions;
+      return isObj(c) ? c : {};
+    };
+    const B = schemes(this.base);
+    const H = schemes(this.head);
+    const hdoc = this.head.set.root;
+    const bdoc = this.base.set.root;
+    for (const [name, braw] of Object.entries(B)) {
+      const b = this.base.set.deref(braw, bdoc).node;
+      const hraw = H[name];
+      if (hraw === undefined || !isObj(b)) continue;
+      const h = this.head.set.deref(hraw, hdoc).node;
+      if (!isObj(h)) continue;
+      const at = (k: string) => this.loc(hdoc, h, h[k] !== undefined ? k : undefined, true);
+      const bat = (k: string) => this.loc(bdoc, b, b[k] !== undefined ? k : undefined, true);
+      const where = `security-scheme:${name}`;
+      for (const [k, id] of [
+        ['type', 'api-security-component-type-changed'],
+        ['scheme', 'api-security-component-scheme-changed'],
+        ['bearerFormat', 'api-security-component-bearer-format-changed'],
+        ['openIdConnectUrl', 'api-security-component-open-id-connect-url-changed'],
+        ['in', 'api-security-component-in-changed'],
+        ['name', 'api-security-component-name-changed'],
+        ['flow', 'api-security-component-oauth-flow-changed'],
+        ['authorizationUrl', 'api-security-component-oauth-url-changed'],
+        ['tokenUrl', 'api-security-component-oauth-token-url-changed'],
+      ] as const) {
+        if (b[k] === undefined || same(b[k], h[k])) continue;
+        const lvl = k === 'bearerFormat' ? 'WARN' : 'ERR';
+        this.emit(id, lvl, `Security scheme ${name}: ${k} changed from ${show(b[k])} to ${show(h[k])}; clients configured for the old one fail to authenticate.`, at(k), bat(k), `${where}:${k}`, undefined, true);
+      }
+      // OpenAPI 3 flows: URLs and scopes per flow.
+      const bf = isObj(b.flows) ? b.flows : {};
+      const hf = isObj(h.flows) ? h.flows : {};
+      for (const [flow, bflow] of Object.entries(bf)) {
+        const hflow = hf[flow];
+        if (!isObj(bflow)) continue;
+        if (!isObj(hflow)) {
+          this.emit('api-security-component-oauth-flow-removed', 'ERR', `Security scheme ${name}: OAuth flow ${flow} was removed; clients using it cannot get tokens.`, this.loc(hdoc, h, 'flows'), this.loc(bdoc, bf, flow), `${where}:${flow}`, undefined, true);
+          continue;
+        }
+        for (const k of ['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const) {
+          if (bflow[k] === undefined || same(bflow[k], hflow[k])) continue;
+          this.emit(k === 'tokenUrl' ? 'api-security-component-oauth-token-url-changed' : 'api-security-component-oauth-url-changed', 'ERR', `Security scheme ${name}: ${flow} ${k} changed from ${show(bflow[k])} to ${show(hflow[k])}; clients configured with the old URL fail to get tokens.`, this.loc(hdoc, hflow, hflow[k] !== undefined ? k : undefined, true), this.loc(bdoc, bflow, k, true), `${where}:${flow}:${k}`, undefined, true);
+        }
+      }
+    }
   }
 
   /** Security requirements (all INFO in oasdiff): alternatives added/removed, scopes added/removed. */
@@ -253,6 +362,21 @@ export class ApiDiff {
     if (bp.sunset && hp.deprecated && !hp.sunset) this.emit('request-parameter-sunset-deleted', 'ERR', `${op}: the x-sunset of ${pname} was deleted.`, hl('deprecated'), bl('x-sunset'), where, op);
     if (bp.sunset && hp.sunset && hp.sunset < bp.sunset) this.emit('request-parameter-sunset-date-changed-too-small', 'ERR', `${op}: x-sunset of ${pname} moved earlier, from ${bp.sunset} to ${hp.sunset}.`, hl('x-sunset'), bl('x-sunset'), where, op);
     if (hp.sunset && !/^\d{4}-\d{2}-\d{2}/.test(hp.sunset)) this.emit('request-parameter-sunset-parse', 'ERR', `${op}: x-sunset "${hp.sunset}" of ${pname} is not a date.`, hl('x-sunset'), undefined, where, op);
+    // Serialization: how the client writes the value on the wire.
+    const ser = (x: ParamModel) => {
+      const n = x.node as Obj;
+      const style = typeof n.style === 'string' ? n.style : x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple';
+      const explode = typeof n.explode === 'boolean' ? n.explode : style === 'form';
+      return { style, explode, collectionFormat: typeof n.collectionFormat === 'string' ? n.collectionFormat : 'csv', allowEmptyValue: n.allowEmptyValue === true };
+    };
+    const bs = ser(bp);
+    const hs = ser(hp);
+    for (const k of ['style', 'explode', 'collectionFormat'] as const) {
+      if (bs[k] === hs[k]) continue;
+      const id = `request-parameter-${k === 'collectionFormat' ? 'collection-format' : k}-changed`;
+      this.emit(id, 'ERR', `${op}: ${k} of ${pname} changed from ${bs[k]} to ${hs[k]}; clients serialize it the old way and the server misreads it.`, hl(k), bl(k), `${where}:${k}`, op, true);
+    }
+    if (bs.allowEmptyValue && !hs.allowEmptyValue) this.emit('request-parameter-allow-empty-value-removed', 'ERR', `${op}: ${pname} no longer allows an empty value; clients sending it empty are rejected.`, hl(), bl('allowEmptyValue'), `${where}:allowEmptyValue`, op, true);
     const bd = bp.default;
     const hd = hp.default;
     if (bd === undefined && hd !== undefined) this.emit('request-parameter-default-value-added', 'ERR', `${op}: ${pname} got a default value ${show(hd)}; clients that omit it now get that value.`, hl(), bl(), where, op);
@@ -359,13 +483,29 @@ export class ApiDiff {
 
   private diffHeader(bh: HeaderModel & { name: string }, hh: HeaderModel & { name: string }, op: string, status: string, where: string, bl: ApiLoc): void {
     const hl = this.loc(hh.doc, hh.node, 'required');
+    const bx = (bh.node as Obj).explode;
+    const hx = (hh.node as Obj).explode;
+    if ((bx === true) !== (hx === true)) this.emit('response-header-explode-changed', 'WARN', `${op}: response header ${hh.name} (${status}) explode changed from ${bx === true} to ${hx === true}; clients parse its value the old way.`, this.loc(hh.doc, hh.node, hx !== undefined ? 'explode' : undefined), bl, `${where}:explode`, op, true);
     if (bh.required && !hh.required) this.emit('response-header-became-optional', 'ERR', `${op}: response header ${hh.name} (${status}) became optional; clients relying on it may not get it.`, hl, bl, where, op);
     if (bh.schema && hh.schema) this.compareSchemaRefs(bh.schema, hh.schema, { dir: 'response', scope: 'header', where: `${op} response ${status} header ${hh.name}`, prop: '', op });
   }
 
   private diffWebhooks(): void {
     for (const [name, bw] of this.base.webhooks) {
-      if (this.head.webhooks.has(name)) continue;
+      const hw = this.head.webhooks.get(name);
+      if (hw) {
+        // The payload is sent by the API and read by subscribers: compared in the response
+        // direction (a property removed, a value widened or made nullable breaks subscribers).
+        for (const [method, bo] of bw.ops ?? []) {
+          const ho = hw.ops?.get(method);
+          if (!ho?.body || !bo.body) continue;
+          for (const [mt, bm] of bo.body.content) {
+            const hm = ho.body.content.get(mt);
+            if (bm.schema && hm?.schema) this.compareSchemaRefs(bm.schema, hm.schema, { dir: 'response', scope: 'body', where: `Webhook ${name} payload (${mt})`, prop: '', op: `webhook ${name}` });
+          }
+        }
+        continue;
+      }
       const anchor = this.head.webhooksNode ? this.loc(this.head.set.root, this.head.rootNode, 'webhooks') : this.loc(this.head.set.root, this.head.rootNode);
       this.emit('webhook-removed', 'ERR', `Webhook ${name} was removed; subscribers stop receiving it.`, anchor, this.loc(bw.doc, this.base.webhooksNode!, name), `webhook:${name}`);
     }
@@ -457,16 +597,26 @@ export class ApiDiff {
     const hloc = (k?: string) => this.loc(H.doc, H.own(k) ?? hn0, k, false);
     const bloc = (k?: string) => this.loc(B.doc, B.own(k) ?? bn0, k, false);
     const where = `${hside.ptr}`;
-    const emit = (id: string, lvl: OasdiffLevel | undefined, msg: string, k?: string, baseKey = k) => {
+    const emit = (id: string, lvl: OasdiffLevel | undefined, msg: string, k?: string, baseKey = k, force = false) => {
       // A request property the client never sends (readOnly), or a response property it never reads (writeOnly), cannot break it.
       let level = lvl;
       if ((req && ctx.readOnly) || (!req && ctx.writeOnly)) level = 'INFO';
       const known = OASDIFF_LEVELS.get(id);
-      if (known && level !== 'INFO') level = known;
+      if (known && level !== 'INFO' && !force) level = known;
       if (!level) return;
       if (level === 'INFO' && !this.opts.includeInfo) return;
       this.changes.push({ id, level, message: `${what}: ${msg}`, head: hloc(k), base: bloc(baseKey), where: `${where}|${ctx.dir}|${id}`, operation: ctx.op });
     };
+
+    // Wrapped in oneOf (the old schema is one of the new branches): one change, not the old
+    // properties reported as removed one by one.
+    if (!B.branches('oneOf').length && !B.branches('anyOf').length) {
+      const hb = H.branches('oneOf');
+      if (hb.length > 1 && hb.some((br) => br.sig === B.sig)) {
+        emit(this.idOf(ctx, 'wrapped-in-one-of'), 'ERR', `was wrapped in oneOf with ${hb.length - 1} other branch${hb.length === 2 ? '' : 'es'}${req ? '' : '; clients may receive a shape they do not handle'}`, 'oneOf');
+        return;
+      }
+    }
 
     // Types and nullability
     const bt = typesOf(B.get('type'));
@@ -578,7 +728,34 @@ export class ApiDiff {
     // Discriminator
     const bdisc = B.get('discriminator');
     const hdisc = H.get('discriminator');
-    if (isObj(bdisc) && isObj(hdisc) && bdisc.propertyName !== hdisc.propertyName) emit(this.idOf(ctx, 'discriminator-property-name-changed'), 'INFO', `discriminator property changed from ${show(bdisc.propertyName)} to ${show(hdisc.propertyName)}`, 'discriminator');
+    // Clients pick the branch by the discriminator: a renamed property or a mapping entry that
+    // changed or went away sends them to the wrong branch (oasdiff: INFO; here a warning).
+    if (isObj(bdisc) && isObj(hdisc) && bdisc.propertyName !== hdisc.propertyName) emit(this.idOf(ctx, 'discriminator-property-name-changed'), 'WARN', `discriminator property changed from ${show(bdisc.propertyName)} to ${show(hdisc.propertyName)}; clients pick the wrong branch`, 'discriminator', 'discriminator', true);
+    if (isObj(bdisc) && isObj(hdisc) && isObj(bdisc.mapping)) {
+      const hm = isObj(hdisc.mapping) ? hdisc.mapping : {};
+      for (const [k, v] of Object.entries(bdisc.mapping)) {
+        if (hm[k] === undefined) emit(this.idOf(ctx, 'discriminator-mapping-deleted'), 'WARN', `discriminator mapping ${show(k)} was removed`, 'discriminator', 'discriminator', true);
+        else if (hm[k] !== v) emit(this.idOf(ctx, 'discriminator-mapping-changed'), 'WARN', `discriminator mapping ${show(k)} changed from ${show(v)} to ${show(hm[k])}`, 'discriminator', 'discriminator', true);
+      }
+    }
+    // additionalProperties: false added where a client sends the object: extra properties it sends are rejected.
+    const bapRaw = B.get('additionalProperties');
+    if (req && H.get('additionalProperties') === false && bapRaw !== false) emit(this.idOf(ctx, 'additional-properties-narrowed'), 'WARN', 'no longer accepts additional properties (additionalProperties: false); requests with extra properties are rejected', 'additionalProperties', 'additionalProperties', true);
+    if (!req && bapRaw === false && H.get('additionalProperties') !== undefined && H.get('additionalProperties') !== false) emit(this.idOf(ctx, 'additional-properties-widened'), 'WARN', 'may now contain additional properties; strict clients reject them', 'additionalProperties', 'additionalProperties', true);
+    // Sub-schemas compared in place: then/else/contains/propertyNames/prefixItems in the same
+    // direction, `not` in the opposite one (a narrower `not` accepts more).
+    for (const kw of ['then', 'else', 'contains', 'propertyNames', 'not'] as const) {
+      const bs = B.get(kw);
+      const hs = H.get(kw);
+      if (!isObj(bs) || !isObj(hs)) continue;
+      const dir: Dir = kw === 'not' ? (req ? 'response' : 'request') : ctx.dir;
+      this.compareSchema({ ...bside, node: bs, doc: B.docOf(kw), ptr: `${bside.ptr}/${kw}` }, { ...hside, node: hs, doc: H.docOf(kw), ptr: `${hside.ptr}/${kw}` }, { ...ctx, dir, prop: `${ctx.prop || ''}(${kw})`, nested: true });
+    }
+    if (Array.isArray(bpi) && Array.isArray(hpi)) {
+      for (let i = 0; i < Math.min(bpi.length, hpi.length); i++) {
+        this.compareSchema({ ...bside, node: bpi[i], doc: B.docOf('prefixItems'), ptr: `${bside.ptr}/prefixItems/${i}` }, { ...hside, node: hpi[i], doc: H.docOf('prefixItems'), ptr: `${hside.ptr}/prefixItems/${i}` }, { ...ctx, prop: `${ctx.prop || ''}[${i}]`, nested: true });
+      }
+    }
 
     // Object properties
     this.compareProperties(B, H, bside, hside, ctx, emit);
@@ -815,7 +992,7 @@ function componentName(ref: string | undefined): string | undefined {
   return file ? `${file}#${name}` : name;
 }
 
-type Emit = (id: string, lvl: OasdiffLevel | undefined, msg: string, k?: string, baseKey?: string) => void;
+type Emit = (id: string, lvl: OasdiffLevel | undefined, msg: string, k?: string, baseKey?: string, force?: boolean) => void;
 
 const BOUNDS: [string, string, boolean][] = [
   ['maximum', 'max', true],
@@ -823,11 +1000,13 @@ const BOUNDS: [string, string, boolean][] = [
   ['maxLength', 'max-length', true],
   ['maxItems', 'max-items', true],
   ['maxContains', 'max-contains', true],
+  ['maxProperties', 'max-properties', true],
   ['minimum', 'min', false],
   ['exclusiveMinimum', 'exclusive-min', false],
   ['minLength', 'min-length', false],
   ['minItems', 'min-items', false],
   ['minContains', 'min-contains', false],
+  ['minProperties', 'min-properties', false],
 ];
 
 const PRESENCE: [string, string][] = [

@@ -6,9 +6,8 @@ import { buildReport } from '../engine';
 import { emptyFacts, type Finding, type Notice, type Report } from '../model';
 import { describeUnreadable, DiskReader } from '../reader';
 import { toPosix } from '../text';
-import { applyAccepted } from './accept';
 import { detectOpenApi } from './detect';
-import { diffOpenApi, loadOpenApi, problemFindings, readerFn } from './analyzer';
+import { acceptApiFindings, diffOpenApi, loadOpenApi, problemFindings, readerFn } from './analyzer';
 import { diffGraphql } from './graphql';
 import { diffProto } from './proto';
 
@@ -63,5 +62,5 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
     cache: new Map(),
   };
   ctx.facts.apiSchemas.push({ file: head.rel, kind: hk, hasBase: true });
-  return buildReport(ctx, applyAccepted(findings, config.api.accepted));
+  return buildReport(ctx, acceptApiFindings(findings, config.api.accepted));
 }

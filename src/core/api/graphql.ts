@@ -6,6 +6,7 @@ import { defineRule, type Rule } from '../rule';
 import { fingerprint } from './fingerprint';
 import { invalidSchema } from './rules';
 import { LineIndex } from '../text';
+import { validateSDL } from 'graphql/validation/validate';
 
 /**
  * GraphQL SDL diff through @graphql-inspector/core (the change catalogue and criticality users of
@@ -84,7 +85,7 @@ function rangeOf(lines: LineIndex, node: ASTNode | undefined): Range {
   return { start, end: lines.positionAt(Math.min(loc.end, lines.lineEnd(start.line))) };
 }
 
-function loadSdl(file: string, text: string, assumeValid = false): Sdl {
+function loadSdl(file: string, text: string, validate: boolean): Sdl {
   const lines = new LineIndex(text);
   const out: Sdl = { file, text, lines, defs: new Map() };
   try {
@@ -103,14 +104,22 @@ function loadSdl(file: string, text: string, assumeValid = false): Sdl {
     const key = def.kind === Kind.DIRECTIVE_DEFINITION ? `@${def.name.value}` : def.name.value;
     if (!out.defs.has(key)) out.defs.set(key, def);
   }
-  try {
-    out.schema = buildASTSchema(out.doc, { assumeValidSDL: assumeValid });
-  } catch (e) {
-    const g = e as GraphQLError;
-    const node = g.nodes?.[0];
-    out.error = { message: `${file} is not a valid GraphQL schema: ${g.message.split('\n')[0]}`, range: rangeOf(lines, node) };
+  if (!validate) return out;
+  // validateSDL (not assertValidSDL, which joins the messages) keeps each error's nodes: the
+  // finding points at the offending definition, not at line 1.
+  const errors = validateSDL(out.doc);
+  if (errors.length) {
+    const g = errors[0];
+    const node = g.nodes?.[g.nodes.length - 1];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length === 2 ? '' : 's'})` : '';
+    out.error = { message: `${file} is not a valid GraphQL schema: ${g.message.split('\n')[0]}${more}`, range: rangeOf(lines, node) };
   }
   return out;
+}
+
+/** The whole schema, built once (SDL validation, when asked, was done on load). */
+function schemaOf(s: Sdl): GraphQLSchema {
+  return (s.schema ??= buildASTSchema(s.doc!, { assumeValidSDL: true }));
 }
 
 type Named = { readonly name: NameNode; readonly kind: string };
@@ -215,18 +224,24 @@ export interface GraphqlDiffOptions {
 /** Diffs two SDL texts. `base` undefined: a new file, nothing to compare (only parse problems). */
 export async function diffGraphql(file: string, base: string | undefined, head: string, baseLabel?: string, opts: GraphqlDiffOptions | boolean = {}): Promise<Finding[]> {
   const o: GraphqlDiffOptions = typeof opts === 'boolean' ? { includeInfo: opts } : opts;
-  const h = loadSdl(file, head);
+  const h = loadSdl(file, head, true);
   if (h.error) return [invalidSchema.finding({ message: h.error.message, file, range: h.error.range, data: { problem: 'parse' } })];
   if (base === undefined) return [];
-  // The base is built without SDL validation (a sixth of the work on a large schema): its problems
-  // are never reported, only used to skip the comparison, and those that would make the diff wrong
-  // (an unknown type, a bad root) still throw while building.
-  const b = loadSdl(file, base, true);
-  if (b.error || !b.schema || !h.schema) return [];
+  // The base is not validated (a sixth of the work on a large schema): its problems are never
+  // reported, and those that would make the diff wrong (an unknown type, a bad root) still throw
+  // while building, which skips the comparison.
+  const b = loadSdl(file, base, false);
+  if (b.error || !b.doc || !h.doc) return [];
+  let pair: [GraphQLSchema, GraphQLSchema];
+  try {
+    pair = reducedSchemas(b, h) ?? [schemaOf(b), schemaOf(h)];
+  } catch {
+    return [];
+  }
   // Removing a deprecated field stays BREAKING (no suppressRemovalOfDeprecatedField): clients still
   // selecting it fail validation; the deprecation is named in the message, and accepting the change
   // is how it ships on purpose.
-  const changes = await diff(b.schema, h.schema);
+  const changes = await diff(pair[0], pair[1]);
   const out: Finding[] = [];
   for (const c of changes) {
     const sev = level(c);
@@ -253,6 +268,47 @@ export async function diffGraphql(file: string, base: string | undefined, head: 
     );
   }
   return out;
+}
+
+/**
+ * The two schemas graphql-inspector compares, without the definitions whose text is the same on
+ * both sides: those become `scalar` stubs (their name is all a changed definition compares), so
+ * the diff walks only what changed. Its changes are the full diff's (a change is always inside a
+ * definition whose text changed), except that an argument default of an unchanged type that
+ * coerces through a changed input type is not re-reported beside the input change itself.
+ * Undefined (compare the full schemas) with type extensions or duplicate names.
+ */
+function reducedSchemas(b: Sdl, h: Sdl): [GraphQLSchema, GraphQLSchema] | undefined {
+  if (!b.doc || !h.doc) return undefined;
+  const roots = new Set(['Query', 'Mutation', 'Subscription']);
+  const slices = (s: Sdl) => {
+    const m = new Map<string, string>();
+    for (const d of s.doc!.definitions) {
+      if (d.kind === Kind.SCHEMA_DEFINITION) {
+        for (const o of d.operationTypes) roots.add(o.type.name.value);
+        continue;
+      }
+      if (d.kind === Kind.DIRECTIVE_DEFINITION) continue;
+      if (!('name' in d) || !d.name || /EXTENSION$/.test(d.kind) || !d.loc) return undefined;
+      if (m.has(d.name.value)) return undefined;
+      m.set(d.name.value, s.text.slice(d.loc.start, d.loc.end));
+    }
+    return m;
+  };
+  const bs = slices(b);
+  const hs = slices(h);
+  if (!bs || !hs) return undefined;
+  const same = new Set<string>();
+  for (const [name, text] of bs) if (hs.get(name) === text && !roots.has(name)) same.add(name);
+  if (same.size < 16) return undefined;
+  const stub = (name: string): DefinitionNode => ({ kind: Kind.SCALAR_TYPE_DEFINITION, name: { kind: Kind.NAME, value: name } });
+  const stubs = [...same].map(stub);
+  const build = (s: Sdl): GraphQLSchema => buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...s.doc!.definitions.filter((d) => !('name' in d && d.name && d.kind !== Kind.DIRECTIVE_DEFINITION && same.has(d.name.value))), ...stubs] }, { assumeValidSDL: true });
+  try {
+    return [build(b), build(h)];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The base declaration (not its name) at a dotted path, for its directives. */

@@ -296,7 +296,8 @@ export interface ApiModel {
   pathsNode?: object;
   /** Keyed by the path template with parameter names erased (`/pets/{}`). */
   paths: Map<string, PathModel>;
-  webhooks: Map<string, { node: object; doc: SourceDoc }>;
+  /** Webhooks (3.1) with their operations: the request is what the API sends to subscribers. */
+  webhooks: Map<string, { node: object; doc: SourceDoc; ops?: Map<string, OperationModel> }>;
   webhooksNode?: object;
 }
 
@@ -362,7 +363,13 @@ export function buildModel(set: ApiDocSet): ApiModel | undefined {
   }
   if (isObj(v.webhooks)) {
     model.webhooksNode = v.webhooks;
-    for (const [name, w] of Object.entries(v.webhooks)) if (isObj(w)) model.webhooks.set(name, { node: w, doc: root });
+    for (const [name, w] of Object.entries(v.webhooks)) {
+      if (!isObj(w)) continue;
+      const ops = new Map<string, OperationModel>();
+      const shared = Array.isArray(w.parameters) ? w.parameters : [];
+      for (const method of METHODS) if (isObj(w[method])) ops.set(method, buildOperation(set, root, name, method, w[method] as Record<string, unknown>, shared, false, undefined, undefined, structure));
+      model.webhooks.set(name, { node: w, doc: root, ops });
+    }
   }
   return model;
 }

@@ -15,9 +15,9 @@ interface OasRule {
 
 const oasRules: OasRule[] = [];
 
-function oas(init: Omit<RuleInit, 'equivalents'>, pattern: RegExp): Rule {
+function oas(init: Omit<RuleInit, 'equivalents'>, pattern: RegExp, openapiDiff?: string[]): Rule {
   const ids = OASDIFF_IDS.filter((id) => pattern.test(id) && !oasRules.some((r) => r.pattern.test(id)));
-  const rule = defineRule({ ...init, equivalents: { oasdiff: ids } });
+  const rule = defineRule({ ...init, equivalents: { ...(ids.length ? { oasdiff: ids } : {}), ...(openapiDiff ? { 'openapi-diff': openapiDiff } : {}) } });
   oasRules.push({ rule, pattern });
   return rule;
 }
@@ -30,6 +30,12 @@ export const pathRemoved = oas(
 export const operationRemoved = oas(
   { id: 'api/operation-removed', defaultSeverity: 'error', summary: 'An operation (method on a path) was removed without deprecation, or before its sunset date' },
   /^api-removed-|^endpoint-added$/,
+);
+
+export const operationIdChanged = oas(
+  { id: 'api/operation-id-changed', defaultSeverity: 'warning', summary: 'An operationId was changed or removed: client generators rename the method clients call' },
+  /^api-operation-id-/,
+  ['incompatible.operation.id.changed'],
 );
 
 export const webhookRemoved = oas({ id: 'api/webhook-removed', defaultSeverity: 'error', summary: 'A webhook (OpenAPI 3.1) was removed: subscribers stop receiving it' }, /^webhook-/);
@@ -52,6 +58,12 @@ export const stabilityDecreased = oas(
 export const parameterRemoved = oas(
   { id: 'api/parameter-removed', defaultSeverity: 'warning', summary: 'A request parameter was removed: clients that still send it may be rejected or silently ignored' },
   /^request-parameter-removed$|^request-parameter-property-removed$/,
+);
+
+export const parameterSerializationChanged = oas(
+  { id: 'api/parameter-serialization-changed', defaultSeverity: 'error', summary: 'A parameter\'s style, explode or collectionFormat changed, or it no longer allows an empty value: clients serialize it the old way' },
+  /^request-parameter-(style|explode|collection-format|allow-empty-value)-/,
+  ['incompatible.request.param.style.changed', 'incompatible.request.param.explode.changed', 'incompatible.request.param.allowempty.decreased'],
 );
 
 export const requiredParameterAdded = oas(
@@ -99,7 +111,21 @@ export const requirednessChanged = oas(
   /property-became-(required|optional)/,
 );
 
-export const securityChanged = oas({ id: 'api/security-changed', defaultSeverity: 'info', summary: 'Security requirements, schemes or OAuth scopes changed' }, /security/);
+export const securityChanged = oas(
+  { id: 'api/security-changed', defaultSeverity: 'error', summary: 'An operation now requires credentials or more scopes, lost the security alternative clients use, or a security scheme\'s type, scheme, bearer format, OpenID Connect or OAuth URLs changed' },
+  /security/,
+  [
+    'incompatible.security.requirements.decreased',
+    'incompatible.security.requirement.schemes.increased',
+    'incompatible.security.scheme.scopes.increased',
+    'incompatible.security.scheme.scheme.changed',
+    'incompatible.security.scheme.bearer.format.changed',
+    'incompatible.security.scheme.openidconnect.url.changed',
+    'incompatible.security.scheme.oauth2.auth.url.changed',
+    'incompatible.security.scheme.oauth2.token.url.changed',
+    'incompatible.security.scheme.oauth2.refresh.url.changed',
+  ],
+);
 
 export const compositionChanged = oas(
   { id: 'api/composition-changed', defaultSeverity: 'error', summary: 'A oneOf/anyOf union changed in a breaking direction, a schema was wrapped in oneOf, or a JSON Schema 2020-12 keyword (if/then/else, contains, prefixItems, dependent*, unevaluated*, content*) was added to a request or removed from a response' },
@@ -124,8 +150,8 @@ export const enumChanged = oas(
 export const constChanged = oas({ id: 'api/const-changed', defaultSeverity: 'error', summary: 'A const value was added or changed in a request, or removed or changed in a response' }, /-const-/);
 
 export const constraintChanged = oas(
-  { id: 'api/constraint-changed', defaultSeverity: 'error', summary: 'A validation constraint (min/max, length, items, pattern) was tightened in a request or loosened in a response' },
-  /-(max|min|exclusive-max|exclusive-min|max-length|min-length|max-items|min-items|max-contains|min-contains)-(set|unset|increased|decreased)$|-pattern-(added|removed|changed|generalized)$/,
+  { id: 'api/constraint-changed', defaultSeverity: 'error', summary: 'A validation constraint (min/max, length, items, properties, pattern, additionalProperties) was tightened in a request or loosened in a response' },
+  /-(max|min|exclusive-max|exclusive-min|max-length|min-length|max-items|min-items|max-contains|min-contains|max-properties|min-properties)-(set|unset|increased|decreased)$|-pattern-(added|removed|changed|generalized)$|-additional-properties-(narrowed|widened)$/,
 );
 
 export const mutabilityChanged = oas(
@@ -135,7 +161,7 @@ export const mutabilityChanged = oas(
 
 export const defaultChanged = oas({ id: 'api/default-changed', defaultSeverity: 'info', summary: 'A default value of a request body or property changed (servers fill omitted values differently)' }, /default-value/);
 
-export const discriminatorChanged = oas({ id: 'api/discriminator-changed', defaultSeverity: 'info', summary: 'A discriminator property name or mapping changed' }, /discriminator/);
+export const discriminatorChanged = oas({ id: 'api/discriminator-changed', defaultSeverity: 'warning', summary: 'A discriminator property name changed, or a mapping entry changed or was removed: clients pick the wrong branch' }, /discriminator/, ['incompatible.schema.discriminator.changed']);
 
 export const versionNotBumped = oas(
   { id: 'api/version-not-bumped', defaultSeverity: 'warning', summary: 'The branch has breaking API changes but info.version keeps the same major version' },

@@ -104,4 +104,25 @@ describe('api: GraphQL diff (severity of removals, positions, large schemas)', (
     assert.equal(arg.range.start.character, lines[l].indexOf('y'));
     assert.equal(arg.range.end.character, lines[l].indexOf('y') + 1);
   });
+
+  it('compares only what changed on a large schema, yet a head that removes a type an unchanged type uses is invalid, not a removal', async () => {
+    const parts = ['type Query {\n  t0: T0\n}\n', 'type Used {\n  id: ID\n}\n'];
+    for (let i = 0; i < 200; i++) parts.push(`type T${i} {\n  a: String\n  u: Used\n}\n`);
+    const base = parts.join('');
+    const bad = await diffGraphql('big.graphql', base, base.replace('type Used {\n  id: ID\n}\n', ''));
+    assert.deepEqual(bad.map((f) => f.ruleId), ['api/invalid-schema']);
+    assert.match(bad[0].message, /Unknown type "Used"/);
+    // A change deep in the file among 200 unchanged types is found, with the same message as a full diff.
+    const fs = await diffGraphql('big.graphql', base, base.replace('type T150 {\n  a: String\n', 'type T150 {\n  a: Int\n'));
+    assert.deepEqual(fs.map((f) => [f.data?.path, f.severity]), [['T150.a', 'error']]);
+    assert.match(fs[0].message, /Field 'T150.a' changed type from 'String' to 'Int'/);
+  });
+
+  it('an invalid head (a field defined twice, as in GitHub\'s public schema of 2025-02) is located at the duplicate, not line 1', async () => {
+    const head = SDL.replace('  name: String\n', '  name: String\n  name: String\n');
+    const [f] = await diffGraphql('schema.graphql', SDL, head);
+    assert.equal(f.ruleId, 'api/invalid-schema');
+    assert.match(f.message, /Field "User.name" can only be defined once/);
+    assert.equal(f.range.start.line, lineOf(head, 'name: String') + 1);
+  });
 });

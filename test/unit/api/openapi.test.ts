@@ -134,12 +134,13 @@ describe('api: OpenAPI contract diff', () => {
     assert.equal(fs.find((f) => f.ruleId === 'api/parameter-removed')!.severity, 'warning');
   });
 
-  it('does not report a deprecated operation removed after its sunset as an error', async () => {
+  it('reports a deprecated operation removed after its sunset as an error that names the deprecation (a removal is a removal)', async () => {
     const base = BASE.replace("    delete:\n", "    delete:\n      deprecated: true\n      x-sunset: '2001-01-01'\n");
     const head = BASE.replace("    delete:\n      responses: { '204': { description: gone } }\n", '');
-    assert.deepEqual(await diff(base, head), []);
-    const info = await diff(base, head, { includeInfo: true });
-    assert.equal(info.find((f) => f.data?.oasdiff === 'api-removed-with-deprecation')?.severity, 'info');
+    const fs = (await diff(base, head)).filter((f) => f.data?.oasdiff === 'api-removed-with-deprecation');
+    assert.equal(fs.length, 1);
+    assert.equal(fs[0].severity, 'error');
+    assert.match(fs[0].message, /deprecated with x-sunset 2001-01-01, which has passed/);
   });
 
   it('enforces api.deprecationDays on new deprecations only when set', async () => {
@@ -151,13 +152,15 @@ describe('api: OpenAPI contract diff', () => {
     assert.deepEqual(fs.map((f) => [f.ruleId, f.data?.oasdiff, f.range.start.line]), [['api/deprecation-policy', 'api-deprecated-sunset-missing', lineOf(head, 'deprecated: true')]]);
   });
 
-  it('lists security changes at info level only with includeInfo, as oasdiff does', async () => {
+  it('reports more required scopes as an error (oasdiff: INFO); fewer scopes only with includeInfo', async () => {
     const base = BASE.replace("    delete:\n", "    delete:\n      security: [{ oauth: [orders.read] }]\n");
     const head = BASE.replace("    delete:\n", "    delete:\n      security: [{ oauth: [orders.read, orders.admin] }]\n");
-    assert.deepEqual(await diff(base, head), []);
-    const fs = await diff(base, head, { includeInfo: true });
-    assert.deepEqual(fs.map((f) => [f.ruleId, f.severity, f.data?.oasdiff]), [['api/security-changed', 'info', 'api-security-scope-added']]);
+    const fs = (await diff(base, head)).filter((f) => f.ruleId === 'api/security-changed');
+    assert.deepEqual(fs.map((f) => [f.ruleId, f.severity, f.data?.oasdiff]), [['api/security-changed', 'error', 'api-security-scope-added']]);
     assert.equal(fs[0].range.start.line, lineOf(head, 'security:'));
+    assert.deepEqual(await diff(head, base), []);
+    const info = await diff(head, base, { includeInfo: true });
+    assert.deepEqual(info.map((f) => [f.severity, f.data?.oasdiff]), [['info', 'api-security-scope-removed']]);
   });
 
   it('compares request constraints and types by direction', async () => {
