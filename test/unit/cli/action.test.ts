@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { TOOL_VERSION } from '../../../src/core/format';
 import { branchRepo, git, REPO_ROOT, scratchDirs } from '../helpers';
 
 interface ActionYml {
@@ -72,6 +73,7 @@ describe('GitHub Action (action.yml and its entry point)', function () {
   it('runs the npm package at exactly this version, through the bin that package.json declares', () => {
     const step = action.runs.steps[0];
     assert.equal(step.env.DEPLOY_READINESS_VERSION, pkg.version);
+    assert.equal(TOOL_VERSION, pkg.version, 'the version the CLI reports (--version, SARIF) is the package version');
     const m = /npx --yes --package "deploy-readiness@\$\{DEPLOY_READINESS_VERSION\}" -- ([\w-]+)$/.exec(step.run);
     assert.ok(m, step.run);
     assert.equal(pkg.bin[m[1]], './dist/action.js');
