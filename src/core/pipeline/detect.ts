@@ -120,7 +120,9 @@ export function isDeployJob(j: Job): boolean {
     const env = j.environment.name;
     if (/\$/.test(env) || STAGING.test(env.replace(/[-_.]/g, ' ')) || PRODUCTION.test(env.replace(/[-_.]/g, ' '))) return true;
   }
-  return /\b(deploy|deployment|release to|rollout|promote)\b/i.test(label(j).replace(/[-_]/g, ' ')) && !/\b(docs?|pages|preview)\b/i.test(label(j).replace(/[-_]/g, ' '));
+  // This tool's own job ("deploy-readiness", what init-ci writes) reviews a deploy; it is not one.
+  const name = label(j).replace(/[-_]/g, ' ').replace(/\bdeploy readiness\b/gi, '');
+  return /\b(deploy|deployment|release to|rollout|promote)\b/i.test(name) && !/\b(docs?|pages|preview)\b/i.test(name);
 }
 
 export type Target = 'production' | 'staging' | 'other';
