@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { defaultConfig, parseConfig } from '../../../src/core/config';
-import { CONFIG_SCHEMA_PATH, configJsonSchema } from '../../../src/core/configSchema';
+import { CONFIG_SCHEMA_ID, CONFIG_SCHEMA_PATH, configJsonSchema } from '../../../src/core/configSchema';
 import { REPO_ROOT } from '../helpers';
 
 describe('JSON Schema for .deploy-readiness.yaml', () => {
@@ -62,6 +62,9 @@ describe('JSON Schema for .deploy-readiness.yaml', () => {
     assert.ok(entry, 'a yamlValidation entry for the schema');
     assert.ok(entry.fileMatch.includes('.deploy-readiness.yaml'));
     assert.ok(existsSync(path.join(REPO_ROOT, CONFIG_SCHEMA_PATH)));
+    // Other editors: the documented yaml-language-server modeline names the schema's own $id.
+    assert.ok(CONFIG_SCHEMA_ID.endsWith(`/${CONFIG_SCHEMA_PATH}`));
+    assert.ok(readFileSync(path.join(REPO_ROOT, 'docs', 'configuration.md'), 'utf8').includes(`# yaml-language-server: $schema=${CONFIG_SCHEMA_ID}`));
     assert.match(readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8'), new RegExp(`^!${CONFIG_SCHEMA_PATH.replace(/\./g, '\\.')}$`, 'm'));
   });
 });

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, scratchDirs } from '../helpers';
+import { REPO_ROOT } from '../helpers';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file: string): { width: number; height: number } {
@@ -13,9 +12,8 @@ function pngSize(file: string): { width: number; height: number } {
 }
 
 describe('Marketplace and Open VSX manifest', function () {
-  this.timeout(180_000);
+  this.timeout(60_000);
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-  const scratch = scratchDirs();
 
   it('has a 128x128 PNG icon, a gallery banner, categories, repository, homepage, bugs, qna and a licence', () => {
     assert.match(pkg.icon, /\.png$/);
@@ -30,13 +28,12 @@ describe('Marketplace and Open VSX manifest', function () {
     assert.ok(existsSync(path.join(REPO_ROOT, 'LICENSE')));
   });
 
-  it('vsce package prints no warning, and the .vsix carries the icon and the schema but not the CLI or Action bundles', () => {
-    const out = path.join(scratch.keep(mkdtempSync(path.join(os.tmpdir(), 'dr-vsix-'))), 'test.vsix');
+  // `vsce package` itself runs in npm test's package step, which fails on any WARNING it prints.
+  it('the .vsix carries the icon and the schema but not the CLI or Action bundles (vsce ls)', () => {
     const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
-    const r = spawnSync(vsce, ['package', '--no-dependencies', '-o', out], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.deepEqual(`${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /\bWARNING\b/i.test(l)), []);
-    const ls = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.split('\n').map((l) => l.trim());
+    const r = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const ls = r.stdout.split('\n').map((l) => l.trim());
     for (const f of ['dist/extension.js', pkg.icon, 'schemas/deploy-readiness.schema.json']) assert.ok(ls.includes(f), `.vsix lacks ${f}`);
     for (const f of ['dist/cli.js', 'dist/action.js', 'action.yml']) assert.ok(!ls.includes(f), `.vsix ships ${f}`);
   });

@@ -44,8 +44,11 @@ describe('init-ci: one command to gate CI', () => {
     assert.ok(steps.indexOf(upload!) > steps.indexOf(run));
     assert.equal(upload?.with?.sarif_file, `\${{ steps.${(run as { id?: string }).id}.outputs.sarif-file }}`);
     assert.ok(!steps.some((s) => /npx/.test(s.run ?? '')), 'no npx of an unpinned package');
-    // The repository's own pipeline now lints migrations.
-    assert.ok(!pipelineFindings(await analyze(dir)).some((f) => f.ruleId === 'checklist/pipeline-no-migration-lint'));
+    // The repository's own pipeline now lints migrations, and the job is not taken for a deploy
+    // (no "production deploy without approval/staging" or "unpinned action in a deploy" about it).
+    const after = pipelineFindings(await analyze(dir));
+    assert.ok(!after.some((f) => f.ruleId === 'checklist/pipeline-no-migration-lint'));
+    assert.deepEqual(after.filter((f) => f.file === '.github/workflows/deploy-readiness.yml' && /approval|staging|unpinned|untagged/.test(f.ruleId)).map((f) => f.ruleId), []);
 
     const again = runCli(['init-ci'], dir);
     assert.equal(again.code, 0);
