@@ -92,7 +92,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   const issues = validate(configSchema, raw);
   const bad = new Set(issues.map((i) => i.path));
   for (const issue of issues) {
-    const node = nodeAt(doc.contents as Node | null, issue.path, issue.message.startsWith('unknown key'));
+    const node = nodeAt(doc.contents as Node | null, issue.path, !!issue.onKey || issue.message.startsWith('unknown key'));
     const r = node?.range ? rangeOfOffsets(node.range[0], node.range[1]) : rangeOfOffsets(0, 0);
     problems.push({ level: 'error', file, message: `${file}: ${issue.path}: ${issue.message}`, range: r });
   }

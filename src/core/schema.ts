@@ -9,7 +9,9 @@ export type Schema =
   | { kind: 'enum'; description: string; values: readonly string[] }
   | { kind: 'array'; description: string; of: Schema }
   | { kind: 'object'; description: string; fields: Record<string, Schema> }
-  | { kind: 'map'; description: string; of: Schema };
+  | { kind: 'map'; description: string; of: Schema }
+  /** A key that is no longer read from the repository: always an error that says where it moved. */
+  | { kind: 'removed'; description: string; message: string };
 
 export const str = (description: string): Schema => ({ kind: 'string', description });
 export const num = (description: string, opts: { min?: number; max?: number; integer?: boolean } = {}): Schema => ({
@@ -22,16 +24,21 @@ export const oneOf = (description: string, values: readonly string[]): Schema =>
 export const list = (description: string, of: Schema): Schema => ({ kind: 'array', description, of });
 export const obj = (description: string, fields: Record<string, Schema>): Schema => ({ kind: 'object', description, fields });
 export const mapOf = (description: string, of: Schema): Schema => ({ kind: 'map', description, of });
+export const removed = (description: string, message: string): Schema => ({ kind: 'removed', description, message });
 
 export interface SchemaIssue {
   path: string;
   message: string;
+  /** The issue is about the key itself (unknown or removed key), not its value. */
+  onKey?: boolean;
 }
 
 /** Validates a plain JS value; returns issues with dotted key paths. */
 export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue[] {
   const at = path || '(root)';
   switch (schema.kind) {
+    case 'removed':
+      return [{ path: at, message: schema.message, onKey: true }];
     case 'string':
       return typeof value === 'string' ? [] : [{ path: at, message: `expected a string, got ${describe(value)}` }];
     case 'boolean':

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { githubEnterpriseUrl } from '../settings';
 import type { Ctx } from '../ctx';
 import { githubToken, tickBookFor } from '../ticks';
 import { pickSession, requireTrust } from './planCommon';
@@ -17,7 +18,7 @@ export function registerGenerateRunbook(ctx: Ctx): vscode.Disposable {
     let rb: { markdown: string; path: string };
     try {
       rb = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploy Readiness: generating the runbook…') }, async () =>
-        s.engine.runbook(await githubToken(false), await tickBookFor(ctx.extension, s.folder.uri).forBranch(s.report?.facts.head?.branch)),
+        s.engine.runbook(await githubToken(false), await tickBookFor(ctx.extension, s.folder.uri).forBranch(s.report?.facts.head?.branch), githubEnterpriseUrl()),
       );
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('The runbook could not be generated: {0}', (e as Error).message));
