@@ -60,13 +60,20 @@ export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue
     }
     case 'map': {
       if (!isPlainObject(value)) return [{ path: at, message: `expected a mapping, got ${describe(value)}` }];
-      return Object.entries(value).flatMap(([k, v]) => validate(schema.of, v, path ? `${path}.${k}` : k));
+      return Object.keys(value).flatMap((k) => {
+        const p = path ? `${path}.${k}` : k;
+        // Keys that name an object's machinery are never entries (they could reach Object.prototype).
+        if (RESERVED_KEYS.has(k)) return [{ path: p, message: `unknown key "${k}"`, onKey: true }];
+        return validate(schema.of, value[k], p);
+      });
     }
     case 'object': {
       if (!isPlainObject(value)) return [{ path: at, message: `expected a mapping, got ${describe(value)}` }];
       const issues: SchemaIssue[] = [];
-      for (const [k, v] of Object.entries(value)) {
-        const sub = schema.fields[k];
+      for (const k of Object.keys(value)) {
+        const v = value[k];
+        // Own fields only: `toString`, `constructor`, `__proto__` are unknown keys like any other.
+        const sub = Object.hasOwn(schema.fields, k) ? schema.fields[k] : undefined;
         const p = path ? `${path}.${k}` : k;
         if (!sub) {
           const known = Object.keys(schema.fields);
@@ -83,6 +90,9 @@ export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue
     }
   }
 }
+
+/** Keys that are never entries of a mapping in the configuration. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
