@@ -7,6 +7,7 @@ import type { Workspace } from '../core/engine';
 import { enterpriseUrlFrom, parseEnterpriseUrl, tokenFromEnv } from '../core/github/client';
 import { cliTickStorage, checklistOf, rollbackPlanOf, runbookOf } from '../core/plan/run';
 import { rollbackSection } from '../core/plan/rollback';
+import { writeInRepository } from '../core/safeWrite';
 
 /**
  * The CLI's `checklist`, `rollback-plan` and `runbook` commands. Same exit-code contract as
@@ -123,9 +124,16 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
     io.stdout(JSON.stringify({ version: 1, path: out === '-' ? null : out, verdict: rb.checklist.verdict, markdown: rb.markdown }, null, 2) + '\n');
   } else if (out === '-') io.stdout(rb.markdown);
   if (out !== '-') {
-    const abs = path.resolve(ctx.root, out);
-    await fs.mkdir(path.dirname(abs), { recursive: true });
-    await fs.writeFile(abs, rb.markdown);
+    let abs: string;
+    if (args.out !== undefined) {
+      // A path the user typed is theirs to choose.
+      abs = path.resolve(ctx.root, out);
+      await fs.mkdir(path.dirname(abs), { recursive: true });
+      await fs.writeFile(abs, rb.markdown);
+    } else {
+      // checklist.runbook.path comes from the repository: inside it, through no symbolic link.
+      abs = await writeInRepository(ctx.root, out, rb.markdown);
+    }
     if (fmt !== 'json') io.stdout(`${path.relative(ctx.root, abs) || abs}\n`);
     io.stderr(`runbook written to ${abs}\n`);
   }
