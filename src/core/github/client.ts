@@ -206,8 +206,12 @@ export class GitHubClient {
     return data.length ? toPull(data[0]) : undefined;
   }
 
+  /** One pull request by number; refuses an answer without a `body` field (null is an empty description, a missing field is unknown). */
   async getPullRequest(r: RemoteRepo, n: number): Promise<PullRequest> {
     const { data } = await this.request<RawPull>('GET', `/repos/${enc(r.owner)}/${enc(r.repo)}/pulls/${n}`);
+    if (!data || typeof data !== 'object' || !Object.hasOwn(data, 'body') || (data.body !== null && typeof data.body !== 'string')) {
+      throw new GitHubError(`GitHub's answer for pull request #${n} has no description field: not written, so the description is not replaced.`, 0);
+    }
     return toPull(data);
   }
 

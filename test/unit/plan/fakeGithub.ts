@@ -26,6 +26,8 @@ export interface FakeGithubState {
   failWith?: { status: number; message: string; headers?: Record<string, string> };
   /** Called after a pull is read by number: simulates someone editing the description meanwhile. */
   afterGetPull?: (p: FakePull) => void;
+  /** Answer pulls by number without a `body` field (a proxy or API change that drops it). */
+  omitBody?: boolean;
   requests: { method: string; url: string; body?: string }[];
 }
 
@@ -79,7 +81,8 @@ export async function startFakeGithub(init: Partial<FakeGithubState> = {}): Prom
         const p = state.pulls.find((x) => x.number === Number(mm![1]));
         if (!p) return json(res, 404, { message: 'Not Found' });
         if (req.method === 'GET') {
-          const out = pullJson(state, base, p);
+          const out: Record<string, unknown> = pullJson(state, base, p);
+          if (state.omitBody) delete out.body;
           state.afterGetPull?.(p);
           return json(res, 200, out);
         }
