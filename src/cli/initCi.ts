@@ -4,6 +4,7 @@ import { Git } from '../core/git';
 import { remoteUrl as originUrl } from '../core/pipeline/history';
 import { INIT_CI_SYSTEMS, planDiff, planInitCi, type InitCiSystem } from '../core/pipeline/initCi';
 import { DiskReader } from '../core/reader';
+import { UnsafeWriteError, writableTarget, writeInRepository } from '../core/safeWrite';
 
 export interface InitCiArgs {
   root: string;
@@ -50,14 +51,26 @@ export async function runInitCi(args: InitCiArgs, io: InitCiIO): Promise<number>
     for (const f of conflicts) io.stderr(`deploy-readiness: ${f.file} exists and differs from what init-ci writes; not overwritten. See the difference with --dry-run, or overwrite with --force.\n`);
     return 1;
   }
+  // Nothing is written unless every target is inside the repository and reached through no symbolic link.
+  for (const f of plan.files.filter((x) => x.action !== 'unchanged')) {
+    const problem = await writableTarget(root, f.file).then(() => undefined, (e: Error) => e);
+    if (problem) {
+      io.stderr(`deploy-readiness: ${problem.message}\n`);
+      return 2;
+    }
+  }
   for (const f of plan.files) {
     if (f.action === 'unchanged') {
       io.stdout(`${f.file} is up to date\n`);
       continue;
     }
-    const abs = path.join(root, f.file);
-    await fs.mkdir(path.dirname(abs), { recursive: true });
-    await fs.writeFile(abs, f.after);
+    try {
+      await writeInRepository(root, f.file, f.after);
+    } catch (e) {
+      if (!(e instanceof UnsafeWriteError)) throw e;
+      io.stderr(`deploy-readiness: ${e.message}\n`);
+      return 2;
+    }
     io.stdout(`${f.action === 'create' ? 'created' : f.action === 'update' ? 'updated' : 'overwrote'} ${f.file}\n`);
   }
   if (plan.manual) {

@@ -26,7 +26,9 @@ const USAGE = `Usage:
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it
 (checklist: 1 when blocked, or not ready with --fail-on warning), 2 usage or runtime error
 (message on stderr; rollback-plan --write-pr that could not write still prints the plan).
-GitHub (CI status, the pull request) is read with GITHUB_TOKEN or GH_TOKEN.`;
+GitHub (CI status, the pull request) is read with GITHUB_TOKEN or GH_TOKEN, at api.github.com for a
+github.com origin. GitHub Enterprise: --github-api-url <https URL> or GITHUB_API_URL, used only when
+the origin remote is on that host (never taken from the repository).`;
 
 class UsageError extends Error {}
 
@@ -39,12 +41,14 @@ export interface CliIO {
   stderr: (s: string) => void;
   /** The working directory that relative paths resolve against. */
   cwd: string;
-  /** The environment: GITHUB_TOKEN / GH_TOKEN, NO_COLOR, USER. */
+  /** The environment: GITHUB_TOKEN / GH_TOKEN, GITHUB_API_URL, NO_COLOR, USER. */
   env: Record<string, string | undefined>;
   /** Standard input, for commands that read it (none does yet). */
   stdin?: NodeJS.ReadableStream;
   /** stdout is a terminal: text output is coloured unless NO_COLOR is set. */
   isTTY?: boolean;
+  /** For tests: the fetch GitHub requests go through. */
+  fetch?: typeof fetch;
 }
 
 /** Runs one command line; resolves to the exit code (0, 1 or 2, see USAGE) and never exits the process. */
@@ -83,6 +87,7 @@ function parse(argv: string[]) {
         'dry-run': { type: 'boolean' },
         force: { type: 'boolean' },
         system: { type: 'string' },
+        'github-api-url': { type: 'string' },
       },
     });
   } catch (e) {
@@ -206,7 +211,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
       const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose) });
       try {
-        return await runPlanCommand(command, ws, { format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out }, io);
+        return await runPlanCommand(command, ws, { format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out, githubApiUrl: values['github-api-url'] }, io);
       } catch (e) {
         if (e instanceof PlanUsageError) throw new UsageError(e.message);
         throw e;

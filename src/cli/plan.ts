@@ -4,9 +4,10 @@ import type { Checklist, ChecklistItem } from '../core/checklist/items';
 import { TickBook } from '../core/checklist/ticks';
 import type { FailOn } from '../core/config';
 import type { Workspace } from '../core/engine';
-import { tokenFromEnv } from '../core/github/client';
+import { enterpriseUrlFrom, parseEnterpriseUrl, tokenFromEnv } from '../core/github/client';
 import { cliTickStorage, checklistOf, rollbackPlanOf, runbookOf } from '../core/plan/run';
 import { rollbackSection } from '../core/plan/rollback';
+import { writeInRepository } from '../core/safeWrite';
 
 /**
  * The CLI's `checklist`, `rollback-plan` and `runbook` commands. Same exit-code contract as
@@ -28,6 +29,8 @@ export interface PlanArgs {
   by?: string;
   writePr?: boolean;
   out?: string;
+  /** --github-api-url: the user's GitHub Enterprise API URL. */
+  githubApiUrl?: string;
 }
 
 export class PlanUsageError extends Error {}
@@ -58,7 +61,13 @@ function pickFormat(v: string | undefined, allowed: string[], dflt: string, cmd:
 }
 
 export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'runbook', ws: Workspace, args: PlanArgs, io: PlanIO): Promise<number> {
-  const token = tokenFromEnv(io.env ?? process.env);
+  const env = io.env ?? process.env;
+  const token = tokenFromEnv(env);
+  const enterpriseUrl = enterpriseUrlFrom(args.githubApiUrl, env);
+  if (args.githubApiUrl !== undefined) {
+    const ent = parseEnterpriseUrl(args.githubApiUrl);
+    if ('problem' in ent) throw new PlanUsageError(`--github-api-url: ${ent.problem}`);
+  }
   const report = await ws.analyze();
   const ctx = ws.ctx;
   if (command === 'checklist') {
@@ -83,7 +92,7 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
         io.stderr(had ? `unticked ${id} on ${branch ?? 'detached HEAD'}\n` : `${id} was not ticked\n`);
       }
     }
-    const cl = await checklistOf(ctx, report, { token, fetch: io.fetch, now, ticks: book ? await book.forBranch(report.facts.head?.branch) : {} });
+    const cl = await checklistOf(ctx, report, { token, enterpriseUrl, fetch: io.fetch, now, ticks: book ? await book.forBranch(report.facts.head?.branch) : {} });
     if (fmt === 'json') io.stdout(JSON.stringify({ version: 1, verdict: cl.verdict, findingsVerdict: report.verdict, branch: cl.branch, items: cl.items }, null, 2) + '\n');
     else if (fmt === 'markdown') io.stdout(formatChecklistMarkdown(cl));
     else io.stdout(formatChecklistText(cl));
@@ -91,7 +100,7 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
   }
   if (command === 'rollback-plan') {
     const fmt = pickFormat(args.format, ['markdown', 'json'], 'markdown', 'rollback-plan');
-    const res = await rollbackPlanOf(ctx, report, { token, fetch: io.fetch, write: args.writePr });
+    const res = await rollbackPlanOf(ctx, report, { token, enterpriseUrl, fetch: io.fetch, write: args.writePr });
     if (fmt === 'json') io.stdout(JSON.stringify({ version: 1, markdown: res.markdown, section: rollbackSection(res.markdown), published: res.published }, null, 2) + '\n');
     else io.stdout(rollbackSection(res.markdown));
     const p = res.published;
@@ -108,16 +117,23 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
     return 0;
   }
   const fmt = pickFormat(args.format, ['markdown', 'json'], 'markdown', 'runbook');
-  const rb = await runbookOf(ctx, report, { token, fetch: io.fetch, now: args.now });
+  const rb = await runbookOf(ctx, report, { token, enterpriseUrl, fetch: io.fetch, now: args.now });
   // An empty checklist.runbook.path means "print it" (the editor opens an untitled document instead).
   const out = args.out ?? (rb.path.trim() ? rb.path : '-');
   if (fmt === 'json') {
     io.stdout(JSON.stringify({ version: 1, path: out === '-' ? null : out, verdict: rb.checklist.verdict, markdown: rb.markdown }, null, 2) + '\n');
   } else if (out === '-') io.stdout(rb.markdown);
   if (out !== '-') {
-    const abs = path.resolve(ctx.root, out);
-    await fs.mkdir(path.dirname(abs), { recursive: true });
-    await fs.writeFile(abs, rb.markdown);
+    let abs: string;
+    if (args.out !== undefined) {
+      // A path the user typed is theirs to choose.
+      abs = path.resolve(ctx.root, out);
+      await fs.mkdir(path.dirname(abs), { recursive: true });
+      await fs.writeFile(abs, rb.markdown);
+    } else {
+      // checklist.runbook.path comes from the repository: inside it, through no symbolic link.
+      abs = await writeInRepository(ctx.root, out, rb.markdown);
+    }
     if (fmt !== 'json') io.stdout(`${path.relative(ctx.root, abs) || abs}\n`);
     io.stderr(`runbook written to ${abs}\n`);
   }

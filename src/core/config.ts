@@ -1,7 +1,7 @@
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { LineIndex } from './text';
 import type { Notice, Range, Severity } from './model';
-import { list, mapOf, num, obj, oneOf, str, validate, type Schema } from './schema';
+import { list, mapOf, num, obj, oneOf, RESERVED_KEYS, str, validate, type Schema } from './schema';
 import { migrationDefaults, migrationSchema, type MigrationSettings } from './migrations/settings';
 import { envDefaults, envSchema, type EnvSettings } from './env/settings';
 import { apiDefaults, apiSchema, type ApiSettings } from './api/settings';
@@ -92,11 +92,13 @@ export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   const issues = [...validate(configSchema, raw), ...excludeIssues(raw)];
   const bad = new Set(issues.map((i) => i.path));
   for (const issue of issues) {
-    const node = nodeAt(doc.contents as Node | null, issue.path, issue.message.startsWith('unknown key'));
+    const node = nodeAt(doc.contents as Node | null, issue.path, !!issue.onKey || issue.message.startsWith('unknown key'));
     const r = node?.range ? rangeOfOffsets(node.range[0], node.range[1]) : rangeOfOffsets(0, 0);
     problems.push({ level: 'error', file, message: `${file}: ${issue.path}: ${issue.message}`, range: r });
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) mergeValid(config as unknown as Record<string, unknown>, raw as Record<string, unknown>, '', bad);
+  // Rule ids are looked up by name: a null prototype, so `rules[id]` never finds Object.prototype's members.
+  config.rules = Object.assign(Object.create(null) as Record<string, RuleSetting>, config.rules);
   return { config, problems, key: JSON.stringify(config) };
 }
 
@@ -104,10 +106,10 @@ export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
  * `exclude` globs that cannot be what was meant: an empty pattern (picomatch throws on it, far from
  * the config file) and a bare negation like `!`, which matches every path and would exclude everything.
  */
-function excludeIssues(raw: unknown): { path: string; message: string }[] {
+function excludeIssues(raw: unknown): { path: string; message: string; onKey?: boolean }[] {
   const list = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { exclude?: unknown }).exclude : undefined;
   if (!Array.isArray(list)) return [];
-  const out: { path: string; message: string }[] = [];
+  const out: { path: string; message: string; onKey?: boolean }[] = [];
   list.forEach((g, i) => {
     if (typeof g !== 'string') return;
     if (g.trim() === '') out.push({ path: `exclude[${i}]`, message: 'an empty glob matches nothing: remove it' });
@@ -116,22 +118,28 @@ function excludeIssues(raw: unknown): { path: string; message: string }[] {
   return out;
 }
 
-/** Copies valid values over the defaults: mappings merge, lists and scalars replace. */
+/**
+ * Copies valid values over the defaults: mappings merge, lists and scalars replace. Only own
+ * properties are read and written (as data properties), so no key reaches a prototype.
+ */
 function mergeValid(target: Record<string, unknown>, src: Record<string, unknown>, path: string, bad: Set<string>): void {
-  for (const [k, v] of Object.entries(src)) {
+  for (const k of Object.keys(src)) {
+    if (RESERVED_KEYS.has(k)) continue;
+    const v = src[k];
+    const cur = Object.hasOwn(target, k) ? target[k] : undefined;
     const p = path ? `${path}.${k}` : k;
+    const mergeable = isObject(v) && isObject(cur);
     if (bad.has(p) || [...bad].some((b) => b.startsWith(p + '.') || b.startsWith(p + '['))) {
-      if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') {
-        mergeValid(target[k] as Record<string, unknown>, v as Record<string, unknown>, p, bad);
-      }
+      if (mergeable) mergeValid(cur, v, p, bad);
       continue;
     }
-    if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object' && !Array.isArray(target[k])) {
-      mergeValid(target[k] as Record<string, unknown>, v as Record<string, unknown>, p, bad);
-    } else {
-      target[k] = v;
-    }
+    if (mergeable) mergeValid(cur, v, p, bad);
+    else Object.defineProperty(target, k, { value: v, writable: true, enumerable: true, configurable: true });
   }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** The YAML node at a dotted path: the key itself when `wantKey` (unknown keys), else the value. */
@@ -157,7 +165,7 @@ function nodeAt(root: Node | null, path: string, wantKey: boolean): Node | undef
 
 /** Severity of a rule after config overrides; undefined when off (or opt-in and not enabled). */
 export function effectiveSeverity(config: Config, ruleId: string, defaultSeverity: Severity, optIn = false): Severity | undefined {
-  const s = config.rules[ruleId];
+  const s = Object.hasOwn(config.rules, ruleId) ? config.rules[ruleId] : undefined;
   if (s === 'off') return undefined;
   if (s) return s;
   return optIn ? undefined : defaultSeverity;

@@ -1,6 +1,38 @@
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { FileReader, ReadResult } from './reader';
 import { decode } from './reader';
+
+/**
+ * `-c` settings on every git command the tool runs, so no configuration from the repository runs
+ * a program: no fsmonitor hook, no implicit bare repository (a committed folder shaped like a git
+ * directory is not a repository), no hooks, no pager, no signature check through gpg.program.
+ * Diffs and logs are also run with `--no-ext-diff --no-textconv`.
+ */
+export const SAFE_GIT_CONFIG: readonly string[] = [
+  'core.fsmonitor=false',
+  'safe.bareRepository=explicit',
+  'core.hooksPath=/dev/null',
+  'core.pager=cat',
+  'log.showSignature=false',
+];
+
+/**
+ * The one way this tool runs git: simple-git with SAFE_GIT_CONFIG. simple-git's environment guard
+ * drops ambient GIT_*, PAGER, EDITOR and the like from the child's environment, so GIT_DIR, GIT_PAGER
+ * or GIT_EXTERNAL_DIFF from elsewhere do not apply either.
+ */
+export function safeGit(baseDir: string, maxConcurrentProcesses = 4): SimpleGit {
+  return simpleGit({
+    baseDir,
+    maxConcurrentProcesses,
+    trimmed: false,
+    config: [...SAFE_GIT_CONFIG],
+    // simple-git refuses these keys by default: here they switch the programs off.
+    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePager: true },
+  });
+}
 
 /**
  * Git access for the engine, through simple-git (which runs the `git` binary). Never constructed
@@ -48,7 +80,7 @@ export class Git {
   /** Path of the workspace root inside the repository ("" when they coincide). */
   private prefix = '';
   private constructor(readonly root: string) {
-    this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 4, trimmed: false });
+    this.git = safeGit(root);
   }
 
   /** Opens the repository containing `root`; undefined when there is no git or no repository. */
@@ -56,9 +88,12 @@ export class Git {
     opened++;
     const g = new Git(root);
     try {
-      if (!(await g.git.checkIsRepo())) return undefined;
-      const prefix = (await g.git.revparse(['--show-prefix'])).trim();
-      g.prefix = prefix.replace(/\/$/, '');
+      // Once, from the folder the user named: a bare-looking folder (no work tree) is no repository.
+      const top = (await g.git.raw(['rev-parse', '--show-toplevel'])).trim();
+      if (!top) return undefined;
+      const rel = path.relative(realpathSync(top), realpathSync(root));
+      if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+      g.prefix = rel.split(path.sep).join('/');
       return g;
     } catch {
       return undefined;
@@ -139,7 +174,7 @@ export class Git {
   async changedSince(commit: string): Promise<{ changed: Set<string>; added: Set<string> }> {
     const changed = new Set<string>();
     const added = new Set<string>();
-    const out = await this.git.raw(['diff', '--name-status', '--no-renames', '-z', commit, '--', '.']);
+    const out = await this.git.raw(['diff', '--no-ext-diff', '--no-textconv', '--name-status', '--no-renames', '-z', commit, '--', '.']);
     const parts = out.split('\0').filter(Boolean);
     for (let i = 0; i + 1 < parts.length; i += 2) {
       const p = this.fromRepoPath(parts[i + 1]);
@@ -160,7 +195,7 @@ export class Git {
 
   async commitsSince(commit: string): Promise<CommitInfo[]> {
     try {
-      const log = await this.git.log({ from: commit, to: 'HEAD' });
+      const log = await this.git.log({ from: commit, to: 'HEAD', '--no-show-signature': null, '--no-textconv': null, '--no-ext-diff': null });
       return log.all.map((c) => ({ hash: c.hash, subject: c.message, body: c.body, author: c.author_name, date: c.date }));
     } catch {
       return [];

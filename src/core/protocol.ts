@@ -12,9 +12,9 @@ export type Request =
   | { id: number; type: 'analyzeFile'; rel: string; text: string }
   | { id: number; type: 'forget'; rel: string }
   | { id: number; type: 'abort' }
-  | { id: number; type: 'checklist'; token?: string; ticks: Record<string, Tick> }
-  | { id: number; type: 'rollbackPlan'; token?: string; write: boolean }
-  | { id: number; type: 'runbook'; token?: string; ticks: Record<string, Tick> };
+  | { id: number; type: 'checklist'; token?: string; enterpriseUrl?: string; ticks: Record<string, Tick> }
+  | { id: number; type: 'rollbackPlan'; token?: string; enterpriseUrl?: string; write: boolean }
+  | { id: number; type: 'runbook'; token?: string; enterpriseUrl?: string; ticks: Record<string, Tick> };
 
 /** The rollback plan, and what happened when it was written to the pull request. */
 export interface PlanReply {

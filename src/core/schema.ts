@@ -9,7 +9,9 @@ export type Schema =
   | { kind: 'enum'; description: string; values: readonly string[] }
   | { kind: 'array'; description: string; of: Schema }
   | { kind: 'object'; description: string; fields: Record<string, Schema> }
-  | { kind: 'map'; description: string; of: Schema };
+  | { kind: 'map'; description: string; of: Schema }
+  /** A key that is no longer read from the repository: always an error that says where it moved. */
+  | { kind: 'removed'; description: string; message: string };
 
 export const str = (description: string): Schema => ({ kind: 'string', description });
 export const num = (description: string, opts: { min?: number; max?: number; integer?: boolean } = {}): Schema => ({
@@ -22,16 +24,21 @@ export const oneOf = (description: string, values: readonly string[]): Schema =>
 export const list = (description: string, of: Schema): Schema => ({ kind: 'array', description, of });
 export const obj = (description: string, fields: Record<string, Schema>): Schema => ({ kind: 'object', description, fields });
 export const mapOf = (description: string, of: Schema): Schema => ({ kind: 'map', description, of });
+export const removed = (description: string, message: string): Schema => ({ kind: 'removed', description, message });
 
 export interface SchemaIssue {
   path: string;
   message: string;
+  /** The issue is about the key itself (unknown or removed key), not its value. */
+  onKey?: boolean;
 }
 
 /** Validates a plain JS value; returns issues with dotted key paths. */
 export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue[] {
   const at = path || '(root)';
   switch (schema.kind) {
+    case 'removed':
+      return [{ path: at, message: schema.message, onKey: true }];
     case 'string':
       return typeof value === 'string' ? [] : [{ path: at, message: `expected a string, got ${describe(value)}` }];
     case 'boolean':
@@ -53,13 +60,20 @@ export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue
     }
     case 'map': {
       if (!isPlainObject(value)) return [{ path: at, message: `expected a mapping, got ${describe(value)}` }];
-      return Object.entries(value).flatMap(([k, v]) => validate(schema.of, v, path ? `${path}.${k}` : k));
+      return Object.keys(value).flatMap((k) => {
+        const p = path ? `${path}.${k}` : k;
+        // Keys that name an object's machinery are never entries (they could reach Object.prototype).
+        if (RESERVED_KEYS.has(k)) return [{ path: p, message: `unknown key "${k}"`, onKey: true }];
+        return validate(schema.of, value[k], p);
+      });
     }
     case 'object': {
       if (!isPlainObject(value)) return [{ path: at, message: `expected a mapping, got ${describe(value)}` }];
       const issues: SchemaIssue[] = [];
-      for (const [k, v] of Object.entries(value)) {
-        const sub = schema.fields[k];
+      for (const k of Object.keys(value)) {
+        const v = value[k];
+        // Own fields only: `toString`, `constructor`, `__proto__` are unknown keys like any other.
+        const sub = Object.hasOwn(schema.fields, k) ? schema.fields[k] : undefined;
         const p = path ? `${path}.${k}` : k;
         if (!sub) {
           const known = Object.keys(schema.fields);
@@ -76,6 +90,9 @@ export function validate(schema: Schema, value: unknown, path = ''): SchemaIssue
     }
   }
 }
+
+/** Keys that are never entries of a mapping in the configuration. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

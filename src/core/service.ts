@@ -23,7 +23,11 @@ export class AnalysisService {
     return this.report;
   }
 
-  constructor(private readonly log: Logger) {}
+  /** `fetch`: for tests, the fetch GitHub requests go through. */
+  constructor(
+    private readonly log: Logger,
+    private readonly fetchImpl?: typeof fetch,
+  ) {}
 
   async handle(req: Request): Promise<Response> {
     try {
@@ -54,17 +58,17 @@ export class AnalysisService {
           return { id: req.id, ok: true };
         case 'checklist': {
           if (!this.ws) return { id: req.id, ok: false, error: 'no workspace open' };
-          const { facts, ...checklist } = await checklistOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, ticks: req.ticks });
+          const { facts, ...checklist } = await checklistOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, enterpriseUrl: req.enterpriseUrl, fetch: this.fetchImpl, ticks: req.ticks });
           return { id: req.id, ok: true, checklist, user: facts.user };
         }
         case 'rollbackPlan': {
           if (!this.ws) return { id: req.id, ok: false, error: 'no workspace open' };
-          const r = await rollbackPlanOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, write: req.write });
+          const r = await rollbackPlanOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, enterpriseUrl: req.enterpriseUrl, fetch: this.fetchImpl, write: req.write });
           return { id: req.id, ok: true, plan: { markdown: r.markdown, section: rollbackSection(r.markdown), branch: r.facts.branch, published: r.published } };
         }
         case 'runbook': {
           if (!this.ws) return { id: req.id, ok: false, error: 'no workspace open' };
-          const r = await runbookOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, ticks: req.ticks });
+          const r = await runbookOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, enterpriseUrl: req.enterpriseUrl, fetch: this.fetchImpl, ticks: req.ticks });
           return { id: req.id, ok: true, runbook: { markdown: r.markdown, path: r.path } };
         }
         case 'abort':

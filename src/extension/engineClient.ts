@@ -56,21 +56,21 @@ export class EngineClient {
   }
 
   /** The checklist of the last analysis (GitHub is read only with a token). */
-  async checklist(token: string | undefined, ticks: Record<string, Tick>): Promise<{ checklist: Checklist; user?: string }> {
-    const r = await this.request({ type: 'checklist', token, ticks });
+  async checklist(token: string | undefined, ticks: Record<string, Tick>, enterpriseUrl?: string): Promise<{ checklist: Checklist; user?: string }> {
+    const r = await this.request({ type: 'checklist', token, enterpriseUrl, ticks });
     if (!r.ok || !r.checklist) throw new Error(r.ok ? 'no checklist' : r.error);
     return { checklist: r.checklist, user: r.user };
   }
 
   /** The rollback plan; with `write`, also written into the branch's open pull request. */
-  async rollbackPlan(token: string | undefined, write: boolean): Promise<PlanReply> {
-    const r = await this.request({ type: 'rollbackPlan', token, write });
+  async rollbackPlan(token: string | undefined, write: boolean, enterpriseUrl?: string): Promise<PlanReply> {
+    const r = await this.request({ type: 'rollbackPlan', token, enterpriseUrl, write });
     if (!r.ok || !r.plan) throw new Error(r.ok ? 'no rollback plan' : r.error);
     return r.plan;
   }
 
-  async runbook(token: string | undefined, ticks: Record<string, Tick>): Promise<{ markdown: string; path: string }> {
-    const r = await this.request({ type: 'runbook', token, ticks });
+  async runbook(token: string | undefined, ticks: Record<string, Tick>, enterpriseUrl?: string): Promise<{ markdown: string; path: string }> {
+    const r = await this.request({ type: 'runbook', token, enterpriseUrl, ticks });
     if (!r.ok || !r.runbook) throw new Error(r.ok ? 'no runbook' : r.error);
     return r.runbook;
   }

@@ -6,7 +6,7 @@ import type { Logger } from '../core/analyzer';
 import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
 import { toPosix } from '../core/text';
 import type { EngineClient } from './engineClient';
-import { loadProjectConfig, readSettings, type ProjectConfig } from './settings';
+import { githubEnterpriseUrl, loadProjectConfig, readSettings, type ProjectConfig } from './settings';
 
 export type SessionState = 'idle' | 'analysing' | 'done' | 'failed';
 
@@ -100,7 +100,7 @@ export class FolderSession implements vscode.Disposable {
     const gen = this.generation;
     try {
       const inputs = await this.checklistInputs();
-      const { checklist, user } = await this.engine.checklist(inputs.token, inputs.ticks);
+      const { checklist, user } = await this.engine.checklist(inputs.token, inputs.ticks, githubEnterpriseUrl());
       if (gen !== this.generation) return;
       this.checklist = checklist;
       this.gitUser = user;

@@ -27,6 +27,16 @@ export function readSettings(scope?: vscode.ConfigurationScope): EditorSettings 
   };
 }
 
+/**
+ * The GitHub Enterprise API URL from the user's own settings only (the setting has application
+ * scope; a workspace or folder value is ignored even if present): a repository never chooses where
+ * the GitHub token goes.
+ */
+export function githubEnterpriseUrl(): string | undefined {
+  const v = vscode.workspace.getConfiguration(SECTION).inspect<string>('githubEnterpriseUrl')?.globalValue;
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
 export interface ProjectConfig {
   config: Config;
   problems: ConfigProblem[];

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { DeployReadinessApi } from '../../src/extension/extension';
 import type { PlanReply } from '../../src/core/protocol';
-import { extractSection, ROLLBACK_START } from '../../src/core/plan/section';
+import { ROLLBACK_START } from '../../src/core/plan/section';
 import { startFakeGithub } from '../unit/plan/fakeGithub';
 import { activateExtension, folderUri, waitFor } from './common';
 
@@ -101,7 +101,7 @@ export function planCommandCasesTrusted(): void {
       }
     });
 
-    it('writes the plan into the open PR through a stubbed GitHub sign-in and a local GitHub', async function () {
+    it('a stubbed GitHub sign-in: the token never goes to a host the repository names (config key or origin)', async function () {
       const gh = await startFakeGithub({ pulls: [{ number: 3, title: 'Add Stripe payments', body: 'Payments via Stripe.\r\n', headRef: 'feature/payments', headSha: 'x', baseRef: 'main', state: 'open' }] });
       const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
       const config = folderUri('.deploy-readiness.yaml');
@@ -124,17 +124,17 @@ export function planCommandCasesTrusted(): void {
           this.skip(); // the built-in GitHub authentication is registered in this host: it cannot be stubbed
           void e;
         }
-        execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/shop.git'], { cwd: root });
+        // The repository names a local "GitHub" twice: in its config (a removed key) and as origin. Neither gets the token.
+        execFileSync('git', ['remote', 'add', 'origin', `${gh.url}/acme/shop.git`], { cwd: root });
         await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(`${oldConfig ? new TextDecoder().decode(oldConfig) + '\n' : ''}checklist:\n  githubApiUrl: ${gh.url}\n`));
         await vscode.commands.executeCommand('deployReadiness.refresh');
         await api.whenIdle();
         const plan = await vscode.commands.executeCommand<PlanReply>('deployReadiness.scaffoldRollbackPlan', { signIn: false });
         if (!plan?.published) this.skip(); // the stubbed session needs a consent dialog in this host
-        assert.equal(plan.published?.status, 'updated', JSON.stringify(plan.published));
-        const body = gh.state.pulls[0].body!;
-        assert.ok(body.startsWith('Payments via Stripe.\r\n\r\n' + ROLLBACK_START), 'author text and CRLF kept');
-        assert.match(extractSection(body)!, /STRIPE_API_KEY/);
-        await waitFor('the checklist to see the plan in the PR', () => /present in #3/.test(checklistOf(api).children.find((c) => c.label === 'Rollback plan in the pull request description')?.description ?? ''));
+        assert.equal(plan.published?.status, 'failed', JSON.stringify(plan.published));
+        assert.match(plan.published?.error ?? '', /not on github\.com; for GitHub Enterprise set the user setting deployReadiness\.githubEnterpriseUrl/);
+        assert.equal(gh.state.requests.length, 0, 'the local server named by the repository received nothing');
+        assert.equal(gh.state.pulls[0].body, 'Payments via Stripe.\r\n');
       } finally {
         disposables.forEach((d) => d.dispose());
         try {

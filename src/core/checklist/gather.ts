@@ -1,5 +1,5 @@
 import type { AnalysisContext } from '../analyzer';
-import { apiUrlFor, GitHubClient, type RemoteRepo } from '../github/client';
+import { githubApiFor, GitHubClient, type RemoteRepo } from '../github/client';
 import type { Report } from '../model';
 import { gatherPlanFacts, type PlanFacts } from '../plan/facts';
 import { checklistVerdict, computeChecklist, type Checklist, type ChecklistInput, type Tick } from './items';
@@ -7,26 +7,22 @@ import { checklistVerdict, computeChecklist, type Checklist, type ChecklistInput
 export interface ChecklistOptions {
   /** GitHub token (VS Code session, GITHUB_TOKEN/GH_TOKEN). Without one GitHub is not contacted. */
   token?: string;
+  /** The user's GitHub Enterprise API URL (setting, GITHUB_API_URL, --github-api-url); never from the repository. */
+  enterpriseUrl?: string;
   fetch?: typeof fetch;
   now?: Date;
   ticks?: Record<string, Tick>;
 }
 
-/** Is this remote on GitHub (github.com, or the Enterprise host of the configured API URL)? */
-export function githubRemote(remote: RemoteRepo | undefined, apiUrl: string): boolean {
-  if (!remote) return false;
-  if (remote.host === 'github.com') return true;
-  if (!apiUrl) return /github/i.test(remote.host);
-  try {
-    return new URL(apiUrl).hostname.replace(/^api\./, '') === remote.host.replace(/^api\./, '');
-  } catch {
-    return false;
-  }
-}
-
-export function clientFor(facts: PlanFacts, apiUrl: string, token: string | undefined, f?: typeof fetch): GitHubClient | undefined {
-  if (!token || !facts.remote || !githubRemote(facts.remote, apiUrl)) return undefined;
-  return new GitHubClient({ apiUrl: apiUrlFor(facts.remote, apiUrl), token, fetch: f });
+/**
+ * A client for the origin's GitHub, or why there is none. The API host comes from the origin
+ * remote (github.com) or the user's Enterprise URL, never from the repository's files.
+ */
+export function clientFor(facts: PlanFacts, opts: { token?: string; enterpriseUrl?: string; fetch?: typeof fetch }): { client: GitHubClient; remote: RemoteRepo } | { problem: string } | undefined {
+  if (!opts.token) return undefined;
+  const target = githubApiFor(facts.remote, opts.enterpriseUrl);
+  if ('problem' in target || !facts.remote) return { problem: 'problem' in target ? target.problem : 'no origin remote' };
+  return { client: new GitHubClient({ apiUrl: target.apiUrl, token: opts.token, fetch: opts.fetch }), remote: facts.remote };
 }
 
 /**
@@ -52,13 +48,12 @@ export async function buildChecklist(ctx: AnalysisContext, report: Report, opts:
     input.behindBase = Number.isFinite(n) && String(n) !== '' ? n : undefined;
   }
   if (ctx.trusted) {
-    const client = clientFor(facts, settings.githubApiUrl, opts.token, opts.fetch);
-    if (opts.token && !client) {
-      const why = facts.remote ? `origin (${facts.remote.host}) is not a GitHub repository; set checklist.githubApiUrl for GitHub Enterprise` : 'no origin remote to find the repository on GitHub';
-      input.ci = { ok: false, reason: why };
-      input.pr = { ok: false, reason: why };
-    } else if (client && facts.remote) {
-      const remote = facts.remote;
+    const gh = clientFor(facts, opts);
+    if (gh && 'problem' in gh) {
+      input.ci = { ok: false, reason: gh.problem };
+      input.pr = { ok: false, reason: gh.problem };
+    } else if (gh) {
+      const { client, remote } = gh;
       const head = report.facts.head?.commit;
       const [ci, pr] = await Promise.all([
         head ? client.ciState(remote, head).then((value) => ({ ok: true as const, value }), (e: Error) => ({ ok: false as const, reason: e.message })) : undefined,

@@ -1,4 +1,4 @@
-import { bool, list, num, obj, str, type Schema } from '../schema';
+import { bool, list, num, obj, removed, str, type Schema } from '../schema';
 import { pipelineDefaults, pipelineSchema, staleFlagDefaults, staleFlagSchema, type PipelineSettings, type StaleFlagSettings } from '../pipeline/settings';
 
 /** When deploys are allowed. Times are "HH:MM" in `timezone` (an IANA name; default UTC). */
@@ -65,8 +65,6 @@ export interface ChecklistSettings {
   window: DeployWindowSettings;
   /** Extra manual items (ticked by hand). */
   manual: ManualItemSettings[];
-  /** GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3). Empty: derived from the origin remote. */
-  githubApiUrl: string;
   rollback: RollbackSettings;
   runbook: RunbookSettings;
   pipeline: PipelineSettings;
@@ -80,7 +78,6 @@ export const checklistDefaults: ChecklistSettings = {
   required: DEFAULT_REQUIRED,
   window: { timezone: 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00', fridayCutoff: '14:00', freeze: [] },
   manual: [{ id: 'stakeholders-notified', title: 'Stakeholders notified (support, on-call, dependent teams)', required: false }],
-  githubApiUrl: '',
   rollback: { errorRateFactor: 2, p99Factor: 1.5, notify: [], command: '', targetMinutes: 5, minutes: { flags: 0, code: 0, verify: 0, migration: 0, restore: 0 } },
   runbook: { path: 'docs/runbooks/{date}-{branch}.md', stages: [1, 10, 25, 50, 100], stageMinutes: 15 },
   pipeline: pipelineDefaults,
@@ -101,7 +98,10 @@ export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan 
     'Extra manual items',
     obj('Manual item', { id: str('Item id (kebab-case)'), title: str('What to check'), required: bool('Blocks the deploy until ticked') }),
   ),
-  githubApiUrl: str('GitHub REST API URL (Enterprise: https://HOST/api/v3)'),
+  githubApiUrl: removed(
+    'Moved to user settings',
+    'no longer read from the repository: a repository must not choose where your GitHub token is sent. Set a GitHub Enterprise API URL in the user setting deployReadiness.githubEnterpriseUrl, GITHUB_API_URL in the environment, or the CLI flag --github-api-url; github.com needs nothing',
+  ),
   rollback: obj('Rollback plan', {
     errorRateFactor: num('Abort when the error rate exceeds this multiple of the baseline', { min: 1 }),
     p99Factor: num('Abort when p99 latency exceeds this multiple of the baseline', { min: 1 }),

@@ -60,10 +60,53 @@ export function parseRemote(url: string): RemoteRepo | undefined {
   }
 }
 
-/** The REST API base for a host: api.github.com for github.com, https://HOST/api/v3 for Enterprise Server. */
-export function apiUrlFor(remote: RemoteRepo, configured?: string): string {
-  if (configured) return configured.replace(/\/+$/, '');
-  return remote.host === 'github.com' || remote.host === 'www.github.com' ? 'https://api.github.com' : `https://${remote.host}/api/v3`;
+/** The public GitHub REST API: the only host a github.com repository's token goes to. */
+export const GITHUB_API = 'https://api.github.com';
+
+/** Where the GitHub token may be sent for a repository, or why it is not sent anywhere. */
+export type GithubApiTarget = { apiUrl: string } | { problem: string };
+
+/** Where a GitHub Enterprise URL can be set: never the repository. */
+export const ENTERPRISE_SOURCES = 'the user setting deployReadiness.githubEnterpriseUrl, GITHUB_API_URL in the environment, or --github-api-url';
+
+/**
+ * A GitHub Enterprise API URL given by the user (setting, environment, flag): https only, no
+ * credentials, query or fragment. `https://HOST` means `https://HOST/api/v3` (Enterprise Server).
+ */
+export function parseEnterpriseUrl(raw: string): { apiUrl: string; host: string } | { problem: string } {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return { problem: `the GitHub Enterprise URL "${raw}" is not a URL` };
+  }
+  if (u.protocol !== 'https:') return { problem: `the GitHub Enterprise URL ${u.origin} is not https: the token is only sent over https` };
+  if (u.username || u.password || u.search || u.hash) return { problem: 'the GitHub Enterprise URL must not carry credentials, a query or a fragment' };
+  const host = u.hostname.toLowerCase();
+  let pathname = u.pathname.replace(/\/+$/, '');
+  if (!pathname && !host.startsWith('api.')) pathname = '/api/v3';
+  return { apiUrl: `https://${u.host.toLowerCase()}${pathname}`, host };
+}
+
+/**
+ * The REST API for the origin remote. The repository never chooses it: github.com goes to
+ * api.github.com; any other host only when the user-level Enterprise URL names that same host
+ * (`HOST` or `api.HOST`), over https. Otherwise the token is sent nowhere.
+ */
+export function githubApiFor(remote: RemoteRepo | undefined, enterpriseUrl?: string): GithubApiTarget {
+  if (!remote) return { problem: 'no origin remote: the repository on GitHub is not known' };
+  const host = remote.host.toLowerCase();
+  if (host === 'github.com' || host === 'www.github.com') return { apiUrl: GITHUB_API };
+  if (!enterpriseUrl?.trim()) return { problem: `origin (${remote.host}) is not on github.com; for GitHub Enterprise set ${ENTERPRISE_SOURCES}` };
+  const ent = parseEnterpriseUrl(enterpriseUrl);
+  if ('problem' in ent) return ent;
+  if (ent.host !== host && ent.host !== `api.${host}`) return { problem: `origin (${remote.host}) is neither github.com nor the GitHub Enterprise host ${ent.host}: the token is not sent` };
+  return { apiUrl: ent.apiUrl };
+}
+
+/** The user's GitHub Enterprise URL for the CLI: --github-api-url, then GITHUB_API_URL (as GitHub Actions sets it). */
+export function enterpriseUrlFrom(flag: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
+  return flag?.trim() || env.GITHUB_API_URL?.trim() || undefined;
 }
 
 /** A token from the environment (CLI): GITHUB_TOKEN, then GH_TOKEN. */
@@ -163,8 +206,12 @@ export class GitHubClient {
     return data.length ? toPull(data[0]) : undefined;
   }
 
+  /** One pull request by number; refuses an answer without a `body` field (null is an empty description, a missing field is unknown). */
   async getPullRequest(r: RemoteRepo, n: number): Promise<PullRequest> {
     const { data } = await this.request<RawPull>('GET', `/repos/${enc(r.owner)}/${enc(r.repo)}/pulls/${n}`);
+    if (!data || typeof data !== 'object' || !Object.hasOwn(data, 'body') || (data.body !== null && typeof data.body !== 'string')) {
+      throw new GitHubError(`GitHub's answer for pull request #${n} has no description field: not written, so the description is not replaced.`, 0);
+    }
     return toPull(data);
   }
 

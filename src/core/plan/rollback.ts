@@ -334,16 +334,26 @@ export type PublishResult =
   | { status: 'no-pr'; branch: string };
 
 /**
- * Writes the section into the open PR of `branch`: the body is re-read right before writing so a
- * concurrent edit is kept; only the marked region changes.
+ * Writes the section into the open PR of `branch`: the body is read by number, the new body made
+ * from it, then read again just before writing; if someone edited it in between, the work is
+ * redone from their text (three tries). Only the marked region changes; a response without a
+ * `body` field is never taken for an empty description.
  */
 export async function publishRollbackPlan(client: GitHubClient, remote: RemoteRepo, branch: string, markdown: string): Promise<PublishResult> {
   const found = await client.findPullRequest(remote, branch);
   if (!found) return { status: 'no-pr', branch };
-  const fresh = await client.getPullRequest(remote, found.number);
-  const body = replaceSection(fresh.body, markdown);
-  if (body === fresh.body) return { status: 'unchanged', number: fresh.number, url: fresh.url };
-  const updated = await client.updatePullRequestBody(remote, fresh.number, body);
-  if (updated.body !== body && !updated.body.includes(ROLLBACK_START)) throw new GitHubError('GitHub accepted the update but the description does not contain the section: check the pull request.', 0);
-  return { status: 'updated', number: updated.number, url: updated.url, length: body.length };
+  let fresh = await client.getPullRequest(remote, found.number);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const body = replaceSection(fresh.body, markdown);
+    if (body === fresh.body) return { status: 'unchanged', number: fresh.number, url: fresh.url };
+    const check = await client.getPullRequest(remote, found.number);
+    if (check.body !== fresh.body) {
+      fresh = check;
+      continue;
+    }
+    const updated = await client.updatePullRequestBody(remote, fresh.number, body);
+    if (updated.body !== body && !updated.body.includes(ROLLBACK_START)) throw new GitHubError('GitHub accepted the update but the description does not contain the section: check the pull request.', 0);
+    return { status: 'updated', number: updated.number, url: updated.url, length: body.length };
+  }
+  throw new GitHubError(`The description of pull request #${found.number} kept changing while the rollback plan was written; nothing was written. Run again.`, 409);
 }

@@ -24,19 +24,17 @@ export interface RollbackPlanResult {
   published?: PublishResult | { status: 'failed'; error: string; status_code?: number };
 }
 
-export async function rollbackPlanOf(ctx: AnalysisContext, report: Report, opts: { token?: string; fetch?: typeof fetch; write?: boolean } = {}): Promise<RollbackPlanResult> {
+export async function rollbackPlanOf(ctx: AnalysisContext, report: Report, opts: { token?: string; enterpriseUrl?: string; fetch?: typeof fetch; write?: boolean } = {}): Promise<RollbackPlanResult> {
   const facts = await gatherPlanFacts(ctx, report);
   const markdown = renderRollbackPlan(facts, ctx.config.checklist.rollback);
   if (!opts.write) return { markdown, facts };
   if (!ctx.trusted) return { markdown, facts, published: { status: 'failed', error: 'Restricted Mode: GitHub is not contacted in an untrusted workspace.' } };
   if (!opts.token) return { markdown, facts, published: { status: 'failed', error: 'not signed in to GitHub (set GITHUB_TOKEN or GH_TOKEN)' } };
-  const client = clientFor(facts, ctx.config.checklist.githubApiUrl, opts.token, opts.fetch);
-  if (!client || !facts.remote) {
-    return { markdown, facts, published: { status: 'failed', error: facts.remote ? `origin (${facts.remote.host}) is not a GitHub repository; set checklist.githubApiUrl for GitHub Enterprise` : 'no origin remote: the repository on GitHub is not known' } };
-  }
+  const gh = clientFor(facts, opts);
+  if (!gh || 'problem' in gh) return { markdown, facts, published: { status: 'failed', error: gh ? gh.problem : 'no GitHub client' } };
   if (!facts.branch) return { markdown, facts, published: { status: 'failed', error: 'detached HEAD: no branch to find a pull request for' } };
   try {
-    return { markdown, facts, published: await publishRollbackPlan(client, facts.remote, facts.branch, markdown) };
+    return { markdown, facts, published: await publishRollbackPlan(gh.client, gh.remote, facts.branch, markdown) };
   } catch (e) {
     return { markdown, facts, published: { status: 'failed', error: (e as Error).message, status_code: e instanceof GitHubError ? e.status : undefined } };
   }
@@ -53,9 +51,9 @@ export async function runbookOf(ctx: AnalysisContext, report: Report, opts: Chec
   const now = opts.now ?? new Date();
   const cl = await buildChecklist(ctx, report, { ...opts, now });
   let pr: { number: number; title: string; body: string; url: string } | undefined;
-  const client = ctx.trusted ? clientFor(cl.facts, ctx.config.checklist.githubApiUrl, opts.token, opts.fetch) : undefined;
-  if (client && cl.facts.remote && cl.facts.branch) {
-    const found = await client.findPullRequest(cl.facts.remote, cl.facts.branch).catch(() => undefined);
+  const gh = ctx.trusted ? clientFor(cl.facts, opts) : undefined;
+  if (gh && !('problem' in gh) && cl.facts.branch) {
+    const found = await gh.client.findPullRequest(gh.remote, cl.facts.branch).catch(() => undefined);
     if (found) pr = { number: found.number, title: found.title, body: found.body, url: found.url };
   }
   const markdown = renderRunbook({ facts: cl.facts, settings: ctx.config.checklist, items: cl.items, verdict: cl.verdict, now, pr });

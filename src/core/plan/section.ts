@@ -14,18 +14,72 @@ export interface Markers {
 export const ROLLBACK_MARKERS: Markers = { start: ROLLBACK_START, end: ROLLBACK_END };
 
 /**
+ * Offsets [from, to) of the fenced code blocks of a Markdown text (``` or ~~~, up to three spaces
+ * of indent; closed by a fence of the same character at least as long, or the end of the text).
+ * A marker inside one is an example someone wrote, not a region. One pass over the lines.
+ */
+export function fencedRanges(body: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let open: { ch: string; len: number; from: number } | undefined;
+  let pos = 0;
+  while (pos <= body.length) {
+    const nl = body.indexOf('\n', pos);
+    const end = nl < 0 ? body.length : nl + 1;
+    const line = body.slice(pos, end).replace(/\r?\n$/, '');
+    let i = 0;
+    while (i < 3 && line[i] === ' ') i++;
+    const ch = line[i];
+    if (ch === '`' || ch === '~') {
+      let j = i;
+      while (line[j] === ch) j++;
+      const len = j - i;
+      if (len >= 3) {
+        if (!open) {
+          if (ch === '~' || !line.slice(j).includes('`')) open = { ch, len, from: pos };
+        } else if (ch === open.ch && len >= open.len && line.slice(j).trim() === '') {
+          ranges.push([open.from, end]);
+          open = undefined;
+        }
+      }
+    }
+    if (nl < 0) break;
+    pos = end;
+  }
+  if (open) ranges.push([open.from, body.length]);
+  return ranges;
+}
+
+/** Offsets of `needle` in `body` outside the given sorted ranges. */
+function occurrencesOutside(body: string, needle: string, ranges: [number, number][]): number[] {
+  const out: number[] = [];
+  let r = 0;
+  for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + needle.length)) {
+    while (r < ranges.length && ranges[r][1] <= at) r++;
+    if (r < ranges.length && ranges[r][0] <= at) continue;
+    out.push(at);
+  }
+  return out;
+}
+
+/**
  * The region [from, to) of the first complete marker pair: the first end marker that has a start
- * marker before it, paired with the nearest such start. Unpaired markers are ordinary text.
+ * marker before it, paired with the nearest such start. Unpaired markers are ordinary text, and
+ * markers inside a fenced code block (an author's example) are not markers.
  */
 export function findSection(body: string, m: Markers = ROLLBACK_MARKERS): { from: number; to: number; innerFrom: number; innerTo: number } | undefined {
-  let pos = 0;
-  for (;;) {
-    const e = body.indexOf(m.end, pos);
-    if (e < 0) return undefined;
-    const s = e - m.start.length >= 0 ? body.lastIndexOf(m.start, e - m.start.length) : -1;
-    if (s >= 0) return { from: s, to: e + m.end.length, innerFrom: s + m.start.length, innerTo: e };
-    pos = e + m.end.length;
+  if (!body.includes(m.end)) return undefined;
+  const fences = fencedRanges(body);
+  const starts = occurrencesOutside(body, m.start, fences);
+  const ends = occurrencesOutside(body, m.end, fences);
+  let si = -1;
+  for (const e of ends) {
+    while (si + 1 < starts.length && starts[si + 1] + m.start.length <= e) si++;
+    if (si >= 0) {
+      const s = starts[si];
+      return { from: s, to: e + m.end.length, innerFrom: s + m.start.length, innerTo: e };
+    }
   }
+  return undefined;
 }
 
 /** The text between the markers (undefined when there is no complete region). */

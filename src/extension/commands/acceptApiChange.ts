@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { acceptEdit } from '../../core/api/accept';
 import { CONFIG_FILE } from '../../core/config';
 import { toWorkspaceEdit } from '../convert';
+import { writableTarget } from '../../core/safeWrite';
 
 export const ACCEPT_API_COMMAND = 'deployReadiness.acceptApiChange';
 
@@ -25,6 +26,14 @@ export function registerAcceptApiChange(): vscode.Disposable {
     });
     if (expires === undefined) return false;
     const uri = vscode.Uri.joinPath(folder, CONFIG_FILE);
+    if (folder.scheme === 'file') {
+      // The config file must be a real file in the folder, not a committed link to somewhere else.
+      const problem = await writableTarget(folder.fsPath, CONFIG_FILE).then(() => undefined, (e: Error) => e);
+      if (problem) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('The change was not accepted: {0}', problem.message));
+        return false;
+      }
+    }
     let text: string | undefined;
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));

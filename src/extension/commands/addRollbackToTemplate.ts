@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PR_TEMPLATE_PATHS, templateWithRollbackSection } from '../../core/plan/rollback';
 import type { Ctx } from '../ctx';
 import { pickSession } from './planCommon';
+import { writableTarget } from '../../core/safeWrite';
 
 export const ADD_TEMPLATE_COMMAND = 'deployReadiness.addRollbackSectionToTemplate';
 
@@ -23,6 +25,15 @@ export function registerAddRollbackToTemplate(ctx: Ctx): vscode.Disposable {
         break;
       } catch {
         /* not there */
+      }
+    }
+    if (s.folder.uri.scheme === 'file') {
+      // The template must be a real file in the folder, not a committed link to somewhere else.
+      const rel = uri ? path.relative(s.folder.uri.fsPath, uri.fsPath) : PR_TEMPLATE_PATHS[0];
+      const problem = await writableTarget(s.folder.uri.fsPath, rel).then(() => undefined, (e: Error) => e);
+      if (problem) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('The pull request template was not changed: {0}', problem.message));
+        return undefined;
       }
     }
     const edit = new vscode.WorkspaceEdit();

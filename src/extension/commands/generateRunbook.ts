@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { githubEnterpriseUrl } from '../settings';
+import { writeInRepository } from '../../core/safeWrite';
 import type { Ctx } from '../ctx';
 import { githubToken, tickBookFor } from '../ticks';
 import { pickSession, requireTrust } from './planCommon';
@@ -17,7 +19,7 @@ export function registerGenerateRunbook(ctx: Ctx): vscode.Disposable {
     let rb: { markdown: string; path: string };
     try {
       rb = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploy Readiness: generating the runbook…') }, async () =>
-        s.engine.runbook(await githubToken(false), await tickBookFor(ctx.extension, s.folder.uri).forBranch(s.report?.facts.head?.branch)),
+        s.engine.runbook(await githubToken(false), await tickBookFor(ctx.extension, s.folder.uri).forBranch(s.report?.facts.head?.branch), githubEnterpriseUrl()),
       );
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('The runbook could not be generated: {0}', (e as Error).message));
@@ -33,7 +35,14 @@ export function registerGenerateRunbook(ctx: Ctx): vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('The runbook path {0} is outside the folder; change checklist.runbook.path.', rb.path));
       return undefined;
     }
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(rb.markdown));
+    try {
+      // checklist.runbook.path comes from the repository: inside it, through no symbolic link.
+      if (s.folder.uri.scheme === 'file') await writeInRepository(s.folder.uri.fsPath, rb.path, rb.markdown);
+      else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(rb.markdown));
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The runbook was not written: {0}', (e as Error).message));
+      return undefined;
+    }
     ctx.log.info(`runbook written to ${rb.path}`);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
     return uri;

@@ -3,6 +3,7 @@ import { Git } from '../../core/git';
 import { remoteUrl } from '../../core/pipeline/history';
 import { planInitCi, type InitCiPlan } from '../../core/pipeline/initCi';
 import { DiskReader } from '../../core/reader';
+import { writableTarget, writeInRepository } from '../../core/safeWrite';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
 
@@ -66,9 +67,13 @@ export function registerInitCi(ctx: Ctx): vscode.Disposable {
       write,
     );
     if (answer !== write) return;
-    for (const f of changes) {
-      const uri = vscode.Uri.joinPath(folder.uri, ...f.file.split('/'));
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.after));
+    try {
+      // Inside the folder and through no symbolic link (a committed `.github/workflows -> /elsewhere`), checked for all before any is written.
+      for (const f of changes) await writableTarget(root, f.file);
+      for (const f of changes) await writeInRepository(root, f.file, f.after);
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The CI file was not written: {0}', (e as Error).message));
+      return;
     }
     await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, ...changes[0].file.split('/')));
   });

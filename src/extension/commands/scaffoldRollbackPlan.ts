@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { githubEnterpriseUrl } from '../settings';
 import type { PlanReply } from '../../core/protocol';
 import type { Ctx } from '../ctx';
 import { githubToken } from '../ticks';
@@ -22,7 +23,7 @@ export function registerScaffoldRollbackPlan(ctx: Ctx): vscode.Disposable {
     try {
       plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploy Readiness: writing the rollback plan…') }, async () => {
         const token = await githubToken(opts?.signIn !== false);
-        return s.engine.rollbackPlan(token, !!token);
+        return s.engine.rollbackPlan(token, !!token, githubEnterpriseUrl());
       });
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('The rollback plan could not be built: {0}', (e as Error).message));

@@ -26,6 +26,8 @@ export interface FakeGithubState {
   failWith?: { status: number; message: string; headers?: Record<string, string> };
   /** Called after a pull is read by number: simulates someone editing the description meanwhile. */
   afterGetPull?: (p: FakePull) => void;
+  /** Answer pulls by number without a `body` field (a proxy or API change that drops it). */
+  omitBody?: boolean;
   requests: { method: string; url: string; body?: string }[];
 }
 
@@ -79,7 +81,8 @@ export async function startFakeGithub(init: Partial<FakeGithubState> = {}): Prom
         const p = state.pulls.find((x) => x.number === Number(mm![1]));
         if (!p) return json(res, 404, { message: 'Not Found' });
         if (req.method === 'GET') {
-          const out = pullJson(state, base, p);
+          const out: Record<string, unknown> = pullJson(state, base, p);
+          if (state.omitBody) delete out.body;
           state.afterGetPull?.(p);
           return json(res, 200, out);
         }
@@ -118,4 +121,30 @@ export async function startFakeGithub(init: Partial<FakeGithubState> = {}): Prom
     state,
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/** One request the code under test tried to make, with the token it carried. */
+export interface Attempt {
+  url: string;
+  method: string;
+  authorization?: string;
+}
+
+/**
+ * A `fetch` for the code under test that never leaves the machine: a URL under one of `routes`'
+ * keys (e.g. `https://api.github.com`) is sent to the local server given as its value; any other
+ * URL is recorded and refused as a network error. Every attempt is logged in `attempts`.
+ */
+export function routedFetch(routes: Record<string, string>, attempts: Attempt[] = []): typeof fetch & { attempts: Attempt[] } {
+  const f = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const auth = new Headers(init?.headers).get('authorization') ?? undefined;
+    attempts.push({ url, method: init?.method ?? 'GET', authorization: auth });
+    for (const [from, to] of Object.entries(routes)) {
+      if (url === from || url.startsWith(from + '/') || url.startsWith(from + '?')) return fetch(to + url.slice(from.length), init);
+    }
+    throw new TypeError('fetch failed', { cause: new Error(`test network: ${new URL(url).host} is not reachable`) });
+  }) as typeof fetch & { attempts: Attempt[] };
+  f.attempts = attempts;
+  return f;
 }

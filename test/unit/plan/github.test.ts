@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { apiUrlFor, combineCi, GitHubClient, GitHubError, parseRemote } from '../../../src/core/github/client';
+import { combineCi, githubApiFor, GitHubClient, GitHubError, parseRemote } from '../../../src/core/github/client';
 import { publishRollbackPlan } from '../../../src/core/plan/rollback';
 import { extractSection, ROLLBACK_START } from '../../../src/core/plan/section';
 import { startFakeGithub, type FakeGithub } from './fakeGithub';
@@ -105,8 +105,7 @@ describe('GitHub client against a local GitHub stand-in', () => {
     assert.deepEqual(parseRemote('ssh://git@github.com/acme/shop.git'), repo);
     assert.deepEqual(parseRemote('https://user@ghe.corp.example/acme/shop.git'), { host: 'ghe.corp.example', owner: 'acme', repo: 'shop' });
     assert.equal(parseRemote('not a url'), undefined);
-    assert.equal(apiUrlFor(repo), 'https://api.github.com');
-    assert.equal(apiUrlFor({ host: 'ghe.corp.example', owner: 'a', repo: 'b' }), 'https://ghe.corp.example/api/v3');
-    assert.equal(apiUrlFor(repo, 'https://ghe.corp.example/api/v3/'), 'https://ghe.corp.example/api/v3');
+    assert.deepEqual(githubApiFor(repo), { apiUrl: 'https://api.github.com' });
+    assert.deepEqual(githubApiFor({ host: 'ghe.corp.example', owner: 'a', repo: 'b' }, 'https://ghe.corp.example/api/v3/'), { apiUrl: 'https://ghe.corp.example/api/v3' });
   });
 });

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, type Config } from '../../../src/core/config';
@@ -11,8 +10,9 @@ import { renderRunbook, runbookPath } from '../../../src/core/plan/runbook';
 import { rollbackPlanOf, runbookOf, checklistOf } from '../../../src/core/plan/run';
 import { extractSection, ROLLBACK_START } from '../../../src/core/plan/section';
 import { checklistDefaults } from '../../../src/core/checklist/settings';
-import { branchRepo, CLI, git, REPO_ROOT, removeTree, runCli } from '../helpers';
-import { startFakeGithub } from './fakeGithub';
+import { branchRepo, git, REPO_ROOT, removeTree, runCli } from '../helpers';
+import { routedFetch, startFakeGithub } from './fakeGithub';
+import { main } from '../../../src/cli/main';
 
 const BASE = {
   '.env.example': 'DATABASE_URL=\n',
@@ -37,14 +37,6 @@ async function open(dir: string, over: (c: Config) => void = () => undefined, tr
   over(config);
   const ws = await Workspace.open({ root: dir, config, trusted });
   return { ws, report: await ws.analyze() };
-}
-
-function cliAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '', ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
 }
 
 describe('rollback plan and runbook from a real branch', () => {
@@ -168,9 +160,17 @@ describe('rollback plan and runbook from a real branch', () => {
     this.timeout(180_000);
     const gh = await startFakeGithub({ pulls: [{ number: 12, title: 'Checkout v2', body: 'Why: faster checkout.', headRef: 'feature', headSha: 'x', baseRef: 'main', state: 'open' }] });
     try {
-      writeFileSync(path.join(repo, '.deploy-readiness.yaml'), `checklist:\n  githubApiUrl: ${gh.url}\n  rollback:\n    notify: ["#deploys"]\n`);
+      writeFileSync(path.join(repo, '.deploy-readiness.yaml'), `checklist:\n  rollback:\n    notify: ["#deploys"]\n`);
       git(repo, 'add', '-A');
       git(repo, 'commit', '-qm', 'config');
+      // In process, with api.github.com routed to the local GitHub (the API host is never configurable from the repository).
+      const net = routedFetch({ 'https://api.github.com': gh.url });
+      const cliAsync = async (args: string[], cwd: string, env: Record<string, string> = {}) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await main(args, { stdout: (x) => (stdout += x), stderr: (x) => (stderr += x), cwd, isTTY: false, env: { GITHUB_TOKEN: '', GH_TOKEN: '', ...env }, fetch: net });
+        return { code, stdout, stderr };
+      };
       let r = await cliAsync(['rollback-plan'], repo);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stdout.startsWith(ROLLBACK_START));
