@@ -388,7 +388,8 @@ export async function gatherDeployFacts(ctx: AnalysisContext): Promise<DeployFac
       else if (f.cls.kind === 'deploy-manifest' && f.cls.system === 'compose' && !NOT_PRODUCTION_COMPOSE.test(base)) cands.add(`Compose file ${f.path}`);
       else if (f.cls.kind === 'deploy-manifest' && f.cls.system === 'heroku' && base !== 'app.json') cands.add(`Heroku ${f.path}`);
     }
-    for (const d of overlays) if (cands.size < 10 && !NOT_PRODUCTION_DIR.test(d)) cands.add(`kustomization in ${d || '.'}`);
+    // Kustomize components are pieces, not deployable: leave them out.
+    for (const d of overlays) if (cands.size < 10 && !NOT_PRODUCTION_DIR.test(d) && !/(^|\/)components(\/|$)/.test(d)) cands.add(`kustomization in ${d || '.'}`);
     for (const d of [...manifestDirs].sort()) if (cands.size < 10) cands.add(`Kubernetes manifests in ${d}`);
     if (cands.size) facts.candidates = [...cands].sort();
   }

@@ -111,8 +111,8 @@ function migrationLine(m: MigrationFact): string {
     case 'down-data-loss':
       return `${head}: reversible by ${downWhere(m)}, but data written since the deploy is lost or converted${run}.`;
     case 'irreversible': {
-      const what = m.destructive?.length ? m.destructive.join('; ') : (m.why ?? 'no way back');
-      return `${head}: **irreversible** (${escapeControl(what)}): a down step cannot bring the data back; restore from backup (point-in-time recovery to just before the deploy).`;
+      if (m.destructive?.length) return `${head}: **irreversible** (${escapeControl(m.destructive.join('; '))}): a down step cannot bring the data back; restore from backup (point-in-time recovery to just before the deploy).`;
+      return `${head}: **irreversible** (${escapeControl(m.why ?? 'no down step')}): the tool cannot undo it; restore from backup (point-in-time recovery to just before the deploy), or write the reverse step before deploying.`;
     }
     case 'no-op-reverse':
       return `${head}: its reverse step does nothing and nothing it does destroys data: leave it in place.`;

@@ -265,6 +265,8 @@ describe('times, title and strategy', () => {
 
   it('a long history is summarised by area with the commits that touch migrations, config or API', () => {
     const commits = Array.from({ length: 120 }, (_, i) => ({ hash: `${i}`.padStart(40, 'a'), subject: `commit ${i}`, body: '', author: 'a', date: '' }));
+    commits[0].body = 'Signed-off-by: Ana <ana@example.com>';
+    commits[1].body = 'Exports take minutes on large families.\n\nSigned-off-by: Ana <ana@example.com>';
     const md = renderRunbook({
       facts: facts({ commits, history: { total: 120, byArea: [{ area: 'code', commits: 100 }, { area: 'migrations', commits: 2 }], notable: [{ hash: commits[3].hash, subject: 'Add orders.status', areas: ['migrations'] }] } }),
       settings: checklistDefaults,
@@ -276,6 +278,7 @@ describe('times, title and strategy', () => {
     assert.match(md, /120 commits since the base, by the area of the files they touch: code 100, migrations 2\./);
     assert.match(md, /- Add orders\.status \(`aaaaaaa`\) — migrations/);
     assert.doesNotMatch(md, /commit 119/);
+    assert.match(md, /## Why\n\nExports take minutes on large families\.\n/, 'trailers are not a reason');
   });
 });
 
