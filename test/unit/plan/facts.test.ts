@@ -171,6 +171,7 @@ describe('production deploy targets', () => {
       '.devcontainer/docker-compose.yml': 'services:\n  app: { build: . }\n  db: { image: postgres:16 }\n',
       'docker-compose.dev.yml': 'services:\n  web: { build: . }\n',
       'compose.example.yml': 'services:\n  web: { build: . }\n',
+      'docker/testing/compose.yml': 'services:\n  web: { build: . }\n',
       'app.json': '{ "name": "Shop", "repository": "https://github.com/acme/shop" }',
       'src/a.ts': 'export {};\n',
     });
@@ -179,6 +180,14 @@ describe('production deploy targets', () => {
     const md = rollback(f);
     assert.match(md, /TODO: which production deployment does this change roll back\?/);
     assert.doesNotMatch(md, /heroku rollback|docker compose -f/);
+    assert.doesNotMatch(md, /docker\/testing/, 'a testing compose file is not even a candidate');
+  });
+
+  it('a compose file in a production folder is the production target', async function () {
+    this.timeout(60_000);
+    const dir = dirs.tree({ 'docker/production/compose.yml': 'services:\n  app:\n    image: ghcr.io/acme/app:1\n  database:\n    image: postgres:15\n' });
+    const { facts: f } = await analyse(dir);
+    assert.deepEqual(f.deploy.targets.map((t) => [t.system, t.file, t.services, t.stateful]), [['compose', 'docker/production/compose.yml', ['app'], ['database']]]);
   });
 
   it('the CI deploy job names the kustomize overlay: one block per workload, its namespace, stateful workloads never restarted', async function () {
@@ -252,6 +261,13 @@ describe('times, title and strategy', () => {
     md = rollback(f, { ...checklistDefaults.rollback, minutes: { flags: 0, code: 2, verify: 2, migration: 1, restore: 40 } });
     assert.match(md, /\*\*Time to roll back the code: about 4 min\*\* \(within the 5-minute target\); about 44 min if the database must be reversed too/);
     assert.match(md, /\| Reverse the migrations or restore from backup \(only if needed\) \| 40 \|/, 'one restore covers both');
+  });
+
+  it('a migration with no way back but no data loss is not called destructive', () => {
+    const md = rollback(facts({ migrations: [{ file: 'db/1.sql', tool: 'prisma', dialect: 'postgres', isNew: true, reversibility: 'irreversible', destructive: [], why: 'no down step for a change to existing data or shape', locks: [] }] }));
+    assert.doesNotMatch(md, /destroys data/);
+    assert.match(md, /has no way back with its tool/);
+    assert.match(md, /`db\/1\.sql` \(prisma\): \*\*irreversible\*\* \(no down step for a change to existing data or shape\): the tool cannot undo it/);
   });
 
   it('strategy: a destructive migration means backup first and a later contract step, not blue/green', () => {
