@@ -70,7 +70,8 @@ export interface LoadedConfig {
  * and ignored; the rest of the file still applies.
  */
 export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  // logLevel: yaml's own warnings (collection keys…) would go to stderr; problems are reported below.
+  const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   const problems: ConfigProblem[] = [];
   // Positions as the editor counts lines (CRLF, LF and a lone CR each end a line); yaml's own
   // LineCounter only knows LF, which put ranges past the end of the line in CR-only files.

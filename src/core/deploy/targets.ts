@@ -20,7 +20,7 @@ import { readText } from '../reader';
 const STATEFUL_IMAGE = /(^|\/)(postgres|postgis|timescaledb|mysql|mariadb|percona|redis|valkey|keydb|dragonfly|memcached|mongo|mongodb|elasticsearch|opensearch|rabbitmq|kafka|zookeeper|minio|mailpit|mailhog|maildev|smtp4dev|localstack|cassandra|scylla|clickhouse|nats|etcd|consul|vault|influxdb|neo4j|couchdb|couchbase|cockroach|redpanda|memgraph|meilisearch|typesense|qdrant|weaviate|milvus|azurite|dynamodb-local|pubsub-emulator|firestore-emulator|cloud-sql-proxy)([:@/-]|$)/i;
 
 /** Paths that are never production: dev containers, examples, tests, local setups. */
-const NOT_PRODUCTION_DIR = /(^|\/)(\.devcontainer|\.github|dev|develop|development|examples?|samples?|tests?|e2e|fixtures?|local|demo|docs?|testdata|hack|ci|staging|stage|qa)(\/|$)/i;
+const NOT_PRODUCTION_DIR = /(^|\/)(\.devcontainer|\.github|dev|develop|development|examples?|samples?|tests?|e2e|fixtures?|local|demo|docs?|testdata|testing|hack|ci|staging|stage|qa)(\/|$)/i;
 const NOT_PRODUCTION_COMPOSE = /(^|[.-])(dev|develop|development|example|sample|test|tests|e2e|local|override|ci|debug|demo|staging)([.-]|$)/i;
 const PRODUCTION_DIR = /(^|\/)(prod|production|prd|live)(\/|$)/i;
 const PRODUCTION_COMPOSE = /^(docker-)?compose[.-](prod|production|prd|live)\.ya?ml$/i;
@@ -365,7 +365,8 @@ export async function gatherDeployFacts(ctx: AnalysisContext): Promise<DeployFac
     }
     for (const f of ctx.files) {
       const base = f.path.slice(f.path.lastIndexOf('/') + 1);
-      if (f.cls.kind === 'deploy-manifest' && f.cls.system === 'compose' && PRODUCTION_COMPOSE.test(base) && !NOT_PRODUCTION_DIR.test(f.path)) {
+      const prodCompose = PRODUCTION_COMPOSE.test(base) || (PRODUCTION_DIR.test(dirOf(f.path)) && !NOT_PRODUCTION_COMPOSE.test(base));
+      if (f.cls.kind === 'deploy-manifest' && f.cls.system === 'compose' && prodCompose && !NOT_PRODUCTION_DIR.test(f.path)) {
         const t = await composeTarget(r, f.path, 'production-overlay');
         if (t) found.targets.push(t);
       }
@@ -388,7 +389,8 @@ export async function gatherDeployFacts(ctx: AnalysisContext): Promise<DeployFac
       else if (f.cls.kind === 'deploy-manifest' && f.cls.system === 'compose' && !NOT_PRODUCTION_COMPOSE.test(base)) cands.add(`Compose file ${f.path}`);
       else if (f.cls.kind === 'deploy-manifest' && f.cls.system === 'heroku' && base !== 'app.json') cands.add(`Heroku ${f.path}`);
     }
-    for (const d of overlays) if (cands.size < 10 && !NOT_PRODUCTION_DIR.test(d)) cands.add(`kustomization in ${d || '.'}`);
+    // Kustomize components are pieces, not deployable: leave them out.
+    for (const d of overlays) if (cands.size < 10 && !NOT_PRODUCTION_DIR.test(d) && !/(^|\/)components(\/|$)/.test(d)) cands.add(`kustomization in ${d || '.'}`);
     for (const d of [...manifestDirs].sort()) if (cands.size < 10) cands.add(`Kubernetes manifests in ${d}`);
     if (cands.size) facts.candidates = [...cands].sort();
   }

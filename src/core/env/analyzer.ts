@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Classification } from '../classify';
-import type { Finding, Fix, Location, Range, TextEdit } from '../model';
+import type { Finding, Fix, Location, Notice, Range, TextEdit } from '../model';
 import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
 import { readText } from '../reader';
@@ -185,7 +185,21 @@ async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal, 
 
 function noticesOf(ctx: AnalysisContext, path: string, facts: FileFacts): void {
   if (facts.hasErrors && !facts.notes.length) ctx.notices.push({ level: 'info', message: `${path}: has syntax errors; environment reads were taken from the parts that parse`, file: path, area: 'env' });
-  for (const n of facts.notes) ctx.notices.push({ level: n.level, message: `${path}:${n.range.start.line + 1}: ${n.message}`, file: path, area: 'env' });
+  // At most one notice per kind of problem per run ("YAML error", "not valid YAML"…): the first one, with a count of the rest.
+  let kinds = ctx.cache.get('env:notice-kinds') as Map<string, { notice: Notice; base: string; more: number }> | undefined;
+  if (!kinds || !kinds.size || ![...kinds.values()].every((k) => ctx.notices.includes(k.notice))) ctx.cache.set('env:notice-kinds', (kinds = new Map()));
+  for (const n of facts.notes) {
+    const kind = `${n.level}:${n.message.replace(/[:(].*$/s, '').trim()}`;
+    const seen = kinds.get(kind);
+    if (seen) {
+      seen.more++;
+      seen.notice.message = `${seen.base} (and ${seen.more} more like it in this run)`;
+      continue;
+    }
+    const notice: Notice = { level: n.level, message: `${path}:${n.range.start.line + 1}: ${n.message}`, file: path, area: 'env' };
+    kinds.set(kind, { notice, base: notice.message, more: 0 });
+    ctx.notices.push(notice);
+  }
 }
 
 // ───────────────────────────── quick fixes ─────────────────────────────

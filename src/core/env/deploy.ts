@@ -36,6 +36,11 @@ export type DeployKind = 'dockerfile' | 'compose' | 'kubernetes' | 'helm-values'
 
 const empty = (): ConfigFacts => ({ reads: [], dynamic: [], provides: [], ci: [], notes: [] });
 
+/** A file under a chart's `templates/` folder that holds template actions. */
+export function isChartTemplate(path: string, text: string): boolean {
+  return /(^|\/)templates\//.test(path) && text.includes('{{');
+}
+
 /** Which reader applies to a file, from its path (and, for plain YAML, its content). */
 export function deployKind(path: string, text?: string): DeployKind | undefined {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -47,6 +52,8 @@ export function deployKind(path: string, text?: string): DeployKind | undefined 
   if (base === 'render.yaml' || base === 'render.yml') return 'render';
   if (base === 'fly.toml') return 'fly';
   if (!/\.ya?ml$/.test(base) || text === undefined) return undefined;
+  // A Helm chart template (templates/ of a chart) is a Go template, not YAML: its values files are read instead.
+  if (isChartTemplate(path, text)) return undefined;
   if (/^values([.-][\w-]+)?\.ya?ml$/.test(base) && /(^|\n)\s*(env|extraEnv)\s*:/.test(text)) return 'helm-values';
   if (/(^|\n)apiVersion:\s*\S+/.test(text) && /(^|\n)kind:\s*(Deployment|StatefulSet|DaemonSet|CronJob|Job|Pod|ReplicaSet)\b/.test(text)) return 'kubernetes';
   return undefined;
@@ -296,7 +303,7 @@ function yamlConfig(kind: DeployKind, text: string): ConfigFacts {
   const r = (a: number, b: number) => idx.rangeOf(a, b);
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, logLevel: 'error' }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs];
   } catch (e) {
     facts.notes.push({ level: 'warning', message: `not valid YAML (${(e as Error).message.split('\n')[0]})`, range: r(0, 0) });

@@ -111,8 +111,8 @@ function migrationLine(m: MigrationFact): string {
     case 'down-data-loss':
       return `${head}: reversible by ${downWhere(m)}, but data written since the deploy is lost or converted${run}.`;
     case 'irreversible': {
-      const what = m.destructive?.length ? m.destructive.join('; ') : (m.why ?? 'no way back');
-      return `${head}: **irreversible** (${escapeControl(what)}): a down step cannot bring the data back; restore from backup (point-in-time recovery to just before the deploy).`;
+      if (m.destructive?.length) return `${head}: **irreversible** (${escapeControl(m.destructive.join('; '))}): a down step cannot bring the data back; restore from backup (point-in-time recovery to just before the deploy).`;
+      return `${head}: **irreversible** (${escapeControl(m.why ?? 'no down step')}): the tool cannot undo it; restore from backup (point-in-time recovery to just before the deploy), or write the reverse step before deploying.`;
     }
     case 'no-op-reverse':
       return `${head}: its reverse step does nothing and nothing it does destroys data: leave it in place.`;
@@ -269,9 +269,10 @@ export function renderRollbackPlan(facts: PlanFacts, s: RollbackSettings): strin
   out.push(`${n++}. **Roll back the code** to the previous release:`, '');
   out.push(...d.lines.map((l) => (l ? `   ${l}` : '')), '');
   if (facts.migrations.length) {
-    const irreversible = facts.migrations.some((m) => m.reversibility === 'irreversible');
+    const destroys = facts.migrations.some((m) => m.destructive?.length);
+    const noWayBack = facts.migrations.some((m) => m.reversibility === 'irreversible');
     out.push(
-      `${n++}. **Database**: the migrations are meant to be backward-compatible, so the previous code runs with them; leave them in place unless they must go.${irreversible ? ' A migration below destroys data: only a restore from the backup taken before the deploy brings it back.' : ''} If they must go, reverse them after the code rollback, newest first:`,
+      `${n++}. **Database**: the migrations are meant to be backward-compatible, so the previous code runs with them; leave them in place unless they must go.${destroys ? ' A migration below destroys data: only a restore from the backup taken before the deploy brings it back.' : noWayBack ? ' A migration below has no way back with its tool: only a restore from the backup taken before the deploy undoes it.' : ''} If they must go, reverse them after the code rollback, newest first:`,
     );
     for (const m of [...facts.migrations].reverse()) out.push(`   - ${migrationLine(m)}`);
   }

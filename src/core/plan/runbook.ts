@@ -54,6 +54,9 @@ export function recommendStrategy(f: PlanFacts): StrategyAdvice {
 
 const code = inlineCode;
 
+/** Git trailers (Signed-off-by, Co-authored-by…) say who, not why. */
+const TRAILER = /^(Signed-off-by|Co-authored-by|Reviewed-by|Acked-by|Tested-by|Change-Id|Cc):/i;
+
 const REVERSAL: Record<string, string> = {
   down: 'reversible by its down step',
   'down-data-loss': 'reversible, but data written since is lost',
@@ -134,8 +137,9 @@ export function renderRunbook(input: RunbookInput): string {
   out.push('', '## Why', '');
   const why0 = input.pr ? firstParagraph(input.pr.body) : '';
   // The newest commit explains the branch best when there is no pull request.
-  const newest = f.commits.find((c) => c.body.trim());
-  out.push(oneLine(why0 || newest?.body.trim().split(/\r?\n\s*\r?\n/)[0] || '') || '_State the reason for the change (from the pull request description)._');
+  const bodyOf = (b: string) => b.split(/\r?\n/).filter((l) => !TRAILER.test(l.trim())).join('\n').trim();
+  const newest = f.commits.find((c) => bodyOf(c.body));
+  out.push(oneLine(why0 || (newest ? bodyOf(newest.body).split(/\r?\n\s*\r?\n/)[0] : '')) || '_State the reason for the change (from the pull request description)._');
   out.push('', '## Expected behaviour', '');
   const expect: string[] = [];
   if (f.flags.length) expect.push(`New behaviour stays off until ${f.flags.map((x) => code(x.key)).join(', ')} ${f.flags.length === 1 ? 'is' : 'are'} switched on.`);
