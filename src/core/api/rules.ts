@@ -17,7 +17,7 @@ const oasRules: OasRule[] = [];
 
 function oas(init: Omit<RuleInit, 'equivalents'>, pattern: RegExp): Rule {
   const ids = OASDIFF_IDS.filter((id) => pattern.test(id) && !oasRules.some((r) => r.pattern.test(id)));
-  const rule = defineRule({ ...init, equivalents: { oasdiff: ids } });
+  const rule = defineRule({ ...init, equivalents: { oasdiff: ids }, comparesBase: true });
   oasRules.push({ rule, pattern });
   return rule;
 }
