@@ -5,6 +5,7 @@ import { sqlToolFromContent, type MigrationTool } from '../classify';
 import type { Dialect, MigrationOp, SchemaState } from './ops';
 import { loadPg, type PgModule } from './postgres';
 import { migrationRules, unreadable } from './rules';
+import { historyRules, migrationHistory } from './history';
 import { applyOps, cloneSchema, emptySchema, migrationOrderKey, sequenceDir } from './schema';
 import { inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
 import type { MigrationSettings } from './settings';
@@ -156,10 +157,10 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
 
 export const migrationAnalyzer: Analyzer = {
   area: 'migration',
-  rules: migrationRules,
+  rules: [...migrationRules, ...historyRules],
   async analyze(ctx) {
     schemaCache(ctx).clear();
-    const out: Finding[] = [];
+    const out: Finding[] = await migrationHistory(ctx);
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
       if (f.cls.kind !== 'migration') continue;

@@ -415,7 +415,12 @@ export async function gatherPlanFacts(ctx: AnalysisContext, report: Report): Pro
   if (cached) return cached;
   const byPath = new Map(ctx.files.map((f) => [f.path, f]));
   const migrations: MigrationStep[] = [];
-  const wanted = report.facts.migrations.filter((m) => m.isNew || !report.facts.base || ctx.base?.changedFiles.has(m.file)).map((m) => m.file).sort();
+  // A migration edited after it reached the base does not run again where it ran: never listed for reversal.
+  const editedInPlace = new Set(report.findings.filter((f) => f.ruleId === 'migration/edited-after-deploy').map((f) => f.file));
+  const wanted = report.facts.migrations
+    .filter((m) => (m.isNew || !report.facts.base || ctx.base?.changedFiles.has(m.file)) && !editedInPlace.has(m.file))
+    .map((m) => m.file)
+    .sort();
   for (const p of wanted) {
     const f = byPath.get(p) ?? { path: p, cls: ctx.classifier.classify(p) };
     const step = await migrationStep(ctx, report, f, byPath);
