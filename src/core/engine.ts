@@ -148,7 +148,7 @@ export class Workspace {
     }
     this.baseIndex = indexBase(baseFindings);
     const fixed = markFindings(kept, this.baseIndex);
-    return { info: { compared: true, scope: this.scope, base: `${base.ref}@${base.commit.slice(0, 7)}`, fixed: fixed.slice(0, 200) }, fixed: fixed.length };
+    return { info: { compared: true, scope: this.scope, base: /^[0-9a-f]{40}$/i.test(base.ref) ? base.commit.slice(0, 7) : `${base.ref}@${base.commit.slice(0, 7)}`, fixed: fixed.slice(0, 200) }, fixed: fixed.length };
   }
 
   /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings. */

@@ -162,6 +162,13 @@ describe('migration history: what only a branch view can see', () => {
     assert.deepEqual(brief(history(await check(dir))), []);
   });
 
+  it('a RuboCop trailing-whitespace autocorrect inside a heredoc is not an edit', async () => {
+    const before = 'class T < ActiveRecord::Migration[7.2]\n  def up\n    execute <<-SQL\n      UPDATE families \n      SET timezone = 1\n    SQL\n  end\nend\n';
+    const after = before.replace('UPDATE families \n', "UPDATE families#{' '}\n");
+    const dir = keep(branchRepo({ 'db/migrate/20240101000000_t.rb': before }, { 'db/migrate/20240101000000_t.rb': after }));
+    assert.deepEqual(brief(history(await check(dir))), []);
+  });
+
   it('changedRange covers the head lines that differ (a removal points at the line after it)', () => {
     assert.deepEqual(changedRange('a\nb\nc\n', 'a\nB\nB2\nc\n'), { start: { line: 1, character: 0 }, end: { line: 2, character: 2 } });
     assert.deepEqual(changedRange('a\nb\nc\n', 'a\nc\n'), { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } });
