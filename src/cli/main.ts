@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config, type FailOn } from '../core/config';
 import { Workspace } from '../core/engine';
 import { format, formatRules, FORMATS, TOOL_VERSION, type Format } from '../core/format';
-import { severityRank, type Report } from '../core/model';
+import { decidingFindings, severityRank, type Report, type Scope } from '../core/model';
 import { apiDiffFiles } from '../core/api/files';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
@@ -13,7 +13,7 @@ import { runInitCi } from './initCi';
 
 const USAGE = `Usage:
   deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown|gitlab]
-                         [--fail-on error|warning|never] [--config <file>]
+                         [--fail-on error|warning|never] [--scope new|all] [--config <file>]
   deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
   deploy-readiness rules [--format text|json]
   deploy-readiness checklist [--base <git-ref>] [--format text|json|markdown] [--fail-on ...]
@@ -22,6 +22,9 @@ const USAGE = `Usage:
   deploy-readiness runbook [--base <git-ref>] [--out <file>|-] [--format markdown|json] [--now <ISO time>]
   deploy-readiness init-ci [--system github|gitlab] [--base <branch>] [--dry-run] [--force]
   deploy-readiness --version | --help
+
+Only findings the branch introduces (not already at the merge base) decide the verdict and the
+exit code; --scope all (or "scope: all" in the config) makes every finding count.
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it
 (checklist: 1 when blocked, or not ready with --fail-on warning), 2 usage or runtime error
@@ -74,6 +77,7 @@ function parse(argv: string[]) {
         base: { type: 'string' },
         format: { type: 'string', short: 'f' },
         'fail-on': { type: 'string' },
+        scope: { type: 'string' },
         config: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -128,10 +132,18 @@ function colored(io: CliIO, fmt: Format): boolean {
   return !!io.isTTY && !io.env.NO_COLOR && fmt === 'text';
 }
 
+
+function pickScope(v: string | undefined): Scope | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'new' && v !== 'all') throw new UsageError(`--scope must be new or all, got "${v}"`);
+  return v;
+}
+
+/** 1 when a finding that decides the verdict (new ones, or all with --scope all) is at or above --fail-on. */
 function exitCode(report: Report, failOn: FailOn): number {
   if (failOn === 'never') return 0;
   const min = severityRank[failOn];
-  return report.findings.some((f) => severityRank[f.severity] >= min) ? 1 : 0;
+  return decidingFindings(report).some((f) => severityRank[f.severity] >= min) ? 1 : 0;
 }
 
 function stderrLogger(io: CliIO, verbose: boolean): Logger {
@@ -182,7 +194,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       }
       const config = await loadConfig(values.config, root, io);
       const failOn = pickFailOn(values['fail-on'], config);
-      const ws = await Workspace.open({ root, config, baseRef: values.base, paths, log: stderrLogger(io, !!values.verbose) });
+      const scope = pickScope(values.scope);
+      const ws = await Workspace.open({ root, config, baseRef: values.base, paths, scope, log: stderrLogger(io, !!values.verbose) });
       const report = await ws.analyze();
       io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       if (fmt !== 'text' && fmt !== 'github') for (const n of report.notices) io.stderr(`note: ${n.message}\n`);

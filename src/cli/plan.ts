@@ -1,6 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { blockersOf } from '../core/blockers';
 import type { Checklist, ChecklistItem } from '../core/checklist/items';
+import { verdictCounts } from '../core/format';
+import type { Report } from '../core/model';
 import { TickBook } from '../core/checklist/ticks';
 import type { FailOn } from '../core/config';
 import type { Workspace } from '../core/engine';
@@ -37,9 +40,20 @@ export class PlanUsageError extends Error {}
 
 const ICON: Record<string, string> = { pass: 'pass   ', fail: 'FAIL   ', unknown: 'unknown', manual: 'manual ' };
 
-export function formatChecklistText(cl: Checklist): string {
+/** The items, the verdict, then each blocker (a finding that decides it, a required item not done) with its next action. */
+export function formatChecklistText(cl: Checklist, report?: Report): string {
   const lines = cl.items.map((i) => `${ICON[i.state]}  ${i.id.padEnd(22)} ${i.title}${i.required ? ' (required)' : ''}\n         ${' '.repeat(22)} ${i.reason}`);
-  return `${lines.join('\n')}\nVerdict: ${cl.verdict}\n`;
+  lines.push(`Verdict: ${cl.verdict}${report ? ` (findings: ${verdictCounts(report)})` : ''}`);
+  if (report && cl.verdict !== 'ready') {
+    const { blockers, more } = blockersOf(report, cl.items);
+    const shown = cl.verdict === 'blocked' ? blockers.filter((b) => b.level === 'error') : blockers;
+    if (shown.length) {
+      lines.push(cl.verdict === 'blocked' ? 'Blockers:' : 'To review:');
+      for (const b of shown) lines.push(`  ${b.level === 'error' ? '✗' : '!'} ${b.title}`, `      → ${b.action}`);
+      if (more) lines.push(`  and ${more} more`);
+    }
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function formatChecklistMarkdown(cl: Checklist): string {
@@ -95,7 +109,7 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
     const cl = await checklistOf(ctx, report, { token, enterpriseUrl, fetch: io.fetch, now, ticks: book ? await book.forBranch(report.facts.head?.branch) : {} });
     if (fmt === 'json') io.stdout(JSON.stringify({ version: 1, verdict: cl.verdict, findingsVerdict: report.verdict, branch: cl.branch, items: cl.items }, null, 2) + '\n');
     else if (fmt === 'markdown') io.stdout(formatChecklistMarkdown(cl));
-    else io.stdout(formatChecklistText(cl));
+    else io.stdout(formatChecklistText(cl, report));
     return failed(cl.verdict, args.failOn);
   }
   if (command === 'rollback-plan') {

@@ -36,6 +36,12 @@ export interface AnalysisContext {
   status?: WorkingTreeStatus;
   /** False in an untrusted workspace: no git, nothing executed. */
   trusted: boolean;
+  /**
+   * True while the engine analyses the merge base itself (to tell new findings from existing
+   * ones): `reader` and `files` are the base's, and `base` is that same revision, so comparisons
+   * of base with head find nothing and are skipped.
+   */
+  baseRun?: boolean;
   signal: AbortSignal;
   log: Logger;
   notices: Notice[];

@@ -1,6 +1,6 @@
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { LineIndex } from './text';
-import type { Notice, Range, Severity } from './model';
+import type { Notice, Range, Scope, Severity } from './model';
 import { list, mapOf, num, obj, oneOf, RESERVED_KEYS, str, validate, type Schema } from './schema';
 import { migrationDefaults, migrationSchema, type MigrationSettings } from './migrations/settings';
 import { envDefaults, envSchema, type EnvSettings } from './env/settings';
@@ -16,6 +16,8 @@ export interface Config {
   /** Base branch or ref to compare with (merge base of HEAD and it). */
   base?: string;
   failOn: FailOn;
+  /** Which findings decide the verdict and exit code: "new" (introduced by the branch, default) or "all". */
+  scope: Scope;
   /** Globs (workspace-relative) never analysed, on top of .gitignore and vendor folders. */
   exclude: string[];
   /** Files larger than this many bytes are skipped with a notice. */
@@ -31,6 +33,7 @@ export interface Config {
 export const configSchema: Schema = obj('Deploy Readiness configuration', {
   base: str('Base branch or ref'),
   failOn: oneOf('Lowest severity that fails the CLI', ['error', 'warning', 'never']),
+  scope: oneOf('Findings that decide the verdict: new (introduced by the branch) or all', ['new', 'all']),
   exclude: list('Globs never analysed', str('glob')),
   maxFileSize: num('Largest file analysed, in bytes', { min: 1, integer: true }),
   rules: mapOf('Severity per rule id, or off', oneOf('severity', ['error', 'warning', 'info', 'off'])),
@@ -43,6 +46,7 @@ export const configSchema: Schema = obj('Deploy Readiness configuration', {
 export function defaultConfig(): Config {
   return structuredClone({
     failOn: 'error',
+    scope: 'new',
     exclude: [],
     maxFileSize: 2 * 1024 * 1024,
     rules: {},

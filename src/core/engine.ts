@@ -7,7 +7,8 @@ import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
 import { Git } from './git';
-import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type Finding, type Notice, type Report, type Severity } from './model';
+import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
+import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
 import { toPosix } from './text';
 import { walk } from './walk';
@@ -25,6 +26,8 @@ export interface EngineOptions {
   /** Explicit paths (files or folders, absolute or relative to root). Default: the whole root. */
   paths?: string[];
   areas?: Area[];
+  /** Which findings decide the verdict: the ones the change introduces (default: config.scope, else "new") or all. */
+  scope?: Scope;
   signal?: AbortSignal;
   log?: Logger;
 }
@@ -34,7 +37,15 @@ export interface EngineOptions {
  * The CLI makes one per run; the editor keeps one and re-analyses single files on each change.
  */
 export class Workspace {
-  private constructor(readonly ctx: AnalysisContext, private readonly analyzers: readonly Analyzer[]) {}
+  /** Base findings by fingerprint, from the last full analysis (marks per-file re-analyses). */
+  private baseIndex: BaselineIndex | undefined;
+  private constructor(
+    readonly ctx: AnalysisContext,
+    private readonly analyzers: readonly Analyzer[],
+    readonly scope: Scope,
+    /** Explicit paths were given: nothing is compared with the base for the baseline. */
+    private readonly explicit: boolean,
+  ) {}
 
   static async open(opts: EngineOptions): Promise<Workspace> {
     const signal = opts.signal ?? new AbortController().signal;
@@ -82,7 +93,7 @@ export class Workspace {
       }
     }
     const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    return new Workspace(ctx, analyzers);
+    return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length);
   }
 
   /** Runs every analyzer over the workspace. */
@@ -99,7 +110,47 @@ export class Workspace {
         this.ctx.log.error(`${a.area} analysis failed: ${(e as Error).stack ?? e}`);
       }
     }
-    return buildReport(this.ctx, findings);
+    const kept = applyConfig(this.ctx.config, findings).sort(compareFindings);
+    const { info, fixed } = await this.baseline(kept);
+    return buildReport(this.ctx, kept, info, fixed);
+  }
+
+  /** Why findings cannot be split into new and existing here, or undefined when they can. */
+  private noBaselineReason(): string | undefined {
+    if (!this.ctx.trusted) return 'Restricted Mode runs no git';
+    if (this.explicit) return 'explicit files were given';
+    if (!this.ctx.git) return 'not a git repository';
+    if (!this.ctx.base) return 'no merge base with a base branch';
+    return undefined;
+  }
+
+  /** Marks each finding new or existing against the merge base analysed with the same analyzers. */
+  private async baseline(kept: Finding[]): Promise<{ info: BaselineInfo; fixed: number }> {
+    const ctx = this.ctx;
+    const reason = this.noBaselineReason();
+    if (reason || ctx.signal.aborted) {
+      this.baseIndex = undefined;
+      for (const f of kept) f.baseline = 'new';
+      const r = reason ?? 'cancelled';
+      ctx.notices.push({ level: 'info', message: `no baseline (${r}): every finding counts as introduced by this change` });
+      return { info: { compared: false, scope: this.scope, reason: r, fixed: [] }, fixed: 0 };
+    }
+    const base = ctx.base!;
+    await fingerprint(kept, new TextMemo(ctx.reader, ctx.classifier), base.renames);
+    let baseFindings: Finding[];
+    if (base.changedFiles.size === 0) {
+      // Nothing changed since the merge base: its analysis is this one.
+      baseFindings = kept.map((f) => ({ ...f }));
+    } else {
+      const started = Date.now();
+      const run = await analyzeBaseRevision(ctx, base, this.analyzers);
+      baseFindings = applyConfig(ctx.config, run.findings).sort(compareFindings);
+      await fingerprint(baseFindings, new TextMemo(run.reader, ctx.classifier));
+      ctx.log.info(`merge base analysed in ${Date.now() - started} ms: ${baseFindings.length} findings`);
+    }
+    this.baseIndex = indexBase(baseFindings);
+    const fixed = markFindings(kept, this.baseIndex);
+    return { info: { compared: true, scope: this.scope, base: /^[0-9a-f]{40}$/i.test(base.ref) ? base.commit.slice(0, 7) : `${base.ref}@${base.commit.slice(0, 7)}`, fixed: fixed.slice(0, 200) }, fixed: fixed.length };
   }
 
   /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings. */
@@ -120,7 +171,13 @@ export class Workspace {
         this.ctx.log.error(`${a.area} analysis of ${p} failed: ${(e as Error).stack ?? e}`);
       }
     }
-    return capFindings(applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings));
+    const kept = capFindings(applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings));
+    if (!this.baseIndex || !this.ctx.base) for (const f of kept) f.baseline = 'new';
+    else {
+      await fingerprint(kept, new TextMemo(this.ctx.reader, this.ctx.classifier), this.ctx.base.renames);
+      markFindings(kept, this.baseIndex);
+    }
+    return kept;
   }
 
   /** True when a change to this file can change findings in other files (the editor then re-runs everything). */
@@ -229,16 +286,21 @@ export function capFindings(sorted: Finding[], max = MAX_PER_RULE_AND_FILE): Fin
       range: first.range,
       data: { omitted: list.length },
     };
+    // New when any of the findings it stands for is new, so the verdict under the default scope is unchanged.
+    if (list.some((f) => f.baseline)) summary.baseline = list.some((f) => f.baseline === 'new') ? 'new' : 'existing';
     if (first.docs) summary.docs = first.docs;
     out.push(summary);
   }
   return out.sort(compareFindings);
 }
 
-export function buildReport(ctx: AnalysisContext, findings: Finding[]): Report {
+/** The report of findings (config applied); without `baseline` every finding counts and decides the verdict. */
+export function buildReport(ctx: AnalysisContext, findings: Finding[], baseline?: BaselineInfo, fixed = 0): Report {
   const kept = capFindings(applyConfig(ctx.config, findings).sort(compareFindings));
-  const summary = summarize(kept);
-  return { version: 1, verdict: verdictOf(summary), summary, findings: kept, notices: ctx.notices, facts: ctx.facts };
+  const summary = summarize(kept, baseline?.scope ?? 'all', fixed);
+  const report: Report = { version: 1, verdict: verdictOf(summary), summary, findings: kept, notices: ctx.notices, facts: ctx.facts };
+  if (baseline) report.baseline = baseline;
+  return report;
 }
 
 export { effectiveSeverity };

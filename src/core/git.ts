@@ -56,6 +56,10 @@ export interface BaseSnapshot {
   changedFiles: Set<string>;
   /** Paths that did not exist at the merge base. */
   addedFiles: Set<string>;
+  /** Paths that existed at the merge base and are gone from the working tree (a renamed file's old path too). */
+  deletedFiles: Set<string>;
+  /** Head path → merge-base path for files git's rename detection pairs (committed or staged changes). */
+  renames: Map<string, string>;
   commits: CommitInfo[];
 }
 
@@ -171,9 +175,10 @@ export class Git {
   }
 
   /** Files changed since `commit`, working tree and untracked files included, with the ones added. */
-  async changedSince(commit: string): Promise<{ changed: Set<string>; added: Set<string> }> {
+  async changedSince(commit: string): Promise<{ changed: Set<string>; added: Set<string>; deleted: Set<string> }> {
     const changed = new Set<string>();
     const added = new Set<string>();
+    const deleted = new Set<string>();
     const out = await this.git.raw(['diff', '--no-ext-diff', '--no-textconv', '--name-status', '--no-renames', '-z', commit, '--', '.']);
     const parts = out.split('\0').filter(Boolean);
     for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -181,6 +186,7 @@ export class Git {
       if (!p) continue;
       changed.add(p);
       if (parts[i] === 'A') added.add(p);
+      if (parts[i] === 'D') deleted.add(p);
     }
     const untracked = await this.git.raw(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
     for (const u of untracked.split('\0').filter(Boolean)) {
@@ -190,7 +196,24 @@ export class Git {
         added.add(p);
       }
     }
-    return { changed, added };
+    return { changed, added, deleted };
+  }
+
+  /** Head path → base path of the files git pairs as renames between `commit` and the working tree. */
+  async renamesSince(commit: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    try {
+      const raw = await this.git.raw(['diff', '--name-status', '-M', '--diff-filter=R', '-z', commit, '--', '.']);
+      const parts = raw.split('\0').filter(Boolean);
+      for (let i = 0; i + 2 < parts.length; i += 3) {
+        const from = this.fromRepoPath(parts[i + 1]);
+        const to = this.fromRepoPath(parts[i + 2]);
+        if (from && to) out.set(to, from);
+      }
+    } catch {
+      /* no rename detection: renamed files compare as deleted + added */
+    }
+    return out;
   }
 
   async commitsSince(commit: string): Promise<CommitInfo[]> {
@@ -239,9 +262,10 @@ export class Git {
     } catch {
       return { problem: `no merge base between HEAD and ${ref}${shallow ? ' (shallow clone: fetch more history, e.g. git fetch --unshallow)' : ''}` };
     }
-    const { changed, added } = await this.changedSince(commit);
+    const { changed, added, deleted } = await this.changedSince(commit);
+    const renames = changed.size ? await this.renamesSince(commit) : new Map<string, string>();
     const commits = await this.commitsSince(commit);
     const reader: FileReader = { read: (rel) => this.show(commit, rel) };
-    return { ref, commit, reader, changedFiles: changed, addedFiles: added, commits };
+    return { ref, commit, reader, changedFiles: changed, addedFiles: added, deletedFiles: deleted, renames, commits };
   }
 }

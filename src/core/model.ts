@@ -58,14 +58,54 @@ export interface Finding {
   docs?: string;
   /** Extra structured facts a surface may show (lock taken, classification, fingerprint...). Never secret values. */
   data?: Record<string, string | number | boolean | string[]>;
+  /**
+   * Introduced by this change ("new") or already at the merge base ("existing"). Set by the engine
+   * on every finding of a full analysis; "new" when there is no base to compare with.
+   */
+  baseline?: BaselineState;
+  /** Stable identity across revisions (rule, file following renames, normalised anchor): hex digest. */
+  fingerprint?: string;
 }
+
+export type BaselineState = 'new' | 'existing';
+
+/** Which findings decide the verdict and the exit code: the ones this change introduces, or all. */
+export type Scope = 'new' | 'all';
 
 export type Verdict = 'ready' | 'review' | 'blocked';
 
+/** Counts of the findings that decide the verdict (see `Report.baseline.scope`), and the baseline split. */
 export interface Summary {
   error: number;
   warning: number;
   info: number;
+  /** Findings introduced by this change (all of them without a base). */
+  new: number;
+  /** Findings already present at the merge base. */
+  existing: number;
+  /** Findings at the merge base that this change removes. */
+  fixed: number;
+}
+
+/** A finding at the merge base that is gone at head (file and range at the base). */
+export interface FixedFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+}
+
+export interface BaselineInfo {
+  /** False without a base to compare with (no git, Restricted Mode, explicit files): everything is "new". */
+  compared: boolean;
+  scope: Scope;
+  /** "main@3f2a1c0" when compared. */
+  base?: string;
+  /** Why there was no comparison. */
+  reason?: string;
+  /** Base findings gone at head (at most 200 listed; `summary.fixed` has the count). */
+  fixed: FixedFinding[];
 }
 
 /** A note about the analysis itself (skipped file, git unavailable...): shown in the tree and on stderr. */
@@ -81,6 +121,8 @@ export interface Report {
   verdict: Verdict;
   summary: Summary;
   findings: Finding[];
+  /** How findings were split into new and existing; absent in reports not made by the engine (api-diff of two files). */
+  baseline?: BaselineInfo;
   notices: Notice[];
   /** Facts for the rollback plan, runbook and checklist; filled by the analyzers. */
   facts: ReportFacts;
@@ -198,10 +240,26 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-export function summarize(findings: readonly Finding[]): Summary {
-  const s: Summary = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) s[f.severity]++;
+/** Severity counts of the findings in scope, and the new / existing split of all of them. */
+export function summarize(findings: readonly Finding[], scope: Scope = 'all', fixed = 0): Summary {
+  const s: Summary = { error: 0, warning: 0, info: 0, new: 0, existing: 0, fixed };
+  for (const f of findings) {
+    if (f.baseline === 'existing') s.existing++;
+    else s.new++;
+    if (inScope(f, scope)) s[f.severity]++;
+  }
   return s;
+}
+
+/** Does this finding decide the verdict under `scope`? (A finding without a baseline mark counts as new.) */
+export function inScope(f: Finding, scope: Scope): boolean {
+  return scope === 'all' || f.baseline !== 'existing';
+}
+
+/** The findings that decide a report's verdict and exit code. */
+export function decidingFindings(report: Report): Finding[] {
+  const scope = report.baseline?.scope ?? 'all';
+  return report.findings.filter((f) => inScope(f, scope));
 }
 
 /** blocked: any error; review: any warning; ready: otherwise. */

@@ -49,6 +49,11 @@ export interface RuleMeta {
   equivalents?: Partial<Record<PeerTool, string[]>>;
   /** Opt-in rules run only when enabled in the config. */
   optIn?: boolean;
+  /**
+   * The rule compares the merge base with head (a variable new on the branch, an API change, a
+   * migration edited after deploy): its findings are introduced by the change by definition.
+   */
+  comparesBase?: boolean;
 }
 
 export interface RuleInit {
@@ -57,6 +62,7 @@ export interface RuleInit {
   summary: string;
   equivalents?: Partial<Record<PeerTool, string[]>>;
   optIn?: boolean;
+  comparesBase?: boolean;
 }
 
 export interface Rule extends RuleMeta {
@@ -104,9 +110,10 @@ export function defineRule(init: RuleInit): Rule {
 
 /** The metadata part only (for JSON output). */
 export function metaOf(rule: RuleMeta): RuleMeta {
-  const { id, area, defaultSeverity, summary, docs, equivalents, optIn } = rule;
+  const { id, area, defaultSeverity, summary, docs, equivalents, optIn, comparesBase } = rule;
   const m: RuleMeta = { id, area, defaultSeverity, summary, docs };
   if (equivalents && Object.keys(equivalents).length) m.equivalents = equivalents;
   if (optIn) m.optIn = true;
+  if (comparesBase) m.comparesBase = true;
   return m;
 }

@@ -148,7 +148,7 @@ export class FolderSession implements vscode.Disposable {
     if (!res.ok || this.fileGen.get(rel) !== gen || !this.report) return false; // failed, or stale: a newer edit is on its way
     const kept = this.report.findings.filter((f) => f.file !== rel || !this.perFileAreas.has(f.area));
     const findings = [...kept, ...(res.findings ?? [])].sort(compareFindings);
-    const summary = summarize(findings);
+    const summary = summarize(findings, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
     this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
     this.changed.fire();
     return true;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { verdictTooltip } from '../core/view';
 import type { FolderSession } from './session';
 import { VIEW_ID } from './tree';
 
@@ -37,9 +38,15 @@ export class VerdictStatus implements vscode.Disposable {
     const icon = verdict === 'blocked' ? '$(error)' : verdict === 'review' ? '$(warning)' : '$(pass)';
     const label = verdict === 'blocked' ? vscode.l10n.t('Blocked') : verdict === 'review' ? vscode.l10n.t('Review') : vscode.l10n.t('Ready');
     this.item.text = `${icon} ${vscode.l10n.t('Deploy: {0}', label)}`;
+    // Each folder's verdict with its blockers and their next actions (the same list as the CLI's verdict line).
+    const perFolder = sessions
+      .filter((s) => s.report)
+      .map((s) => (sessions.length > 1 ? `${s.folder.name} — ` : '') + verdictTooltip(s.report!, s.checklist?.items, s.verdict));
     this.item.tooltip =
       vscode.l10n.t('Deploy Readiness: {0} — {1} errors, {2} warnings, {3} info. Click to open the view.', label, sum.error, sum.warning, sum.info) +
-      (open ? '\n' + vscode.l10n.t('{0} checklist items not done', open) : '');
+      (open ? '\n' + vscode.l10n.t('{0} checklist items not done', open) : '') +
+      '\n\n' +
+      perFolder.join('\n\n');
     this.item.backgroundColor = verdict === 'blocked' ? new vscode.ThemeColor('statusBarItem.errorBackground') : verdict === 'review' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
+import type { Blocker } from '../core/blockers';
+import { blockersOf } from '../core/blockers';
 import type { ChecklistItem } from '../core/checklist/items';
 import type { Area, Finding, Notice, Report } from '../core/model';
+import { areaView, verdictTooltip } from '../core/view';
 import { fileUri, toRange } from './convert';
 import type { FolderSession } from './session';
 
@@ -13,7 +16,9 @@ export type Node =
   | { type: 'verdict'; session: FolderSession }
   | { type: 'folder'; session: FolderSession }
   | { type: 'section'; session: FolderSession; section: SectionId }
-  | { type: 'file'; session: FolderSession; area: Area; file: string; findings: Finding[] }
+  | { type: 'file'; session: FolderSession; area: Area; file: string; findings: Finding[]; group?: 'new' | 'existing' }
+  | { type: 'group'; session: FolderSession; area: Area; group: 'new' | 'existing'; findings: Finding[] }
+  | { type: 'blocker'; session: FolderSession; blocker: Blocker }
   | { type: 'finding'; session: FolderSession; finding: Finding }
   | { type: 'notice'; notice: Notice }
   | { type: 'checkItem'; session: FolderSession; item: ChecklistItem }
@@ -58,6 +63,10 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
     switch (node.type) {
       case 'folder':
         return this.folderChildren(node.session);
+      case 'verdict':
+        return verdictChildren(node.session);
+      case 'group':
+        return fileNodes(node.session, node.area, node.findings, node.group);
       case 'section':
         if (node.section === 'checklist') return [...checklistChildren(node.session), ...sectionChildren(node.session, node.section)];
         return node.section === 'rollback' ? rollbackChildren(node.session) : sectionChildren(node.session, node.section);
@@ -83,12 +92,39 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
           return item;
         }
         const verdict = node.session.verdict ?? r.verdict;
-        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', verdict));
+        const blockers = verdictChildren(node.session).length;
+        // The blockers are the verdict's children: the top of the tree says why, and what to do.
+        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', verdict), blockers ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.session.folder.uri.toString()}#verdict`;
         const open = node.session.checklist?.items.filter((i) => i.state !== 'pass').length ?? 0;
         item.description = counts(r) + (open ? vscode.l10n.t(', {0} checklist items open', open) : '');
         item.iconPath = VERDICT_ICON[verdict];
         item.contextValue = `verdict:${verdict}`;
-        item.tooltip = verdictTooltip(r);
+        item.tooltip = verdictTooltip(r, node.session.checklist?.items, verdict) + '\n' + baseTooltip(r);
+        return item;
+      }
+      case 'blocker': {
+        const b = node.blocker;
+        const item = new vscode.TreeItem(b.title);
+        item.description = b.action;
+        item.tooltip = `${b.title}\n→ ${b.action}`;
+        item.iconPath = b.kind === 'checklist' ? new vscode.ThemeIcon('checklist', new vscode.ThemeColor('problemsErrorIcon.foreground')) : SEVERITY_ICON[b.level];
+        item.contextValue = `blocker:${b.kind}`;
+        if (b.file) item.command = { command: OPEN_FINDING_COMMAND, title: 'Open', arguments: [node.session.folder.uri, b.file, b.range] };
+        return item;
+      }
+      case 'group': {
+        const base = node.session.report?.facts.base?.ref ?? 'the base';
+        const fresh = node.group === 'new';
+        const item = new vscode.TreeItem(
+          fresh ? vscode.l10n.t('This branch') : vscode.l10n.t('Already on {0}', base),
+          node.findings.length ? (fresh ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group}`;
+        item.description = fresh && !node.findings.length ? vscode.l10n.t('no new findings') : String(node.findings.length);
+        item.iconPath = new vscode.ThemeIcon(fresh ? 'git-branch' : 'history');
+        item.tooltip = fresh ? vscode.l10n.t('Findings this change introduces: they decide the verdict') : vscode.l10n.t('Findings already on {0}: counted, not deciding the verdict', base);
+        item.contextValue = `group:${node.group}`;
         return item;
       }
       case 'folder': {
@@ -100,21 +136,31 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
       case 'section': {
         const meta = SECTIONS.find((s) => s.id === node.section)!;
         const r = node.session.report;
-        const n = node.section === 'rollback' ? undefined : (r?.findings.filter((f) => f.area === node.section).length ?? 0);
+        const view = r && node.section !== 'rollback' ? areaView(r, node.section) : undefined;
+        const n = view ? view.fresh.length + view.existing.length : undefined;
         const cl = node.section === 'checklist' ? node.session.checklist : undefined;
         const open = cl?.items.filter((i) => i.state !== 'pass').length ?? 0;
-        const item = new vscode.TreeItem(meta.label, n || open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(meta.label, view?.fresh.length || open || (n && !view?.compared) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${node.session.folder.uri.toString()}#${node.section}`;
         item.description = cl
           ? vscode.l10n.t('{0} of {1} done', cl.items.length - open, cl.items.length)
-          : n === undefined ? undefined : n === 0 ? vscode.l10n.t('no findings') : String(n);
+          : !view
+            ? undefined
+            : view.nothingToCheck
+              ? vscode.l10n.t('nothing to check')
+              : n === 0
+                ? vscode.l10n.t('no findings')
+                : view.compared
+                  ? vscode.l10n.t('{0} new, {1} existing', view.fresh.length, view.existing.length)
+                  : String(n);
+        if (view?.nothingToCheck) item.tooltip = vscode.l10n.t('Nothing to check: {0}', view.nothingToCheck);
         item.iconPath = new vscode.ThemeIcon(meta.icon);
         item.contextValue = `section:${node.section}`;
         return item;
       }
       case 'file': {
         const item = new vscode.TreeItem(fileUri(node.session.folder.uri, node.file), vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.file}`;
+        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group ?? ''}#${node.file}`;
         item.description = `${node.file.includes('/') ? node.file.slice(0, node.file.lastIndexOf('/')) : ''}  ${node.findings.length}`.trim();
         item.contextValue = 'file';
         return item;
@@ -164,12 +210,28 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
 }
 
 function counts(r: Report): string {
-  return vscode.l10n.t('{0} errors, {1} warnings, {2} info', r.summary.error, r.summary.warning, r.summary.info);
+  const c = vscode.l10n.t('{0} errors, {1} warnings, {2} info', r.summary.error, r.summary.warning, r.summary.info);
+  return r.baseline?.compared && r.baseline.scope === 'new' ? vscode.l10n.t('{0} new; {1} existing', c, r.summary.existing) : c;
 }
 
-function verdictTooltip(r: Report): string {
-  const base = r.facts.base ? vscode.l10n.t('Compared with {0} at {1}', r.facts.base.ref, r.facts.base.commit.slice(0, 7)) : vscode.l10n.t('Not compared with a base branch');
-  return `${counts(r)}\n${base}`;
+function baseTooltip(r: Report): string {
+  return r.facts.base ? vscode.l10n.t('Compared with {0} at {1}', r.facts.base.ref, r.facts.base.commit.slice(0, 7)) : vscode.l10n.t('Not compared with a base branch');
+}
+
+/** The blockers under the verdict: findings that decide it and required checklist items not done. */
+function verdictChildren(session: FolderSession): Node[] {
+  const r = session.report;
+  if (!r) return [];
+  const verdict = session.verdict ?? r.verdict;
+  if (verdict === 'ready') return [];
+  const { blockers } = blockersOf(r, session.checklist?.items);
+  return blockers.map((blocker) => ({ type: 'blocker' as const, session, blocker }));
+}
+
+function fileNodes(session: FolderSession, area: Area, findings: Finding[], group?: 'new' | 'existing'): Node[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  return [...byFile].map(([file, fs]) => ({ type: 'file' as const, session, area, file, findings: fs, group }));
 }
 
 function CHECK_ICON(i: ChecklistItem): vscode.ThemeIcon {
@@ -192,9 +254,15 @@ function checklistChildren(session: FolderSession): Node[] {
 function sectionChildren(session: FolderSession, area: Area): Node[] {
   const r = session.report;
   if (!r) return [];
-  const byFile = new Map<string, Finding[]>();
-  for (const f of r.findings) if (f.area === area) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-  const nodes: Node[] = [...byFile].map(([file, findings]) => ({ type: 'file', session, area, file, findings }));
+  const view = areaView(r, area);
+  const nodes: Node[] = [];
+  if (view.nothingToCheck) nodes.push({ type: 'fact', label: vscode.l10n.t('Nothing to check'), description: view.nothingToCheck, icon: 'circle-slash' });
+  else if (!view.compared) nodes.push(...fileNodes(session, area, view.fresh));
+  else {
+    // What this branch introduces, open; what was already on the base, folded with its count.
+    nodes.push({ type: 'group', session, area, group: 'new', findings: view.fresh });
+    if (view.existing.length) nodes.push({ type: 'group', session, area, group: 'existing', findings: view.existing });
+  }
   for (const notice of r.notices) if (notice.area === area || (!notice.area && area === 'checklist')) nodes.push({ type: 'notice', notice });
   return nodes;
 }

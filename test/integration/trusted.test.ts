@@ -76,9 +76,14 @@ describe('Deploy Readiness in a real VS Code extension host (trusted workspace)'
     const migrations = tree.find((n) => n.label === 'Migrations')!;
     const migrationFindings = api.reports().flatMap((r) => r.findings).filter((f) => f.area === 'migration');
     assert.ok(migrationFindings.length >= 1);
-    assert.equal(migrations.description, String(migrationFindings.length));
-    assert.equal(migrations.children[0].label, '003_orders_payment.sql');
-    assert.ok(migrations.children[0].children.some((c) => /CREATE INDEX without CONCURRENTLY/.test(c.label)), JSON.stringify(migrations.children[0].children.map((c) => c.label)));
+    const fresh = migrationFindings.filter((f) => f.baseline === 'new').length;
+    assert.equal(migrations.description, `${fresh} new, ${migrationFindings.length - fresh} existing`);
+    // What the branch introduces is its own group; the verdict's children name the blockers.
+    const branch = migrations.children.find((c) => c.label === 'This branch')!;
+    assert.equal(branch.children[0].label, '003_orders_payment.sql');
+    assert.ok(branch.children[0].children.some((c) => /CREATE INDEX without CONCURRENTLY/.test(c.label)), JSON.stringify(branch.children[0].children.map((c) => c.label)));
+    const verdict = tree.find((n) => n.label === 'Verdict: blocked')!;
+    assert.ok(verdict.children.some((c) => /migration\/require-concurrent-index/.test(c.label) && /quick fix/.test(c.description ?? '')), JSON.stringify(verdict.children));
     const rollback = tree.find((n) => n.label === 'Rollback & runbook')!;
     assert.ok(rollback.children.some((c) => c.label === 'STRIPE_API_KEY' && /before deploy/.test(c.description ?? '')));
   });

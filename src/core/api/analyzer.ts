@@ -103,7 +103,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     return [];
   }
   const text = r.text;
-  const hasBase = !!ctx.base && !ctx.base.addedFiles.has(f.path);
+  const hasBase = !!ctx.base && !ctx.baseRun && !ctx.base.addedFiles.has(f.path);
   const label = baseLabelOf(ctx);
   let out: Finding[];
   if (isSchema) {

@@ -21,7 +21,7 @@ const T = ChangeType;
 type CT = (typeof ChangeType)[keyof typeof ChangeType];
 
 function gql(id: string, summary: string, types: CT[], severity: 'error' | 'warning' | 'info' = 'error'): Rule & { types: CT[] } {
-  return { ...defineRule({ id, defaultSeverity: severity, summary, equivalents: { 'graphql-inspector': types } }), types };
+  return { ...defineRule({ id, defaultSeverity: severity, summary, equivalents: { 'graphql-inspector': types }, comparesBase: true }), types };
 }
 
 export const gqlTypeRemoved = gql('api/graphql-type-removed', 'A GraphQL type was removed or changed kind (object → interface…)', [T.TypeRemoved, T.TypeKindChanged, T.TypeAdded]);
@@ -55,6 +55,7 @@ export const gqlOtherChange = defineRule({
   id: 'api/graphql-other-change',
   defaultSeverity: 'info',
   summary: 'Another GraphQL schema change graphql-inspector reports (directive usage, descriptions…), at its level',
+  comparesBase: true,
 });
 
 const GQL_RULES = [gqlTypeRemoved, gqlFieldRemoved, gqlFieldTypeChanged, gqlArgumentChanged, gqlEnumChanged, gqlUnionInterfaceChanged, gqlSchemaRootChanged, gqlDirectiveChanged];

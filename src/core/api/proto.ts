@@ -14,7 +14,7 @@ import { LineIndex } from '../text';
  */
 
 function buf(id: string, summary: string, ids: string[]): Rule {
-  return defineRule({ id, defaultSeverity: 'error', summary, equivalents: { buf: ids } });
+  return defineRule({ id, defaultSeverity: 'error', summary, equivalents: { buf: ids }, comparesBase: true });
 }
 
 export const protoFieldRemoved = buf('api/proto-field-removed', 'A protobuf field was deleted without reserving its number and name, or a oneof was deleted', ['FIELD_NO_DELETE', 'FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED', 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED', 'ONEOF_NO_DELETE']);

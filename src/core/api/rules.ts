@@ -17,7 +17,7 @@ const oasRules: OasRule[] = [];
 
 function oas(init: Omit<RuleInit, 'equivalents'>, pattern: RegExp, openapiDiff?: string[]): Rule {
   const ids = OASDIFF_IDS.filter((id) => pattern.test(id) && !oasRules.some((r) => r.pattern.test(id)));
-  const rule = defineRule({ ...init, equivalents: { ...(ids.length ? { oasdiff: ids } : {}), ...(openapiDiff ? { 'openapi-diff': openapiDiff } : {}) } });
+  const rule = defineRule({ ...init, equivalents: { ...(ids.length ? { oasdiff: ids } : {}), ...(openapiDiff ? { 'openapi-diff': openapiDiff } : {}) }, comparesBase: true });
   oasRules.push({ rule, pattern });
   return rule;
 }

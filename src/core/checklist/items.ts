@@ -1,6 +1,6 @@
 import type { WorkingTreeStatus } from '../git';
 import type { CiResult } from '../github/client';
-import type { FlagFact, Report, Verdict } from '../model';
+import { decidingFindings, type FlagFact, type Report, type Verdict } from '../model';
 import { extractSection } from '../plan/section';
 import type { ChecklistSettings, DeployWindowSettings } from './settings';
 
@@ -124,7 +124,8 @@ export function computeChecklist(input: ChecklistInput): ChecklistItem[] {
   else add('up-to-date-with-base', 'pass', `contains everything on ${base.ref}`);
 
   // Migrations.
-  const migFindings = report.findings.filter((f) => f.area === 'migration' && (f.severity === 'error' || f.data?.backwardCompatible === false));
+  // Findings that decide the verdict: the ones this change introduces, unless the scope is all.
+  const migFindings = decidingFindings(report).filter((f) => f.area === 'migration' && (f.severity === 'error' || f.data?.backwardCompatible === false));
   const migrations = report.facts.migrations.filter((m) => m.direction !== 'down' && !/\.down\.sql$/i.test(m.file) && (m.isNew || !base));
   if (migFindings.length) {
     const files = [...new Set(migFindings.map((f) => f.file))];

@@ -660,7 +660,7 @@ export const envAnalyzer: Analyzer = {
     });
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
-    if (ctx.base) {
+    if (ctx.base && !ctx.baseRun) {
       s.baseNames = await baseNames(ctx, s, ctx.base.reader, ctx.base.changedFiles);
       s.baseCommit = ctx.base.commit;
     } else s.baseNames = undefined;
@@ -695,3 +695,13 @@ export const envAnalyzer: Analyzer = {
   },
   affectsWorkspace: (f) => f.cls.kind === 'env-example' || f.cls.kind === 'deploy-manifest' || f.cls.kind === 'ci-config',
 };
+
+/**
+ * Gives the engine's run over the merge base a copy of head's per-file facts: each is checked
+ * against the base text by content hash, so files the branch did not change are not parsed again.
+ */
+export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): void {
+  const s = head.cache.get('env') as EnvState | undefined;
+  if (!s) return;
+  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map() } satisfies EnvState);
+}

@@ -11,6 +11,7 @@ export const newOnBranch = defineRule({
   id: 'env/new-on-branch',
   defaultSeverity: 'warning',
   summary: 'A variable first read on this branch (not read at the merge base) must be set in production before the deploy',
+  comparesBase: true,
 });
 
 export const unusedInExample = defineRule({

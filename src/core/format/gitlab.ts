@@ -11,7 +11,8 @@ const SEVERITY: Record<Severity, string> = { error: 'critical', warning: 'major'
 export function formatGitlab(report: Report): string {
   const seen = new Map<string, number>();
   const issues = report.findings.map((f) => {
-    const base = createHash('md5').update(`${f.ruleId}\0${f.file}\0${f.message}`).digest('hex');
+    // The engine's fingerprint (rule, file across renames, anchor text) when it made one: GitLab tells new from existing with it.
+    const base = createHash('md5').update(f.fingerprint ?? `${f.ruleId}\0${f.file}\0${f.message}`).digest('hex');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     const fingerprint = n ? createHash('md5').update(`${base}\0${n}`).digest('hex') : base;

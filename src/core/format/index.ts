@@ -1,5 +1,6 @@
+import { blockersOf } from '../blockers';
 import { RULES } from '../catalog';
-import type { Finding, Report, Severity } from '../model';
+import { inScope, type Finding, type Report, type Severity } from '../model';
 import { metaOf } from '../rule';
 import { formatGitlab } from './gitlab';
 
@@ -27,10 +28,34 @@ export function format(report: Report, fmt: Format, opts: { color?: boolean } = 
   }
 }
 
-/** The stable JSON contract: version, verdict, summary, findings (+ notices about the run). */
+/**
+ * The stable JSON contract: version, verdict, summary (with new / existing / fixed), findings
+ * (each with `baseline` and `fingerprint`), baseline (compared, scope, base, fixed findings) and
+ * notices about the run.
+ */
 export function formatJson(report: Report): string {
-  const { version, verdict, summary, findings, notices } = report;
-  return JSON.stringify({ version, verdict, summary, findings, notices }, null, 2) + '\n';
+  const { version, verdict, summary, findings, baseline, notices } = report;
+  return JSON.stringify({ version, verdict, summary, findings, baseline, notices }, null, 2) + '\n';
+}
+
+/** "main@3f2a1c0", or "the base" when unknown. */
+function baseLabel(report: Report): string {
+  return report.baseline?.base ?? 'the base';
+}
+
+/** Does this finding decide the verdict? */
+function deciding(report: Report, f: Finding): boolean {
+  return inScope(f, report.baseline?.scope ?? 'all');
+}
+
+/** The counts part of a verdict line, with the baseline split when there was one. */
+export function verdictCounts(report: Report): string {
+  const { error, warning, info } = report.summary;
+  const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')}`;
+  const b = report.baseline;
+  if (!b?.compared) return counts;
+  const split = `${report.summary.existing} existing on ${b.base}, ${report.summary.fixed} fixed`;
+  return b.scope === 'new' ? `${counts} introduced by this change; ${split}` : `${counts} in the repository (--scope all); ${report.summary.new} new, ${split}`;
 }
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -51,23 +76,45 @@ function pos(f: Finding): string {
   return `${escapeControl(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
+/**
+ * Findings that decide the verdict grouped by file (with --scope all, existing ones are tagged);
+ * existing findings under the default scope as one line per rule; notes; then the verdict line
+ * and each blocker with its next action.
+ */
 export function formatText(report: Report, color: boolean): string {
   const c = (k: keyof typeof COLORS, s: string) => (color ? COLORS[k] + s + COLORS.reset : s);
   const lines: string[] = [];
   let lastFile = '';
-  for (const f of report.findings) {
+  const shown = report.findings.filter((f) => deciding(report, f));
+  for (const f of shown) {
     if (f.file !== lastFile) {
       if (lastFile) lines.push('');
       lines.push(c('bold', escapeControl(f.file)));
       lastFile = f.file;
     }
-    lines.push(`  ${`${f.range.start.line + 1}:${f.range.start.character + 1}`.padEnd(8)} ${c(f.severity, f.severity.padEnd(7))} ${escapeControl(f.message)} ${c('dim', f.ruleId)}`);
+    const tag = f.baseline === 'existing' ? c('dim', ` (existing on ${baseLabel(report)})`) : '';
+    lines.push(`  ${`${f.range.start.line + 1}:${f.range.start.character + 1}`.padEnd(8)} ${c(f.severity, f.severity.padEnd(7))} ${escapeControl(f.message)}${tag} ${c('dim', f.ruleId)}`);
   }
-  if (report.findings.length) lines.push('');
+  if (shown.length) lines.push('');
+  const hidden = report.findings.filter((f) => !deciding(report, f));
+  if (hidden.length) {
+    const byRule = new Map<string, number>();
+    for (const f of hidden) byRule.set(`${f.severity.padEnd(7)} ${f.ruleId}`, (byRule.get(`${f.severity.padEnd(7)} ${f.ruleId}`) ?? 0) + 1);
+    lines.push(c('bold', `Already on ${baseLabel(report)} (${hidden.length}, not deciding the verdict; --scope all lists them):`));
+    const rows = [...byRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    for (const [k, n] of rows.slice(0, 10)) lines.push(c('dim', `  ${String(n).padStart(5)}  ${k}`));
+    if (rows.length > 10) lines.push(c('dim', `         and ${rows.length - 10} more rules`));
+    lines.push('');
+  }
   for (const n of report.notices) lines.push(c('dim', `note: ${escapeControl(n.message)}`));
-  const { error, warning, info } = report.summary;
   const verdictColor: Record<string, keyof typeof COLORS> = { blocked: 'error', review: 'warning', ready: 'info' };
-  lines.push(`${c(verdictColor[report.verdict], c('bold', `Verdict: ${report.verdict}`))} (${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')})`);
+  lines.push(`${c(verdictColor[report.verdict], c('bold', `Verdict: ${report.verdict}`))} (${verdictCounts(report)})`);
+  const { blockers, more } = blockersOf(report);
+  if (blockers.length) {
+    lines.push(report.verdict === 'blocked' ? 'Blockers:' : 'To review:');
+    for (const b of blockers) lines.push(`  ${c(b.level, b.level === 'error' ? '✗' : '!')} ${escapeControl(b.title)}`, `      ${c('dim', `→ ${escapeControl(b.action)}`)}`);
+    if (more) lines.push(`  and ${more} more`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -78,7 +125,7 @@ function plural(n: number, w: string): string {
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function formatSarif(report: Report): string {
-  const usedRules = RULES.filter((r) => report.findings.some((f) => f.ruleId === r.id));
+  const usedRules = RULES.filter((r) => report.findings.some((f) => f.ruleId === r.id) || report.baseline?.fixed.some((f) => f.ruleId === r.id));
   const ruleIndex = new Map(usedRules.map((r, i) => [r.id, i]));
   const region = (r: Finding['range']) => ({
     startLine: r.start.line + 1,
@@ -105,7 +152,8 @@ export function formatSarif(report: Report): string {
             })),
           },
         },
-        results: report.findings.map((f) => ({
+        results: [
+          ...report.findings.map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: ruleIndex.get(f.ruleId),
           level: SARIF_LEVEL[f.severity],
@@ -121,8 +169,21 @@ export function formatSarif(report: Report): string {
               replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
             })),
           })),
+          // Code scanning's own split: new / unchanged (existing at the merge base), and the stable id it tracks.
+          baselineState: report.baseline?.compared ? (f.baseline === 'existing' ? 'unchanged' : 'new') : undefined,
+          partialFingerprints: f.fingerprint ? { 'deployReadiness/v1': f.fingerprint } : undefined,
           properties: f.data,
-        })),
+          })),
+          // Findings at the merge base that this change removes.
+          ...(report.baseline?.fixed ?? []).map((f) => ({
+            ruleId: f.ruleId,
+            ruleIndex: ruleIndex.get(f.ruleId),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, region: region(f.range) } }],
+            baselineState: 'absent',
+          })),
+        ],
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.notices.map((n) => ({ level: n.level === 'info' ? 'note' : n.level, message: { text: n.message } })) }],
       },
     ],
@@ -141,12 +202,13 @@ export function formatGithub(report: Report): string {
   const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const escProp = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const cmd: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
-  const lines = report.findings.map(
+  // Annotations for what the change introduces (all findings with --scope all); existing ones stay in the summary.
+  const lines = report.findings.filter((f) => deciding(report, f)).map(
     (f) =>
       `::${cmd[f.severity]} file=${escProp(f.file)},line=${f.range.start.line + 1},col=${f.range.start.character + 1},endLine=${f.range.end.line + 1},endColumn=${f.range.end.character + 1},title=${escProp(f.ruleId)}::${esc(f.message)}`,
   );
   for (const n of report.notices) lines.push(`::notice title=deploy-readiness::${esc(n.message)}`);
-  lines.push(`Verdict: ${report.verdict} (${report.summary.error} errors, ${report.summary.warning} warnings, ${report.summary.info} info)`);
+  lines.push(`Verdict: ${report.verdict} (${verdictCounts(report)})`);
   return lines.join('\n') + '\n';
 }
 
@@ -161,12 +223,34 @@ export function formatMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`## ${VERDICT_ICON[report.verdict]} Deploy Readiness: ${report.verdict}`);
   out.push('');
-  out.push(`${report.summary.error} errors · ${report.summary.warning} warnings · ${report.summary.info} info`);
+  const { error, warning, info } = report.summary;
+  const b = report.baseline;
+  out.push(
+    `${error} errors · ${warning} warnings · ${info} info` +
+      (b?.compared ? ` ${b.scope === 'new' ? 'introduced by this change' : 'in the repository'} · ${report.summary.existing} already on \`${b.base}\` · ${report.summary.fixed} fixed` : ''),
+  );
+  const { blockers, more } = blockersOf(report);
+  if (blockers.length) {
+    out.push('', report.verdict === 'blocked' ? '**Blockers**' : '**To review**', '');
+    for (const x of blockers) out.push(`- ${mdEscape(x.title)} → ${mdEscape(x.action)}`);
+    if (more) out.push(`- and ${more} more`);
+  }
+  const table = (fs: Finding[]) => ['| Severity | Location | Finding | Rule |', '| --- | --- | --- | --- |', ...fs.map((f) => `| ${f.severity} | \`${pos(f)}\` | ${mdEscape(f.message)} | [${f.ruleId}](${DOCS_BASE}${f.docs ?? ''}) |`)];
+  // What the change introduces first, area by area; findings already on the base folded below.
+  const fresh = report.findings.filter((f) => f.baseline !== 'existing');
   for (const area of ['migration', 'env', 'api', 'checklist']) {
-    const fs = report.findings.filter((f) => f.area === area);
+    const fs = fresh.filter((f) => f.area === area);
     if (!fs.length) continue;
-    out.push('', `### ${AREA_TITLE[area]} (${fs.length})`, '', '| Severity | Location | Finding | Rule |', '| --- | --- | --- | --- |');
-    for (const f of fs) out.push(`| ${f.severity} | \`${pos(f)}\` | ${mdEscape(f.message)} | [${f.ruleId}](${DOCS_BASE}${f.docs ?? ''}) |`);
+    out.push('', `### ${AREA_TITLE[area]} (${fs.length})`, '', ...table(fs));
+  }
+  const existing = report.findings.filter((f) => f.baseline === 'existing');
+  if (existing.length) {
+    out.push('', `<details><summary>Already on ${mdEscape(baseLabel(report))}: ${existing.length} finding${existing.length === 1 ? '' : 's'}${b?.scope === 'all' ? '' : ' (not deciding the verdict)'}</summary>`, '', ...table(existing), '', '</details>');
+  }
+  if (b?.fixed.length) {
+    out.push('', `<details><summary>Fixed by this change: ${report.summary.fixed}</summary>`, '');
+    for (const f of b.fixed) out.push(`- \`${f.file}:${f.range.start.line + 1}\` ${mdEscape(f.ruleId)}: ${mdEscape(f.message)}`);
+    out.push('', '</details>');
   }
   if (report.notices.length) {
     out.push('', '<details><summary>Notes</summary>', '');

@@ -6,6 +6,7 @@ import { sqlToolFromContent, type MigrationTool } from '../classify';
 import type { Dialect, MigrationOp, SchemaState } from './ops';
 import { loadPg, type PgModule } from './postgres';
 import { migrationRules, unreadable } from './rules';
+import { historyRules, migrationHistory } from './history';
 import { applyOps, cloneSchema, emptySchema, migrationOrderKey, sequenceDir } from './schema';
 import { downSection, inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
 import type { MigrationSettings } from './settings';
@@ -248,10 +249,10 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
 
 export const migrationAnalyzer: Analyzer = {
   area: 'migration',
-  rules: migrationRules,
+  rules: [...migrationRules, ...historyRules],
   async analyze(ctx) {
     schemaCache(ctx).clear();
-    const out: Finding[] = [];
+    const out: Finding[] = await migrationHistory(ctx);
     // On a branch, only migrations the branch adds or changes are reviewed; explicit paths always are.
     const targets = ctx.files.filter((f) => f.cls.kind === 'migration' && !(ctx.base && !f.explicit && !ctx.base.changedFiles.has(f.path)));
     await prepareSequences(ctx, await loadPg(), targets);

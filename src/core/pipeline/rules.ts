@@ -63,6 +63,7 @@ export const pipelineSkipCi = defineRule({
   id: 'checklist/pipeline-skip-ci',
   defaultSeverity: 'warning',
   summary: 'Commits on this branch tell CI to skip them ([skip ci], [ci skip], skip-checks: true)',
+  comparesBase: true,
 });
 
 export const pipelineNotAnalysed = defineRule({

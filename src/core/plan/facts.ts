@@ -48,8 +48,10 @@ export interface PlanFacts {
 /** The plan facts of a report, without git: pure. */
 export function planFactsOf(report: Report): PlanFacts {
   const f = report.facts;
+  // A migration edited after it reached the base does not run again where it ran: never listed for reversal.
+  const editedInPlace = new Set(report.findings.filter((x) => x.ruleId === 'migration/edited-after-deploy').map((x) => x.file));
   const migrations: PlanMigration[] = f.migrations
-    .filter((m) => m.direction !== 'down' && !/\.down\.sql$/i.test(m.file) && (m.isNew || !f.base || m.reversibility !== undefined))
+    .filter((m) => m.direction !== 'down' && !/\.down\.sql$/i.test(m.file) && (m.isNew || !f.base || m.reversibility !== undefined) && !editedInPlace.has(m.file))
     .map((m) => ({ ...m, locks: [...new Set(report.findings.filter((x) => x.file === m.file && typeof x.data?.lock === 'string').map((x) => String(x.data!.lock)))] }))
     .sort((a, b) => a.file.localeCompare(b.file));
   return {

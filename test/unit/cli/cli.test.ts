@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { branchRepo, removeTree, runCli, tempTree } from '../helpers';
+import { branchRepo, removeTree, runCli, scratchDirs, tempTree } from '../helpers';
 
 describe('CLI contract (the built binary)', () => {
   const dirs: string[] = [];
@@ -21,7 +21,7 @@ describe('CLI contract (the built binary)', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.version, 1);
     assert.equal(out.verdict, 'blocked');
-    assert.deepEqual(Object.keys(out.summary).sort(), ['error', 'info', 'warning']);
+    assert.deepEqual(Object.keys(out.summary).sort(), ['error', 'existing', 'fixed', 'info', 'new', 'warning']);
     const ids = out.findings.map((f: { ruleId: string }) => f.ruleId);
     assert.ok(ids.includes('migration/require-concurrent-index'));
     assert.ok(ids.includes('env/missing-from-example'));
@@ -127,5 +127,85 @@ describe('CLI contract (the built binary)', () => {
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
     assert.ok(out.findings.some((f: { file: string; message: string }) => f.file === 'migrations/002.sql' && /over the size limit/.test(f.message)));
+  });
+});
+
+describe('CLI: new and existing findings agree across formats', () => {
+  const { keep } = scratchDirs();
+  let repo: string;
+  before(() => {
+    // main already has errors (reads missing from the example); the branch adds one locking migration.
+    repo = keep(
+      branchRepo(
+        { '.env.example': 'DATABASE_URL=\n', 'src/a.js': 'const a = process.env.OLD_SECRET;\nconst b = process.env.LEGACY_TOKEN;\n', 'migrations/001.sql': 'CREATE TABLE t (a int);\n' },
+        { 'migrations/002.sql': 'CREATE INDEX t_a ON t (a);\n' },
+      ),
+    );
+  });
+
+  it('text, json, sarif, github and markdown name the same blocker and the same counts', function () {
+    this.timeout(180_000); // five CLI runs
+    const json = runCli(['check', '--base', 'main', '--format', 'json'], repo);
+    assert.equal(json.code, 1, json.stderr);
+    const out = JSON.parse(json.stdout);
+    assert.equal(out.verdict, 'blocked');
+    assert.equal(out.summary.error, 1);
+    assert.equal(out.summary.existing, 3, 'two reads missing from the example, one unused example entry');
+    assert.equal(out.summary.new, 3);
+    assert.equal(out.summary.fixed, 0);
+    assert.equal(out.baseline.compared, true);
+    const fresh = out.findings.filter((f: { baseline: string }) => f.baseline === 'new');
+    assert.deepEqual(fresh.map((f: { ruleId: string; file: string }) => `${f.file} ${f.ruleId}`), [
+      'migrations/002.sql migration/require-concurrent-index',
+      'migrations/002.sql migration/require-lock-timeout',
+      'migrations/002.sql migration/require-statement-timeout',
+    ]);
+
+    const text = runCli(['check', '--base', 'main'], repo);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /Verdict: blocked \(1 error, 1 warning, 1 info introduced by this change; 3 existing on main@[0-9a-f]{7}, 0 fixed\)/);
+    assert.match(text.stdout, /Blockers:\n {2}✗ migrations\/002\.sql:1 migration\/require-concurrent-index: .*\n {6}→ quick fix: /);
+    assert.match(text.stdout, /Already on main@[0-9a-f]{7} \(3, not deciding the verdict; --scope all lists them\):\n +2 +error +env\/missing-from-example\n +1 +info +env\/unused-in-example/);
+    assert.doesNotMatch(text.stdout, /^src\/a\.js$/m, 'existing findings are not listed one by one');
+
+    const sarif = JSON.parse(runCli(['check', '--base', 'main', '--format', 'sarif'], repo).stdout);
+    const states = sarif.runs[0].results.map((r: { ruleId: string; baselineState: string }) => `${r.baselineState} ${r.ruleId}`).sort();
+    assert.deepEqual(states, [
+      'new migration/require-concurrent-index',
+      'new migration/require-lock-timeout',
+      'new migration/require-statement-timeout',
+      'unchanged env/missing-from-example',
+      'unchanged env/missing-from-example',
+      'unchanged env/unused-in-example',
+    ]);
+    for (const r of sarif.runs[0].results) assert.match(r.partialFingerprints['deployReadiness/v1'], /^[0-9a-f]{20}$/);
+
+    const gh = runCli(['check', '--base', 'main', '--format', 'github'], repo).stdout;
+    const annotated = gh.split('\n').filter((l) => /^::(error|warning|notice) file=/.test(l));
+    assert.deepEqual([...new Set(annotated.map((l) => /file=([^,]+),/.exec(l)?.[1]))], ['migrations/002.sql'], 'annotations only for what the branch introduces');
+    assert.equal(annotated.length, 3);
+
+    const md = runCli(['check', '--base', 'main', '--format', 'markdown'], repo).stdout;
+    assert.match(md, /^## ⛔ Deploy Readiness: blocked\n\n1 errors · 1 warnings · 1 info introduced by this change · 3 already on `main@[0-9a-f]{7}` · 0 fixed/);
+    assert.match(md, /\*\*Blockers\*\*\n\n- migrations\/002\.sql:1 migration\/require-concurrent-index: .* → quick fix: Create the index CONCURRENTLY\n/);
+    assert.ok(md.indexOf('### Migrations (3)') < md.indexOf('<details><summary>Already on main@'), 'new findings first, existing folded below');
+    assert.ok(!/### Environment/.test(md), 'no open table for areas with only existing findings');
+    assert.match(md, /<details><summary>Already on main@[0-9a-f]{7}: 3 findings \(not deciding the verdict\)<\/summary>/);
+  });
+
+  it('--scope all makes the existing findings count again', function () {
+    this.timeout(120_000);
+    const r = runCli(['check', '--base', 'main', '--scope', 'all', '--format', 'json'], repo);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.summary.error, 3);
+    assert.equal(out.summary.existing, 3);
+    assert.equal(out.baseline.scope, 'all');
+    const text = runCli(['check', '--base', 'main', '--scope', 'all'], repo).stdout;
+    assert.match(text, /OLD_SECRET.*\(existing on main@[0-9a-f]{7}\)/);
+    const fixedBranch = keep(branchRepo({ '.env.example': 'A=\n', 'src/a.js': 'const a = process.env.OLD_SECRET;\n' }, { '.env.example': 'A=\nOLD_SECRET=\n' }));
+    const ready = runCli(['check', '--base', 'main'], fixedBranch);
+    assert.equal(ready.code, 0, ready.stdout);
+    assert.match(ready.stdout, /Verdict: ready \(0 errors, 0 warnings, 0 info introduced by this change; 1 existing on main@[0-9a-f]{7}, 1 fixed\)/);
+    assert.equal(runCli(['check', '--scope', 'some'], repo).code, 2);
   });
 });

@@ -114,7 +114,7 @@ describe('gitlab formatter (Code Quality report)', () => {
   const report: Report = {
     version: 1,
     verdict: 'blocked',
-    summary: { error: 1, warning: 1, info: 0 },
+    summary: { error: 1, warning: 1, info: 0, new: 2, existing: 0, fixed: 0 },
     notices: [],
     facts: emptyFacts(),
     findings: [

@@ -17,7 +17,7 @@ function report(over: Partial<Report['facts']> = {}, findings: Report['findings'
   const facts = { ...emptyFacts(), base: { ref: 'main', commit: 'b'.repeat(40) }, head: { branch: 'feature', commit: HEAD }, ...over };
   const error = findings.filter((f) => f.severity === 'error').length;
   const warning = findings.filter((f) => f.severity === 'warning').length;
-  return { version: 1, verdict: error ? 'blocked' : warning ? 'review' : 'ready', summary: { error, warning, info: 0 }, findings, notices: [], facts };
+  return { version: 1, verdict: error ? 'blocked' : warning ? 'review' : 'ready', summary: { error, warning, info: 0, new: findings.length, existing: 0, fixed: 0 }, findings, notices: [], facts };
 }
 
 function input(over: Partial<ChecklistInput> = {}): ChecklistInput {
