@@ -1,7 +1,7 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding } from '../model';
 import type { MigrationLintSettings, MigrationOp, SchemaState } from '../migrations/ops';
-import { applyOps, cloneSchema, emptySchema, migrationOrderKey } from '../migrations/schema';
+import { applyOps, cloneSchema, emptySchema, markNewOnBranch, migrationOrderKey } from '../migrations/schema';
 import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
 import type { Framework } from './dsl';
@@ -100,7 +100,10 @@ async function replay(ctx: AnalysisContext, f: WorkspaceFile, framework: Framewo
     const g = ctx.files.find((x) => x.path === p);
     const fw = g && g.cls.kind === 'migration' && isFramework(g.cls.tool) ? g.cls.tool : framework;
     const c = await opsOf(ctx, p, fw === framework ? framework : fw, settings).catch(() => undefined);
-    if (c) applyOps(schema, c.ops, p);
+    if (c) {
+      applyOps(schema, c.ops, p);
+      if (ctx.base?.addedFiles.has(p)) markNewOnBranch(schema, p);
+    }
   }
   return schema;
 }

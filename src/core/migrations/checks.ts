@@ -245,10 +245,12 @@ const addColumn: Check = (ctx) => {
           c.default.volatility === 'volatile'
             ? `DEFAULT ${c.default.text} is volatile, so adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`
             : c.default.volatility === 'unknown' && v >= 11
-              ? `DEFAULT ${c.default.text} calls a function that is not a known stable built-in: if it is volatile, adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches (or ignore with a reason if the function is STABLE or IMMUTABLE).`
+              ? `DEFAULT ${c.default.text} is not a constant or a known built-in function, so whether it is volatile cannot be told: if it is, adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches (or ignore with a reason if the function is STABLE or IMMUTABLE).`
               : `On PostgreSQL ${v} (before 11) any DEFAULT on ADD COLUMN rewrites the whole table under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`,
         fixes: fx.defaultThenBackfill(ctx, f),
         data: { assumedPostgresVersion: v },
+        // Not known to be volatile: a warning, not an error that blocks the deploy.
+        ...(c.default.volatility === 'unknown' && v >= 11 ? { severity: 'warning' as const } : {}),
       });
     }
     if (pg && (c.serial || c.generated === 'stored' || c.generated === 'identity')) {

@@ -2,7 +2,7 @@ import type { Finding, Fix, Location, Severity } from '../model';
 import type { Rule } from '../rule';
 import { LineIndex } from '../text';
 import { describeBlocks, effectOf, lockOf, lockText, type Effect } from './locks';
-import type { Lock, LintOpsInput, MigrationOp, SchemaState, Span, Suppression, TypeRef } from './ops';
+import { tableKey, type Lock, type LintOpsInput, type MigrationOp, type SchemaState, type Span, type Suppression, type TypeRef } from './ops';
 import { CHECKS } from './checks';
 import { migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
 
@@ -175,7 +175,9 @@ const TIMEOUT_OFF = /^(0|'0'|"0"|0ms|'0ms'|default|'default')$/i;
 function computeFacts(input: LintOpsInput): OpFacts[] {
   const { tx, settings } = input;
   const out: OpFacts[] = [];
+  // Tables created earlier in this file, or by an earlier file this branch adds, and still empty.
   const created = new Set<string>();
+  for (const t of input.schema?.tables.values() ?? []) if (t.newOnBranch && !t.hasRows) created.add(t.name);
   const realStmts = new Set(input.ops.filter((o) => o.kind !== 'transaction').map((o) => o.stmt));
   const implicit = settings.dialect === 'postgres' && tx.wrapped && !(tx.singleStatementOutside && realStmts.size <= 1);
   let explicit = false;
@@ -207,8 +209,8 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       if (n === 'lock_timeout' || n === 'lock_wait_timeout' || n === 'innodb_lock_wait_timeout') lockTimeout = on;
       if (n === 'statement_timeout' || n === 'max_execution_time' || n === 'max_statement_time') statementTimeout = on;
     }
-    const table = tableOf(op);
-    const newTable = !!table && created.has(table);
+    const key = 'table' in op && op.table ? tableKey(op) : undefined;
+    const newTable = !!key && created.has(key);
     const lock = op.lock ?? lockOf(op, lockCtx);
     out.push({
       op,
@@ -222,7 +224,9 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       lockTimeout,
       statementTimeout,
     });
-    if (op.kind === 'create-table') created.add(op.table);
+    if (op.kind === 'create-table') created.add(tableKey(op));
+    // Rows inserted into a new table: later statements on it scan or rewrite real rows.
+    if (op.kind === 'dml' && key && (op.verb === 'insert' || op.verb === 'merge')) created.delete(key);
   });
   return out;
 }
