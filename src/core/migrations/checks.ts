@@ -414,8 +414,34 @@ const partitionsAndRewrites: Check = (ctx) => {
 // ── Transactions and timeouts ───────────────────────────────────────────────────────────────────
 const blocking = (f: OpFacts) => !!f.lock && !f.newTable && (f.lock.blocks === 'writes' || f.lock.blocks === 'reads and writes');
 
+/** A Postgres duration setting in milliseconds: `'5s'`, `5000`, `'2min'`, `'1h'`; undefined when unreadable. */
+export function durationMs(value: string): number | undefined {
+  const m = /^'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*'?$/i.exec(value.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const k: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+  return Number(m[1]) * k[unit];
+}
+
 const timeouts: Check = (ctx) => {
   const pg = isPg(ctx);
+  if (pg) {
+    for (const f of ctx.facts) {
+      if (f.op.kind !== 'set') continue;
+      const n = f.op.name.toLowerCase();
+      if (n !== 'lock_timeout' && n !== 'statement_timeout') continue;
+      const ms = durationMs(f.op.value);
+      if (ms === undefined || ms < 60_000) continue;
+      const lock = n === 'lock_timeout';
+      ctx.report(lock ? R.requireLockTimeout : R.requireStatementTimeout, f, {
+        message: lock
+          ? `lock_timeout = ${f.op.value} protects nothing: while the migration waits that long for its lock, every query on the table queues behind it. Use a few seconds (e.g. '5s') and retry on timeout.`
+          : `statement_timeout = ${f.op.value} bounds nothing useful: a statement holding ACCESS EXCLUSIVE for minutes is already an outage. Use the time the statement may block traffic (seconds to a minute), or run long work outside the lock.`,
+        noLock: true,
+        data: { setting: n, milliseconds: ms },
+      });
+    }
+  }
   const first = ctx.facts.find((f) => (pg ? blocking(f) : !!f.lock && !f.newTable && f.lock.blocks !== 'nothing') && !f.lockTimeout && f.op.kind !== 'dml' && f.op.kind !== 'lock-table');
   if (first) {
     ctx.report(pg ? R.requireLockTimeout : R.mysqlLockWaitTimeout, first, {
