@@ -70,6 +70,19 @@ const concurrentInTx: Check = (ctx) => {
   });
 };
 
+const enumInTx: Check = (ctx) => {
+  if (!isPg(ctx) || ctx.input.settings.postgresVersion >= 12) return;
+  each(ctx, ['add-enum-value'], (f) => {
+    if (!f.inTx) return;
+    ctx.report(R.concurrentInTransaction, f, {
+      message: `ALTER TYPE … ADD VALUE cannot run inside a transaction block before PostgreSQL 12 (configured: ${ctx.input.settings.postgresVersion}): the migration fails. Run it outside a transaction${f.implicitTx ? txHint(ctx) : ''}, or upgrade.`,
+      fixes: f.implicitTx ? fx.leaveTransaction(ctx, f) : undefined,
+      noLock: true,
+      data: { lock: 'ACCESS EXCLUSIVE' },
+    });
+  });
+};
+
 const pg14Bug: Check = (ctx) => {
   const v = ctx.input.settings.postgresVersion;
   if (!isPg(ctx) || !(v > 14 && v < 14.4)) return;
@@ -520,9 +533,15 @@ const multipleAlters: Check = (ctx) => {
 const transactions: Check = (ctx) => {
   if (!isPg(ctx)) return;
   let open: OpFacts | undefined;
+  // A COMMIT that ended the runner's transaction, so a later BEGIN hands a new one back to it.
+  let runnerClosed = false;
   for (const f of ctx.facts) {
     if (f.op.kind !== 'transaction' || f.op.implicit) continue;
     const a = f.op.action;
+    if (a === 'begin' && runnerClosed && !open) {
+      runnerClosed = false;
+      continue;
+    }
     if (a === 'begin') {
       if (open) ctx.report(R.transactionNesting, f, { message: 'BEGIN while a transaction is already open in this file: PostgreSQL warns and ignores it, and the first COMMIT ends both.', noLock: true });
       else if (f.implicitTx || (ctx.input.tx.wrapped && !f.inTx)) {
@@ -531,7 +550,9 @@ const transactions: Check = (ctx) => {
       open = f;
     } else if (a === 'commit' || a === 'rollback') {
       if (!open && ctx.input.tx.wrapped) {
-        ctx.report(R.transactionNesting, f, { message: `${a.toUpperCase()} without BEGIN ends the transaction the migration tool opened: the statements after it run outside it.`, noLock: true });
+        const reopened = ctx.facts.some((g) => g.i > f.i && g.op.kind === 'transaction' && g.op.action === 'begin');
+        if (!reopened) ctx.report(R.transactionNesting, f, { message: `${a.toUpperCase()} without BEGIN ends the transaction the migration tool opened: the statements after it run outside it.`, noLock: true });
+        runnerClosed = true;
       }
       open = undefined;
     }
@@ -660,6 +681,7 @@ const hygiene: Check = (ctx) => {
 export const CHECKS: readonly Check[] = [
   indexConcurrency,
   concurrentInTx,
+  enumInTx,
   pg14Bug,
   constraintsNotValid,
   validateSameTx,

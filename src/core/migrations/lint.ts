@@ -179,7 +179,11 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
   const created = new Set<string>();
   for (const t of input.schema?.tables.values() ?? []) if (t.newOnBranch && !t.hasRows) created.add(t.name);
   const realStmts = new Set(input.ops.filter((o) => o.kind !== 'transaction').map((o) => o.stmt));
-  const implicit = settings.dialect === 'postgres' && tx.wrapped && !(tx.singleStatementOutside && realStmts.size <= 1);
+  // Flyway runs a file whose statements all must run outside a transaction (CONCURRENTLY…) without one.
+  const allConcurrent = tx.tool === 'flyway' && input.ops.some(isConcurrentOp) && input.ops.every((o) => o.kind === 'set' || o.kind === 'transaction' || isConcurrentOp(o));
+  const implicit = settings.dialect === 'postgres' && tx.wrapped && !(tx.singleStatementOutside && realStmts.size <= 1) && !allConcurrent;
+  // The runner's transaction: `COMMIT; … CONCURRENTLY …; BEGIN;` closes it and hands a new one back.
+  let runner = implicit;
   let explicit = false;
   let txId = 0;
   let lockTimeout = !!tx.runnerSettings?.lockTimeout;
@@ -195,11 +199,17 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
   input.ops.forEach((op, i) => {
     current = i;
     if (op.kind === 'transaction') {
-      if (op.action === 'begin' && !explicit) {
+      if (op.action === 'begin' && !explicit && implicit && !runner) {
+        runner = true;
+        txId = i;
+      } else if (op.action === 'begin' && !explicit) {
         explicit = true;
-        if (!implicit) txId = i;
+        if (!runner) txId = i;
       } else if ((op.action === 'commit' || op.action === 'rollback') && explicit) {
         explicit = false;
+        txId = i + 1;
+      } else if ((op.action === 'commit' || op.action === 'rollback') && runner) {
+        runner = false;
         txId = i + 1;
       }
     }
@@ -217,8 +227,8 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       i,
       lock,
       effect: effectOf(op),
-      inTx: settings.dialect === 'postgres' && (implicit || explicit),
-      implicitTx: implicit && !explicit,
+      inTx: settings.dialect === 'postgres' && (runner || explicit),
+      implicitTx: runner && !explicit,
       txId,
       newTable,
       lockTimeout,
@@ -293,4 +303,8 @@ function applySuppressions(input: LintOpsInput, index: LineIndex, pending: Pendi
     );
   }
   return [...kept, ...meta];
+}
+
+function isConcurrentOp(o: MigrationOp): boolean {
+  return (o.kind === 'create-index' || o.kind === 'drop-index' || o.kind === 'reindex' || o.kind === 'detach-partition' || o.kind === 'refresh-matview') && o.concurrently;
 }

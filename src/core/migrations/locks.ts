@@ -224,7 +224,8 @@ function pgLockOf(op: MigrationOp, ctx: LockContext): Lock | undefined {
     case 'set-logged':
       return pg('ACCESS EXCLUSIVE', on, 'rewrite');
     case 'alter-table-other':
-      return pg('ACCESS EXCLUSIVE', on, 'brief');
+      // ENABLE/DISABLE TRIGGER (and RULE) take SHARE ROW EXCLUSIVE: reads continue.
+      return /^(Enable|Disable)(Always|Replica)?(Trig|Rule)/.test(op.action) ? pg('SHARE ROW EXCLUSIVE', on, 'brief') : pg('ACCESS EXCLUSIVE', on, 'brief');
     case 'add-enum-value':
     case 'rename-enum-value':
       return pg('ACCESS EXCLUSIVE', [op.type], 'brief', 'ddl');
