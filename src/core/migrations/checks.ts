@@ -444,12 +444,13 @@ const timeouts: Check = (ctx) => {
       const n = f.op.name.toLowerCase();
       if (n !== 'lock_timeout' && n !== 'statement_timeout') continue;
       const ms = durationMs(f.op.value);
-      if (ms === undefined || ms < 60_000) continue;
       const lock = n === 'lock_timeout';
+      // lock_timeout: seconds; statement_timeout: up to the few minutes a scan under lock may take.
+      if (ms === undefined || ms < (lock ? 60_000 : 15 * 60_000)) continue;
       ctx.report(lock ? R.requireLockTimeout : R.requireStatementTimeout, f, {
         message: lock
           ? `lock_timeout = ${f.op.value} protects nothing: while the migration waits that long for its lock, every query on the table queues behind it. Use a few seconds (e.g. '5s') and retry on timeout.`
-          : `statement_timeout = ${f.op.value} bounds nothing useful: a statement holding ACCESS EXCLUSIVE for minutes is already an outage. Use the time the statement may block traffic (seconds to a minute), or run long work outside the lock.`,
+          : `statement_timeout = ${f.op.value} bounds nothing useful: a statement holding its lock that long is already an outage. Use the time the statement may block traffic (a few minutes at most), or run long work outside the lock.`,
         noLock: true,
         data: { setting: n, milliseconds: ms },
       });
