@@ -242,7 +242,7 @@ const addColumn: Check = (ctx) => {
   const pg = isPg(ctx);
   const v = ctx.input.settings.postgresVersion;
   each(ctx, ['add-column'], (f) => {
-    if (!existing(f)) return;
+    if (!existing(f) && !f.newTableHasRows) return;
     const c = f.op.column;
     if (c.notNull && !c.default && !c.generated && !c.serial) {
       ctx.report(R.addColumnRequired, f, {
@@ -252,6 +252,8 @@ const addColumn: Check = (ctx) => {
         fixes: fx.addColumnNullableFirst(ctx, f),
       });
     }
+    // A new table with rows: nothing else runs against it, so locks and rewrites do not matter.
+    if (!existing(f)) return;
     if (pg && c.default && !c.default.isNull && !c.generated && (c.default.volatility === 'volatile' || c.default.volatility === 'unknown' || v < 11)) {
       ctx.report(R.volatileDefault, f, {
         message:

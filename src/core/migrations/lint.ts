@@ -19,8 +19,10 @@ export interface OpFacts {
   implicitTx: boolean;
   /** Index (in ops) of the first op of the transaction this op runs in. */
   txId: number;
-  /** The op's table was created earlier in this file. */
+  /** The op's table was created earlier in this file (or by an earlier file this branch adds). */
   newTable: boolean;
+  /** …and rows were inserted into it since: no lock matters (no running code uses it), but NOT NULL without a default fails. */
+  newTableHasRows: boolean;
   lockTimeout: boolean;
   statementTimeout: boolean;
 }
@@ -177,7 +179,12 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
   const out: OpFacts[] = [];
   // Tables created earlier in this file, or by an earlier file this branch adds, and still empty.
   const created = new Set<string>();
-  for (const t of input.schema?.tables.values() ?? []) if (t.newOnBranch && !t.hasRows) created.add(t.name);
+  const filled = new Set<string>();
+  for (const t of input.schema?.tables.values() ?? []) {
+    if (!t.newOnBranch) continue;
+    created.add(t.name);
+    if (t.hasRows) filled.add(t.name);
+  }
   const realStmts = new Set(input.ops.filter((o) => o.kind !== 'transaction').map((o) => o.stmt));
   // Flyway runs a file whose statements all must run outside a transaction (CONCURRENTLY…) without one.
   const allConcurrent = tx.tool === 'flyway' && input.ops.some(isConcurrentOp) && input.ops.every((o) => o.kind === 'set' || o.kind === 'transaction' || isConcurrentOp(o));
@@ -231,12 +238,16 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       implicitTx: runner && !explicit,
       txId,
       newTable,
+      newTableHasRows: newTable && filled.has(key!),
       lockTimeout,
       statementTimeout,
     });
-    if (op.kind === 'create-table') created.add(tableKey(op));
+    if (op.kind === 'create-table') {
+      created.add(tableKey(op));
+      filled.delete(tableKey(op));
+    }
     // Rows inserted into a new table: later statements on it scan or rewrite real rows.
-    if (op.kind === 'dml' && key && (op.verb === 'insert' || op.verb === 'merge')) created.delete(key);
+    if (op.kind === 'dml' && key && (op.verb === 'insert' || op.verb === 'merge') && created.has(key)) filled.add(key);
   });
   return out;
 }
