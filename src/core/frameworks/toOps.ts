@@ -312,8 +312,8 @@ export class OpMapper {
             }
           }
         }
-        // `force: true` / `force: :cascade` drops the table first.
-        if (kw.force && boolOf(kw.force) !== false) this.push(c, { ...b(`create_table :${name}, force: ${strOf(kw.force) === 'cascade' ? ':cascade' : 'true'}`), kind: 'drop-table', tables: [{ table: name }], cascade: strOf(kw.force) === 'cascade', ifExists: true });
+        // `force: true` / `force: :cascade` drops the table first: a loss only when it exists (as far as the replay knows).
+        if (kw.force && boolOf(kw.force) !== false && (!this.schema || this.schema.tables.has(name))) this.push(c, { ...b(`create_table :${name}, force: ${strOf(kw.force) === 'cascade' ? ':cascade' : 'true'}`), kind: 'drop-table', tables: [{ table: name }], cascade: strOf(kw.force) === 'cascade', ifExists: true });
         this.push(c, { ...b(`create_table :${name}`), kind: 'create-table', table: name, columns, constraints, ifNotExists: !!boolOf(kw.if_not_exists) });
         for (const cols of refIndexes) this.push(c, { ...b(`create_table :${name} (index on ${cols.join(', ')})`), kind: 'create-index', table: name, columns: cols, unique: false, concurrently: false, ifNotExists: false });
         for (const l of later) await this.railsTableChild(l.call, name);

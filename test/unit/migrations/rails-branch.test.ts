@@ -38,6 +38,8 @@ describe('migrations: Rails DSL read as Rails runs it', () => {
 
   it('create_table … force: :cascade drops the existing table; remove_reference and rename_schema are modelled', async () => {
     assert.ok(ids(await rails('    create_table :users, force: :cascade do |t|\n      t.string :name\n    end')).includes('migration/drop-table'));
+    const replayedWithout = await lintDslMigration({ path: 'db/migrate/20240601000000_x.rb', text: 'class X < ActiveRecord::Migration[7.1]\n  def change\n    create_table :gone, force: :cascade do |t|\n      t.string :name\n    end\n  end\nend\n', framework: 'rails', settings: { dialect: 'postgres', postgresVersion: 16, mysqlVersion: '8.0' }, sql: sqlFrontEnd, schema: { tables: new Map(), enums: new Map() } });
+    assert.ok(!ids(replayedWithout.findings).includes('migration/drop-table'), 'the replayed schema has no such table: force drops nothing');
     assert.deepEqual(ids(await rails('    remove_reference :comments, :post, foreign_key: true')), ['migration/drop-column']);
     assert.deepEqual(ids(await rails('    remove_belongs_to :comments, :post, polymorphic: true')), ['migration/drop-column', 'migration/drop-column']);
     assert.deepEqual(ids(await rails('    rename_schema :old, :new')), ['migration/rename-schema']);
