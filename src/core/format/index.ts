@@ -261,7 +261,8 @@ export function formatMarkdown(report: Report): string {
 }
 
 export function formatRules(fmt: 'text' | 'json'): string {
-  if (fmt === 'json') return JSON.stringify({ version: 1, rules: RULES.map(metaOf) }, null, 2) + '\n';
+  // `enabled`: whether the rule runs with the default config (opt-in rules need an entry under `rules`).
+  if (fmt === 'json') return JSON.stringify({ version: 1, rules: RULES.map((r) => ({ ...metaOf(r), enabled: !r.optIn })) }, null, 2) + '\n';
   const lines = RULES.map((r) => {
     const eq = Object.entries(r.equivalents ?? {})
       .filter(([, v]) => v?.length)

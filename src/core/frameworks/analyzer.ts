@@ -3,7 +3,7 @@ import { failureFinding } from '../failure';
 import type { Finding, MigrationFact } from '../model';
 import { reversalOf, type DownStep } from '../migrations/reversal';
 import type { MigrationLintSettings, MigrationOp, SchemaState } from '../migrations/ops';
-import { applyOps, cloneSchema, emptySchema, migrationOrderKey } from '../migrations/schema';
+import { applyOps, cloneSchema, emptySchema, markNewOnBranch, migrationOrderKey } from '../migrations/schema';
 import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
 import { type DslFile, type DslValue, type Framework } from './dsl';
@@ -102,7 +102,10 @@ async function replay(ctx: AnalysisContext, f: WorkspaceFile, framework: Framewo
     const g = ctx.files.find((x) => x.path === p);
     const fw = g && g.cls.kind === 'migration' && isFramework(g.cls.tool) ? g.cls.tool : framework;
     const c = await opsOf(ctx, p, fw === framework ? framework : fw, settings).catch(() => undefined);
-    if (c) applyOps(schema, c.ops, p);
+    if (c) {
+      applyOps(schema, c.ops, p);
+      if (ctx.base?.addedFiles.has(p)) markNewOnBranch(schema, p);
+    }
   }
   return schema;
 }

@@ -63,6 +63,11 @@ export interface DslCall {
   autocommit?: boolean;
   /** Builder calls in a block: Rails `create_table … do |t|`, `change_table`; Knex `alterTable(name, (t) => {…})`. */
   children?: DslCall[];
+  /**
+   * Rails `if connection.adapter_name == "SQLServer"`: the call runs only when the adapter matches
+   * (`negate`: only when it does not). Evaluated against the configured dialect.
+   */
+  adapterIf?: { adapter: string; negate: boolean }[];
   /** Django `SeparateDatabaseAndState(state_operations=[…])`: operations on Django's state only, no SQL. */
   stateChildren?: DslCall[];
   /** Table name a builder block acts on (children of `create_table :users do |t|`). */

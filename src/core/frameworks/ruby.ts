@@ -9,7 +9,7 @@ export const RAILS_METHODS = new Set([
   'rename_column', 'add_index', 'remove_index', 'rename_index', 'add_reference', 'add_belongs_to', 'remove_reference', 'remove_belongs_to',
   'add_foreign_key', 'remove_foreign_key', 'validate_foreign_key', 'add_check_constraint', 'remove_check_constraint', 'validate_check_constraint',
   'add_timestamps', 'remove_timestamps', 'execute', 'exec_query', 'add_exclusion_constraint', 'add_unique_constraint', 'create_enum', 'add_enum_value', 'rename_enum_value',
-  'change_column_comment', 'change_table_comment', 'enable_extension', 'disable_extension',
+  'change_column_comment', 'change_table_comment', 'enable_extension', 'disable_extension', 'create_schema', 'drop_schema', 'rename_schema',
 ]);
 
 /** Calls that are harmless or only structure the migration. */
@@ -104,9 +104,26 @@ class RubyExtractor {
       case 'unless':
       case 'if_modifier':
       case 'unless_modifier':
+      case 'elsif': {
+        const test = adapterTest(st.childForFieldName('condition')?.text);
+        if (!test) {
+          for (const c of st.namedChildren) if (c && c.type !== 'comment') this.statement(c, section, ack, out, blockTable, blockParam);
+          return;
+        }
+        const negate = (st.type === 'unless' || st.type === 'unless_modifier') !== test.negate;
+        const branch = (node: TSNode | null, neg: boolean) => {
+          if (!node) return;
+          const tmp: DslCall[] = [];
+          this.statement(node, section, ack, tmp, blockTable, blockParam);
+          for (const c of tmp) markAdapter(c, { adapter: test.adapter, negate: neg });
+          out.push(...tmp);
+        };
+        branch(st.childForFieldName('consequence') ?? st.childForFieldName('body'), negate);
+        branch(st.childForFieldName('alternative'), !negate);
+        return;
+      }
       case 'then':
       case 'else':
-      case 'elsif':
       case 'begin':
       case 'parenthesized_statements':
       case 'body_statement':
@@ -374,4 +391,21 @@ function reasonInside(body: TSNode | null): string | undefined {
 /** Parses a Rails migration with tree-sitter-ruby and extracts its DSL calls. */
 export async function extractRails(text: string): Promise<DslFile> {
   return parseWith('ruby', text, (tree) => new RubyExtractor(tree, text).run(), 'rails');
+}
+
+/**
+ * `connection.adapter_name == "SQLServer"`, `adapter_name =~ /postg/i`, `ActiveRecord::Base.connection.adapter_name.downcase == 'mysql2'`:
+ * the adapter a condition tests. Only short conditions that are one comparison are read.
+ */
+function adapterTest(cond: string | undefined): { adapter: string; negate: boolean } | undefined {
+  if (!cond || cond.length > 160 || !cond.includes('adapter_name') || /&&|\|\||\band\b|\bor\b/.test(cond)) return undefined;
+  const m = /adapter_name(?:\.\w+)?\s*(==|!=|=~|!~|\.match\?|\.include\?|\.start_with\?)\s*\(?\s*(?:"([^"]{1,40})"|'([^']{1,40})'|:(\w{1,40})|\/([^/]{1,40})\/i?)/.exec(cond);
+  if (!m) return undefined;
+  const neg = /^\s*!|\bnot\b/.test(cond.slice(0, cond.indexOf('adapter_name'))) !== (m[1] === '!=' || m[1] === '!~');
+  return { adapter: (m[2] ?? m[3] ?? m[4] ?? m[5]).toLowerCase(), negate: neg };
+}
+
+function markAdapter(c: DslCall, t: { adapter: string; negate: boolean }): void {
+  c.adapterIf = [...(c.adapterIf ?? []), t];
+  for (const ch of c.children ?? []) markAdapter(ch, t);
 }

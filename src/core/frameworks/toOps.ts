@@ -61,7 +61,10 @@ function defaultExpr(v: DslValue | undefined, sqlIsRaw = false): DefaultExpr | u
     const sql = /NOW$/i.test(v.path) ? 'now()' : /UUIDV[14]$/i.test(v.path) ? 'uuid' : v.path;
     return { text: sql, volatility: /UUIDV/i.test(v.path) ? 'immutable' : volatilityOf(sql), span: v.span };
   }
-  if (v.t === 'dynamic' || v.t === 'list' || v.t === 'hash') return { text: v.t === 'dynamic' ? v.text : 'a value', volatility: 'unknown', span: v.span };
+  // `default: {}` / `default: []` (Rails jsonb, arrays): a constant, serialised once.
+  if (v.t === 'hash') return { text: Object.keys(v.entries).length ? `'{…}'` : `'{}'`, volatility: 'immutable', span: v.span };
+  if (v.t === 'list') return { text: v.items.length ? `'[…]'` : `'[]'`, volatility: 'immutable', span: v.span };
+  if (v.t === 'dynamic') return { text: v.text, volatility: 'unknown', span: v.span };
   return { text: lit(v), volatility: 'immutable', span: v.span };
 }
 
@@ -187,7 +190,19 @@ export class OpMapper {
     if (last !== -1) this.stmt++;
   }
 
+  /** Whether a Rails adapter condition holds for the configured dialect. */
+  private adapterMatches(c: DslCall): boolean {
+    for (const t of c.adapterIf ?? []) {
+      const pg = /postg|postgis|cockroach/.test(t.adapter);
+      const my = /mysql|maria|trilogy/.test(t.adapter);
+      const is = this.dialect === 'postgres' ? pg : my;
+      if (is === t.negate) return false;
+    }
+    return true;
+  }
+
   private async call(c: DslCall): Promise<void> {
+    if (c.adapterIf && !this.adapterMatches(c)) return;
     const before = this.out.ops.length;
     switch (this.file.framework) {
       case 'rails':
@@ -226,7 +241,9 @@ export class OpMapper {
     }
     const col: ColumnDef = { name: norm(name), notNull: boolOf(kw.null) === false, span };
     if (t) col.type = t;
-    const d = defaultExpr(kw.default);
+    // Rails passes `default: "gen_random_uuid()"` on a uuid column to the database as a function call.
+    const fnDefault = t?.name === 'uuid' && kw.default?.t === 'str' && /^\w{1,60}\(\)$/.test(kw.default.value);
+    const d = defaultExpr(kw.default, fnDefault);
     if (d && !d.isNull) col.default = d;
     if (t && /^serial/.test(t.name)) col.serial = true;
     if (boolOf(kw.primary_key)) col.primaryKey = true;
@@ -266,6 +283,7 @@ export class OpMapper {
         const columns: ColumnDef[] = [];
         const constraints: ConstraintDef[] = [];
         const later: { call: DslCall }[] = [];
+        const refIndexes: string[][] = [];
         if (kw.id === undefined || boolOf(kw.id) !== false) columns.push({ name: 'id', type: typeRef(strOf(kw.id) ?? 'bigserial'), notNull: true, primaryKey: true, serial: true });
         for (const ch of c.children ?? []) {
           const n = ch.name;
@@ -275,7 +293,14 @@ export class OpMapper {
             const ref = strOf(ch.args[0]);
             if (!ref) continue;
             columns.push({ name: `${ref}_id`, type: typeRef(strOf(ch.kwargs.type) ?? 'bigint'), notNull: boolOf(ch.kwargs.null) === false, span: ch.span });
-            if (ch.kwargs.foreign_key && boolOf(ch.kwargs.foreign_key) !== false) constraints.push({ type: 'foreign-key', columns: [`${ref}_id`], notValid: false, references: { table: pluralize(ref), columns: ['id'] }, span: ch.span });
+            if (ch.kwargs.foreign_key && boolOf(ch.kwargs.foreign_key) !== false) {
+              const fk = ch.kwargs.foreign_key;
+              const to = fk.t === 'hash' ? (strOf(fk.entries.to_table) ?? pluralize(ref)) : pluralize(ref);
+              constraints.push({ type: 'foreign-key', columns: [`${ref}_id`], notValid: false, references: { table: to, columns: ['id'] }, span: ch.span });
+            }
+            // Rails indexes references by default (index: false opts out); polymorphic ones on (type, id).
+            if (ch.kwargs.index === undefined || boolOf(ch.kwargs.index) !== false) refIndexes.push(boolOf(ch.kwargs.polymorphic) ? [`${ref}_type`, `${ref}_id`] : [`${ref}_id`]);
+            if (boolOf(ch.kwargs.polymorphic)) columns.push({ name: `${ref}_type`, type: typeRef('varchar'), notNull: boolOf(ch.kwargs.null) === false, span: ch.span });
           } else if (n === 'index' || n === 'check_constraint' || n === 'foreign_key' || n === 'unique_constraint' || n === 'exclusion_constraint') later.push({ call: ch });
           else if (n === 'column') {
             const cn = strOf(ch.args[0]);
@@ -287,8 +312,10 @@ export class OpMapper {
             }
           }
         }
+        // `force: true` / `force: :cascade` drops the table first: a loss only when it exists (as far as the replay knows).
+        if (kw.force && boolOf(kw.force) !== false && (!this.schema || this.schema.tables.has(name))) this.push(c, { ...b(`create_table :${name}, force: ${strOf(kw.force) === 'cascade' ? ':cascade' : 'true'}`), kind: 'drop-table', tables: [{ table: name }], cascade: strOf(kw.force) === 'cascade', ifExists: true });
         this.push(c, { ...b(`create_table :${name}`), kind: 'create-table', table: name, columns, constraints, ifNotExists: !!boolOf(kw.if_not_exists) });
-        if (kw.force && boolOf(kw.force) !== false) this.push(c, { ...b(`create_table :${name}, force: true`), kind: 'drop-table', tables: [{ table: name }], cascade: strOf(kw.force) === 'cascade', ifExists: true });
+        for (const cols of refIndexes) this.push(c, { ...b(`create_table :${name} (index on ${cols.join(', ')})`), kind: 'create-index', table: name, columns: cols, unique: false, concurrently: false, ifNotExists: false });
         for (const l of later) await this.railsTableChild(l.call, name);
         return;
       }
@@ -388,6 +415,27 @@ export class OpMapper {
           const nv = fk.t === 'hash' && boolOf(fk.entries.validate) === false;
           this.push(c, { ...b(`${c.name} :${T}, :${ref} (foreign key)`), kind: 'add-constraint', table: T!, constraint: { type: 'foreign-key', columns: [col], notValid: nv, references: { table: to, columns: ['id'] } } });
         }
+        return;
+      }
+      case 'remove_reference':
+      case 'remove_references':
+      case 'remove_belongs_to': {
+        const ref = arg(1);
+        if (!needTable() || !ref) return;
+        if (kw.foreign_key && boolOf(kw.foreign_key) !== false) this.push(c, { ...b(), kind: 'drop-constraint', table: T!, name: `fk_rails_${ref}`, constraintType: 'foreign-key', ifExists: false });
+        this.push(c, { ...b(`${c.name} :${T}, :${ref}`), kind: 'drop-column', table: T!, column: `${ref}_id`, cascade: false, ifExists: false });
+        if (boolOf(kw.polymorphic)) this.push(c, { ...b(`${c.name} :${T}, :${ref}`), kind: 'drop-column', table: T!, column: `${ref}_type`, cascade: false, ifExists: false });
+        return;
+      }
+      case 'rename_schema': {
+        const from = strOf(a[0]);
+        const to = strOf(a[1]);
+        if (from && to) this.push(c, { ...b(), kind: 'rename-schema', name: from, newName: to });
+        return;
+      }
+      case 'drop_schema': {
+        const name = strOf(a[0]);
+        if (name) this.push(c, { ...b(), kind: 'drop-schema', name, cascade: false });
         return;
       }
       case 'add_foreign_key': {

@@ -7,7 +7,7 @@ import type { Dialect, MigrationOp, SchemaState } from './ops';
 import { loadPg, type PgModule } from './postgres';
 import { migrationRules, unreadable } from './rules';
 import { historyRules, migrationHistory } from './history';
-import { applyOps, cloneSchema, emptySchema, migrationOrderKey, sequenceDir } from './schema';
+import { applyOps, cloneSchema, emptySchema, markNewOnBranch, migrationOrderKey, sequenceDir } from './schema';
 import { downSection, inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
 import type { MigrationSettings } from './settings';
 
@@ -93,7 +93,10 @@ async function sequenceAround(ctx: AnalysisContext, pg: PgModule, f: WorkspaceFi
     if (ctx.signal.aborted) break;
     const ops = await opsOf(ctx, pg, g);
     if (!ops) continue;
-    if (migrationOrderKey(g.path) < key) applyOps(schema, ops, g.path);
+    if (migrationOrderKey(g.path) < key) {
+      applyOps(schema, ops, g.path);
+      if (ctx.base?.addedFiles.has(g.path)) markNewOnBranch(schema, g.path);
+    }
     else {
       for (const op of ops) {
         if (op.kind === 'create-index' && op.table) laterIndexes.push({ table: op.table, columns: op.columns });

@@ -70,6 +70,19 @@ const concurrentInTx: Check = (ctx) => {
   });
 };
 
+const enumInTx: Check = (ctx) => {
+  if (!isPg(ctx) || ctx.input.settings.postgresVersion >= 12) return;
+  each(ctx, ['add-enum-value'], (f) => {
+    if (!f.inTx) return;
+    ctx.report(R.concurrentInTransaction, f, {
+      message: `ALTER TYPE … ADD VALUE cannot run inside a transaction block before PostgreSQL 12 (configured: ${ctx.input.settings.postgresVersion}): the migration fails. Run it outside a transaction${f.implicitTx ? txHint(ctx) : ''}, or upgrade.`,
+      fixes: f.implicitTx ? fx.leaveTransaction(ctx, f) : undefined,
+      noLock: true,
+      data: { lock: 'ACCESS EXCLUSIVE' },
+    });
+  });
+};
+
 const pg14Bug: Check = (ctx) => {
   const v = ctx.input.settings.postgresVersion;
   if (!isPg(ctx) || !(v > 14 && v < 14.4)) return;
@@ -229,7 +242,7 @@ const addColumn: Check = (ctx) => {
   const pg = isPg(ctx);
   const v = ctx.input.settings.postgresVersion;
   each(ctx, ['add-column'], (f) => {
-    if (!existing(f)) return;
+    if (!existing(f) && !f.newTableHasRows) return;
     const c = f.op.column;
     if (c.notNull && !c.default && !c.generated && !c.serial) {
       ctx.report(R.addColumnRequired, f, {
@@ -239,16 +252,20 @@ const addColumn: Check = (ctx) => {
         fixes: fx.addColumnNullableFirst(ctx, f),
       });
     }
+    // A new table with rows: nothing else runs against it, so locks and rewrites do not matter.
+    if (!existing(f)) return;
     if (pg && c.default && !c.default.isNull && !c.generated && (c.default.volatility === 'volatile' || c.default.volatility === 'unknown' || v < 11)) {
       ctx.report(R.volatileDefault, f, {
         message:
           c.default.volatility === 'volatile'
             ? `DEFAULT ${c.default.text} is volatile, so adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`
             : c.default.volatility === 'unknown' && v >= 11
-              ? `DEFAULT ${c.default.text} calls a function that is not a known stable built-in: if it is volatile, adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches (or ignore with a reason if the function is STABLE or IMMUTABLE).`
+              ? `DEFAULT ${c.default.text} is not a constant or a known built-in function, so whether it is volatile cannot be told: if it is, adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches (or ignore with a reason if the function is STABLE or IMMUTABLE).`
               : `On PostgreSQL ${v} (before 11) any DEFAULT on ADD COLUMN rewrites the whole table under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`,
         fixes: fx.defaultThenBackfill(ctx, f),
         data: { assumedPostgresVersion: v },
+        // Not known to be volatile: a warning, not an error that blocks the deploy.
+        ...(c.default.volatility === 'unknown' && v >= 11 ? { severity: 'warning' as const } : {}),
       });
     }
     if (pg && (c.serial || c.generated === 'stored' || c.generated === 'identity')) {
@@ -412,8 +429,35 @@ const partitionsAndRewrites: Check = (ctx) => {
 // ── Transactions and timeouts ───────────────────────────────────────────────────────────────────
 const blocking = (f: OpFacts) => !!f.lock && !f.newTable && (f.lock.blocks === 'writes' || f.lock.blocks === 'reads and writes');
 
+/** A Postgres duration setting in milliseconds: `'5s'`, `5000`, `'2min'`, `'1h'`; undefined when unreadable. */
+export function durationMs(value: string): number | undefined {
+  const m = /^'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*'?$/i.exec(value.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const k: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+  return Number(m[1]) * k[unit];
+}
+
 const timeouts: Check = (ctx) => {
   const pg = isPg(ctx);
+  if (pg) {
+    for (const f of ctx.facts) {
+      if (f.op.kind !== 'set') continue;
+      const n = f.op.name.toLowerCase();
+      if (n !== 'lock_timeout' && n !== 'statement_timeout') continue;
+      const ms = durationMs(f.op.value);
+      const lock = n === 'lock_timeout';
+      // lock_timeout: seconds; statement_timeout: up to the few minutes a scan under lock may take.
+      if (ms === undefined || ms < (lock ? 60_000 : 15 * 60_000)) continue;
+      ctx.report(lock ? R.requireLockTimeout : R.requireStatementTimeout, f, {
+        message: lock
+          ? `lock_timeout = ${f.op.value} protects nothing: while the migration waits that long for its lock, every query on the table queues behind it. Use a few seconds (e.g. '5s') and retry on timeout.`
+          : `statement_timeout = ${f.op.value} bounds nothing useful: a statement holding its lock that long is already an outage. Use the time the statement may block traffic (a few minutes at most), or run long work outside the lock.`,
+        noLock: true,
+        data: { setting: n, milliseconds: ms },
+      });
+    }
+  }
   const first = ctx.facts.find((f) => (pg ? blocking(f) : !!f.lock && !f.newTable && f.lock.blocks !== 'nothing') && !f.lockTimeout && f.op.kind !== 'dml' && f.op.kind !== 'lock-table');
   if (first) {
     ctx.report(pg ? R.requireLockTimeout : R.mysqlLockWaitTimeout, first, {
@@ -492,9 +536,15 @@ const multipleAlters: Check = (ctx) => {
 const transactions: Check = (ctx) => {
   if (!isPg(ctx)) return;
   let open: OpFacts | undefined;
+  // A COMMIT that ended the runner's transaction, so a later BEGIN hands a new one back to it.
+  let runnerClosed = false;
   for (const f of ctx.facts) {
     if (f.op.kind !== 'transaction' || f.op.implicit) continue;
     const a = f.op.action;
+    if (a === 'begin' && runnerClosed && !open) {
+      runnerClosed = false;
+      continue;
+    }
     if (a === 'begin') {
       if (open) ctx.report(R.transactionNesting, f, { message: 'BEGIN while a transaction is already open in this file: PostgreSQL warns and ignores it, and the first COMMIT ends both.', noLock: true });
       else if (f.implicitTx || (ctx.input.tx.wrapped && !f.inTx)) {
@@ -503,7 +553,9 @@ const transactions: Check = (ctx) => {
       open = f;
     } else if (a === 'commit' || a === 'rollback') {
       if (!open && ctx.input.tx.wrapped) {
-        ctx.report(R.transactionNesting, f, { message: `${a.toUpperCase()} without BEGIN ends the transaction the migration tool opened: the statements after it run outside it.`, noLock: true });
+        const reopened = ctx.facts.some((g) => g.i > f.i && g.op.kind === 'transaction' && g.op.action === 'begin');
+        if (!reopened) ctx.report(R.transactionNesting, f, { message: `${a.toUpperCase()} without BEGIN ends the transaction the migration tool opened: the statements after it run outside it.`, noLock: true });
+        runnerClosed = true;
       }
       open = undefined;
     }
@@ -632,6 +684,7 @@ const hygiene: Check = (ctx) => {
 export const CHECKS: readonly Check[] = [
   indexConcurrency,
   concurrentInTx,
+  enumInTx,
   pg14Bug,
   constraintsNotValid,
   validateSameTx,

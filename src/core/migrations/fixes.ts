@@ -306,19 +306,42 @@ export function renameExpand(ctx: CheckContext, f: F<'rename-column'>): Fix[] | 
   const n = ident(ctx, f.op.newName);
   const fn = ident(ctx, shortName(f.op.table, f.op.newName, 'sync'));
   const sql = [
-    `-- Expand: add ${f.op.newName} beside ${f.op.column} and keep them in sync until the code uses only ${f.op.newName}.`,
+    `-- Expand: add ${f.op.newName} beside ${f.op.column} and keep them in sync, both ways, until the code uses only ${f.op.newName}.`,
     `ALTER TABLE ${t} ADD COLUMN ${n} ${type.text};`,
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
     'BEGIN',
-    `  IF NEW.${n} IS NULL THEN NEW.${n} := NEW.${o}; END IF;`,
-    `  IF NEW.${o} IS NULL THEN NEW.${o} := NEW.${n}; END IF;`,
+    "  IF TG_OP = 'INSERT' THEN",
+    `    IF NEW.${n} IS NULL THEN NEW.${n} := NEW.${o}; ELSIF NEW.${o} IS NULL THEN NEW.${o} := NEW.${n}; END IF;`,
+    `  ELSIF NEW.${n} IS DISTINCT FROM OLD.${n} THEN`,
+    `    NEW.${o} := NEW.${n};  -- the new code wrote ${f.op.newName}`,
+    `  ELSIF NEW.${o} IS DISTINCT FROM OLD.${o} THEN`,
+    `    NEW.${n} := NEW.${o};  -- the old code wrote ${f.op.column}`,
+    '  END IF;',
     '  RETURN NEW;',
     'END $$;',
     `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
-    `UPDATE ${t} SET ${n} = ${o} WHERE ${n} IS NULL;`,
     `-- Contract, in a later release: DROP TRIGGER ${fn} ON ${t}; DROP FUNCTION ${fn}(); ALTER TABLE ${t} DROP COLUMN ${o};`,
   ].join('\n');
-  return [{ title: `Expand: add ${f.op.newName} and keep it in sync with ${f.op.column} (drop the old column later)`, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, sql))] }];
+  const backfill = [
+    `-- Backfill ${f.op.table}.${f.op.newName} from ${f.op.column} in batches of 10000 rows (each batch is a short UPDATE).`,
+    'DO $$',
+    'DECLARE n bigint;',
+    'BEGIN',
+    '  LOOP',
+    `    UPDATE ${t} SET ${n} = ${o} WHERE ctid IN (SELECT ctid FROM ${t} WHERE ${n} IS NULL AND ${o} IS NOT NULL LIMIT 10000);`,
+    '    GET DIAGNOSTICS n = ROW_COUNT;',
+    '    EXIT WHEN n = 0;',
+    '  END LOOP;',
+    'END $$;',
+  ].join('\n');
+  const m = newMigration(ctx, `backfill_${f.op.table}_${f.op.newName}`, backfill, false);
+  return [
+    {
+      title: `Expand: add ${f.op.newName}, keep it in sync with ${f.op.column} both ways, backfill in batches in ${m.path.replace(/^.*\//, '')} (drop the old column later)`,
+      isPreferred: true,
+      edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, sql)), ...m.edits],
+    },
+  ];
 }
 
 export function renameTableWithView(ctx: CheckContext, f: F<'rename-table'>): Fix[] | undefined {

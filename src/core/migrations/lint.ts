@@ -2,7 +2,7 @@ import type { Finding, Fix, Location, Severity } from '../model';
 import type { Rule } from '../rule';
 import { LineIndex } from '../text';
 import { describeBlocks, effectOf, lockOf, lockText, type Effect } from './locks';
-import type { Lock, LintOpsInput, MigrationOp, SchemaState, Span, Suppression, TypeRef } from './ops';
+import { tableKey, type Lock, type LintOpsInput, type MigrationOp, type SchemaState, type Span, type Suppression, type TypeRef } from './ops';
 import { CHECKS } from './checks';
 import { migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
 
@@ -19,8 +19,10 @@ export interface OpFacts {
   implicitTx: boolean;
   /** Index (in ops) of the first op of the transaction this op runs in. */
   txId: number;
-  /** The op's table was created earlier in this file. */
+  /** The op's table was created earlier in this file (or by an earlier file this branch adds). */
   newTable: boolean;
+  /** …and rows were inserted into it since: no lock matters (no running code uses it), but NOT NULL without a default fails. */
+  newTableHasRows: boolean;
   lockTimeout: boolean;
   statementTimeout: boolean;
 }
@@ -175,9 +177,20 @@ const TIMEOUT_OFF = /^(0|'0'|"0"|0ms|'0ms'|default|'default')$/i;
 function computeFacts(input: LintOpsInput): OpFacts[] {
   const { tx, settings } = input;
   const out: OpFacts[] = [];
+  // Tables created earlier in this file, or by an earlier file this branch adds, and still empty.
   const created = new Set<string>();
+  const filled = new Set<string>();
+  for (const t of input.schema?.tables.values() ?? []) {
+    if (!t.newOnBranch) continue;
+    created.add(t.name);
+    if (t.hasRows) filled.add(t.name);
+  }
   const realStmts = new Set(input.ops.filter((o) => o.kind !== 'transaction').map((o) => o.stmt));
-  const implicit = settings.dialect === 'postgres' && tx.wrapped && !(tx.singleStatementOutside && realStmts.size <= 1);
+  // Flyway runs a file whose statements all must run outside a transaction (CONCURRENTLY…) without one.
+  const allConcurrent = tx.tool === 'flyway' && input.ops.some(isConcurrentOp) && input.ops.every((o) => o.kind === 'set' || o.kind === 'transaction' || isConcurrentOp(o));
+  const implicit = settings.dialect === 'postgres' && tx.wrapped && !(tx.singleStatementOutside && realStmts.size <= 1) && !allConcurrent;
+  // The runner's transaction: `COMMIT; … CONCURRENTLY …; BEGIN;` closes it and hands a new one back.
+  let runner = implicit;
   let explicit = false;
   let txId = 0;
   let lockTimeout = !!tx.runnerSettings?.lockTimeout;
@@ -193,11 +206,17 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
   input.ops.forEach((op, i) => {
     current = i;
     if (op.kind === 'transaction') {
-      if (op.action === 'begin' && !explicit) {
+      if (op.action === 'begin' && !explicit && implicit && !runner) {
+        runner = true;
+        txId = i;
+      } else if (op.action === 'begin' && !explicit) {
         explicit = true;
-        if (!implicit) txId = i;
+        if (!runner) txId = i;
       } else if ((op.action === 'commit' || op.action === 'rollback') && explicit) {
         explicit = false;
+        txId = i + 1;
+      } else if ((op.action === 'commit' || op.action === 'rollback') && runner) {
+        runner = false;
         txId = i + 1;
       }
     }
@@ -207,22 +226,28 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       if (n === 'lock_timeout' || n === 'lock_wait_timeout' || n === 'innodb_lock_wait_timeout') lockTimeout = on;
       if (n === 'statement_timeout' || n === 'max_execution_time' || n === 'max_statement_time') statementTimeout = on;
     }
-    const table = tableOf(op);
-    const newTable = !!table && created.has(table);
+    const key = 'table' in op && op.table ? tableKey(op) : undefined;
+    const newTable = !!key && created.has(key);
     const lock = op.lock ?? lockOf(op, lockCtx);
     out.push({
       op,
       i,
       lock,
       effect: effectOf(op),
-      inTx: settings.dialect === 'postgres' && (implicit || explicit),
-      implicitTx: implicit && !explicit,
+      inTx: settings.dialect === 'postgres' && (runner || explicit),
+      implicitTx: runner && !explicit,
       txId,
       newTable,
+      newTableHasRows: newTable && filled.has(key!),
       lockTimeout,
       statementTimeout,
     });
-    if (op.kind === 'create-table') created.add(op.table);
+    if (op.kind === 'create-table') {
+      created.add(tableKey(op));
+      filled.delete(tableKey(op));
+    }
+    // Rows inserted into a new table: later statements on it scan or rewrite real rows.
+    if (op.kind === 'dml' && key && (op.verb === 'insert' || op.verb === 'merge') && created.has(key)) filled.add(key);
   });
   return out;
 }
@@ -289,4 +314,8 @@ function applySuppressions(input: LintOpsInput, index: LineIndex, pending: Pendi
     );
   }
   return [...kept, ...meta];
+}
+
+function isConcurrentOp(o: MigrationOp): boolean {
+  return (o.kind === 'create-index' || o.kind === 'drop-index' || o.kind === 'reindex' || o.kind === 'detach-partition' || o.kind === 'refresh-matview') && o.concurrently;
 }

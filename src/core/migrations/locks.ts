@@ -1,5 +1,5 @@
 import { classifyPgTypeChange } from './typechanges';
-import type { Blocks, ChangeClass, Lock, MigrationLintSettings, MigrationOp, MysqlAlgorithm, MysqlLockLevel, PgLockMode, SchemaState, TypeRef } from './ops';
+import { tableKey, type Blocks, type ChangeClass, type Lock, type MigrationLintSettings, type MigrationOp, type MysqlAlgorithm, type MysqlLockLevel, type PgLockMode, type SchemaState, type TypeRef } from './ops';
 
 /**
  * The lock each operation takes and what it blocks, from the PostgreSQL documentation ("Explicit
@@ -157,7 +157,7 @@ export interface LockContext {
 /** The lock an operation takes, or undefined when it takes none worth reporting (SET, BEGIN…). */
 export function lockOf(op: MigrationOp, ctx: LockContext): Lock | undefined {
   const lock = ctx.settings.dialect === 'mysql' ? mysqlLockOf(op, ctx.settings) : pgLockOf(op, ctx);
-  if (lock && 'table' in op && op.table && ctx.newTables?.has(op.table) && op.kind !== 'create-table') return { ...lock, blocks: 'nothing', duration: 'brief' };
+  if (lock && 'table' in op && op.table && ctx.newTables?.has(tableKey(op)) && op.kind !== 'create-table') return { ...lock, blocks: 'nothing', duration: 'brief' };
   return lock;
 }
 
@@ -224,7 +224,8 @@ function pgLockOf(op: MigrationOp, ctx: LockContext): Lock | undefined {
     case 'set-logged':
       return pg('ACCESS EXCLUSIVE', on, 'rewrite');
     case 'alter-table-other':
-      return pg('ACCESS EXCLUSIVE', on, 'brief');
+      // ENABLE/DISABLE TRIGGER (and RULE) take SHARE ROW EXCLUSIVE: reads continue.
+      return /^(Enable|Disable)(Always|Replica)?(Trig|Rule)/.test(op.action) ? pg('SHARE ROW EXCLUSIVE', on, 'brief') : pg('ACCESS EXCLUSIVE', on, 'brief');
     case 'add-enum-value':
     case 'rename-enum-value':
       return pg('ACCESS EXCLUSIVE', [op.type], 'brief', 'ddl');

@@ -299,6 +299,10 @@ export interface TableState {
   indexes: Map<string, { columns: string[]; unique: boolean }>;
   /** File the table was created in. */
   createdIn?: string;
+  /** Created by a migration file this branch adds: still empty and unused by the running code, unless rows were inserted. */
+  newOnBranch?: boolean;
+  /** A migration inserted rows into it. */
+  hasRows?: boolean;
 }
 
 export interface MigrationLintSettings {
@@ -334,3 +338,8 @@ export interface LintOpsInput {
 }
 
 export { lintOps } from './lint';
+
+/** A table's key for "created here" comparisons: `archive.t` differs from `t` (`public.t` is `t`). */
+export function tableKey(t: { table?: string; schema?: string }): string {
+  return t.schema && t.schema !== 'public' ? `${t.schema}.${t.table ?? ''}` : (t.table ?? '');
+}

@@ -438,7 +438,7 @@ export class PgFront {
       case 'ReindexStmt': {
         const kindWord = String(n.kind ?? '').replace('REINDEX_OBJECT_', '');
         const target = kindWord.toLowerCase() as 'index' | 'table' | 'schema' | 'database' | 'system';
-        const conc = (n.params ?? []).some((p: Node) => p.DefElem?.defname === 'concurrently');
+        const conc = (n.params ?? []).some((p: Node) => p.DefElem?.defname === 'concurrently' && defOn(p.DefElem));
         const at = this.after(s, kindWord);
         return [mk({ kind: 'reindex' as const, target, name: n.relation?.relname ?? n.name ?? '', concurrently: conc, ...(target === 'table' ? { table: n.relation?.relname } : {}) }, undefined, at !== undefined ? { concurrently: at } : undefined)];
       }
@@ -494,7 +494,7 @@ export class PgFront {
         return [mk({ kind: 'transaction' as const, action })];
       }
       case 'VacuumStmt': {
-        const full = (n.options ?? []).some((o: Node) => o.DefElem?.defname === 'full');
+        const full = (n.options ?? []).some((o: Node) => o.DefElem?.defname === 'full' && defOn(o.DefElem));
         if (!full || !n.is_vacuumcmd) return [mk({ kind: 'other' as const, statement: n.is_vacuumcmd ? 'VACUUM' : 'ANALYZE' })];
         return [mk({ kind: 'rewrite-table' as const, command: 'vacuum-full' as const, tables: (n.rels ?? []).map((r: Node) => rel(r.VacuumRelation?.relation)) })];
       }
@@ -592,4 +592,12 @@ export class PgFront {
     });
     return out;
   }
+}
+
+/** A boolean option (`FULL`, `CONCURRENTLY false`, `FULL 0`, `FULL off`): on unless its value says off. */
+function defOn(d: Node): boolean {
+  const a = d?.arg;
+  if (!a) return true;
+  const v = String(a.String?.sval ?? a.Integer?.ival ?? a.Boolean?.boolval ?? (a.A_Const ? (a.A_Const.boolval?.boolval ?? a.A_Const.ival?.ival ?? a.A_Const.sval?.sval) : 'true')).toLowerCase();
+  return !['false', 'off', '0', 'no', 'undefined'].includes(v);
 }

@@ -111,7 +111,7 @@ export const foreignKeyWithoutIndex = defineRule({
   id: 'migration/foreign-key-without-index',
   defaultSeverity: 'warning',
   summary: 'A foreign key without an index on its referencing columns makes deletes and updates of the referenced rows scan the table',
-  equivalents: { eugene: ['E15'] },
+  equivalents: { eugene: ['E15'], pgfence: ['fk-missing-index'] },
 });
 
 export const domainConstraint = defineRule({
@@ -279,7 +279,7 @@ export const tableRewrite = defineRule({
   id: 'migration/table-rewrite-command',
   defaultSeverity: 'error',
   summary: 'VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED and non-concurrent REFRESH MATERIALIZED VIEW rewrite under ACCESS EXCLUSIVE',
-  equivalents: { squawk: ['prefer-repack'], pgfence: ['vacuum-full'] },
+  equivalents: { squawk: ['prefer-repack'], pgfence: ['vacuum-full', 'refresh-matview-blocking', 'set-logged-unlogged'] },
 });
 
 // ── Transactions and session settings ───────────────────────────────────────────────────────────
@@ -287,7 +287,7 @@ export const requireLockTimeout = defineRule({
   id: 'migration/require-lock-timeout',
   defaultSeverity: 'warning',
   summary: 'Set lock_timeout (MySQL: lock_wait_timeout) before a statement that takes a blocking lock, so it fails fast instead of queueing traffic behind it',
-  equivalents: { squawk: ['require-lock-timeout'], eugene: ['E9'], pgfence: ['missing-lock-timeout'] },
+  equivalents: { squawk: ['require-lock-timeout'], eugene: ['E9'], pgfence: ['missing-lock-timeout', 'lock-timeout-too-long'] },
 });
 
 export const requireStatementTimeout = defineRule({

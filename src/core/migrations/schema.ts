@@ -1,4 +1,4 @@
-import type { MigrationOp, SchemaState, TableState } from './ops';
+import { tableKey, type MigrationOp, type SchemaState, type TableState } from './ops';
 
 /**
  * A static schema model: migrations replayed in order, without a database. It knows the tables,
@@ -30,16 +30,16 @@ export function applyOps(s: SchemaState, ops: readonly MigrationOp[], file?: str
   for (const op of ops) {
     switch (op.kind) {
       case 'create-table': {
-        if (s.tables.has(op.table) && op.ifNotExists) break;
-        s.tables.delete(op.table);
-        const t = table(s, op.table, file);
+        if (s.tables.has(tableKey(op)) && op.ifNotExists) break;
+        s.tables.delete(tableKey(op));
+        const t = table(s, tableKey(op), file);
         for (const c of op.columns) {
           t.columns.set(c.name, { type: c.type, notNull: c.notNull, hasDefault: !!c.default || !!c.serial || !!c.generated });
-          if (c.primaryKey) t.indexes.set(`${op.table}_pkey`, { columns: [c.name], unique: true });
-          else if (c.unique) t.indexes.set(`${op.table}_${c.name}_key`, { columns: [c.name], unique: true });
+          if (c.primaryKey) t.indexes.set(`${tableKey(op)}_pkey`, { columns: [c.name], unique: true });
+          else if (c.unique) t.indexes.set(`${tableKey(op)}_${c.name}_key`, { columns: [c.name], unique: true });
         }
         op.constraints.forEach((c, i) => {
-          const name = c.name ?? `${op.table}_${c.type}_${i}`;
+          const name = c.name ?? `${tableKey(op)}_${c.type}_${i}`;
           t.constraints.set(name, { ...c, validated: !c.notValid });
           if (c.type === 'primary-key' || c.type === 'unique') t.indexes.set(name, { columns: c.columns, unique: true });
           if (c.type === 'primary-key') for (const col of c.columns) { const cc = t.columns.get(col); if (cc) cc.notNull = true; }
@@ -47,30 +47,36 @@ export function applyOps(s: SchemaState, ops: readonly MigrationOp[], file?: str
         break;
       }
       case 'drop-table':
-        for (const x of op.tables) s.tables.delete(x.table);
+        for (const x of op.tables) s.tables.delete(tableKey(x));
+        break;
+      case 'dml':
+        if (op.verb === 'insert' || op.verb === 'merge') {
+          const t = s.tables.get(tableKey(op));
+          if (t) t.hasRows = true;
+        }
         break;
       case 'state-remove':
-        (s.separated ??= new Map()).set(op.column ? `${op.table}.${op.column}` : op.table, file ?? '');
+        (s.separated ??= new Map()).set(op.column ? `${tableKey(op)}.${op.column}` : tableKey(op), file ?? '');
         break;
       case 'rename-table': {
-        const t = s.tables.get(op.table);
+        const t = s.tables.get(tableKey(op));
         if (t) {
-          s.tables.delete(op.table);
+          s.tables.delete(tableKey(op));
           s.tables.set(op.newName, { ...t, name: op.newName });
         }
         break;
       }
       case 'add-column': {
-        const t = table(s, op.table);
+        const t = table(s, tableKey(op));
         const c = op.column;
         t.columns.set(c.name, { type: c.type, notNull: c.notNull, hasDefault: !!c.default || !!c.serial || !!c.generated });
         break;
       }
       case 'drop-column':
-        s.tables.get(op.table)?.columns.delete(op.column);
+        s.tables.get(tableKey(op))?.columns.delete(op.column);
         break;
       case 'rename-column': {
-        const t = s.tables.get(op.table);
+        const t = s.tables.get(tableKey(op));
         const c = t?.columns.get(op.column);
         if (t && c) {
           t.columns.delete(op.column);
@@ -79,12 +85,12 @@ export function applyOps(s: SchemaState, ops: readonly MigrationOp[], file?: str
         break;
       }
       case 'alter-column-type': {
-        const c = s.tables.get(op.table)?.columns.get(op.column);
+        const c = s.tables.get(tableKey(op))?.columns.get(op.column);
         if (c) c.type = op.type;
         break;
       }
       case 'modify-column': {
-        const t = table(s, op.table);
+        const t = table(s, tableKey(op));
         const c = op.def;
         if (op.newName && op.newName !== op.column) t.columns.delete(op.column);
         t.columns.set(op.newName ?? op.column, { type: c.type, notNull: c.notNull, hasDefault: !!c.default });
@@ -92,34 +98,34 @@ export function applyOps(s: SchemaState, ops: readonly MigrationOp[], file?: str
       }
       case 'set-not-null':
       case 'drop-not-null': {
-        const c = s.tables.get(op.table)?.columns.get(op.column);
+        const c = s.tables.get(tableKey(op))?.columns.get(op.column);
         if (c) c.notNull = op.kind === 'set-not-null';
         break;
       }
       case 'set-default':
       case 'drop-default': {
-        const c = s.tables.get(op.table)?.columns.get(op.column);
+        const c = s.tables.get(tableKey(op))?.columns.get(op.column);
         if (c) c.hasDefault = op.kind === 'set-default';
         break;
       }
       case 'add-constraint': {
-        const t = table(s, op.table);
+        const t = table(s, tableKey(op));
         const c = op.constraint;
-        const name = c.name ?? `${op.table}_${c.columns.join('_')}_${c.type}`;
+        const name = c.name ?? `${tableKey(op)}_${c.columns.join('_')}_${c.type}`;
         t.constraints.set(name, { ...c, validated: !c.notValid });
         if (c.type === 'primary-key' || c.type === 'unique') t.indexes.set(c.usingIndex ?? name, { columns: c.columns, unique: true });
         break;
       }
       case 'validate-constraint': {
-        const c = s.tables.get(op.table)?.constraints.get(op.name);
+        const c = s.tables.get(tableKey(op))?.constraints.get(op.name);
         if (c) c.validated = true;
         break;
       }
       case 'drop-constraint':
-        s.tables.get(op.table)?.constraints.delete(op.name);
+        s.tables.get(tableKey(op))?.constraints.delete(op.name);
         break;
       case 'create-index':
-        if (op.table) table(s, op.table).indexes.set(op.name ?? `${op.table}_${op.columns.join('_')}_idx`, { columns: op.columns, unique: op.unique });
+        if (tableKey(op)) table(s, tableKey(op)).indexes.set(op.name ?? `${tableKey(op)}_${op.columns.join('_')}_idx`, { columns: op.columns, unique: op.unique });
         break;
       case 'drop-index':
         for (const t of s.tables.values()) for (const n of op.names) t.indexes.delete(n);
@@ -168,4 +174,9 @@ export function sequenceDir(path: string, tool: string): string {
   const parts = path.split('/');
   if (tool === 'prisma' && parts[parts.length - 1] === 'migration.sql') return parts.slice(0, -2).join('/');
   return parts.slice(0, -1).join('/');
+}
+
+/** Marks the tables `file` created as new on this branch (the branch adds that file). */
+export function markNewOnBranch(s: SchemaState, file: string): void {
+  for (const t of s.tables.values()) if (t.createdIn === file) t.newOnBranch = true;
 }

@@ -97,7 +97,7 @@ export function inferDialect(text: string, toks?: Tok[]): Dialect {
   return 'postgres';
 }
 
-const SUPP = /^--\s*(deploy-readiness-ignore(?:-file)?|squawk-ignore(?:-file)?|pgfence-ignore|eugene:\s*ignore|atlas:nolint)\b(.*)$/i;
+const SUPP = /^--\s*(deploy-readiness-ignore(?:-file)?|squawk-ignore(?:-file)?|pgfence-ignore|pgfence:\s*ignore|eugene:\s*ignore|atlas:nolint)\b(.*)$/i;
 
 /** Suppression comments: ours (reason required), and peers' acknowledgements. */
 export function suppressionsOf(text: string, comments: Tok[], statements: Span[]): Suppression[] {

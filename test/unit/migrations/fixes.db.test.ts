@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import type { Client } from 'pg';
 import type { Connection } from 'mysql2/promise';
 import { lintSqlMigration } from '../../../src/core/migrations/analyzer';
-import { migrationOrderKey } from '../../../src/core/migrations/schema';
+import { applyOps, emptySchema, migrationOrderKey } from '../../../src/core/migrations/schema';
+import { loadPg } from '../../../src/core/migrations/postgres';
+import { sqlOps } from '../../../src/core/migrations/sqlfile';
 import type { Fix } from '../../../src/core/model';
 import { runMy, runPg } from '../../db/runner';
 import { SKIP_DB, startMariadb, startPostgres, type MyServer, type PgServer } from '../../db/servers';
@@ -283,6 +285,44 @@ const MY_CASES: MyCase[] = [
       }
     });
   }
+
+  it('PostgreSQL: RENAME COLUMN → expand: new column synced both ways on INSERT and UPDATE, batched backfill in its own migration', async () => {
+    const settings = { postgresVersion: pg.version, mysqlVersion: '8.0' };
+    const schema = emptySchema();
+    applyOps(schema, sqlOps(await loadPg(), PG_SEED, 'postgres').ops);
+    const file = 'migrations/010_rename.sql';
+    const text = 'ALTER TABLE users RENAME COLUMN name TO full_name;\n';
+    const f = (await lintSqlMigration(file, text, { tool: 'sql', settings, schema })).find((x) => x.ruleId === 'migration/rename-column');
+    const fix = f?.fixes?.find((x) => x.isPreferred);
+    assert.ok(fix, 'a preferred fix');
+    const files = applyFix(file, text, fix);
+    const order = [...files.keys()].sort((a, b) => (migrationOrderKey(a) < migrationOrderKey(b) ? -1 : 1));
+    assert.equal(order.length, 2, 'the backfill is a migration of its own');
+    const c = await pg.freshDb();
+    try {
+      await c.query(PG_SEED);
+      for (const p of order) await runPg(c, files.get(p)!, 'sql');
+      assert.equal((await one(c, 'SELECT count(*)::int AS n FROM users WHERE full_name IS DISTINCT FROM name')).n, 0, 'backfilled');
+      await c.query("UPDATE users SET name = 'old code' WHERE id = 1");
+      await c.query("UPDATE users SET full_name = 'new code' WHERE id = 2");
+      await c.query("INSERT INTO users (id, email, name) VALUES (1001, 'a@x', 'old insert')");
+      await c.query("INSERT INTO users (id, email, full_name) VALUES (1002, 'b@x', 'new insert')");
+      const rows = (await c.query('SELECT id, name, full_name FROM users WHERE id IN (1, 2, 1001, 1002) ORDER BY id')).rows;
+      assert.deepEqual(rows.map((r) => [r.name, r.full_name]), [['old code', 'old code'], ['new code', 'new code'], ['old insert', 'old insert'], ['new insert', 'new insert']]);
+    } finally {
+      await c.end();
+    }
+    const dir = tempTree(Object.fromEntries(files));
+    try {
+      const config = defaultConfig();
+      config.migrations.postgresVersion = pg.version;
+      const report = await (await Workspace.open({ root: dir, config, trusted: false })).analyze();
+      const ours = report.findings.filter((x) => /rename-column|data-in-schema-migration|syntax-error/.test(x.ruleId));
+      assert.deepEqual(ours.map((x) => `${x.file}: ${x.ruleId}`), []);
+    } finally {
+      removeTree(dir);
+    }
+  });
 
   for (const k of MY_CASES) {
     it(`MariaDB: ${k.name}`, async () => {
