@@ -173,7 +173,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const config = await loadConfig(values.config, root, io);
       const failOn = pickFailOn(values['fail-on'], config);
       const ws = await Workspace.open({ root, config, baseRef: values.base, paths, log: stderrLogger(io, !!values.verbose) });
-      const report = await ws.analyze();
+      let report: Report;
+      try {
+        report = await ws.analyze();
+      } finally {
+        ws.close();
+      }
       io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       if (fmt !== 'text' && fmt !== 'github') for (const n of report.notices) io.stderr(`note: ${n.message}\n`);
       if (values.base && !report.facts.base) {
@@ -205,6 +210,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       } catch (e) {
         if (e instanceof PlanUsageError) throw new UsageError(e.message);
         throw e;
+      } finally {
+        ws.close();
       }
     }
     case 'init-ci':

@@ -6,7 +6,7 @@ import { ANALYZERS, ruleById } from './catalog';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
-import { Git } from './git';
+import { Git, gitInvocations } from './git';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type Finding, type Notice, type Report } from './model';
 import { DiskReader, type FileReader } from './reader';
 import { toPosix } from './text';
@@ -34,9 +34,14 @@ export interface EngineOptions {
  * The CLI makes one per run; the editor keeps one and re-analyses single files on each change.
  */
 export class Workspace {
-  private constructor(readonly ctx: AnalysisContext, private readonly analyzers: readonly Analyzer[]) {}
+  private constructor(
+    readonly ctx: AnalysisContext,
+    private readonly analyzers: readonly Analyzer[],
+    private readonly started: { at: number; git: number },
+  ) {}
 
   static async open(opts: EngineOptions): Promise<Workspace> {
+    const started = { at: performance.now(), git: gitInvocations() };
     const signal = opts.signal ?? new AbortController().signal;
     const log = opts.log ?? silentLogger;
     const notices: Notice[] = [];
@@ -72,7 +77,7 @@ export class Workspace {
         } catch (e) {
           notices.push({ level: 'warning', message: `git status failed: ${(e as Error).message.split('\n')[0]}` });
         }
-        const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
+        const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base, ctx.status).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
         if ('problem' in snap) notices.push({ level: 'warning', message: `base: ${snap.problem}` });
         else {
           ctx.base = snap;
@@ -82,7 +87,12 @@ export class Workspace {
       }
     }
     const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    return new Workspace(ctx, analyzers);
+    return new Workspace(ctx, analyzers, started);
+  }
+
+  /** Ends the run's long-lived git process (the blob reader); the workspace can still be used (it restarts). */
+  close(): void {
+    this.ctx.git?.close();
   }
 
   /** Runs every analyzer over the workspace. */
@@ -99,7 +109,9 @@ export class Workspace {
         this.ctx.log.error(`${a.area} analysis failed: ${(e as Error).stack ?? e}`);
       }
     }
-    return buildReport(this.ctx, findings);
+    const report = buildReport(this.ctx, findings);
+    report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false };
+    return report;
   }
 
   /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings. */

@@ -27,10 +27,10 @@ export function format(report: Report, fmt: Format, opts: { color?: boolean } = 
   }
 }
 
-/** The stable JSON contract: version, verdict, summary, findings (+ notices about the run). */
+/** The stable JSON contract: version, verdict, summary, findings (+ notices and timing of the run). */
 export function formatJson(report: Report): string {
-  const { version, verdict, summary, findings, notices } = report;
-  return JSON.stringify({ version, verdict, summary, findings, notices }, null, 2) + '\n';
+  const { version, verdict, summary, findings, notices, timing } = report;
+  return JSON.stringify({ version, verdict, summary, findings, notices, ...(timing ? { timing } : {}) }, null, 2) + '\n';
 }
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };

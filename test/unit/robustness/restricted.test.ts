@@ -54,12 +54,14 @@ describe('robustness: Restricted Mode runs no git and nothing from the workspace
     assert.ok(res.report!.notices.some((n) => /Restricted Mode/.test(n.message)));
   });
 
-  it('control: trusted, the same trap records git and the repository program (the trap works)', () => {
+  it('control: trusted, the same trap records git, and the repository program still does not run (issue 12)', () => {
     const { repo, marker, record, bin } = setup();
     const res = runEngine(repo, true, bin);
     assert.ok(existsSync(record), 'the recording git saw nothing: the trap is broken');
-    assert.match(readFileSync(record, 'utf8'), /^git .*status/m);
-    assert.ok(existsSync(marker), 'core.fsmonitor did not run under trust: the marker trap is broken');
+    assert.match(readFileSync(record, 'utf8'), /^git -c core\.fsmonitor=false -c safe\.bareRepository=explicit .*status/m);
+    assert.equal(existsSync(marker), false, 'core.fsmonitor from the repository config ran under trust');
     assert.ok(res.report!.facts.base, 'trusted runs compare with the base');
+    git(repo, 'status');
+    assert.ok(existsSync(marker), 'plain git runs the planted fsmonitor: the marker trap works');
   });
 });
