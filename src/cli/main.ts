@@ -10,10 +10,11 @@ import { apiDiffFiles } from '../core/api/files';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
 import { runInitCi } from './initCi';
+import { analyzeWithCache } from './cache';
 
 const USAGE = `Usage:
   deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown|gitlab]
-                         [--fail-on error|warning|never] [--config <file>]
+                         [--fail-on error|warning|never] [--config <file>] [--no-cache]
   deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
   deploy-readiness rules [--format text|json]
   deploy-readiness checklist [--base <git-ref>] [--format text|json|markdown] [--fail-on ...]
@@ -22,6 +23,10 @@ const USAGE = `Usage:
   deploy-readiness runbook [--base <git-ref>] [--out <file>|-] [--format markdown|json] [--now <ISO time>]
   deploy-readiness init-ci [--system github|gitlab] [--base <branch>] [--dry-run] [--force]
   deploy-readiness --version | --help
+
+Reports are cached under <git dir>/deploy-readiness/cache, keyed by the commits, the files'
+content and the configuration: checklist, rollback-plan and runbook reuse a fresh check.
+--no-cache analyses again and writes nothing there.
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it
 (checklist: 1 when blocked, or not ready with --fail-on warning), 2 usage or runtime error
@@ -83,6 +88,7 @@ function parse(argv: string[]) {
         'dry-run': { type: 'boolean' },
         force: { type: 'boolean' },
         system: { type: 'string' },
+        'no-cache': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -175,7 +181,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const ws = await Workspace.open({ root, config, baseRef: values.base, paths, log: stderrLogger(io, !!values.verbose) });
       let report: Report;
       try {
-        report = await ws.analyze();
+        report = await analyzeWithCache(ws, { useCache: !values['no-cache'], extra: paths ?? null });
       } finally {
         ws.close();
       }
@@ -206,7 +212,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
       const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose) });
       try {
-        return await runPlanCommand(command, ws, { format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out }, io);
+        const analyze = () => analyzeWithCache(ws, { useCache: !values['no-cache'], extra: null });
+        return await runPlanCommand(command, ws, { analyze, format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out }, io);
       } catch (e) {
         if (e instanceof PlanUsageError) throw new UsageError(e.message);
         throw e;

@@ -4,6 +4,7 @@ import type { Checklist, ChecklistItem } from '../core/checklist/items';
 import { TickBook } from '../core/checklist/ticks';
 import type { FailOn } from '../core/config';
 import type { Workspace } from '../core/engine';
+import type { Report } from '../core/model';
 import { tokenFromEnv } from '../core/github/client';
 import { cliTickStorage, checklistOf, rollbackPlanOf, runbookOf } from '../core/plan/run';
 import { rollbackSection } from '../core/plan/rollback';
@@ -20,6 +21,8 @@ export interface PlanIO {
 }
 
 export interface PlanArgs {
+  /** The workspace's report (the CLI passes its cached analysis); default: analyse now. */
+  analyze?: () => Promise<Report>;
   format?: string;
   failOn: FailOn;
   now?: Date;
@@ -59,7 +62,7 @@ function pickFormat(v: string | undefined, allowed: string[], dflt: string, cmd:
 
 export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'runbook', ws: Workspace, args: PlanArgs, io: PlanIO): Promise<number> {
   const token = tokenFromEnv(io.env ?? process.env);
-  const report = await ws.analyze();
+  const report = await (args.analyze ? args.analyze() : ws.analyze());
   const ctx = ws.ctx;
   if (command === 'checklist') {
     const fmt = pickFormat(args.format, ['text', 'json', 'markdown'], 'text', 'checklist');

@@ -12,6 +12,12 @@ import { DiskReader, type FileReader } from './reader';
 import { toPosix } from './text';
 import { walk } from './walk';
 
+let analyses = 0;
+/** How many whole-workspace analyses ran in this process (tests: a cached report runs none). */
+export function analysisCount(): number {
+  return analyses;
+}
+
 export interface EngineOptions {
   /** Absolute workspace (repository) root. */
   root: string;
@@ -90,6 +96,11 @@ export class Workspace {
     return new Workspace(ctx, analyzers, started);
   }
 
+  /** Git processes started since this workspace was opened. */
+  gitProcesses(): number {
+    return gitInvocations() - this.started.git;
+  }
+
   /** Ends the run's long-lived git process (the blob reader); the workspace can still be used (it restarts). */
   close(): void {
     this.ctx.git?.close();
@@ -97,6 +108,7 @@ export class Workspace {
 
   /** Runs every analyzer over the workspace. */
   async analyze(): Promise<Report> {
+    analyses++;
     const findings: Finding[] = [];
     for (const a of this.analyzers) {
       if (this.ctx.signal.aborted) break;

@@ -294,6 +294,8 @@ export class Git {
   /** Path of the workspace root inside the repository ("" when they coincide). */
   private prefix = '';
   private shallow = false;
+  /** The repository's git directory (absolute): where the tool keeps ticks and its report cache. */
+  gitDir = '';
   private blobs: BlobBatch | undefined;
   private trees = new Map<string, Promise<Map<string, TreeEntry>>>();
   private constructor(readonly root: string) {}
@@ -303,10 +305,11 @@ export class Git {
     const g = new Git(root);
     try {
       // One process: a folder with no work tree (a committed bare-looking folder) is no repository.
-      const out = (await g.raw(['rev-parse', '--show-toplevel', '--is-shallow-repository', '--show-prefix'])).split('\n');
+      const out = (await g.raw(['rev-parse', '--show-toplevel', '--is-shallow-repository', '--show-prefix', '--absolute-git-dir'])).split('\n');
       if (!out[0]) return undefined;
       g.shallow = out[1] === 'true';
       g.prefix = (out[2] ?? '').replace(/\/$/, '');
+      g.gitDir = out[3] ?? '';
       return g;
     } catch {
       return undefined;
