@@ -53,7 +53,8 @@ export class Workspace {
     const notices: Notice[] = [];
     const root = path.resolve(opts.root);
     const classifier = new Classifier(opts.config);
-    const reader = opts.reader ?? new DiskReader(root, opts.config.maxFileSize);
+    // A one-shot run (no reader given: the CLI) reads each file from disk once, whichever areas read it.
+    const reader = opts.reader ?? new DiskReader(root, opts.config.maxFileSize, { remember: true });
     const files = await collectFiles(root, opts, classifier, notices, signal);
     const trusted = opts.trusted ?? true;
     const ctx: AnalysisContext = {
@@ -92,6 +93,7 @@ export class Workspace {
         }
       }
     }
+    log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
     const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
     return new Workspace(ctx, analyzers, started);
   }
@@ -112,8 +114,10 @@ export class Workspace {
     const findings: Finding[] = [];
     for (const a of this.analyzers) {
       if (this.ctx.signal.aborted) break;
+      const t0 = performance.now();
       try {
         findings.push(...(await a.analyze(this.ctx)));
+        this.ctx.log.info(`${a.area}: ${Math.round(performance.now() - t0)} ms`);
       } catch (e) {
         if (this.ctx.signal.aborted) break;
         // Fail closed: an error finding (blocks `--fail-on error`, shows in the editor), not only a notice.
