@@ -37,7 +37,7 @@ console.log(`engine bench: generated ${FILES} files (${Object.entries(kinds).map
 {
   const runs = QUICK ? 3 : 4;
   const floorScript = path.join(ROOT, 'bench', 'lib', 'floor.mjs');
-  const ours = await measureProcess(CLI, ['check', repo, '--format', 'json', '--fail-on', 'never'], { runs, warmup: 1 });
+  const ours = await measureProcess(CLI, ['check', repo, '--format', 'json', '--fail-on', 'never', '--no-cache'], { runs, warmup: 1 });
   const floor = await measureProcess(floorScript, [repo], { runs, warmup: 1 });
   if (ours.last.code !== 0) throw new Error(`check exited ${ours.last.code}: ${ours.last.stderr.slice(0, 500)}`);
   const out = JSON.parse(ours.last.stdout);

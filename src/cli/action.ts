@@ -158,7 +158,12 @@ export async function runAction(io: ActionIO): Promise<number> {
       baseRef,
       log: { info: () => undefined, debug: () => undefined, warn: (m) => io.stderr(`[warn] ${m}\n`), error: (m) => io.stderr(`[error] ${m}\n`) },
     });
-    const report = await ws.analyze();
+    let report;
+    try {
+      report = await ws.analyze();
+    } finally {
+      ws.close();
+    }
     const wanted = baseRef ?? config.base;
     if (wanted && !report.facts.base) {
       io.stderr(`deploy-readiness: could not compare with base ${wanted}: ${report.notices.find((n) => n.message.startsWith('base:'))?.message ?? 'unknown reason'}\n`);

@@ -10,10 +10,11 @@ import { apiDiffFiles } from '../core/api/files';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
 import { runInitCi } from './initCi';
+import { analyzeWithCache } from './cache';
 
 const USAGE = `Usage:
   deploy-readiness check [paths...] [--base <git-ref>] [--format text|json|sarif|github|markdown|gitlab]
-                         [--fail-on error|warning|never] [--scope new|all] [--config <file>]
+                         [--fail-on error|warning|never] [--scope new|all] [--config <file>] [--no-cache]
   deploy-readiness api-diff <base-file> <head-file> [--format ...] [--fail-on ...]
   deploy-readiness rules [--format text|json]
   deploy-readiness checklist [--base <git-ref>] [--format text|json|markdown] [--fail-on ...]
@@ -25,6 +26,9 @@ const USAGE = `Usage:
 
 Only findings the branch introduces (not already at the merge base) decide the verdict and the
 exit code; --scope all (or "scope: all" in the config) makes every finding count.
+Reports are cached under <git dir>/deploy-readiness/cache, keyed by the commits, the files'
+content and the configuration: checklist, rollback-plan and runbook reuse a fresh check.
+--no-cache analyses again and writes nothing there.
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it
 (checklist: 1 when blocked, or not ready with --fail-on warning), 2 usage or runtime error
@@ -92,6 +96,7 @@ function parse(argv: string[]) {
         force: { type: 'boolean' },
         system: { type: 'string' },
         'github-api-url': { type: 'string' },
+        'no-cache': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -196,7 +201,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const failOn = pickFailOn(values['fail-on'], config);
       const scope = pickScope(values.scope);
       const ws = await Workspace.open({ root, config, baseRef: values.base, paths, scope, log: stderrLogger(io, !!values.verbose) });
-      const report = await ws.analyze();
+      let report: Report;
+      try {
+        // The scope changes the verdict, so it is part of the cache key.
+        report = await analyzeWithCache(ws, { useCache: !values['no-cache'], extra: { paths: paths ?? null, scope: scope ?? config.scope ?? 'new' } });
+      } finally {
+        ws.close();
+      }
       io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       if (fmt !== 'text' && fmt !== 'github') for (const n of report.notices) io.stderr(`note: ${n.message}\n`);
       if (values.base && !report.facts.base) {
@@ -224,10 +235,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
       const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose) });
       try {
-        return await runPlanCommand(command, ws, { format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out, githubApiUrl: values['github-api-url'] }, io);
+        const analyze = () => analyzeWithCache(ws, { useCache: !values['no-cache'], extra: { paths: null, scope: config.scope ?? 'new' } });
+        return await runPlanCommand(command, ws, { analyze, format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out, githubApiUrl: values['github-api-url'] }, io);
       } catch (e) {
         if (e instanceof PlanUsageError) throw new UsageError(e.message);
         throw e;
+      } finally {
+        ws.close();
       }
     }
     case 'init-ci':

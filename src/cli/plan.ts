@@ -24,6 +24,8 @@ export interface PlanIO {
 }
 
 export interface PlanArgs {
+  /** The workspace's report (the CLI passes its cached analysis); default: analyse now. */
+  analyze?: () => Promise<Report>;
   format?: string;
   failOn: FailOn;
   now?: Date;
@@ -82,7 +84,7 @@ export async function runPlanCommand(command: 'checklist' | 'rollback-plan' | 'r
     const ent = parseEnterpriseUrl(args.githubApiUrl);
     if ('problem' in ent) throw new PlanUsageError(`--github-api-url: ${ent.problem}`);
   }
-  const report = await ws.analyze();
+  const report = await (args.analyze ? args.analyze() : ws.analyze());
   const ctx = ws.ctx;
   if (command === 'checklist') {
     const fmt = pickFormat(args.format, ['text', 'json', 'markdown'], 'text', 'checklist');

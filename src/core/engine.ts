@@ -6,12 +6,18 @@ import { ANALYZERS, ruleById } from './catalog';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
-import { Git } from './git';
+import { Git, gitInvocations } from './git';
 import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
 import { toPosix } from './text';
 import { walk } from './walk';
+
+let analyses = 0;
+/** How many whole-workspace analyses ran in this process (tests: a cached report runs none). */
+export function analysisCount(): number {
+  return analyses;
+}
 
 export interface EngineOptions {
   /** Absolute workspace (repository) root. */
@@ -45,15 +51,18 @@ export class Workspace {
     readonly scope: Scope,
     /** Explicit paths were given: nothing is compared with the base for the baseline. */
     private readonly explicit: boolean,
+    private readonly started: { at: number; git: number },
   ) {}
 
   static async open(opts: EngineOptions): Promise<Workspace> {
+    const started = { at: performance.now(), git: gitInvocations() };
     const signal = opts.signal ?? new AbortController().signal;
     const log = opts.log ?? silentLogger;
     const notices: Notice[] = [];
     const root = path.resolve(opts.root);
     const classifier = new Classifier(opts.config);
-    const reader = opts.reader ?? new DiskReader(root, opts.config.maxFileSize);
+    // A one-shot run (no reader given: the CLI) reads each file from disk once, whichever areas read it.
+    const reader = opts.reader ?? new DiskReader(root, opts.config.maxFileSize, { remember: true });
     const files = await collectFiles(root, opts, classifier, notices, signal);
     const trusted = opts.trusted ?? true;
     const ctx: AnalysisContext = {
@@ -83,7 +92,7 @@ export class Workspace {
         } catch (e) {
           notices.push({ level: 'warning', message: `git status failed: ${(e as Error).message.split('\n')[0]}` });
         }
-        const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
+        const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base, ctx.status).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
         if ('problem' in snap) notices.push({ level: 'warning', message: `base: ${snap.problem}` });
         else {
           ctx.base = snap;
@@ -92,17 +101,31 @@ export class Workspace {
         }
       }
     }
+    log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
     const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length);
+    return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started);
+  }
+
+  /** Git processes started since this workspace was opened. */
+  gitProcesses(): number {
+    return gitInvocations() - this.started.git;
+  }
+
+  /** Ends the run's long-lived git process (the blob reader); the workspace can still be used (it restarts). */
+  close(): void {
+    this.ctx.git?.close();
   }
 
   /** Runs every analyzer over the workspace. */
   async analyze(): Promise<Report> {
+    analyses++;
     const findings: Finding[] = [];
     for (const a of this.analyzers) {
       if (this.ctx.signal.aborted) break;
+      const t0 = performance.now();
       try {
         findings.push(...(await a.analyze(this.ctx)));
+        this.ctx.log.info(`${a.area}: ${Math.round(performance.now() - t0)} ms`);
       } catch (e) {
         if (this.ctx.signal.aborted) break;
         // Fail closed: an error finding (blocks `--fail-on error`, shows in the editor), not only a notice.
@@ -112,7 +135,9 @@ export class Workspace {
     }
     const kept = applyConfig(this.ctx.config, findings).sort(compareFindings);
     const { info, fixed } = await this.baseline(kept);
-    return buildReport(this.ctx, kept, info, fixed);
+    const report = buildReport(this.ctx, kept, info, fixed);
+    report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false };
+    return report;
   }
 
   /** Why findings cannot be split into new and existing here, or undefined when they can. */

@@ -1,42 +1,10 @@
-import { realpathSync } from 'node:fs';
-import * as path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { FileReader, ReadResult } from './reader';
 import { decode } from './reader';
 
 /**
- * `-c` settings on every git command the tool runs, so no configuration from the repository runs
- * a program: no fsmonitor hook, no implicit bare repository (a committed folder shaped like a git
- * directory is not a repository), no hooks, no pager, no signature check through gpg.program.
- * Diffs and logs are also run with `--no-ext-diff --no-textconv`.
- */
-export const SAFE_GIT_CONFIG: readonly string[] = [
-  'core.fsmonitor=false',
-  'safe.bareRepository=explicit',
-  'core.hooksPath=/dev/null',
-  'core.pager=cat',
-  'log.showSignature=false',
-];
-
-/**
- * The one way this tool runs git: simple-git with SAFE_GIT_CONFIG. simple-git's environment guard
- * drops ambient GIT_*, PAGER, EDITOR and the like from the child's environment, so GIT_DIR, GIT_PAGER
- * or GIT_EXTERNAL_DIFF from elsewhere do not apply either.
- */
-export function safeGit(baseDir: string, maxConcurrentProcesses = 4): SimpleGit {
-  return simpleGit({
-    baseDir,
-    maxConcurrentProcesses,
-    trimmed: false,
-    config: [...SAFE_GIT_CONFIG],
-    // simple-git refuses these keys by default: here they switch the programs off.
-    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePager: true },
-  });
-}
-
-/**
- * Git access for the engine, through simple-git (which runs the `git` binary). Never constructed
- * in an untrusted workspace: a repository's own git config can run programs.
+ * Git access for the engine: the `git` binary, always started through `spawnGit` below. Never
+ * constructed in an untrusted workspace: a repository's own git config can run programs.
  */
 export interface CommitInfo {
   hash: string;
@@ -73,35 +41,289 @@ export interface WorkingTreeStatus {
   tracking?: string;
 }
 
-let opened = 0;
-/** How many times the engine has run git in this process (Restricted Mode must keep this at 0). */
+/**
+ * `-c` settings on every git command the tool runs, so no configuration from the repository runs a
+ * program: no fsmonitor hook, no implicit bare repository, no hooks, no pager, no signature check.
+ * Diffs and logs also get `--no-ext-diff --no-textconv`.
+ */
+export const SAFE_GIT_CONFIG: readonly string[] = ['core.fsmonitor=false', 'safe.bareRepository=explicit', 'core.hooksPath=/dev/null', 'core.pager=cat', 'log.showSignature=false'];
+
+/** Ambient variables that would redirect git (another repository, index, pager, external diff). */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('GIT_') && k !== 'GIT_CEILING_DIRECTORIES') continue;
+    if (k === 'PAGER' || k === 'EDITOR' || k === 'VISUAL') continue;
+    env[k] = v;
+  }
+  env.GIT_TERMINAL_PROMPT = '0';
+  // Reading must not take the index lock (the user's own git commands would fail meanwhile).
+  env.GIT_OPTIONAL_LOCKS = '0';
+  return env;
+}
+
+let spawned = 0;
+/** How many git processes the engine has started in this process (Restricted Mode keeps this at 0). */
 export function gitInvocations(): number {
-  return opened;
+  return spawned;
+}
+
+/** The one place the tool starts git: hardening flags first, a scrubbed environment, counted. */
+export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
+  spawned++;
+  const flags = SAFE_GIT_CONFIG.flatMap((c) => ['-c', c]);
+  return spawn('git', [...flags, '--no-pager', ...args], { cwd, env: childEnv(), stdio: 'pipe', windowsHide: true });
+}
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs git to completion; resolves to stdout, rejects (GitError) on a non-zero exit or spawn failure. */
+export function runGitBuffer(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawnGit(cwd, args);
+    } catch (e) {
+      reject(new GitError((e as Error).message, null));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let errLen = 0;
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => {
+      if (errLen < 64 * 1024) err.push(d);
+      errLen += d.length;
+    });
+    child.stdin.end();
+    child.on('error', (e) => reject(new GitError(e.message, null)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new GitError(Buffer.concat(err).toString('utf8').trim() || `git ${args[0]} exited with ${code}`, code));
+    });
+  });
+}
+
+export async function runGit(cwd: string, args: readonly string[]): Promise<string> {
+  return (await runGitBuffer(cwd, args)).toString('utf8');
+}
+
+interface TreeEntry {
+  oid: string;
+  size: number;
+}
+
+interface Pending {
+  oid: string;
+  resolve: (b: Buffer | undefined) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One long-lived `git cat-file --batch`: object ids in on stdin, `<oid> <type> <size>\n<bytes>\n`
+ * (or `<oid> missing\n`) out on stdout, answered in order. Restarted if git dies; closed by `close()`
+ * or after a few idle seconds, and never keeps the process alive while idle.
+ */
+export class BlobBatch {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private queue: Pending[] = [];
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Size of the body being read (plus its trailing LF), or -1 while waiting for a header. */
+  private want = -1;
+  private idle: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly cwd: string) {}
+
+  /** The blob's bytes; undefined when git has no such object. */
+  read(oid: string): Promise<Buffer | undefined> {
+    if (this.closed) return Promise.reject(new Error('git reader closed'));
+    return new Promise((resolve, reject) => {
+      const child = this.start();
+      this.queue.push({ oid, resolve, reject });
+      this.setRef(true);
+      child.stdin.write(`${oid}\n`);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop(new Error('git reader closed'));
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    if (this.child) return this.child;
+    const child = spawnGit(this.cwd, ['cat-file', '--batch']);
+    this.child = child;
+    this.chunks = [];
+    this.length = 0;
+    this.want = -1;
+    child.stdout.on('data', (d: Buffer) => {
+      if (this.child !== child) return;
+      this.chunks.push(d);
+      this.length += d.length;
+      this.drain();
+    });
+    child.stderr.resume();
+    child.stdin.on('error', () => undefined); // EPIPE after git died: reported by 'close'
+    const gone = (why: string) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.fail(new Error(why));
+    };
+    child.on('error', (e) => gone(`git cat-file failed: ${e.message}`));
+    child.on('close', (code) => gone(`git cat-file exited (${code})`));
+    return child;
+  }
+
+  private drain(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (!head) {
+        this.chunks = [];
+        this.length = 0;
+        return;
+      }
+      if (this.want < 0) {
+        const buf = this.flat();
+        const nl = buf.indexOf(10);
+        if (nl < 0) return;
+        const header = buf.subarray(0, nl).toString('latin1');
+        this.chunks = [buf.subarray(nl + 1)];
+        this.length = buf.length - nl - 1;
+        const m = /^([0-9a-f]+) (\S+) (\d+)$/.exec(header);
+        if (!m) {
+          // "<oid> missing", "<oid> ambiguous": no body follows.
+          this.queue.shift();
+          head.resolve(undefined);
+          continue;
+        }
+        this.want = Number(m[3]) + 1;
+      }
+      if (this.length < this.want) return;
+      const buf = this.flat();
+      const body = buf.subarray(0, this.want - 1);
+      this.chunks = [buf.subarray(this.want)];
+      this.length = buf.length - this.want;
+      this.want = -1;
+      this.queue.shift();
+      head.resolve(Buffer.from(body));
+      if (!this.queue.length) this.becameIdle();
+    }
+  }
+
+  private flat(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0];
+  }
+
+  private becameIdle(): void {
+    this.setRef(false);
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop(), 5000);
+    this.idle.unref();
+  }
+
+  /** Keeps the event loop alive only while answers are awaited. */
+  private setRef(on: boolean): void {
+    const c = this.child;
+    if (!c) return;
+    for (const h of [c, c.stdout, c.stdin, c.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) (on ? h.ref : h.unref)?.call(h);
+  }
+
+  private fail(e: Error): void {
+    const q = this.queue;
+    this.queue = [];
+    for (const p of q) p.reject(e);
+  }
+
+  private stop(e = new Error('git reader stopped')): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    const c = this.child;
+    this.child = undefined;
+    this.fail(e);
+    if (c) {
+      c.stdin.end();
+      c.kill();
+    }
+  }
+}
+
+/** Parses `git status --porcelain=v2 --branch -z --untracked-files=all`. */
+function parseStatus(out: string): { branch?: string; head?: string; ahead: number; behind: number; tracking?: string; files: { path: string; state: string }[] } {
+  const res: ReturnType<typeof parseStatus> = { ahead: 0, behind: 0, files: [] };
+  const parts = out.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const line = parts[i];
+    if (!line) continue;
+    if (line.startsWith('# branch.oid ')) {
+      const v = line.slice(13);
+      if (v !== '(initial)') res.head = v;
+    } else if (line.startsWith('# branch.head ')) {
+      const v = line.slice(14);
+      res.branch = v === '(detached)' ? 'HEAD' : v;
+    } else if (line.startsWith('# branch.upstream ')) res.tracking = line.slice(18);
+    else if (line.startsWith('# branch.ab ')) {
+      const m = /^\+(\d+) -(\d+)$/.exec(line.slice(12));
+      if (m) {
+        res.ahead = Number(m[1]);
+        res.behind = Number(m[2]);
+      }
+    } else if (line.startsWith('? ')) res.files.push({ path: line.slice(2), state: 'untracked' });
+    else if (line.startsWith('1 ') || line.startsWith('2 ') || line.startsWith('u ')) {
+      const fields = line.startsWith('1 ') ? 8 : line.startsWith('2 ') ? 9 : 10;
+      let at = 0;
+      for (let k = 0; k < fields && at >= 0; k++) at = line.indexOf(' ', at + 1);
+      if (at < 0) continue;
+      const xy = line.slice(2, 4).replace(/\./g, ' ');
+      res.files.push({ path: line.slice(at + 1), state: xy.trim() });
+      if (line.startsWith('2 ')) i++; // the original path of a rename
+    }
+  }
+  return res;
 }
 
 export class Git {
-  private readonly git: SimpleGit;
   /** Path of the workspace root inside the repository ("" when they coincide). */
   private prefix = '';
-  private constructor(readonly root: string) {
-    this.git = safeGit(root);
-  }
+  private shallow = false;
+  /** The repository's git directory (absolute): where the tool keeps ticks and its report cache. */
+  gitDir = '';
+  private blobs: BlobBatch | undefined;
+  private trees = new Map<string, Promise<Map<string, TreeEntry>>>();
+  private constructor(readonly root: string) {}
 
   /** Opens the repository containing `root`; undefined when there is no git or no repository. */
   static async open(root: string): Promise<Git | undefined> {
-    opened++;
     const g = new Git(root);
     try {
-      // Once, from the folder the user named: a bare-looking folder (no work tree) is no repository.
-      const top = (await g.git.raw(['rev-parse', '--show-toplevel'])).trim();
-      if (!top) return undefined;
-      const rel = path.relative(realpathSync(top), realpathSync(root));
-      if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-      g.prefix = rel.split(path.sep).join('/');
+      // One process: a folder with no work tree (a committed bare-looking folder) is no repository.
+      const out = (await g.raw(['rev-parse', '--show-toplevel', '--is-shallow-repository', '--show-prefix', '--absolute-git-dir'])).split('\n');
+      if (!out[0]) return undefined;
+      g.shallow = out[1] === 'true';
+      g.prefix = (out[2] ?? '').replace(/\/$/, '');
+      g.gitDir = out[3] ?? '';
       return g;
     } catch {
       return undefined;
     }
+  }
+
+  /** Stops the blob reader (the end of a run, or a new session). */
+  close(): void {
+    this.blobs?.close();
+    this.blobs = undefined;
   }
 
   private toRepoPath(rel: string): string {
@@ -113,38 +335,35 @@ export class Git {
   }
 
   async status(): Promise<WorkingTreeStatus> {
-    const s = await this.git.status(['--untracked-files=all']);
-    let head: string | undefined;
-    try {
-      head = (await this.git.revparse(['HEAD'])).trim();
-    } catch {
-      head = undefined; // no commits yet
-    }
+    const s = parseStatus(await this.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames']));
     const dirty: { path: string; state: string }[] = [];
     for (const f of s.files) {
       const p = this.fromRepoPath(f.path);
-      if (p !== undefined) dirty.push({ path: p, state: f.index === '?' ? 'untracked' : `${f.index}${f.working_dir}`.trim() });
+      if (p !== undefined) dirty.push({ path: p, state: f.state });
     }
-    return { branch: s.current ?? undefined, head, dirty, ahead: s.ahead, behind: s.behind, tracking: s.tracking ?? undefined };
+    return { branch: s.branch, head: s.head, dirty, ahead: s.ahead, behind: s.behind, tracking: s.tracking };
   }
 
   /** The base ref to use: the given one, else the remote's default branch, else main/master. */
   async resolveBaseRef(preferred?: string): Promise<string | undefined> {
     if (preferred) return (await this.exists(preferred)) ? preferred : undefined;
-    try {
-      const remoteHead = (await this.git.raw(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).trim();
-      if (remoteHead) return remoteHead.replace(/^refs\/remotes\//, '');
-    } catch {
-      /* no remote default */
+    // One process for every candidate: the remote's default branch, then main/master.
+    const candidates = ['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
+    const out = await this.raw(['for-each-ref', '--format=%(refname)%00%(symref)%00%(objecttype)', ...candidates]).catch(() => '');
+    const found = new Map<string, { symref: string; type: string }>();
+    for (const line of out.split('\n')) {
+      const [name, symref, type] = line.split('\0');
+      if (name) found.set(name, { symref: symref ?? '', type: type ?? '' });
     }
-    for (const candidate of ['main', 'master', 'origin/main', 'origin/master']) if (await this.exists(candidate)) return candidate;
+    const originHead = found.get('refs/remotes/origin/HEAD');
+    if (originHead?.symref) return originHead.symref.replace(/^refs\/remotes\//, '');
+    for (const c of candidates.slice(1)) if (found.get(c)?.type === 'commit') return c.replace(/^refs\/(heads|remotes)\//, '');
     return undefined;
   }
 
   private async exists(ref: string): Promise<boolean> {
     try {
-      // simple-git does not throw on a quiet non-zero exit: an empty answer means "no such commit".
-      const out = await this.git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+      const out = await this.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
       return out.trim().length > 0;
     } catch {
       return false;
@@ -152,34 +371,59 @@ export class Git {
   }
 
   async isShallow(): Promise<boolean> {
-    try {
-      return (await this.git.revparse(['--is-shallow-repository'])).trim() === 'true';
-    } catch {
-      return false;
-    }
+    return this.shallow;
   }
 
   async mergeBase(ref: string): Promise<string> {
-    return (await this.git.raw(['merge-base', 'HEAD', ref])).trim();
+    return (await this.raw(['merge-base', 'HEAD', ref])).trim();
   }
 
-  async show(commit: string, rel: string): Promise<ReadResult> {
-    try {
-      const buf: Buffer = await new Promise((resolve, reject) => {
-        this.git.binaryCatFile(['-p', `${commit}:${this.toRepoPath(rel)}`], (err, data) => (err ? reject(err) : resolve(data as Buffer)));
+  /** The blobs of a commit's tree under the workspace, by workspace-relative path (one `git ls-tree`). */
+  private tree(commit: string): Promise<Map<string, TreeEntry>> {
+    let t = this.trees.get(commit);
+    if (!t) {
+      t = runGit(this.root, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit, ...(this.prefix ? ['--', this.prefix] : [])]).then((out) => {
+        const map = new Map<string, TreeEntry>();
+        for (const rec of out.split('\0')) {
+          const tab = rec.indexOf('\t');
+          if (tab < 0) continue;
+          const [mode, type, oid, size] = rec.slice(0, tab).split(/ +/);
+          // Blobs only: submodules have no content here, symbolic links are not followed (as on disk).
+          if (type !== 'blob' || mode === '120000') continue;
+          const p = this.fromRepoPath(rec.slice(tab + 1));
+          if (p !== undefined) map.set(p, { oid, size: Number(size) });
+        }
+        return map;
       });
-      return decode(buf, Number.MAX_SAFE_INTEGER);
-    } catch {
-      return { kind: 'missing' };
+      this.trees.set(commit, t);
+    }
+    return t;
+  }
+
+  async show(commit: string, rel: string, limit = Number.MAX_SAFE_INTEGER): Promise<ReadResult> {
+    let entry: TreeEntry | undefined;
+    try {
+      entry = (await this.tree(commit)).get(rel);
+    } catch (e) {
+      return { kind: 'error', message: `git ls-tree: ${(e as Error).message.split('\n')[0]}` };
+    }
+    if (!entry) return { kind: 'missing' };
+    if (entry.size > limit) return { kind: 'too-large', size: entry.size, limit };
+    try {
+      this.blobs ??= new BlobBatch(this.root);
+      const buf = await this.blobs.read(entry.oid);
+      return buf ? decode(buf, limit) : { kind: 'missing' };
+    } catch (e) {
+      return { kind: 'error', message: (e as Error).message };
     }
   }
 
   /** Files changed since `commit`, working tree and untracked files included, with the ones added. */
-  async changedSince(commit: string): Promise<{ changed: Set<string>; added: Set<string>; deleted: Set<string> }> {
+  async changedSince(commit: string, untracked?: string[]): Promise<{ changed: Set<string>; added: Set<string>; deleted: Set<string> }> {
     const changed = new Set<string>();
     const added = new Set<string>();
     const deleted = new Set<string>();
-    const out = await this.git.raw(['diff', '--no-ext-diff', '--no-textconv', '--name-status', '--no-renames', '-z', commit, '--', '.']);
+    const out = await this.raw(['diff', '--no-ext-diff', '--no-textconv', '--name-status', '--no-renames', '-z', commit, '--', '.']);
     const parts = out.split('\0').filter(Boolean);
     for (let i = 0; i + 1 < parts.length; i += 2) {
       const p = this.fromRepoPath(parts[i + 1]);
@@ -188,9 +432,8 @@ export class Git {
       if (parts[i] === 'A') added.add(p);
       if (parts[i] === 'D') deleted.add(p);
     }
-    const untracked = await this.git.raw(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
-    for (const u of untracked.split('\0').filter(Boolean)) {
-      const p = this.fromRepoPath(u);
+    const others = untracked ?? (await this.raw(['ls-files', '--others', '--exclude-standard', '-z', '--full-name', '--', '.'])).split('\0').filter(Boolean).map((u) => this.fromRepoPath(u));
+    for (const p of others) {
       if (p) {
         changed.add(p);
         added.add(p);
@@ -203,7 +446,7 @@ export class Git {
   async renamesSince(commit: string): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     try {
-      const raw = await this.git.raw(['diff', '--name-status', '-M', '--diff-filter=R', '-z', commit, '--', '.']);
+      const raw = await this.raw(['diff', '--no-ext-diff', '--no-textconv', '--name-status', '-M', '--diff-filter=R', '-z', commit, '--', '.']);
       const parts = raw.split('\0').filter(Boolean);
       for (let i = 0; i + 2 < parts.length; i += 3) {
         const from = this.fromRepoPath(parts[i + 1]);
@@ -218,8 +461,14 @@ export class Git {
 
   async commitsSince(commit: string): Promise<CommitInfo[]> {
     try {
-      const log = await this.git.log({ from: commit, to: 'HEAD', '--no-show-signature': null, '--no-textconv': null, '--no-ext-diff': null });
-      return log.all.map((c) => ({ hash: c.hash, subject: c.message, body: c.body, author: c.author_name, date: c.date }));
+      const out = await this.raw(['log', '--no-show-signature', '-z', '--format=%H%x1f%s%x1f%b%x1f%aN%x1f%aI', `${commit}..HEAD`]);
+      return out
+        .split('\0')
+        .filter(Boolean)
+        .map((rec) => {
+          const [hash, subject, body, author, date] = rec.split('\x1f');
+          return { hash: hash.trim(), subject: subject ?? '', body: (body ?? '').trim(), author: author ?? '', date: date ?? '' };
+        });
     } catch {
       return [];
     }
@@ -227,7 +476,7 @@ export class Git {
 
   /** Tracked files under the workspace matching git pathspecs (relative to it, e.g. ':(glob)**\/.env'), workspace-relative. */
   async trackedMatching(pathspecs: string[]): Promise<string[]> {
-    const out = await this.git.raw(['ls-files', '-z', '--full-name', '--', ...pathspecs]);
+    const out = await this.raw(['ls-files', '-z', '--full-name', '--', ...pathspecs]);
     return out
       .split('\0')
       .filter(Boolean)
@@ -237,18 +486,18 @@ export class Git {
 
   /** Runs a read-only git command (checklist, rollback plan: remote URL, user name, commit counts). */
   async raw(args: string[]): Promise<string> {
-    return this.git.raw(args);
+    return runGit(this.root, args);
   }
 
   async isTracked(rel: string): Promise<boolean> {
-    const out = await this.git.raw(['ls-files', '--', this.toRepoPath(rel)]);
+    const out = await this.raw(['ls-files', '--', this.toRepoPath(rel)]);
     return out.trim().length > 0;
   }
 
-  /** Builds the base snapshot, or explains why it cannot. */
-  async baseSnapshot(preferredRef?: string): Promise<BaseSnapshot | { problem: string }> {
+  /** Builds the base snapshot, or explains why it cannot. `status` (already read) saves listing untracked files again. */
+  async baseSnapshot(preferredRef?: string, status?: WorkingTreeStatus): Promise<BaseSnapshot | { problem: string }> {
     const ref = await this.resolveBaseRef(preferredRef);
-    const shallow = await this.isShallow();
+    const shallow = this.shallow;
     if (!ref) {
       return {
         problem: preferredRef
@@ -259,13 +508,14 @@ export class Git {
     let commit: string;
     try {
       commit = await this.mergeBase(ref);
+      if (!commit) throw new Error('no merge base');
     } catch {
       return { problem: `no merge base between HEAD and ${ref}${shallow ? ' (shallow clone: fetch more history, e.g. git fetch --unshallow)' : ''}` };
     }
-    const { changed, added, deleted } = await this.changedSince(commit);
+    const untracked = status?.dirty.filter((d) => d.state === 'untracked').map((d) => d.path);
+    const [{ changed, added, deleted }, commits] = await Promise.all([this.changedSince(commit, untracked), this.commitsSince(commit)]);
     const renames = changed.size ? await this.renamesSince(commit) : new Map<string, string>();
-    const commits = await this.commitsSince(commit);
-    const reader: FileReader = { read: (rel) => this.show(commit, rel) };
+    const reader: FileReader = { read: (rel, limit) => this.show(commit, rel, limit) };
     return { ref, commit, reader, changedFiles: changed, addedFiles: added, deletedFiles: deleted, renames, commits };
   }
 }

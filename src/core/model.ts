@@ -126,6 +126,17 @@ export interface Report {
   notices: Notice[];
   /** Facts for the rollback plan, runbook and checklist; filled by the analyzers. */
   facts: ReportFacts;
+  /** How the run went: wall time, git processes started, whether the report came from the cache. */
+  timing?: Timing;
+}
+
+export interface Timing {
+  /** Milliseconds from opening the workspace to the report (of the run that analysed, when cached). */
+  ms: number;
+  /** Git processes started for this report (0 in Restricted Mode; a small constant otherwise). */
+  gitProcesses: number;
+  /** True when the report was read from the on-disk cache instead of analysed again. */
+  cached: boolean;
 }
 
 export interface ReportFacts {

@@ -91,11 +91,23 @@ export class DiskReader implements FileReader {
     }
     return p;
   }
+  /** Results by path and limit when reads are remembered (one CLI run: each file read from disk once). */
+  private readonly memo: Map<string, Promise<ReadResult>> | undefined;
   constructor(
     readonly root: string,
     readonly maxFileSize: number,
-  ) {}
-  async read(rel: string, limit = this.maxFileSize): Promise<ReadResult> {
+    opts: { remember?: boolean } = {},
+  ) {
+    if (opts.remember) this.memo = new Map();
+  }
+  read(rel: string, limit = this.maxFileSize): Promise<ReadResult> {
+    if (!this.memo) return this.readNow(rel, limit);
+    const key = `${limit}\0${rel}`;
+    let r = this.memo.get(key);
+    if (!r) this.memo.set(key, (r = this.readNow(rel, limit)));
+    return r;
+  }
+  private async readNow(rel: string, limit: number): Promise<ReadResult> {
     const abs = path.resolve(this.root, rel);
     if (isOutside(this.root, abs)) return { kind: 'error', message: 'outside the workspace' };
     try {

@@ -39,6 +39,7 @@ export class AnalysisService {
           for (const [rel, text] of Object.entries(req.overlays)) overlay.set(rel, text);
           this.overlay = overlay;
           this.report = undefined;
+          this.ws?.close();
           this.ws = await Workspace.open({ root: req.root, config: req.config, reader: overlay, trusted: req.trusted, baseRef: req.baseRef, signal: this.abort.signal, log: this.log });
           return { id: req.id, ok: true, perFileAreas: this.ws.perFileAreas, gitInvocations: gitInvocations() };
         }

@@ -34,8 +34,8 @@ export function format(report: Report, fmt: Format, opts: { color?: boolean } = 
  * notices about the run.
  */
 export function formatJson(report: Report): string {
-  const { version, verdict, summary, findings, baseline, notices } = report;
-  return JSON.stringify({ version, verdict, summary, findings, baseline, notices }, null, 2) + '\n';
+  const { version, verdict, summary, findings, baseline, notices, timing } = report;
+  return JSON.stringify({ version, verdict, summary, findings, baseline, notices, ...(timing ? { timing } : {}) }, null, 2) + '\n';
 }
 
 /** "main@3f2a1c0", or "the base" when unknown. */

@@ -63,6 +63,6 @@ export async function runbookOf(ctx: AnalysisContext, report: Report, opts: Chec
 /** The CLI's tick file: `<git dir>/deploy-readiness/ticks.json`; undefined without git. */
 export async function cliTickStorage(ctx: AnalysisContext): Promise<FileTickStorage | undefined> {
   if (!ctx.git || !ctx.trusted) return undefined;
-  const dir = (await ctx.git.raw(['rev-parse', '--absolute-git-dir']).catch(() => '')).trim();
+  const dir = ctx.git.gitDir || (await ctx.git.raw(['rev-parse', '--absolute-git-dir']).catch(() => '')).trim();
   return dir ? new FileTickStorage(path.join(dir, 'deploy-readiness', 'ticks.json')) : undefined;
 }
