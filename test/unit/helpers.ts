@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /** The repository root: the nearest folder up from this (bundled) test file with a package.json. */
 export const REPO_ROOT = (() => {
@@ -10,6 +11,11 @@ export const REPO_ROOT = (() => {
   return d;
 })();
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+/** Stripe's real OpenAPI spec at one commit, from test/fixtures/openapi/stripe (gzip; see its README). */
+export function stripeSpec(name: 'spec3-2022-10-31-4ef45360.yaml' | 'spec3-2023-08-09-38321b8c.yaml'): string {
+  return gunzipSync(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'openapi', 'stripe', `${name}.gz`))).toString('utf8');
+}
 
 /** Creates a temporary folder with the given files; returns its path. */
 export function tempTree(files: Record<string, string | Buffer>): string {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diffGraphql } from '../../../src/core/api/graphql';
 import { diffProto } from '../../../src/core/api/proto';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
-import { branchRepo, removeTree, REPO_ROOT, runCli, tempTree } from '../helpers';
+import { branchRepo, removeTree, runCli, stripeSpec, tempTree } from '../helpers';
 
 const SDL = `type Query {
   user(id: ID!): User
@@ -157,8 +157,7 @@ describe('api: api-diff on the command line', () => {
 
   it('analyses a real 4 MB spec over the general maxFileSize (api.maxFileSize), and reports one over the API cap by name', function () {
     this.timeout(120000);
-    const stripe = path.resolve(REPO_ROOT, '../shared/data/openapi/stripe');
-    const spec = readFileSync(path.join(stripe, 'spec3-2023-08-10-04e078f5.yaml'), 'utf8');
+    const spec = stripeSpec('spec3-2023-08-09-38321b8c.yaml');
     const dir = tempTree({ 'a.yaml': spec, 'b.yaml': spec.replace(/(^ {4}tax_id:\n[\s\S]*?enum:\n)/m, '$1            - zz_new\n'), '.deploy-readiness.yaml': 'api:\n  maxFileSize: 1000000\n' });
     dirs.push(dir);
     const ok = runCli(['api-diff', 'a.yaml', 'b.yaml', '--format', 'json'], dir);
