@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { main } from '../../src/cli/main';
 
 /** The repository root: the nearest folder up from this (bundled) test file with a package.json. */
 export const REPO_ROOT = (() => {
@@ -72,9 +73,41 @@ export function branchRepo(base: Record<string, string>, head: Record<string, st
   return dir;
 }
 
-export function runCli(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in this process through `main(argv, io)`, as the binary does, with `cwd` as its
+ * working directory and the test's environment plus `env` (GitHub tokens cleared unless given).
+ */
+export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '', ...env },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/**
+ * Runs the built binary dist/cli.js in a child process: the end-to-end check of the real entry point
+ * (process.exitCode, the process's streams and environment). Asynchronous, so that servers in this
+ * process (a fake GitHub) can answer it.
+ */
+export function runBuiltCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '', ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Applies plain text edits (same file) to a text, last first. */

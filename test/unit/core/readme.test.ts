@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../../src/core/config';
-import { REPO_ROOT, runCli } from '../helpers';
+import { REPO_ROOT, cli } from '../helpers';
 
 describe('README stays true', () => {
   it('its rule table matches the rule catalog', () => {
@@ -29,9 +29,9 @@ describe('README stays true', () => {
     assert.deepEqual(loaded.problems.map((p) => `${p.message}`), []);
   });
 
-  it('documents every command of the CLI exactly as --help prints it', () => {
+  it('documents every command of the CLI exactly as --help prints it', async () => {
     const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const help = runCli(['--help'], REPO_ROOT).stdout;
+    const help = (await cli(['--help'], REPO_ROOT)).stdout;
     const usage = help.split('\n').filter((l) => /^ {2}deploy-readiness (?!--)/.test(l)).map((l) => l.trim());
     assert.ok(usage.length >= 7, help);
     for (const line of usage) assert.ok(readme.includes(line), `README lacks: ${line}`);
