@@ -68,8 +68,15 @@ async function main() {
   const grammars = ['tree-sitter.wasm', ...readdirSync(tsDir).filter((f) => /^tree-sitter-(javascript|typescript|tsx|python|ruby|go|rust|java|php|c-sharp|bash)\.wasm$/.test(f))];
   for (const g of grammars) cpSync(path.join(tsDir, g), path.join(root, 'dist', 'wasm', g));
   // Tests: unit tests run under mocha in Node; the integration suite runs inside VS Code's extension host.
+  // Unit tests are transpiled file by file, not bundled: every test file then shares one copy of
+  // src/ (out/src/...) in the mocha process instead of carrying its own, which keeps the process
+  // small (each git the tests and the engine spawn forks it: time grows with its memory) and loads
+  // each parser once. Linked source maps (node --enable-source-maps) keep the files small.
   const unit = testEntries('test/unit');
-  if (unit.length) await esbuild.build({ ...common, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', packages: 'external', bundle: true, absWorkingDir: root, sourcemap: 'inline' });
+  if (unit.length) {
+    const entryPoints = [...unit, ...testEntries('test/db'), ...testEntries('src')];
+    await esbuild.build({ ...common, bundle: false, entryPoints, outdir: 'out', outbase: '.', absWorkingDir: root, sourcemap: 'linked' });
+  }
   const integ = testEntries('test/integration');
   if (integ.length) await esbuild.build({ ...common, entryPoints: integ.filter((f) => !f.endsWith('common.ts')), outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], alias: bundleAlias, absWorkingDir: root, sourcemap: 'inline' });
   if (watch) console.log('watch mode is not implemented; run npm run build again');

@@ -1,12 +1,16 @@
 // npm test: everything a change must pass, in one run, ending with `N passed, N failed`.
-//   lint · type-check · build · unit tests (core + CLI on the built binary, real databases) ·
+//   lint · type-check · build · unit tests (core, the CLI in-process and end to end, real databases) ·
 //   package the .vsix (allow-list checked) · integration suite inside a real VS Code extension
 //   host (trusted + Restricted Mode) · the packaged .vsix installed into code-server, activated,
-//   and its view screenshotted for the README.
+//   and its view screenshotted (test-results/screenshot.png; `npm run screenshot` refreshes the
+//   README's media/screenshot.png) · the working tree is as the run found it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildExampleRepo, ROOT } from './fixture-workspace.mjs';
+import { ROOT } from './fixture-workspace.mjs';
+import { changedSince, treeState } from './tree-state.mjs';
+
+const treeBefore = treeState(ROOT);
 
 let passed = 0;
 let failed = 0;
@@ -72,18 +76,20 @@ if (process.env.DR_SKIP_INTEGRATION) {
   r = step('integration (real VS Code extension host, offline: code-server + Chromium)', process.execPath, ['scripts/integration.mjs']);
   counts('integration suite in VS Code (trusted + Restricted Mode)', r);
   if (existsSync(vsix)) {
-    const ws = buildExampleRepo('dr-screenshot-');
-    mkdirSync(path.join(ROOT, 'media'), { recursive: true });
+    // Into test-results/ (ignored): a test run never rewrites the README's picture.
     r = step('install the .vsix into code-server, activate, screenshot the view', process.execPath, [
-      'test/vscode-offline/screenshot.mjs', '--extension', ROOT, '--vsix', vsix, '--workspace', ws, '--out', path.join(ROOT, 'media', 'screenshot.png'), '--settle', '15', '--timeout', '420', '--require-rows',
+      'scripts/screenshot.mjs', '--vsix', vsix, '--out', path.join(ROOT, 'test-results', 'screenshot.png'),
     ]);
-    check('.vsix installs into code-server and its view populates (media/screenshot.png)', r.ok, r.secs);
-    rmSync(ws, { recursive: true, force: true });
+    check('.vsix installs into code-server and its view populates (test-results/screenshot.png)', r.ok, r.secs);
   }
 }
 finish();
 
 function finish() {
+  if (treeBefore) {
+    const changed = changedSince(treeBefore, treeState(ROOT) ?? new Map());
+    check('the run leaves the working tree as it found it (git status)', changed.length === 0, '0', changed.length ? `changed by the run: ${changed.join(', ')}` : '');
+  }
   console.log('\n━━ summary');
   for (const l of results) console.log(l);
   console.log(`\n${passed} passed, ${failed} failed`);

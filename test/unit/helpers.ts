@@ -1,7 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { main } from '../../src/cli/main';
 
 /** The repository root: the nearest folder up from this (bundled) test file with a package.json. */
 export const REPO_ROOT = (() => {
@@ -10,6 +12,11 @@ export const REPO_ROOT = (() => {
   return d;
 })();
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+/** Stripe's real OpenAPI spec at one commit, from test/fixtures/openapi/stripe (gzip; see its README). */
+export function stripeSpec(name: 'spec3-2022-10-31-4ef45360.yaml' | 'spec3-2023-08-09-38321b8c.yaml'): string {
+  return gunzipSync(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'openapi', 'stripe', `${name}.gz`))).toString('utf8');
+}
 
 /** Creates a temporary folder with the given files; returns its path. */
 export function tempTree(files: Record<string, string | Buffer>): string {
@@ -66,8 +73,49 @@ export function branchRepo(base: Record<string, string>, head: Record<string, st
   return dir;
 }
 
-export function runCli(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in this process through `main(argv, io)`, as the binary does, with `cwd` as its
+ * working directory and the test's environment plus `env` (GitHub tokens cleared unless given).
+ */
+export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '', ...env },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/**
+ * Runs the built binary dist/cli.js in a child process: the end-to-end check of the real entry point
+ * (process.exitCode, the process's streams and environment). Asynchronous, so that servers in this
+ * process (a fake GitHub) can answer it.
+ */
+export function runBuiltCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '', ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Runs the built binary synchronously: for end-to-end tests that need no server in this process.
+ * Prefer `cli()` (in-process) for the CLI contract; each of these starts a Node process.
+ */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '', ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -399,7 +399,7 @@ export async function extractRails(text: string): Promise<DslFile> {
  */
 function adapterTest(cond: string | undefined): { adapter: string; negate: boolean } | undefined {
   if (!cond || cond.length > 160 || !cond.includes('adapter_name') || /&&|\|\||\band\b|\bor\b/.test(cond)) return undefined;
-  const m = /adapter_name(?:\.\w+)?\s*(==|!=|=~|!~|\.match\?|\.include\?|\.start_with\?)\s*\(?\s*(?:"([^"]{1,40})"|'([^']{1,40})'|:(\w{1,40})|\/([^/]{1,40})\/i?)/.exec(cond);
+  const m = /adapter_name(?:\.\w+)?\s*(==|!=|=~|!~|\.match\?|\.include\?|\.start_with\?)\s*(?:\(\s*)?(?:"([^"]{1,40})"|'([^']{1,40})'|:(\w{1,40})|\/([^/]{1,40})\/i?)/.exec(cond);
   if (!m) return undefined;
   const neg = /^\s*!|\bnot\b/.test(cond.slice(0, cond.indexOf('adapter_name'))) !== (m[1] === '!=' || m[1] === '!~');
   return { adapter: (m[2] ?? m[3] ?? m[4] ?? m[5]).toLowerCase(), negate: neg };

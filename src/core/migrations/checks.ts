@@ -431,7 +431,7 @@ const blocking = (f: OpFacts) => !!f.lock && !f.newTable && (f.lock.blocks === '
 
 /** A Postgres duration setting in milliseconds: `'5s'`, `5000`, `'2min'`, `'1h'`; undefined when unreadable. */
 export function durationMs(value: string): number | undefined {
-  const m = /^'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*'?$/i.exec(value.trim());
+  const m = /^(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?$/i.exec(value.trim().replace(/^'/, '').replace(/'$/, '').trim());
   if (!m) return undefined;
   const unit = (m[2] ?? 'ms').toLowerCase();
   const k: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };

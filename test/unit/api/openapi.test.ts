@@ -1,13 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
 import { diffOpenApi, loadOpenApi } from '../../../src/core/api/analyzer';
 import type { ReadFn } from '../../../src/core/api/openapi';
 import type { Finding } from '../../../src/core/model';
-import { REPO_ROOT } from '../helpers';
+import { stripeSpec } from '../helpers';
 
-const STRIPE = path.resolve(REPO_ROOT, '../shared/data/openapi/stripe');
 const noFiles: ReadFn = async (rel) => ({ problem: `${rel} not found` });
 const filesOf =
   (files: Record<string, string>): ReadFn =>
@@ -279,8 +276,8 @@ components:
 
   it('Stripe: the spec against itself yields nothing; ten months apart yields real breaking changes, each reported once', async function () {
     this.timeout(120000);
-    const a = readFileSync(path.join(STRIPE, 'spec3-2022-10-31-4ef45360.yaml'), 'utf8');
-    const b = readFileSync(path.join(STRIPE, 'spec3-2023-08-09-38321b8c.yaml'), 'utf8');
+    const a = stripeSpec('spec3-2022-10-31-4ef45360.yaml');
+    const b = stripeSpec('spec3-2023-08-09-38321b8c.yaml');
     const A = await loadOpenApi('spec3.yaml', a, noFiles);
     const B = await loadOpenApi('spec3.yaml', b, noFiles);
     assert.deepEqual(diffOpenApi(A.model!, A.model!), []);

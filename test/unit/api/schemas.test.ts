@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diffGraphql } from '../../../src/core/api/graphql';
 import { diffProto } from '../../../src/core/api/proto';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
-import { branchRepo, removeTree, REPO_ROOT, runCli, tempTree } from '../helpers';
+import { branchRepo, removeTree, cli, stripeSpec, tempTree } from '../helpers';
 
 const SDL = `type Query {
   user(id: ID!): User
@@ -131,7 +131,7 @@ describe('api: api-diff on the command line', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach(removeTree));
 
-  it('compares GraphQL and protobuf files, in every output format, with exit codes by severity', () => {
+  it('compares GraphQL and protobuf files, in every output format, with exit codes by severity', async () => {
     const dir = tempTree({
       'old.graphql': 'type Query { a: Int, b: String }\n',
       'new.graphql': 'type Query { a: Int }\n',
@@ -139,33 +139,32 @@ describe('api: api-diff on the command line', () => {
       'new.proto': 'syntax = "proto3";\nmessage M { int64 a = 1; }\n',
     });
     dirs.push(dir);
-    const g = runCli(['api-diff', 'old.graphql', 'new.graphql', '--format', 'json'], dir);
+    const g = await cli(['api-diff', 'old.graphql', 'new.graphql', '--format', 'json'], dir);
     assert.equal(g.code, 1, g.stderr);
     assert.equal(JSON.parse(g.stdout).findings[0].ruleId, 'api/graphql-field-removed');
-    const p = runCli(['api-diff', 'old.proto', 'new.proto', '--format', 'sarif'], dir);
+    const p = await cli(['api-diff', 'old.proto', 'new.proto', '--format', 'sarif'], dir);
     assert.equal(p.code, 1, p.stderr);
     const sarif = JSON.parse(p.stdout);
     assert.equal(sarif.runs[0].results[0].ruleId, 'api/proto-field-changed');
     assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 2);
     for (const fmt of ['text', 'github', 'markdown']) {
-      const r = runCli(['api-diff', 'old.proto', 'new.proto', '--format', fmt], dir);
+      const r = await cli(['api-diff', 'old.proto', 'new.proto', '--format', fmt], dir);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /FIELD\\?_SAME\\?_TYPE/);
     }
-    assert.equal(runCli(['api-diff', 'old.proto', 'new.graphql'], dir).code, 2);
+    assert.equal((await cli(['api-diff', 'old.proto', 'new.graphql'], dir)).code, 2);
   });
 
-  it('analyses a real 4 MB spec over the general maxFileSize (api.maxFileSize), and reports one over the API cap by name', function () {
+  it('analyses a real 4 MB spec over the general maxFileSize (api.maxFileSize), and reports one over the API cap by name', async function () {
     this.timeout(120000);
-    const stripe = path.resolve(REPO_ROOT, '../shared/data/openapi/stripe');
-    const spec = readFileSync(path.join(stripe, 'spec3-2023-08-10-04e078f5.yaml'), 'utf8');
+    const spec = stripeSpec('spec3-2023-08-09-38321b8c.yaml');
     const dir = tempTree({ 'a.yaml': spec, 'b.yaml': spec.replace(/(^ {4}tax_id:\n[\s\S]*?enum:\n)/m, '$1            - zz_new\n'), '.deploy-readiness.yaml': 'api:\n  maxFileSize: 1000000\n' });
     dirs.push(dir);
-    const ok = runCli(['api-diff', 'a.yaml', 'b.yaml', '--format', 'json'], dir);
+    const ok = await cli(['api-diff', 'a.yaml', 'b.yaml', '--format', 'json'], dir);
     assert.equal(ok.code, 2, 'the local config caps API files at 1 MB');
     assert.match(ok.stderr, /a\.yaml: \d+ bytes is over the size limit of 1000000 bytes \(api\.maxFileSize\)/);
     writeFileSync(path.join(dir, '.deploy-readiness.yaml'), '');
-    const r = runCli(['api-diff', 'a.yaml', 'b.yaml', '--format', 'json', '--fail-on', 'warning'], dir);
+    const r = await cli(['api-diff', 'a.yaml', 'b.yaml', '--format', 'json', '--fail-on', 'warning'], dir);
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.findings.map((f: { message: string }) => f.message.replace(/^.*?: schema/, 'schema')), ['schema tax_id property object: enum value "zz_new" added; clients with an exhaustive switch may not handle them']);

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { branchRepo, removeTree, runCli, scratchDirs, tempTree } from '../helpers';
+import { main } from '../../../src/cli/main';
+import { branchRepo, cli, removeTree, runBuiltCli, runCli, scratchDirs, tempTree } from '../helpers';
 
-describe('CLI contract (the built binary)', () => {
+describe('CLI contract (main(argv, io) in-process, as the binary runs it)', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach(removeTree));
   let repo: string;
@@ -15,8 +16,8 @@ describe('CLI contract (the built binary)', () => {
     dirs.push(repo);
   });
 
-  it('check --format json prints one object with the documented keys and exits 1 on errors', () => {
-    const r = runCli(['check', '.', '--base', 'main', '--format', 'json'], repo);
+  it('check --format json prints one object with the documented keys and exits 1 on errors', async () => {
+    const r = await cli(['check', '.', '--base', 'main', '--format', 'json'], repo);
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.version, 1);
@@ -33,30 +34,30 @@ describe('CLI contract (the built binary)', () => {
     assert.ok(!ids.includes('migration/syntax-error'));
   });
 
-  it('only migrations the branch adds are reviewed when comparing with a base', () => {
-    const r = runCli(['check', '--base', 'main', '--format', 'json'], repo);
+  it('only migrations the branch adds are reviewed when comparing with a base', async () => {
+    const r = await cli(['check', '--base', 'main', '--format', 'json'], repo);
     const files = JSON.parse(r.stdout).findings.filter((f: { area: string }) => f.area === 'migration').map((f: { file: string }) => f.file);
     assert.deepEqual([...new Set(files)], ['migrations/002.sql']);
   });
 
-  it('--fail-on decides the exit code', () => {
-    assert.equal(runCli(['check', '--base', 'main', '--fail-on', 'never'], repo).code, 0);
+  it('--fail-on decides the exit code', async () => {
+    assert.equal((await cli(['check', '--base', 'main', '--fail-on', 'never'], repo)).code, 0);
     const dir = tempTree({ '.env.example': '', 'a.js': 'x = process.env.OPT || 1' });
     dirs.push(dir);
-    assert.equal(runCli(['check', '.'], dir).code, 0, 'only a warning: passes with the default --fail-on error');
-    assert.equal(runCli(['check', '.', '--fail-on', 'warning'], dir).code, 1);
+    assert.equal((await cli(['check', '.'], dir)).code, 0, 'only a warning: passes with the default --fail-on error');
+    assert.equal((await cli(['check', '.', '--fail-on', 'warning'], dir)).code, 1);
   });
 
-  it('an explicit .sql path is linted as a migration whatever its folder', () => {
+  it('an explicit .sql path is linted as a migration whatever its folder', async () => {
     const dir = tempTree({ 'scratch/idx.sql': 'CREATE INDEX a ON b (c);' });
     dirs.push(dir);
-    const r = runCli(['check', 'scratch/idx.sql', '--format', 'github'], dir);
+    const r = await cli(['check', 'scratch/idx.sql', '--format', 'github'], dir);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^::error file=scratch\/idx\.sql,line=1,col=1,endLine=1,endColumn=13,title=migration\/require-concurrent-index::/m);
   });
 
-  it('sarif output is SARIF 2.1.0 with rules and fixes', () => {
-    const r = runCli(['check', '--base', 'main', '--format', 'sarif'], repo);
+  it('sarif output is SARIF 2.1.0 with rules and fixes', async () => {
+    const r = await cli(['check', '--base', 'main', '--format', 'sarif'], repo);
     const sarif = JSON.parse(r.stdout);
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
@@ -67,34 +68,34 @@ describe('CLI contract (the built binary)', () => {
     assert.equal(run.tool.driver.rules[res.ruleIndex].id, res.ruleId);
   });
 
-  it('markdown output has a verdict heading and a table per area', () => {
-    const r = runCli(['check', '--base', 'main', '--format', 'markdown'], repo);
+  it('markdown output has a verdict heading and a table per area', async () => {
+    const r = await cli(['check', '--base', 'main', '--format', 'markdown'], repo);
     assert.match(r.stdout, /^## ⛔ Deploy Readiness: blocked/);
     assert.match(r.stdout, /### Migrations \(\d+\)/);
     // API_KEY: missing from .env.example, and first read on this branch
     assert.match(r.stdout, /### Environment \(2\)/);
   });
 
-  it('exit 2 with a clear message for usage errors, a bad config, or a missing base', () => {
-    let r = runCli(['check', '--format', 'xml'], repo);
+  it('exit 2 with a clear message for usage errors, a bad config, or a missing base', async () => {
+    let r = await cli(['check', '--format', 'xml'], repo);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--format must be one of text, json, sarif, github, markdown/);
-    r = runCli(['frobnicate'], repo);
+    r = await cli(['frobnicate'], repo);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown command "frobnicate"/);
-    r = runCli(['check', '--base', 'no-such-branch'], repo);
+    r = await cli(['check', '--base', 'no-such-branch'], repo);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /base ref "no-such-branch" not found/);
     const bad = tempTree({ '.deploy-readiness.yaml': 'failOn: sometimes\nbogus: 1\n' });
     dirs.push(bad);
-    r = runCli(['check', '.'], bad);
+    r = await cli(['check', '.'], bad);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /failOn: expected one of error, warning, never/);
     assert.match(r.stderr, /unknown key "bogus"/);
   });
 
-  it('rules --format json lists every rule with its metadata', () => {
-    const r = runCli(['rules', '--format', 'json'], repo);
+  it('rules --format json lists every rule with its metadata', async () => {
+    const r = await cli(['rules', '--format', 'json'], repo);
     assert.equal(r.code, 0);
     const { rules } = JSON.parse(r.stdout);
     const idx = rules.find((x: { id: string }) => x.id === 'migration/require-concurrent-index');
@@ -104,26 +105,40 @@ describe('CLI contract (the built binary)', () => {
     assert.ok(idx.equivalents.squawk.includes('require-concurrent-index-creation'));
   });
 
-  it('api-diff compares two files without git', () => {
+  it('api-diff compares two files without git', async () => {
     const dir = tempTree({
       'old.yaml': 'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths:\n  /a: {get: {responses: {"200": {description: ok}}}}\n  /b: {get: {responses: {"200": {description: ok}}}}\n',
       'new.json': JSON.stringify({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: { '/a': { get: { responses: { '200': { description: 'ok' } } } } } }, null, 2),
     });
     dirs.push(dir);
-    const r = runCli(['api-diff', 'old.yaml', 'new.json', '--format', 'json'], dir);
+    const r = await cli(['api-diff', 'old.yaml', 'new.json', '--format', 'json'], dir);
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     const removed = out.findings.find((f: { ruleId: string }) => f.ruleId === 'api/path-removed');
     assert.equal(removed.file, 'new.json');
     assert.equal(removed.range.start.line, 6, 'on the "paths" key of the JSON head');
-    assert.equal(runCli(['api-diff', 'old.yaml', 'old.yaml'], dir).code, 0);
+    assert.equal((await cli(['api-diff', 'old.yaml', 'old.yaml'], dir)).code, 0);
   });
 
-  it('a file that vanished or cannot be read does not crash the run', () => {
+  it('colours text on a terminal unless NO_COLOR is set; never colours other formats', async () => {
+    const dir = tempTree({ 'migrations/001.sql': 'CREATE INDEX a ON b (c);\n' });
+    dirs.push(dir);
+    const run = async (env: Record<string, string | undefined>, args: string[] = []) => {
+      let out = '';
+      const code = await main(['check', '.', ...args], { stdout: (s) => void (out += s), stderr: () => undefined, cwd: dir, env, isTTY: true });
+      assert.equal(code, 1);
+      return out;
+    };
+    assert.ok((await run({})).includes('\x1b['), 'a terminal gets colour');
+    assert.ok(!(await run({ NO_COLOR: '1' })).includes('\x1b['), 'NO_COLOR turns it off');
+    assert.ok(!(await run({}, ['--format', 'github'])).includes('\x1b['), 'only text is coloured');
+  });
+
+  it('a file that vanished or cannot be read does not crash the run', async () => {
     const dir = tempTree({ 'migrations/001.sql': 'CREATE INDEX a ON b (c);' });
     dirs.push(dir);
     writeFileSync(path.join(dir, 'migrations', '002.sql'), Buffer.alloc(4 * 1024 * 1024, 0x41));
-    const r = runCli(['check', '.', '--format', 'json'], dir);
+    const r = await cli(['check', '.', '--format', 'json'], dir);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
     assert.ok(out.findings.some((f: { file: string; message: string }) => f.file === 'migrations/002.sql' && /over the size limit/.test(f.message)));
@@ -207,5 +222,32 @@ describe('CLI: new and existing findings agree across formats', () => {
     assert.equal(ready.code, 0, ready.stdout);
     assert.match(ready.stdout, /Verdict: ready \(0 errors, 0 warnings, 0 info introduced by this change; 1 existing on main@[0-9a-f]{7}, 1 fixed\)/);
     assert.equal(runCli(['check', '--scope', 'some'], repo).code, 2);
+  });
+});
+
+describe('CLI end to end: the built binary dist/cli.js', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+
+  it('check: JSON on stdout, exit code 1 from process.exitCode when an error is found, 0 under --fail-on never', async () => {
+    const repo = branchRepo({ 'migrations/001.sql': 'CREATE TABLE t (a int);\n' }, { 'migrations/002.sql': 'CREATE INDEX t_a ON t (a);\n' });
+    dirs.push(repo);
+    const r = await runBuiltCli(['check', '--base', 'main', '--format', 'json'], repo);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(JSON.parse(r.stdout).findings.some((f: { ruleId: string; file: string }) => f.ruleId === 'migration/require-concurrent-index' && f.file === 'migrations/002.sql'));
+    assert.equal((await runBuiltCli(['check', '--base', 'main', '--fail-on', 'never'], repo)).code, 0);
+  });
+
+  it('a usage error exits 2 with the message and the usage on stderr, nothing on stdout; --version exits 0', async () => {
+    const dir = tempTree({});
+    dirs.push(dir);
+    const r = await runBuiltCli(['check', '--format', 'xml'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^deploy-readiness: --format must be one of /);
+    assert.match(r.stderr, /\nUsage:\n {2}deploy-readiness check /);
+    const v = await runBuiltCli(['--version'], dir);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /^\d+\.\d+\.\d+/);
   });
 });

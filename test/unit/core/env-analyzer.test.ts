@@ -4,6 +4,7 @@ import { defaultConfig, type Config } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { bufferFix } from '../../../src/core/env/hygiene';
 import type { Finding, Report } from '../../../src/core/model';
+import { DiskReader, OverlayReader } from '../../../src/core/reader';
 import { applyEdits, branchRepo, git, scratchDirs } from '../helpers';
 
 async function analyze(root: string, trusted = false, config: Config = defaultConfig()): Promise<Report> {
@@ -154,7 +155,6 @@ describe('env analysis: code and config against the nearest example file', () =>
 
   it('per-file re-analysis of an unsaved buffer updates that file only', async () => {
     const dir = tree({ '.env.example': 'A=\n', 'a.ts': 'process.env.A;\n' });
-    const { OverlayReader, DiskReader } = await import('../../../src/core/reader');
     const reader = new OverlayReader(new DiskReader(dir, 1e6));
     const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false, reader, areas: ['env'] });
     assert.equal(by(await ws.analyze(), 'env/missing-from-example').length, 0);

@@ -3,7 +3,7 @@ import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { format, FORMATS } from '../../../src/core/format';
 import { DiskReader, type FileReader, type ReadResult } from '../../../src/core/reader';
-import { branchRepo, removeTree, runCli } from '../helpers';
+import { branchRepo, removeTree, cli } from '../helpers';
 
 /**
  * Values never leave the machine's files: a canary planted in `.env` files, in source defaults and
@@ -34,8 +34,8 @@ describe('env secrets: values never appear in any output', () => {
   const leaks = (text: string) => [DOTENV, LOCAL, SOURCE, EXAMPLE_TOKEN].filter((c) => text.includes(c));
 
   for (const fmt of FORMATS) {
-    it(`the CLI's ${fmt} output contains no planted value and still names the variables`, () => {
-      const r = runCli(['check', '--base', 'main', '--format', fmt], repo);
+    it(`the CLI's ${fmt} output contains no planted value and still names the variables`, async () => {
+      const r = await cli(['check', '--base', 'main', '--format', fmt], repo);
       assert.ok(r.code === 0 || r.code === 1, `${fmt}: exit ${r.code}: ${r.stderr}`);
       assert.deepEqual(leaks(r.stdout + r.stderr), [], `${fmt} output leaks a value`);
       const out = r.stdout.replace(/\\_/g, '_'); // markdown escapes underscores

@@ -3,6 +3,7 @@ import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import type { Finding } from '../../../src/core/model';
 import { lintSqlMigration } from '../../../src/core/migrations/analyzer';
+import { describeStatement } from '../../../src/core/migrations/describe';
 import type { SqlFileOptions } from '../../../src/core/migrations/sqlfile';
 import { applyEdits, removeTree, tempTree } from '../helpers';
 
@@ -181,7 +182,6 @@ describe('migrations: MySQL and MariaDB', () => {
 
 describe('migrations: describeStatement (hover)', () => {
   it('describes the lock, what it blocks, compatibility and the safe pattern of the statement under the cursor', async () => {
-    const { describeStatement } = await import('../../../src/core/migrations/describe');
     const text = 'CREATE TABLE t (id bigint);\n\nALTER TABLE users RENAME COLUMN name TO full_name;\n';
     const d = await describeStatement(text, text.indexOf('RENAME'));
     assert.ok(d);

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { formatGitlab } from '../../../src/core/format/gitlab';
 import type { Report } from '../../../src/core/model';
 import { emptyFacts } from '../../../src/core/model';
-import { git, removeTree, runCli, tempTree, writeTree } from '../helpers';
+import { git, removeTree, cli, tempTree, writeTree, runCli } from '../helpers';
 import { analyze, pipelineFindings } from './helpers';
 
 describe('init-ci: one command to gate CI', () => {
@@ -24,7 +24,7 @@ describe('init-ci: one command to gate CI', () => {
     const dir = repo({ '.github/workflows/ci.yml': 'on: push\njobs: { t: { runs-on: x, steps: [{ run: npm test }] } }\n', 'db/migrations/001.sql': 'CREATE TABLE t (id int);\n' }, 'trunk');
     const before = pipelineFindings(await analyze(dir));
     assert.ok(before.some((f) => f.ruleId === 'checklist/pipeline-no-migration-lint'));
-    const r = runCli(['init-ci'], dir);
+    const r = await cli(['init-ci'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /created \.github\/workflows\/deploy-readiness\.yml/);
     assert.match(r.stderr, /GitHub Actions \(from \.github\/workflows\), base branch trunk/);
@@ -50,44 +50,44 @@ describe('init-ci: one command to gate CI', () => {
     assert.ok(!after.some((f) => f.ruleId === 'checklist/pipeline-no-migration-lint'));
     assert.deepEqual(after.filter((f) => f.file === '.github/workflows/deploy-readiness.yml' && /approval|staging|unpinned|untagged/.test(f.ruleId)).map((f) => f.ruleId), []);
 
-    const again = runCli(['init-ci'], dir);
+    const again = await cli(['init-ci'], dir);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /deploy-readiness\.yml is up to date/);
     assert.equal(readFileSync(path.join(dir, '.github/workflows/deploy-readiness.yml'), 'utf8'), text);
   });
 
-  it('never overwrites an edited file without --force; --dry-run prints the diff and writes nothing', () => {
+  it('never overwrites an edited file without --force; --dry-run prints the diff and writes nothing', async () => {
     const dir = repo({ '.github/workflows/ci.yml': 'on: push\njobs: {}\n' });
-    assert.equal(runCli(['init-ci'], dir).code, 0);
+    assert.equal((await cli(['init-ci'], dir)).code, 0);
     const p = path.join(dir, '.github/workflows/deploy-readiness.yml');
     const edited = readFileSync(p, 'utf8').replace('node-version: 20', 'node-version: 22');
     writeFileSync(p, edited);
-    const refused = runCli(['init-ci'], dir);
+    const refused = await cli(['init-ci'], dir);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /exists and differs .* not overwritten/);
     assert.equal(readFileSync(p, 'utf8'), edited);
-    const dry = runCli(['init-ci', '--dry-run'], dir);
+    const dry = await cli(['init-ci', '--dry-run'], dir);
     assert.equal(dry.code, 0);
     assert.match(dry.stdout, /^-\s+node-version: 22$/m);
     assert.match(dry.stdout, /^\+\s+node-version: 20$/m);
     assert.equal(readFileSync(p, 'utf8'), edited);
-    assert.equal(runCli(['init-ci', '--force'], dir).code, 0);
+    assert.equal((await cli(['init-ci', '--force'], dir)).code, 0);
     assert.match(readFileSync(p, 'utf8'), /node-version: 20/);
   });
 
-  it('--dry-run on a fresh repository shows the whole file as added and creates nothing', () => {
+  it('--dry-run on a fresh repository shows the whole file as added and creates nothing', async () => {
     const dir = repo({ 'README.md': '# x\n' });
-    const dry = runCli(['init-ci', '--dry-run', '--system', 'github', '--base', 'develop'], dir);
+    const dry = await cli(['init-ci', '--dry-run', '--system', 'github', '--base', 'develop'], dir);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^\+\+\+ b\/\.github\/workflows\/deploy-readiness\.yml/m);
     assert.match(dry.stdout, /^\+\s+branches: \[develop\]$/m);
-    assert.equal(runCli(['init-ci', '--system', 'jenkins'], dir).code, 2);
+    assert.equal((await cli(['init-ci', '--system', 'jenkins'], dir)).code, 2);
   });
 
   it('GitLab: adds a job file with a Code Quality report and includes it from .gitlab-ci.yml, once', async () => {
     const root = 'stages: [build, verify, deploy]\ninclude:\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml\n\nbuild:\n  stage: build\n  script: [make]\n';
     const dir = repo({ '.gitlab-ci.yml': root });
-    const r = runCli(['init-ci'], dir);
+    const r = await cli(['init-ci'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /GitLab CI \(from \.gitlab-ci\.yml\)/);
     const updated = readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');
@@ -133,10 +133,10 @@ describe('gitlab formatter (Code Quality report)', () => {
     assert.equal(moved[0].fingerprint, out[0].fingerprint);
   });
 
-  it('check --format gitlab prints a Code Quality report the CLI test can parse', () => {
+  it('check --format gitlab prints a Code Quality report the CLI test can parse', async () => {
     const dir = tempTree({ 'db/migrations/002.sql': 'CREATE INDEX i ON t (a);\n' });
     try {
-      const r = runCli(['check', '--format', 'gitlab'], dir);
+      const r = await cli(['check', '--format', 'gitlab'], dir);
       assert.equal(r.code, 1);
       const issues = JSON.parse(r.stdout);
       assert.ok(issues.some((i: { check_name: string; location: { path: string } }) => i.check_name === 'migration/require-concurrent-index' && i.location.path === 'db/migrations/002.sql'));

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import type { Report } from '../../../src/core/model';
-import { branchRepo, git, removeTree, runCli, tempTree } from '../helpers';
+import { branchRepo, git, removeTree, cli, tempTree } from '../helpers';
 import { rangeProblems, Sandbox } from './sandbox';
 
 /**
@@ -54,7 +54,7 @@ describe('robustness: hostile repositories', function () {
     const report = await analyze(root, 'symlinks');
     assert.deepEqual([...new Set(report.findings.map((f) => f.file))], ['migrations/001_ok.sql']);
     // Passed explicitly, a link to a file outside the workspace is named and not read.
-    const r = runCli(['check', 'migrations/002_link.sql', '--format', 'json'], root);
+    const r = await cli(['check', 'migrations/002_link.sql', '--format', 'json'], root);
     assert.notEqual(r.code, 2, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.ok(!JSON.stringify(out).includes('leaked'), 'content from outside the workspace was read');
@@ -94,12 +94,12 @@ describe('robustness: hostile repositories', function () {
     const root = tree(files);
     const report = await analyze(root, 'weird names');
     assert.deepEqual([...new Set(report.findings.map((f) => f.file))].sort(), names.map((n) => `migrations/${n}`).sort());
-    const json = runCli(['check', '.', '--format', 'json'], root);
+    const json = await cli(['check', '.', '--format', 'json'], root);
     assert.equal(json.code, 1, json.stderr);
     assert.deepEqual([...new Set<string>(JSON.parse(json.stdout).findings.map((f: { file: string }) => f.file))].sort(), names.map((n) => `migrations/${n}`).sort());
-    const explicit = runCli(['check', 'migrations/..dots.sql', '--format', 'json'], root);
+    const explicit = await cli(['check', 'migrations/..dots.sql', '--format', 'json'], root);
     assert.deepEqual([...new Set(JSON.parse(explicit.stdout).findings.map((f: { file: string }) => f.file))], ['migrations/..dots.sql'], explicit.stderr);
-    const gh = runCli(['check', '.', '--format', 'github'], root);
+    const gh = await cli(['check', '.', '--format', 'github'], root);
     // One annotation per finding, each on its own line: a name cannot inject a workflow command.
     const commands = gh.stdout.split('\n').filter((l) => l.startsWith('::'));
     assert.equal(commands.filter((l) => l.startsWith('::error ')).length, names.length, gh.stdout);
@@ -121,7 +121,7 @@ describe('robustness: hostile repositories', function () {
     const report = await analyze(root, 'alias bomb', false, 20_000);
     assert.ok(report.findings.some((f) => f.file === 'migrations/001.sql'));
     writeFileSync(path.join(root, '.deploy-readiness.yaml'), text);
-    const r = runCli(['check', '.'], root);
+    const r = await cli(['check', '.'], root);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /\.deploy-readiness\.yaml/);
   });
@@ -185,30 +185,30 @@ ${extra}components:
   });
 
   describe('git states (CLI exit codes)', () => {
-    it('no git repository: exit 1 on findings with a note; --base is a runtime error (exit 2)', () => {
+    it('no git repository: exit 1 on findings with a note; --base is a runtime error (exit 2)', async () => {
       const root = tree({ 'migrations/001.sql': IDX });
-      const r = runCli(['check', '.'], root);
+      const r = await cli(['check', '.'], root);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /not a git repository/);
-      const b = runCli(['check', '.', '--base', 'main'], root);
+      const b = await cli(['check', '.', '--base', 'main'], root);
       assert.equal(b.code, 2);
       assert.match(b.stderr, /could not compare with --base main/);
     });
 
-    it('a shallow clone without the base, a detached HEAD, a missing base branch', () => {
+    it('a shallow clone without the base, a detached HEAD, a missing base branch', async () => {
       const origin = branchRepo({ 'migrations/001.sql': 'SELECT 1;\n' }, { 'migrations/002.sql': IDX });
       dirs.push(origin);
       const clones = tree({});
       const shallow = path.join(clones, 'shallow');
       git(clones, 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${origin}`, shallow);
-      const s = runCli(['check', '.', '--base', 'main'], shallow);
+      const s = await cli(['check', '.', '--base', 'main'], shallow);
       assert.equal(s.code, 2);
       assert.match(s.stderr, /shallow clone/);
       git(origin, 'checkout', '-q', '--detach', 'HEAD');
-      const d = runCli(['check', '.', '--base', 'main', '--format', 'json'], origin);
+      const d = await cli(['check', '.', '--base', 'main', '--format', 'json'], origin);
       assert.equal(d.code, 1, d.stderr);
       assert.deepEqual([...new Set(JSON.parse(d.stdout).findings.map((f: { file: string }) => f.file))], ['migrations/002.sql']);
-      const m = runCli(['check', '.', '--base', 'no-such-branch'], origin);
+      const m = await cli(['check', '.', '--base', 'no-such-branch'], origin);
       assert.equal(m.code, 2);
       assert.match(m.stderr, /no-such-branch/);
     });

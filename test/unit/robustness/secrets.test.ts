@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { FORMATS } from '../../../src/core/format';
-import { branchRepo, removeTree, runCli, writeTree } from '../helpers';
+import { branchRepo, removeTree, cli, writeTree } from '../helpers';
 import { Sandbox } from './sandbox';
 
 /**
@@ -46,8 +46,8 @@ describe('robustness: secrets canary', function () {
   });
 
   for (const fmt of FORMATS) {
-    it(`CLI --format ${fmt} --verbose: neither stdout nor stderr contains a value`, () => {
-      const r = runCli(['check', '.', '--base', 'main', '--format', fmt, '--verbose'], repo);
+    it(`CLI --format ${fmt} --verbose: neither stdout nor stderr contains a value`, async () => {
+      const r = await cli(['check', '.', '--base', 'main', '--format', fmt, '--verbose'], repo);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /STRIPE\\?_KEY/, "the variable is named");
       for (const out of [r.stdout, r.stderr]) {
@@ -58,8 +58,8 @@ describe('robustness: secrets canary', function () {
   }
 
   for (const args of [['checklist', '--base', 'main'], ['rollback-plan', '--base', 'main'], ['runbook', '--base', 'main', '--out', '-']]) {
-    it(`CLI ${args[0]} (the checklist, the PR's rollback section, the runbook) names variables, never values`, () => {
-      const r = runCli([...args, '--verbose'], repo);
+    it(`CLI ${args[0]} (the checklist, the PR's rollback section, the runbook) names variables, never values`, async () => {
+      const r = await cli([...args, '--verbose'], repo);
       assert.ok(r.code === 0 || r.code === 1, `${args[0]} exit ${r.code}: ${r.stderr}`);
       assert.match(r.stdout, /STRIPE_KEY/, 'the new variable is named');
       for (const out of [r.stdout, r.stderr]) {
