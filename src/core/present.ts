@@ -123,3 +123,8 @@ export function checkStateWords(state: string): string {
       return state;
   }
 }
+
+/** Files where "ignore here" can write a suppression comment in the file's own syntax. */
+export function canIgnoreHere(file: string, area: string): boolean {
+  return /\.sql$/i.test(file) || (area === 'migration' && /\.(rb|py|[cm]?[jt]s)$/i.test(file));
+}

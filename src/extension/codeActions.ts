@@ -6,7 +6,7 @@ import { toWorkspaceEdit } from './convert';
 import type { Diagnostics } from './diagnostics';
 import { SOURCE } from './diagnostics';
 import { ACCEPT_API_COMMAND } from './commands/acceptApiChange';
-import { orderActions, type ActionCandidate } from '../core/present';
+import { canIgnoreHere, orderActions, type ActionCandidate } from '../core/present';
 import type { Severity } from '../core/model';
 
 export const IGNORE_COMMAND = 'deployReadiness.ignoreFinding';
@@ -45,7 +45,7 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
         add(a, finding.severity, true, !!fix.isPreferred);
       }
       // SQL files, and framework migrations (Ruby/Python/JS/TS) for migration findings: the comment takes the file's syntax.
-      if (/\.sql$/i.test(document.uri.path) || (finding.area === 'migration' && /\.(rb|py|[cm]?[jt]s)$/i.test(document.uri.path))) {
+      if (canIgnoreHere(document.uri.path, finding.area)) {
         const ignore = new vscode.CodeAction(vscode.l10n.t('Ignore {0} here (with a reason)…', finding.ruleId), vscode.CodeActionKind.QuickFix);
         ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [document.uri, finding.range.start.line, finding.ruleId] };
         ignore.diagnostics = [diag];

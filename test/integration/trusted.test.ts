@@ -71,7 +71,7 @@ describe('Deploy Readiness in a real VS Code extension host (trusted workspace)'
     const tree = api.tree();
     assert.deepEqual(
       tree.map((n) => n.label),
-      ['Verdict: blocked', 'Migrations', 'Environment', 'API contract', 'Checklist', 'Rollback & runbook'],
+      ['Verdict: Blocked', 'Migrations', 'Environment', 'API contract', 'Checklist', 'Rollback & runbook'],
     );
     const migrations = tree.find((n) => n.label === 'Migrations')!;
     const migrationFindings = api.reports().flatMap((r) => r.findings).filter((f) => f.area === 'migration');
@@ -82,7 +82,7 @@ describe('Deploy Readiness in a real VS Code extension host (trusted workspace)'
     const branch = migrations.children.find((c) => c.label === 'This branch')!;
     assert.equal(branch.children[0].label, '003_orders_payment.sql');
     assert.ok(branch.children[0].children.some((c) => /CREATE INDEX without CONCURRENTLY/.test(c.label)), JSON.stringify(branch.children[0].children.map((c) => c.label)));
-    const verdict = tree.find((n) => n.label === 'Verdict: blocked')!;
+    const verdict = tree.find((n) => n.label === 'Verdict: Blocked')!;
     assert.ok(verdict.children.some((c) => /migration\/require-concurrent-index/.test(c.label) && /quick fix/.test(c.description ?? '')), JSON.stringify(verdict.children));
     const rollback = tree.find((n) => n.label === 'Rollback & runbook')!;
     assert.ok(rollback.children.some((c) => c.label === 'STRIPE_API_KEY' && /before deploy/.test(c.description ?? '')));
