@@ -114,7 +114,7 @@ export function checkStateWords(state: string): string {
     case 'pass':
       return 'Done';
     case 'fail':
-      return 'Not done';
+      return 'Failing';
     case 'manual':
       return 'To do by hand';
     case 'unknown':
@@ -127,4 +127,23 @@ export function checkStateWords(state: string): string {
 /** Files where "ignore here" can write a suppression comment in the file's own syntax. */
 export function canIgnoreHere(file: string, area: string): boolean {
   return /\.sql$/i.test(file) || (area === 'migration' && /\.(rb|py|[cm]?[jt]s)$/i.test(file));
+}
+
+export type CheckLook = 'pass' | 'blocking' | 'advisory' | 'manual' | 'unknown';
+
+/**
+ * One state, one icon on every surface (tree, runbook): a failed required item blocks (error), a
+ * failed advisory or optional item asks for review (warning, e.g. outside deploy hours).
+ */
+export function checkLook(i: { state: string; required: boolean; advisory?: boolean }): CheckLook {
+  if (i.state === 'pass') return 'pass';
+  if (i.state === 'fail') return i.required && !i.advisory ? 'blocking' : 'advisory';
+  if (i.state === 'manual') return 'manual';
+  return 'unknown';
+}
+
+/** "required", "advisory: asks for review, does not block", or nothing. */
+export function checkRequirement(i: { state: string; required: boolean; advisory?: boolean }): string | undefined {
+  if (i.advisory) return 'advisory: asks for review, does not block';
+  return i.required ? 'required' : undefined;
 }

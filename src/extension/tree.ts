@@ -5,7 +5,7 @@ import type { ChecklistItem } from '../core/checklist/items';
 import type { Area, Finding, Notice, Report } from '../core/model';
 import { areaView, verdictTooltip } from '../core/view';
 import { ruleById } from '../core/catalog';
-import { canIgnoreHere, checkStateWords, findingDescription, findingTitle, relativeTime, severityCounts, verdictLabel } from '../core/present';
+import { canIgnoreHere, plural, checkLook, checkRequirement, checkStateWords, findingDescription, findingTitle, relativeTime, severityCounts, verdictLabel } from '../core/present';
 import { fileUri, toRange } from './convert';
 import type { FolderSession } from './session';
 
@@ -104,7 +104,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', verdictLabel(verdict)), blockers ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `${node.session.folder.uri.toString()}#verdict`;
         const open = node.session.checklist?.items.filter((i) => i.state !== 'pass').length ?? 0;
-        item.description = counts(r) + (open ? vscode.l10n.t(', {0} checklist items open', open) : '');
+        item.description = counts(r) + (open ? `, ${plural(open, 'checklist item', 'checklist items')} ${vscode.l10n.t('open')}` : '');
         item.iconPath = VERDICT_ICON[verdict];
         item.contextValue = `verdict:${verdict}`;
         item.tooltip = verdictTooltip(r, node.session.checklist?.items, verdict) + '\n' + baseTooltip(r);
@@ -199,7 +199,8 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         item.description = i.reason;
         item.iconPath = CHECK_ICON(i);
         const tip = new vscode.MarkdownString();
-        tip.appendMarkdown(`**${escapeMd(i.title)}**${i.required ? ` — ${vscode.l10n.t('required')}` : ''}\n\n${checkStateWords(i.state)}: `);
+        const req = checkRequirement(i);
+        tip.appendMarkdown(`**${escapeMd(i.title)}**${req ? ` — ${req}` : ''}\n\n${checkStateWords(i.state)}: `);
         tip.appendText(i.reason);
         if (i.tick) tip.appendMarkdown(`\n\n${vscode.l10n.t('Ticked by {0} {1}', escapeMd(i.tick.by), relativeTime(i.tick.at))}`);
         item.tooltip = tip;
@@ -281,11 +282,13 @@ function fileNodes(session: FolderSession, area: Area, findings: Finding[], grou
 }
 
 function CHECK_ICON(i: ChecklistItem): vscode.ThemeIcon {
-  switch (i.state) {
+  switch (checkLook(i)) {
     case 'pass':
       return new vscode.ThemeIcon(i.tick ? 'check' : 'pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'fail':
-      return i.required && !i.advisory ? SEVERITY_ICON.error : SEVERITY_ICON.warning;
+    case 'blocking':
+      return SEVERITY_ICON.error;
+    case 'advisory':
+      return SEVERITY_ICON.warning;
     case 'manual':
       return new vscode.ThemeIcon('circle-large-outline', i.required ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
     default:

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkStateWords, findingDescription, findingTitle, orderActions, plural, relativeTime, severityCounts, verdictLabel } from '../../../src/core/present';
+import { checkLook, checkRequirement, checkStateWords, findingDescription, findingTitle, orderActions, plural, relativeTime, severityCounts, verdictLabel } from '../../../src/core/present';
 
 describe('present: quick-fix order and tree wording', () => {
   it('puts the error\'s fixes before an info\'s and prefers the error\'s safe pattern', () => {
@@ -74,6 +74,14 @@ describe('present: quick-fix order and tree wording', () => {
     assert.equal(relativeTime('2026-12-03T12:00:00Z', now), '3 days ago');
     assert.equal(relativeTime('2026-12-06T14:00:00Z', now), 'in 2 hours');
     assert.equal(checkStateWords('unknown'), 'Could not be checked');
-    assert.equal(checkStateWords('fail'), 'Not done');
+    assert.equal(checkStateWords('fail'), 'Failing');
+  });
+
+  it('shows a failed advisory item (outside deploy hours) as a warning, not as required and failing', () => {
+    const outside = { state: 'fail', required: true, advisory: true };
+    assert.equal(checkLook(outside), 'advisory');
+    assert.equal(checkRequirement(outside), 'advisory: asks for review, does not block');
+    assert.equal(checkLook({ state: 'fail', required: true }), 'blocking');
+    assert.equal(checkRequirement({ state: 'fail', required: true }), 'required');
   });
 });
