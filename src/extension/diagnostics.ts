@@ -5,6 +5,11 @@ import type { FolderSession } from './session';
 
 export const SOURCE = 'Deploy Readiness';
 
+/** `command:deployReadiness.showRuleDocs?["<rule>"]`: opens the rule page in the Markdown preview. */
+export function docsCommandUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'command', path: 'deployReadiness.showRuleDocs', query: JSON.stringify([ruleId]) });
+}
+
 /** One diagnostic collection; each diagnostic remembers its finding for code actions. */
 export class Diagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('deployReadiness');
@@ -24,8 +29,8 @@ export class Diagnostics implements vscode.Disposable {
   toDiagnostic(session: FolderSession, f: Finding): vscode.Diagnostic {
     const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
     d.source = SOURCE;
-    const target = this.docsUri(f);
-    d.code = target ? { value: f.ruleId, target } : f.ruleId;
+    // The code links to the rule page rendered (Markdown preview, read-only), not the raw file in the install folder.
+    d.code = f.docs ? { value: f.ruleId, target: docsCommandUri(f.ruleId) } : f.ruleId;
     if (f.related?.length) {
       d.relatedInformation = f.related
         .filter((l) => !l.revision)
