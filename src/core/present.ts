@@ -147,3 +147,11 @@ export function checkRequirement(i: { state: string; required: boolean; advisory
   if (i.advisory) return 'advisory: asks for review, does not block';
   return i.required ? 'required' : undefined;
 }
+
+/** Rules about git state (the working tree), not about a line of a file: shown in the checklist, never as a squiggle. */
+const NOT_DIAGNOSTICS: ReadonlySet<string> = new Set(['checklist/uncommitted-changes']);
+
+/** Whether the editor publishes the finding as a diagnostic. */
+export function isDiagnostic(f: Pick<Finding, 'ruleId'>): boolean {
+  return !NOT_DIAGNOSTICS.has(f.ruleId);
+}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model';
+import { isDiagnostic } from '../core/present';
 import { fileUri, toRange, toSeverity } from './convert';
 import type { FolderSession } from './session';
 
@@ -45,6 +46,8 @@ export class Diagnostics implements vscode.Disposable {
     const key = session.folder.uri.toString();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const f of session.report?.findings ?? []) {
+      // Git state (uncommitted changes) belongs to the checklist: a fix must not create a new squiggle.
+      if (!isDiagnostic(f)) continue;
       const list = byFile.get(f.file) ?? [];
       list.push(this.toDiagnostic(session, f));
       byFile.set(f.file, list);

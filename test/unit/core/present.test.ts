@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkLook, checkRequirement, checkStateWords, findingDescription, findingTitle, orderActions, plural, relativeTime, severityCounts, verdictLabel } from '../../../src/core/present';
+import { isDiagnostic, checkLook, checkRequirement, checkStateWords, findingDescription, findingTitle, orderActions, plural, relativeTime, severityCounts, verdictLabel } from '../../../src/core/present';
 
 describe('present: quick-fix order and tree wording', () => {
   it('puts the error\'s fixes before an info\'s and prefers the error\'s safe pattern', () => {
@@ -83,5 +83,10 @@ describe('present: quick-fix order and tree wording', () => {
     assert.equal(checkRequirement(outside), 'advisory: asks for review, does not block');
     assert.equal(checkLook({ state: 'fail', required: true }), 'blocking');
     assert.equal(checkRequirement({ state: 'fail', required: true }), 'required');
+  });
+
+  it('keeps git state out of the editor diagnostics', () => {
+    assert.equal(isDiagnostic({ ruleId: 'checklist/uncommitted-changes' }), false);
+    assert.equal(isDiagnostic({ ruleId: 'migration/require-concurrent-index' }), true);
   });
 });
