@@ -60,7 +60,6 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
       if (finding.docs) {
         const docs = new vscode.CodeAction(vscode.l10n.t('Show documentation for {0}', finding.ruleId), vscode.CodeActionKind.QuickFix);
         docs.command = { command: DOCS_COMMAND, title: docs.title, arguments: [finding.ruleId] };
-        docs.diagnostics = [diag];
         add(docs, finding.severity);
       }
     }
