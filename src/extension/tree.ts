@@ -201,7 +201,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const tip = new vscode.MarkdownString();
         const req = checkRequirement(i);
         tip.appendMarkdown(`**${escapeMd(i.title)}**${req ? ` — ${req}` : ''}\n\n${checkStateWords(i.state)}: `);
-        tip.appendText(i.reason);
+        tip.appendMarkdown(escapeMd(i.reason));
         if (i.tick) tip.appendMarkdown(`\n\n${vscode.l10n.t('Ticked by {0} {1}', escapeMd(i.tick.by), relativeTime(i.tick.at))}`);
         item.tooltip = tip;
         item.contextValue = `checklistItem:${i.tickable ? (i.tick ? 'ticked' : 'unticked') : 'computed'}:${i.state}${signInNeeded(i) ? ':signIn' : ''}`;
@@ -243,15 +243,15 @@ function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
 }
 
-/** The full message (as text: it quotes repository identifiers), the rule, the lock and the fix. */
+/** The full message (escaped: it quotes repository identifiers; appendText would keep long lines from wrapping), the rule, the lock and the fix. */
 function findingTooltip(f: Finding): vscode.MarkdownString {
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${escapeMd(f.ruleId)}** · ${f.severity} · ${vscode.l10n.t('line {0}', f.range.start.line + 1)}\n\n`);
-  tip.appendText(f.message);
+  tip.appendMarkdown(escapeMd(f.message));
   if (typeof f.data?.lock === 'string') tip.appendMarkdown(`\n\n${vscode.l10n.t('Lock')}: \`${f.data.lock.replace(/`/g, '')}\``);
   if (f.fixes?.length) {
     tip.appendMarkdown(`\n\n${vscode.l10n.t('Fix')}: `);
-    tip.appendText((f.fixes.find((x) => x.isPreferred) ?? f.fixes[0]).title);
+    tip.appendMarkdown(escapeMd((f.fixes.find((x) => x.isPreferred) ?? f.fixes[0]).title));
   }
   return tip;
 }
