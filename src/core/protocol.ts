@@ -22,6 +22,8 @@ export interface PlanReply {
   /** The markdown between the markers, as it goes into a PR body. */
   section: string;
   branch?: string;
+  /** Host of the `origin` remote ("github.com"), when there is one. */
+  remoteHost?: string;
   published?: { status: string; number?: number; url?: string; error?: string; status_code?: number; branch?: string };
 }
 

@@ -65,7 +65,7 @@ export class AnalysisService {
         case 'rollbackPlan': {
           if (!this.ws) return { id: req.id, ok: false, error: 'no workspace open' };
           const r = await rollbackPlanOf(this.ws.ctx, await this.lastReport(this.ws), { token: req.token, enterpriseUrl: req.enterpriseUrl, fetch: this.fetchImpl, write: req.write });
-          return { id: req.id, ok: true, plan: { markdown: r.markdown, section: rollbackSection(r.markdown), branch: r.facts.branch, published: r.published } };
+          return { id: req.id, ok: true, plan: { markdown: r.markdown, section: rollbackSection(r.markdown), branch: r.facts.branch, remoteHost: r.facts.remote?.host, published: r.published } };
         }
         case 'runbook': {
           if (!this.ws) return { id: req.id, ok: false, error: 'no workspace open' };

@@ -2,6 +2,7 @@ import { blockersOf } from './blockers';
 import type { ChecklistItem } from './checklist/items';
 import { verdictCounts } from './format';
 import type { Area, Finding, Report, Verdict } from './model';
+import { verdictLabel } from './present';
 
 /**
  * What the editor's tree shows for one area, decided here so every surface agrees and the
@@ -40,7 +41,7 @@ export function areaView(report: Report, area: Area): AreaView {
 
 /** The verdict's tooltip: counts with the baseline split, then each blocker with its next action. */
 export function verdictTooltip(report: Report, checklist?: readonly ChecklistItem[], verdict: Verdict = report.verdict, max = 8): string {
-  const lines = [`${verdict}: ${verdictCounts(report)}`];
+  const lines = [`${verdictLabel(verdict)}: ${verdictCounts(report)}`];
   const { blockers, more } = blockersOf(report, checklist, max);
   if (blockers.length) {
     lines.push(verdict === 'blocked' || blockers.some((b) => b.level === 'error') ? 'Blockers:' : 'To review:');

@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model';
+import { isDiagnostic } from '../core/present';
 import { fileUri, toRange, toSeverity } from './convert';
 import type { FolderSession } from './session';
 
 export const SOURCE = 'Deploy Readiness';
+
+/** `command:deployReadiness.showRuleDocs?["<rule>"]`: opens the rule page in the Markdown preview. */
+export function docsCommandUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'command', path: 'deployReadiness.showRuleDocs', query: JSON.stringify([ruleId]) });
+}
 
 /** One diagnostic collection; each diagnostic remembers its finding for code actions. */
 export class Diagnostics implements vscode.Disposable {
@@ -24,8 +30,8 @@ export class Diagnostics implements vscode.Disposable {
   toDiagnostic(session: FolderSession, f: Finding): vscode.Diagnostic {
     const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
     d.source = SOURCE;
-    const target = this.docsUri(f);
-    d.code = target ? { value: f.ruleId, target } : f.ruleId;
+    // The code links to the rule page rendered (Markdown preview, read-only), not the raw file in the install folder.
+    d.code = f.docs ? { value: f.ruleId, target: docsCommandUri(f.ruleId) } : f.ruleId;
     if (f.related?.length) {
       d.relatedInformation = f.related
         .filter((l) => !l.revision)
@@ -40,6 +46,8 @@ export class Diagnostics implements vscode.Disposable {
     const key = session.folder.uri.toString();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const f of session.report?.findings ?? []) {
+      // Git state (uncommitted changes) belongs to the checklist: a fix must not create a new squiggle.
+      if (!isDiagnostic(f)) continue;
       const list = byFile.get(f.file) ?? [];
       list.push(this.toDiagnostic(session, f));
       byFile.set(f.file, list);

@@ -16,6 +16,7 @@ import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
 import { registerGenerateRunbook } from './commands/generateRunbook';
 import { registerAddRollbackToTemplate } from './commands/addRollbackToTemplate';
 import { registerPrDescriptionProvider } from './prDescription';
+import { registerFindingMenu } from './commands/findingMenu';
 
 /** What the extension exports: used by the integration suite and by other extensions. */
 export interface DeployReadinessApi {
@@ -23,7 +24,7 @@ export interface DeployReadinessApi {
   whenIdle(): Promise<void>;
   reports(): Report[];
   /** The tree as labels (for tests and accessibility tools). */
-  tree(): { label: string; description?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
+  tree(): { label: string; description?: string; contextValue?: string; command?: string; tooltip?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
   /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
 }
@@ -38,12 +39,14 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   context.subscriptions.push(registerInitCi(c));
   context.subscriptions.push(registerPrDescriptionProvider(c));
   context.subscriptions.push(registerAcceptApiChange());
+  context.subscriptions.push(registerFindingMenu(c));
   context.subscriptions.push(registerMigrationHover(c));
   context.subscriptions.push(registerDslMigrationHover(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));
-    return { label: l, description: typeof item.description === 'string' ? item.description : undefined };
+    const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
+    return { label: l, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, command: item.command?.command, tooltip };
   };
   const walk = (n?: Node): ReturnType<DeployReadinessApi['tree']> =>
     (c.tree.getChildren(n) ?? []).map((child) => ({ ...label(child), children: walk(child) }));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { verdictTooltip } from '../core/view';
+import { plural, severityCounts, verdictLabel } from '../core/present';
 import type { FolderSession } from './session';
 import { VIEW_ID } from './tree';
 
@@ -36,15 +37,15 @@ export class VerdictStatus implements vscode.Disposable {
     const open = sessions.reduce((n, s) => n + (s.checklist?.items.filter((i) => i.state !== 'pass').length ?? 0), 0);
     const sum = reports.reduce((a, r) => ({ error: a.error + r.summary.error, warning: a.warning + r.summary.warning, info: a.info + r.summary.info }), { error: 0, warning: 0, info: 0 });
     const icon = verdict === 'blocked' ? '$(error)' : verdict === 'review' ? '$(warning)' : '$(pass)';
-    const label = verdict === 'blocked' ? vscode.l10n.t('Blocked') : verdict === 'review' ? vscode.l10n.t('Review') : vscode.l10n.t('Ready');
+    const label = verdictLabel(verdict);
     this.item.text = `${icon} ${vscode.l10n.t('Deploy: {0}', label)}`;
     // Each folder's verdict with its blockers and their next actions (the same list as the CLI's verdict line).
     const perFolder = sessions
       .filter((s) => s.report)
       .map((s) => (sessions.length > 1 ? `${s.folder.name} — ` : '') + verdictTooltip(s.report!, s.checklist?.items, s.verdict));
     this.item.tooltip =
-      vscode.l10n.t('Deploy Readiness: {0} — {1} errors, {2} warnings, {3} info. Click to open the view.', label, sum.error, sum.warning, sum.info) +
-      (open ? '\n' + vscode.l10n.t('{0} checklist items not done', open) : '') +
+      vscode.l10n.t('Deploy Readiness: {0} — {1}. Click to open the view.', label, severityCounts(sum)) +
+      (open ? '\n' + plural(open, 'checklist item', 'checklist items') + ' ' + vscode.l10n.t('not done') : '') +
       '\n\n' +
       perFolder.join('\n\n');
     this.item.backgroundColor = verdict === 'blocked' ? new vscode.ThemeColor('statusBarItem.errorBackground') : verdict === 'review' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -4,11 +4,15 @@ import { blockersOf } from '../core/blockers';
 import type { ChecklistItem } from '../core/checklist/items';
 import type { Area, Finding, Notice, Report } from '../core/model';
 import { areaView, verdictTooltip } from '../core/view';
+import { ruleById } from '../core/catalog';
+import { canIgnoreHere, plural, checkLook, checkRequirement, checkStateWords, findingDescription, findingTitle, relativeTime, severityCounts, verdictLabel } from '../core/present';
 import { fileUri, toRange } from './convert';
 import type { FolderSession } from './session';
 
 export const VIEW_ID = 'deployReadiness.view';
 export const OPEN_FINDING_COMMAND = 'deployReadiness.openFinding';
+export const SIGN_IN_COMMAND = 'deployReadiness.signInToGitHub';
+export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 
 type SectionId = Area | 'rollback';
 
@@ -22,7 +26,8 @@ export type Node =
   | { type: 'finding'; session: FolderSession; finding: Finding }
   | { type: 'notice'; notice: Notice }
   | { type: 'checkItem'; session: FolderSession; item: ChecklistItem }
-  | { type: 'fact'; label: string; description?: string; tooltip?: string; icon: string; file?: { session: FolderSession; path: string } };
+  | { type: 'fact'; label: string; description?: string; tooltip?: string; icon: string; file?: { session: FolderSession; path: string } }
+  | { type: 'banner' };
 
 export const SECTIONS: { id: SectionId; label: string; icon: string }[] = [
   { id: 'migration', label: 'Migrations', icon: 'database' },
@@ -57,8 +62,10 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
   getChildren(node?: Node): Node[] {
     const sessions = this.sessions().filter((s) => s.report || s.state === 'failed');
     if (!node) {
-      if (sessions.length === 1) return this.folderChildren(sessions[0]);
-      return sessions.map((session) => ({ type: 'folder', session }));
+      // Restricted Mode says so first, with the way out, not as the 13th row of the checklist.
+      const banner: Node[] = sessions.length && !vscode.workspace.isTrusted ? [{ type: 'banner' }] : [];
+      if (sessions.length === 1) return [...banner, ...this.folderChildren(sessions[0])];
+      return [...banner, ...sessions.map((session) => ({ type: 'folder' as const, session }))];
     }
     switch (node.type) {
       case 'folder':
@@ -94,10 +101,10 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const verdict = node.session.verdict ?? r.verdict;
         const blockers = verdictChildren(node.session).length;
         // The blockers are the verdict's children: the top of the tree says why, and what to do.
-        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', verdict), blockers ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('Verdict: {0}', verdictLabel(verdict)), blockers ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `${node.session.folder.uri.toString()}#verdict`;
         const open = node.session.checklist?.items.filter((i) => i.state !== 'pass').length ?? 0;
-        item.description = counts(r) + (open ? vscode.l10n.t(', {0} checklist items open', open) : '');
+        item.description = counts(r) + (open ? `, ${plural(open, 'checklist item', 'checklist items')} ${vscode.l10n.t('open')}` : '');
         item.iconPath = VERDICT_ICON[verdict];
         item.contextValue = `verdict:${verdict}`;
         item.tooltip = verdictTooltip(r, node.session.checklist?.items, verdict) + '\n' + baseTooltip(r);
@@ -161,17 +168,20 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
       case 'file': {
         const item = new vscode.TreeItem(fileUri(node.session.folder.uri, node.file), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group ?? ''}#${node.file}`;
-        item.description = `${node.file.includes('/') ? node.file.slice(0, node.file.lastIndexOf('/')) : ''}  ${node.findings.length}`.trim();
+        // One count: the Problems badge the resource shows; the description is the folder.
+        item.description = node.file.includes('/') ? node.file.slice(0, node.file.lastIndexOf('/')) : '';
+        item.tooltip = `${node.file}\n${vscode.l10n.t(node.findings.length === 1 ? '{0} finding' : '{0} findings', node.findings.length)}`;
         item.contextValue = 'file';
         return item;
       }
       case 'finding': {
         const f = node.finding;
-        const item = new vscode.TreeItem(f.message);
-        item.description = `${f.ruleId} · ${f.range.start.line + 1}:${f.range.start.character + 1}`;
+        const item = new vscode.TreeItem(findingTitle(f, ruleById(f.ruleId)?.summary));
+        item.description = findingDescription(f);
         item.iconPath = SEVERITY_ICON[f.severity];
-        item.tooltip = new vscode.MarkdownString(`**${f.ruleId}** (${f.severity})\n\n${f.message}${f.data?.lock ? `\n\nLock: \`${f.data.lock}\`` : ''}`);
-        item.contextValue = `finding:${f.area}:${f.severity}${f.fixes?.length ? ':fixable' : ''}`;
+        item.tooltip = findingTooltip(f);
+        // finding:<area>:<severity>[:fixable][:ignorable][:docs] — the row's context menu keys on these.
+        item.contextValue = `finding:${f.area}:${f.severity}${f.fixes?.length ? ':fixable' : ''}${canIgnoreHere(f.file, f.area) ? ':ignorable' : ''}${f.docs ? ':docs' : ''}`;
         item.command = { command: OPEN_FINDING_COMMAND, title: 'Open', arguments: [node.session.folder.uri, f.file, f.range] };
         return item;
       }
@@ -188,10 +198,24 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         item.id = `${node.session.folder.uri.toString()}#checklist#${i.id}`;
         item.description = i.reason;
         item.iconPath = CHECK_ICON(i);
-        const tip = new vscode.MarkdownString(`**${i.title}**${i.required ? ` — ${vscode.l10n.t('required')}` : ''}\n\n${i.state}: ${i.reason}`);
-        if (i.tick) tip.appendMarkdown(`\n\n${vscode.l10n.t('Ticked by {0} at {1}', i.tick.by, i.tick.at)}`);
+        const tip = new vscode.MarkdownString();
+        const req = checkRequirement(i);
+        tip.appendMarkdown(`**${escapeMd(i.title)}**${req ? ` — ${req}` : ''}\n\n${checkStateWords(i.state)}: `);
+        tip.appendMarkdown(escapeMd(i.reason));
+        if (i.tick) tip.appendMarkdown(`\n\n${vscode.l10n.t('Ticked by {0} {1}', escapeMd(i.tick.by), relativeTime(i.tick.at))}`);
         item.tooltip = tip;
-        item.contextValue = `checklistItem:${i.tickable ? (i.tick ? 'ticked' : 'unticked') : 'computed'}:${i.state}`;
+        item.contextValue = `checklistItem:${i.tickable ? (i.tick ? 'ticked' : 'unticked') : 'computed'}:${i.state}${signInNeeded(i) ? ':signIn' : ''}`;
+        // A dead end no more: "not signed in to GitHub" opens the sign-in.
+        if (signInNeeded(i)) item.command = { command: SIGN_IN_COMMAND, title: vscode.l10n.t('Sign in to GitHub'), arguments: [node.session.folder.uri] };
+        return item;
+      }
+      case 'banner': {
+        const item = new vscode.TreeItem(vscode.l10n.t('Restricted Mode: files only'));
+        item.description = vscode.l10n.t('Manage Workspace Trust');
+        item.tooltip = vscode.l10n.t('Migrations, environment reads and API schemas are linted from the files alone: no git is run, so nothing is compared with the base branch and the checklist cannot read CI or the pull request. Trust the folder to check everything.');
+        item.iconPath = new vscode.ThemeIcon('shield');
+        item.contextValue = 'banner:restricted';
+        item.command = { command: MANAGE_TRUST_COMMAND, title: vscode.l10n.t('Manage Workspace Trust') };
         return item;
       }
       case 'fact': {
@@ -210,8 +234,31 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
 }
 
 function counts(r: Report): string {
-  const c = vscode.l10n.t('{0} errors, {1} warnings, {2} info', r.summary.error, r.summary.warning, r.summary.info);
+  const c = severityCounts(r.summary);
   return r.baseline?.compared && r.baseline.scope === 'new' ? vscode.l10n.t('{0} new; {1} existing', c, r.summary.existing) : c;
+}
+
+/** Escapes repository text for a MarkdownString (titles, names). */
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
+}
+
+/** The full message (escaped: it quotes repository identifiers; appendText would keep long lines from wrapping), the rule, the lock and the fix. */
+function findingTooltip(f: Finding): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMd(f.ruleId)}** · ${f.severity} · ${vscode.l10n.t('line {0}', f.range.start.line + 1)}\n\n`);
+  tip.appendMarkdown(escapeMd(f.message));
+  if (typeof f.data?.lock === 'string') tip.appendMarkdown(`\n\n${vscode.l10n.t('Lock')}: \`${f.data.lock.replace(/`/g, '')}\``);
+  if (f.fixes?.length) {
+    tip.appendMarkdown(`\n\n${vscode.l10n.t('Fix')}: `);
+    tip.appendMarkdown(escapeMd((f.fixes.find((x) => x.isPreferred) ?? f.fixes[0]).title));
+  }
+  return tip;
+}
+
+/** A checklist item that only needs GitHub sign-in to be checked. */
+function signInNeeded(i: ChecklistItem): boolean {
+  return i.state === 'unknown' && /not signed in to GitHub/i.test(i.reason);
 }
 
 function baseTooltip(r: Report): string {
@@ -235,11 +282,13 @@ function fileNodes(session: FolderSession, area: Area, findings: Finding[], grou
 }
 
 function CHECK_ICON(i: ChecklistItem): vscode.ThemeIcon {
-  switch (i.state) {
+  switch (checkLook(i)) {
     case 'pass':
       return new vscode.ThemeIcon(i.tick ? 'check' : 'pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'fail':
-      return i.required && !i.advisory ? SEVERITY_ICON.error : SEVERITY_ICON.warning;
+    case 'blocking':
+      return SEVERITY_ICON.error;
+    case 'advisory':
+      return SEVERITY_ICON.warning;
     case 'manual':
       return new vscode.ThemeIcon('circle-large-outline', i.required ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
     default:

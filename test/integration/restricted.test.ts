@@ -32,7 +32,13 @@ describe('Deploy Readiness in Restricted Mode (untrusted workspace)', function (
     assert.ok(marker, 'the runner installs a git recorder on PATH');
     assert.ok(!fs.existsSync(marker), `git was run in Restricted Mode: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
     assert.ok(!ours(folderUri('api', 'openapi.yaml')).some((d) => codeOf(d) === 'api/path-removed'));
-    const checklist = api.tree().find((n) => n.label === 'Checklist')!;
+    // A banner first, with the way out, then the verdict.
+    const tree = api.tree();
+    assert.equal(tree[0].label, 'Restricted Mode: files only', JSON.stringify(tree.map((n) => n.label)));
+    assert.equal(tree[0].description, 'Manage Workspace Trust');
+    assert.equal(tree[0].command, 'workbench.trust.manage');
+    assert.match(tree[1].label, /^Verdict: /);
+    const checklist = tree.find((n) => n.label === 'Checklist')!;
     assert.ok(checklist.children.some((c) => /Restricted Mode: git was not run/.test(c.label)), JSON.stringify(checklist));
   });
 });

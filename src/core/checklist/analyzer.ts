@@ -3,6 +3,7 @@ import type { Finding } from '../model';
 import { zeroRange } from '../model';
 import { fillPlanFacts } from '../deploy/facts';
 import { checklistRules, uncommittedChanges } from './rules';
+import { generatedRunbookMatcher } from './settings';
 
 export const checklistAnalyzer: Analyzer = {
   area: 'checklist',
@@ -10,7 +11,9 @@ export const checklistAnalyzer: Analyzer = {
   async analyze(ctx) {
     const out: Finding[] = [];
     await fillPlanFacts(ctx);
-    const dirty = ctx.status?.dirty ?? [];
+    // Generated runbooks are not uncommitted work (Generate Deployment Runbook writes them into the tree).
+    const runbook = generatedRunbookMatcher(ctx.config.checklist.runbook.path);
+    const dirty = (ctx.status?.dirty ?? []).filter((d) => !runbook(d.path));
     if (!dirty.length || !ctx.config.checklist.requireCleanTree) return out;
     const names = dirty.slice(0, 5).map((d) => d.path).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
     out.push(

@@ -2,7 +2,7 @@ import type { WorkingTreeStatus } from '../git';
 import type { CiResult } from '../github/client';
 import { decidingFindings, type FlagFact, type Report, type Verdict } from '../model';
 import { extractSection } from '../plan/section';
-import type { ChecklistSettings, DeployWindowSettings } from './settings';
+import { generatedRunbookMatcher, type ChecklistSettings, type DeployWindowSettings } from './settings';
 
 /**
  * The pre-deploy checklist: items computed from the report, git and GitHub where they can be,
@@ -111,8 +111,10 @@ export function computeChecklist(input: ChecklistInput): ChecklistItem[] {
 
   // Working tree and branch.
   const st = input.status;
+  const runbook = generatedRunbookMatcher(settings.runbook.path);
+  const dirty = st?.dirty.filter((d) => !runbook(d.path)) ?? [];
   if (!st) add('clean-tree', 'unknown', noGit);
-  else if (st.dirty.length) add('clean-tree', 'fail', `${plural(st.dirty.length, 'file')} with uncommitted changes: ${list(st.dirty.map((d) => d.path))}`, { details: st.dirty.map((d) => d.path) });
+  else if (dirty.length) add('clean-tree', 'fail', `${plural(dirty.length, 'file')} with uncommitted changes: ${list(dirty.map((d) => d.path))}`, { details: dirty.map((d) => d.path) });
   else add('clean-tree', 'pass', 'nothing uncommitted');
   if (!st) add('branch-pushed', 'unknown', noGit);
   else if (!st.tracking) add('branch-pushed', 'fail', `${st.branch ?? 'HEAD'} has no upstream: push it (git push -u origin ${st.branch ?? 'HEAD'})`);

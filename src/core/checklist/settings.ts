@@ -124,3 +124,22 @@ export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan 
   pipeline: pipelineSchema,
   staleFlags: staleFlagSchema,
 });
+
+/**
+ * Matches the files the runbook command generates (`checklist.runbook.path`, `{date}` and `{branch}`
+ * filled in): they are not uncommitted work, so the clean-tree item and finding ignore them.
+ * Placeholders match within one path segment; the match is anchored and linear in the path.
+ */
+export function generatedRunbookMatcher(pattern: string): (path: string) => boolean {
+  const parts = pattern.split(/(\{date\}|\{branch\})/);
+  const src = parts
+    .map((p) => (p === '{date}' ? '\\d{4}-\\d{2}-\\d{2}' : p === '{branch}' ? '[^/]*' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  if (parts.filter((p) => p === '{branch}').length > 1) {
+    // Two unbounded segments could backtrack: fall back to comparing the directory and extension only.
+    const dir = pattern.includes('/') ? pattern.slice(0, pattern.lastIndexOf('/') + 1) : '';
+    return (path) => !dir.includes('{') && path.startsWith(dir) && !path.slice(dir.length).includes('/') && path.endsWith('.md');
+  }
+  const re = new RegExp(`^${src}$`);
+  return (path) => path.length <= 4096 && re.test(path);
+}

@@ -1,3 +1,4 @@
+import { checkLook, type CheckLook } from '../present';
 import type { ChecklistItem } from '../checklist/items';
 import type { ChecklistSettings } from '../checklist/settings';
 import type { Verdict } from '../model';
@@ -98,7 +99,7 @@ function changes(f: PlanFacts): string[] {
   return out;
 }
 
-const STATE_ICON: Record<string, string> = { pass: '✅', fail: '❌', unknown: '❔', manual: '☐' };
+const LOOK_ICON: Record<CheckLook, string> = { pass: '✅', blocking: '❌', advisory: '⚠️', unknown: '❔', manual: '☐' };
 
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'branch';
@@ -149,7 +150,7 @@ export function renderRunbook(input: RunbookInput): string {
   for (const e of expect) out.push(`- ${e}`);
 
   out.push('', '## Pre-deploy checklist', '', '| | Item | State |', '| --- | --- | --- |');
-  for (const i of items) out.push(`| ${STATE_ICON[i.state]} | ${i.title}${i.required ? ' (required)' : ''} | ${i.reason.replace(/\|/g, '\\|')} |`);
+  for (const i of items) out.push(`| ${LOOK_ICON[checkLook(i)]} | ${i.title}${i.advisory ? ' (advisory)' : i.required ? ' (required)' : ''} | ${i.reason.replace(/\|/g, '\\|')} |`);
 
   out.push('', '## 1. Configuration: set before the deploy', '');
   if (f.envVars.length) {

@@ -8,9 +8,10 @@ import type { FolderSession } from '../session';
  */
 export function requireTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showInformationMessage(
-    vscode.l10n.t('{0} needs a trusted workspace: it reads git and contacts GitHub, which Restricted Mode does not allow. Trust this folder to use it.', what),
-  );
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('{0} needs a trusted workspace: it reads git and contacts GitHub, which Restricted Mode does not allow. Trust this folder to use it.', what), manage)
+    .then((a) => a === manage && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }
 

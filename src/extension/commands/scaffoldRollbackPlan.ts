@@ -8,6 +8,27 @@ import { pickSession, requireTrust } from './planCommon';
 
 export const SCAFFOLD_COMMAND = 'deployReadiness.scaffoldRollbackPlan';
 
+/** github.com, or the host of the configured GitHub Enterprise URL. */
+export function isGitHubHost(host: string | undefined, enterpriseUrl?: string): boolean {
+  if (!host) return false;
+  if (host === 'github.com') return true;
+  try {
+    return !!enterpriseUrl && new URL(enterpriseUrl).hostname.toLowerCase() === host;
+  } catch {
+    return false;
+  }
+}
+
+/** An untitled Markdown document with a name (the tab title), holding `content`. */
+export async function untitledMarkdown(name: string, content: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: name }));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), content);
+  await vscode.workspace.applyEdit(edit);
+  if (doc.languageId !== 'markdown') await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  return doc;
+}
+
 /**
  * Builds the rollback plan from the analysis and writes it between the markers of the branch's
  * open pull request (VS Code's GitHub sign-in). With no PR, no sign-in or any failure, the
@@ -22,8 +43,14 @@ export function registerScaffoldRollbackPlan(ctx: Ctx): vscode.Disposable {
     let plan: PlanReply;
     try {
       plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploy Readiness: writing the rollback plan…') }, async () => {
-        const token = await githubToken(opts?.signIn !== false);
-        return s.engine.rollbackPlan(token, !!token, githubEnterpriseUrl());
+        const enterprise = githubEnterpriseUrl();
+        const silent = await githubToken(false);
+        if (silent) return s.engine.rollbackPlan(silent, true, enterprise);
+        // Not signed in: ask for GitHub only when there is a GitHub remote to write to.
+        const draft = await s.engine.rollbackPlan(undefined, false, enterprise);
+        if (!isGitHubHost(draft.remoteHost, enterprise)) return draft;
+        const token = opts?.signIn !== false ? await githubToken(true) : undefined;
+        return token ? s.engine.rollbackPlan(token, true, enterprise) : draft;
       });
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('The rollback plan could not be built: {0}', (e as Error).message));
@@ -40,21 +67,36 @@ export function registerScaffoldRollbackPlan(ctx: Ctx): vscode.Disposable {
       });
       return plan;
     }
-    // Fallback: never lose the text.
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: plan.section });
+    // Fallback: never lose the text. A named untitled Markdown tab, not one titled by the marker comment.
+    const doc = await untitledMarkdown(vscode.l10n.t('Rollback plan{0}.md', plan.branch ? ` (${plan.branch.replace(/[\\/:*?"<>|]/g, '-')})` : ''), plan.section);
     await vscode.window.showTextDocument(doc, { preview: false });
     // The editor already holds the text; a clipboard the host refuses (web, no focus) must not lose it.
     await Promise.resolve(vscode.env.clipboard.writeText(plan.section)).catch((e: Error) => ctx.log.warn(`clipboard: ${e.message}`));
-    const why = !p
-      ? vscode.l10n.t('Not signed in to GitHub.')
-      : p.status === 'no-pr'
-        ? vscode.l10n.t('No open pull request for {0} yet.', p.branch ?? plan.branch ?? '')
-        : vscode.l10n.t('Writing to the pull request failed: {0}', p.error ?? '');
+    const noRemote = !isGitHubHost(plan.remoteHost, githubEnterpriseUrl());
+    const why = noRemote
+      ? plan.remoteHost
+        ? vscode.l10n.t('The origin remote ({0}) is not GitHub.', plan.remoteHost)
+        : vscode.l10n.t('This repository has no GitHub remote (origin).')
+      : !p
+        ? vscode.l10n.t('Not signed in to GitHub.')
+        : p.status === 'no-pr'
+          ? vscode.l10n.t('No open pull request for {0} yet.', p.branch ?? plan.branch ?? '')
+          : vscode.l10n.t('Writing to the pull request failed: {0}', p.error ?? '');
     ctx.log.warn(`rollback plan not written to the pull request: ${why}`);
+    if (noRemote) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          '{0} The rollback plan is open as Markdown and copied to the clipboard: paste it where you review the change. With a GitHub remote and an open pull request, this command writes it into the pull request description (in CI: deploy-readiness rollback-plan --write-pr).',
+          why,
+        ),
+      );
+      return plan;
+    }
     const template = vscode.l10n.t('Add Rollback Section to PR Template');
+    const signIn = vscode.l10n.t('Sign in to GitHub');
     void vscode.window
-      .showWarningMessage(vscode.l10n.t('{0} The rollback plan is open in an editor and copied to the clipboard: paste it into the pull request description.', why), template)
-      .then((a) => a === template && vscode.commands.executeCommand(ADD_TEMPLATE_COMMAND));
+      .showWarningMessage(vscode.l10n.t('{0} The rollback plan is open in an editor and copied to the clipboard: paste it into the pull request description.', why), ...(p ? [template] : [signIn, template]))
+      .then((a) => (a === template ? vscode.commands.executeCommand(ADD_TEMPLATE_COMMAND) : a === signIn ? vscode.commands.executeCommand(SCAFFOLD_COMMAND) : undefined));
     return plan;
   });
 }

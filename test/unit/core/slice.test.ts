@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
@@ -112,6 +112,17 @@ describe('vertical slice: one real rule per area, end to end', () => {
     assert.ok(f);
     assert.match(f.message, /2 files have uncommitted changes/);
     assert.deepEqual(f.data?.files, ['a.txt', 'new.txt']);
+  });
+
+  it('checklist: a generated runbook (checklist.runbook.path) is not an uncommitted change', async () => {
+    const dir = branchRepo({ 'a.txt': 'a' }, { 'a.txt': 'b' });
+    dirs.push(dir);
+    mkdirSync(path.join(dir, 'docs', 'runbooks'), { recursive: true });
+    writeFileSync(path.join(dir, 'docs', 'runbooks', '2026-12-06-feature.md'), '# Runbook');
+    assert.equal((await analyze(dir)).findings.filter((x) => x.ruleId === 'checklist/uncommitted-changes').length, 0);
+    writeFileSync(path.join(dir, 'docs', 'runbooks', 'notes.md'), 'mine');
+    const f = (await analyze(dir)).findings.find((x) => x.ruleId === 'checklist/uncommitted-changes');
+    assert.deepEqual(f?.data?.files, ['docs/runbooks/notes.md']);
   });
 
   it('Restricted Mode: runs no git and says so', async () => {

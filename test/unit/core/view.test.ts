@@ -56,7 +56,7 @@ describe('view: what the tree and the status bar show, decided in core', () => {
     assert.equal(
       tip,
       [
-        'blocked: 1 error, 0 warnings, 0 info introduced by this change; 1 existing on main@aaaaaaa, 1 fixed',
+        'Blocked: 1 error, 0 warnings, 0 info introduced by this change; 1 existing on main@aaaaaaa, 1 fixed',
         'Blockers:',
         '• src/new.js:5 env/missing-from-example: X is read here but not declared in .env.example. → quick fix: Add X to .env.example',
         '• checklist: Rollback plan written (not ticked) → when done: deploy-readiness checklist --tick rollback-plan',
@@ -69,6 +69,6 @@ describe('view: what the tree and the status bar show, decided in core', () => {
     const warn = finding({ baseline: 'new', severity: 'warning', ruleId: 'env/new-on-branch', fixes: undefined, docs: 'docs/rules/env/new-on-branch.md' });
     const { blockers } = blockersOf(report([finding({}), warn]));
     assert.deepEqual(blockers.map((b) => `${b.level} ${b.action}`), ['warning open src/a.js:5 (see docs/rules/env/new-on-branch.md)']);
-    assert.match(verdictTooltip(report([finding({}), warn])), /^review: .*\nTo review:\n• src\/a\.js:5 env\/new-on-branch/);
+    assert.match(verdictTooltip(report([finding({}), warn])), /^Review: .*\nTo review:\n• src\/a\.js:5 env\/new-on-branch/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checklistVerdict, computeChecklist, windowState, type ChecklistInput } from '../../../src/core/checklist/items';
-import { checklistDefaults } from '../../../src/core/checklist/settings';
+import { checklistDefaults, generatedRunbookMatcher } from '../../../src/core/checklist/settings';
 import { FileTickStorage, MemoryTickStorage, TickBook } from '../../../src/core/checklist/ticks';
 import { emptyFacts, type Report } from '../../../src/core/model';
 import { replaceSection } from '../../../src/core/plan/section';
@@ -75,6 +75,29 @@ describe('pre-deploy checklist', () => {
     assert.equal(items['clean-tree'].state, 'fail');
     assert.match(items['branch-pushed'].reason, /2 commits not pushed to origin\/feature/);
     assert.match(items['up-to-date-with-base'].reason, /3 commits on main are not in this branch/);
+  });
+
+  it('a generated runbook (checklist.runbook.path) does not make the tree unclean', () => {
+    const status = (paths: string[]) => ({ branch: 'feature', head: HEAD, dirty: paths.map((path) => ({ path, state: 'untracked' })), ahead: 0, behind: 0, tracking: 'origin/feature' });
+    const only = byId(computeChecklist(input({ status: status(['docs/runbooks/2026-12-06-feature.md']) })));
+    assert.equal(only['clean-tree'].state, 'pass', only['clean-tree'].reason);
+    const both = byId(computeChecklist(input({ status: status(['docs/runbooks/2026-12-06-feature.md', 'src/a.ts']) })));
+    assert.equal(both['clean-tree'].state, 'fail');
+    assert.match(both['clean-tree'].reason, /^1 file with uncommitted changes: src\/a\.ts/);
+    // A file beside the runbooks that does not fit the pattern still counts.
+    const other = byId(computeChecklist(input({ status: status(['docs/runbooks/notes.md']) })));
+    assert.equal(other['clean-tree'].state, 'fail');
+  });
+
+  it('the runbook matcher follows the configured pattern and stays linear on hostile paths', () => {
+    const m = generatedRunbookMatcher('ops/{branch}/{date}.md');
+    assert.equal(m('ops/feature-x/2026-12-06.md'), true);
+    assert.equal(m('ops/feature-x/notes.md'), false);
+    assert.equal(m('ops/a/b/2026-12-06.md'), false);
+    const t = Date.now();
+    generatedRunbookMatcher('{branch}{branch}x.md')('a'.repeat(4000));
+    generatedRunbookMatcher('docs/{branch}.md')('docs/' + 'a'.repeat(4000));
+    assert.ok(Date.now() - t < 200);
   });
 
   it('new env vars need a tick; a tick for another set of variables does not count', () => {
