@@ -21,7 +21,8 @@ import {
   secretInExample,
   unusedInExample,
 } from './rules';
-import { scannable, scanSource, type EnvRead } from './scanner';
+import { scannable, scanSource, scanWrapperCalls, type EnvRead } from './scanner';
+import { familyOf, mayCall, mergeWrappers, type WrapperDef } from './wrappers';
 
 /** Variables the platform or runtime provides; never expected in an example file. */
 export const PLATFORM_VARS = new Set([
@@ -60,6 +61,7 @@ function nearestOf(s: EnvState, file: string): string | undefined {
 interface FileFacts extends ConfigFacts {
   hasErrors: boolean;
   hash: string;
+  wrappers?: WrapperDef[];
 }
 
 interface EnvState {
@@ -76,6 +78,8 @@ interface EnvState {
   indexKey?: string;
   /** file → its nearest example (memo, reset with examplesByDir) */
   nearest: Map<string, string | undefined>;
+  /** Project helpers that read the environment by name (found in the last full run, plus env.readers). */
+  wrappers?: WrapperDef[];
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -149,7 +153,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   let facts: FileFacts;
   if (cls.kind === 'source') {
     const scan = await scanSource(cls.language, text);
-    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '' };
+    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
   } else {
     const kind = deployKind(path, text);
     if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
@@ -160,7 +164,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   return facts;
 }
 
-const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors;
+const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length;
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
@@ -603,6 +607,9 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
     try {
       const f = await factsOfText(cls, file, r.text);
       for (const x of f.reads) names.add(x.name);
+      if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
+        for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers)).reads) names.add(x.name);
+      }
     } catch {
       /* an unreadable base version reads nothing */
     }
@@ -659,6 +666,7 @@ export const envAnalyzer: Analyzer = {
       noticesOf(ctx, f.path, facts);
     });
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
+    await resolveWrappers(ctx, s, relevantFiles, failed);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base && !ctx.baseRun) {
       s.baseNames = await baseNames(ctx, s, ctx.base.reader, ctx.base.changedFiles);
@@ -682,7 +690,8 @@ export const envAnalyzer: Analyzer = {
       return exampleFindings(ctx, s, g, f.path);
     }
     const old = s.head.get(f.path);
-    const facts = await factsOf(ctx, s, f);
+    let facts = await factsOf(ctx, s, f);
+    if (f.cls.kind === 'source' && s.wrappers?.length) facts = await withWrapperReads(ctx, s, f, facts);
     if (facts !== old) {
       if (old) contribute(s, g, f.path, old, -1);
       if (facts && !isEmpty(facts)) {
@@ -704,4 +713,64 @@ export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): vo
   const s = head.cache.get('env') as EnvState | undefined;
   if (!s) return;
   base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map() } satisfies EnvState);
+}
+
+// ───────────────────────────── reads through project helpers ─────────────────────────────
+
+const wrapperReads = (f: FileFacts) => f.reads.some((r) => r.wrapper);
+
+/** The file's facts with its calls to the known wrappers added as reads (its own reads kept). */
+async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, facts: FileFacts | undefined, defs: readonly WrapperDef[] = s.wrappers ?? []): Promise<FileFacts | undefined> {
+  if (f.cls.kind !== 'source' || !familyOf(f.cls.language)) return facts;
+  const family = familyOf(f.cls.language);
+  const names = defs.filter((d) => d.family === family || d.family === 'any').map((d) => d.name);
+  if (!names.length) return facts;
+  const text = await readText(ctx.reader, f.path);
+  if (text === undefined || !mayCall(text, names)) return facts;
+  const found = await scanWrapperCalls(f.cls.language, text, defs);
+  if (!found.reads.length && !found.wrappers.length) return facts;
+  const base: FileFacts = facts ?? { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: hashOf(text) };
+  return {
+    ...base,
+    reads: [...base.reads.filter((r) => !r.wrapper || !names.includes(r.wrapper)), ...found.reads],
+    ...(found.wrappers.length ? { wrappers: [...(base.wrappers ?? []), ...found.wrappers] } : {}),
+  };
+}
+
+/**
+ * Reads through a project's own helpers: wrappers found while scanning (a function whose parameter
+ * flows into an environment read) and those named by `env.readers`; calls to them with a literal
+ * name are reads. Only files that mention a wrapper's name before `(` are parsed again; a function
+ * that passes its parameter on to a wrapper is a wrapper too (two levels).
+ */
+async function resolveWrappers(ctx: AnalysisContext, s: EnvState, files: readonly WorkspaceFile[], failed: Finding[]): Promise<void> {
+  // Drop reads added by a previous run: the wrappers may have changed since.
+  for (const [p, f] of s.head) {
+    if (!wrapperReads(f)) continue;
+    const own = { ...f, reads: f.reads.filter((r) => !r.wrapper), wrappers: f.wrappers?.filter((w) => !w.level) };
+    if (isEmpty(own)) s.head.delete(p);
+    else s.head.set(p, own);
+  }
+  const all = new Map<string, WrapperDef>();
+  mergeWrappers(all, ctx.config.env.readers.map((r) => ({ name: r.call, arg: r.arg, family: 'any' as const, throws: false, inner: 'optional' as const, extraParams: false })));
+  for (const [p, f] of s.head) mergeWrappers(all, (f.wrappers ?? []).map((w) => ({ ...w, file: p })));
+  let round = [...all.values()];
+  const sources = files.filter((f) => f.cls.kind === 'source' && familyOf(f.cls.language));
+  for (let level = 0; level < 3 && round.length && !ctx.signal.aborted; level++) {
+    const next: WrapperDef[] = [];
+    await pool(sources, 32, ctx.signal, async (f) => {
+      try {
+        const old = s.head.get(f.path);
+        const facts = await withWrapperReads(ctx, s, f, old, round);
+        if (!facts || facts === old) return;
+        s.head.set(f.path, facts);
+        for (const w of facts.wrappers ?? []) if (!all.has(`${w.family}:${w.name}`)) next.push({ ...w, file: f.path });
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        failed.push(failureFinding('env', f.path, e));
+      }
+    });
+    round = mergeWrappers(all, next);
+  }
+  s.wrappers = [...all.values()];
 }

@@ -1,0 +1,169 @@
+import * as assert from 'node:assert/strict';
+import { defaultConfig } from '../../../src/core/config';
+import { Workspace } from '../../../src/core/engine';
+import type { Finding, Report } from '../../../src/core/model';
+import { branchRepo, scratchDirs } from '../helpers';
+
+/** Reads through a project's own helpers (`env('X')`, `get_bool_from_env("X", False)`, `envStr(&c.Addr, "ADDR")`). */
+async function analyze(root: string, trusted = false, readers: { call: string; arg: number }[] = []): Promise<Report> {
+  const config = defaultConfig();
+  config.env.readers = readers;
+  const ws = await Workspace.open({ root, config, trusted, areas: ['env'] });
+  return ws.analyze();
+}
+const by = (r: Report, rule: string): Finding[] => r.findings.filter((f) => f.ruleId === rule);
+const missing = (r: Report) => by(r, 'env/missing-from-example').map((f) => `${f.file}:${f.data?.variable}:${f.data?.use}:${f.range.start.line + 1}`);
+const unused = (r: Report) => by(r, 'env/unused-in-example').map((f) => f.data?.variable);
+
+describe('env analysis: reads through project helpers (wrappers)', () => {
+  const { tree, keep } = scratchDirs();
+
+  it('TypeScript: `env(name)` returning `process?.env?.[name]` and `requireEnv` that throws; calls in files with no env marker are reads', async () => {
+    const dir = tree({
+      '.env.example': 'NEXT_PUBLIC_WEBAPP_URL=\nNEXT_PRIVATE_SMTP_HOST=\nUNUSED_ONE=\n',
+      'packages/lib/utils/env.ts': [
+        'export const env = (variable: string): string | undefined => {',
+        "  if (typeof window !== 'undefined' && typeof window.__ENV__ === 'object') return window.__ENV__[variable];",
+        '  return process?.env?.[variable];',
+        '};',
+        'export const requireEnv = (variable: string): string => {',
+        '  const value = env(variable);',
+        '  if (!value) throw new Error(`Missing ${variable}`);',
+        '  return value;',
+        '};',
+        '',
+      ].join('\n'),
+      'apps/web/src/url.ts': [
+        "import { env, requireEnv } from '@documenso/lib/utils/env';",
+        "export const url = env('NEXT_PUBLIC_WEBAPP_URL') ?? 'http://localhost:3000';",
+        "export const host = env('NEXT_PRIVATE_SMTP_HOST');",
+        "export const key = requireEnv('NEXT_PRIVATE_SIGNING_KEY');",
+        "export const port = env('NEXT_PRIVATE_SMTP_PORT') || 587;",
+        "export const notAName = env('production');",
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+
+    assert.deepEqual(unused(r), ['UNUSED_ONE']);
+    assert.deepEqual(missing(r), ['apps/web/src/url.ts:NEXT_PRIVATE_SIGNING_KEY:required:4', 'apps/web/src/url.ts:NEXT_PRIVATE_SMTP_PORT:default:5']);
+    const key = by(r, 'env/missing-from-example')[0];
+    assert.equal(key.severity, 'error');
+    assert.match(key.message, /via requireEnv\(\)/);
+    // the helper's own `process?.env?.[variable]` is not a dynamic read to report
+    assert.deepEqual(by(r, 'env/dynamic-read'), []);
+  });
+
+  it('Python: `get_bool_from_env("X", False)` is a read with a default; `os.environ[name]` in a helper without a default is required', async () => {
+    const dir = tree({
+      '.env.example': 'DEBUG_TOOLBAR=\n',
+      'app/settings_utils.py': [
+        'import os',
+        'import ast',
+        '',
+        'def get_bool_from_env(name, default_value):',
+        '    if name in os.environ:',
+        '        value = os.environ[name]',
+        '        try:',
+        '            return ast.literal_eval(value)',
+        '        except ValueError as e:',
+        '            raise ValueError(f"{value} is an invalid value for {name}") from e',
+        '    return default_value',
+        '',
+        'def need(key):',
+        '    return os.environ[key]',
+        '',
+      ].join('\n'),
+      'app/settings.py': [
+        'from .settings_utils import get_bool_from_env, need',
+        '',
+        'DEBUG_TOOLBAR = get_bool_from_env("DEBUG_TOOLBAR", False)',
+        'ENABLE_SSL = get_bool_from_env("ENABLE_SSL", False)',
+        'SECRET_KEY = need("SECRET_KEY")',
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['app/settings.py:ENABLE_SSL:default:4', 'app/settings.py:SECRET_KEY:required:5']);
+    assert.deepEqual(unused(r), []);
+    assert.deepEqual(by(r, 'env/dynamic-read'), []);
+  });
+
+  it('Go: `envStr(&c.Addr, "ADDR")` reads ADDR (the name is the second argument); a computed name stays dynamic', async () => {
+    const dir = tree({
+      '.env.example': 'ADDR=\n',
+      'internal/config/env.go': [
+        'package config',
+        '',
+        'import "os"',
+        '',
+        'func envStr(dst *string, key string) {',
+        '\tif v := os.Getenv(key); v != "" {',
+        '\t\t*dst = v',
+        '\t}',
+        '}',
+        '',
+        'func prefixed(p string) string { return os.Getenv(p + "_URL") }',
+        '',
+      ].join('\n'),
+      'internal/config/config.go': [
+        'package config',
+        '',
+        'type Config struct{ Addr, DB string }',
+        '',
+        'func Load() Config {',
+        '\tvar c Config',
+        '\tenvStr(&c.Addr, "ADDR")',
+        '\tenvStr(&c.DB, "DATABASE_URL")',
+        '\treturn c',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['internal/config/config.go:DATABASE_URL:optional:8']);
+    assert.deepEqual(unused(r), []);
+    assert.equal(by(r, 'env/dynamic-read').length, 1);
+  });
+
+  it('helpers are per language family: a Python `env("X")` call does not read through a TypeScript `env`', async () => {
+    const dir = tree({
+      '.env.example': 'APP_URL=\n',
+      'web/env.ts': 'export function env(name: string) { return process.env[name]; }\nexport const u = process.env.APP_URL;\n',
+      'tools/run.py': 'def env(x):\n    return x\n\nprint(env("NOT_A_READ"))\n',
+    });
+    const r = await analyze(dir);
+    assert.ok(!r.findings.some((f) => f.data?.variable === 'NOT_A_READ'));
+  });
+
+  it('env.readers names a helper the analysis cannot see into (an SDK): its literal calls are reads', async () => {
+    const dir = tree({
+      '.env.example': 'APP_URL=\nFROM_CONFIG=\n',
+      'src/a.ts': "import { getConfig } from 'some-sdk';\nexport const a = [getConfig('FROM_CONFIG'), process.env.APP_URL, getConfig('OTHER_SETTING') ?? 1];\n",
+    });
+    const without = await analyze(dir);
+    assert.deepEqual(unused(without), ['FROM_CONFIG']);
+    const r = await analyze(dir, false, [{ call: 'getConfig', arg: 0 }]);
+    assert.deepEqual(unused(r), []);
+    assert.deepEqual(missing(r), ['src/a.ts:OTHER_SETTING:default:2']);
+  });
+
+  it('a variable first read on the branch through a helper is new; one read through the helper at the base is not', async () => {
+    const dir = keep(
+      branchRepo(
+        {
+          '.env.example': 'APP_URL=\nOLD_SERVICE_URL=\n',
+          'src/env.ts': 'export const env = (n: string) => process.env[n];\nexport const a = process.env.APP_URL;\n',
+          'src/old.ts': "import { env } from './env';\nexport const o = env('OLD_SERVICE_URL');\n",
+        },
+        { 'src/new.ts': "import { env } from './env';\nexport const s = env('BILLING_SERVICE_URL');\n", 'src/old.ts': "import { env } from './env';\nexport const o = env('OLD_SERVICE_URL');\nexport const p = 1;\n" },
+      ),
+    );
+    const r = await analyze(dir, true);
+    const billing = by(r, 'env/missing-from-example').find((f) => f.data?.variable === 'BILLING_SERVICE_URL');
+    assert.ok(billing, 'the new variable read through the helper is found');
+    assert.equal(billing.data?.newOnBranch, true);
+    assert.ok(r.facts.envVars.some((v) => v.name === 'BILLING_SERVICE_URL' && v.isNew));
+    assert.ok(r.facts.envVars.some((v) => v.name === 'OLD_SERVICE_URL' && !v.isNew));
+  });
+});
