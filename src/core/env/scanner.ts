@@ -196,7 +196,8 @@ function jsKindOfUse(n: TSNode, name?: string): ReadKind {
 function mentionsEnv(cond: TSNode | null, name: string): boolean {
   if (!cond) return false;
   const t = cond.text;
-  for (const probe of [`env.${name}`, `env['${name}']`, `env["${name}"]`, `env?.${name}`]) {
+  // `('NAME')`: a helper's read of the same variable, `if (env('NAME'))`.
+  for (const probe of [`env.${name}`, `env['${name}']`, `env["${name}"]`, `env?.${name}`, `('${name}')`, `("${name}")`]) {
     for (let i = t.indexOf(probe); i >= 0; i = t.indexOf(probe, i + 1)) {
       const next = t.charCodeAt(i + probe.length);
       if (!(next >= 48 && next <= 57) && !(next >= 65 && next <= 90) && !(next >= 97 && next <= 122) && next !== 95) return true;
@@ -767,6 +768,27 @@ function wrappersOf(lang: SourceLanguage, sink: Sink): WrapperDef[] {
 }
 
 const WRAPPED_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * `const url = env('X'); if (url) …`: the value is kept in a local that the code tests for absence
+ * (`if (url)`, `!url`, `url ?`, `url ??`, `url ||`, `url &&`) later in the same block.
+ */
+function jsTestedLater(call: TSNode, text: string): boolean {
+  let cur = call;
+  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
+  const decl = cur.parent;
+  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return false;
+  const id = decl.childForFieldName('name');
+  if (id?.type !== 'identifier') return false;
+  const stmt = decl.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return false;
+  // a bounded window after the declaration keeps this linear in the number of calls
+  const after = text.slice(stmt.endIndex, Math.min(block.endIndex, stmt.endIndex + 4000));
+  const v = id.text.replace(/\$/g, '\\$');
+  const re = new RegExp(`(?:if\\s*\\(\\s*!?\\s*${v}\\s*[)&|]|!\\s*${v}\\b|\\b${v}\\s*(?:\\?(?![.?])|\\?\\?|\\|\\||&&))`);
+  return re.test(after);
+}
 const CALL_TYPES = new Set(['call_expression', 'call', 'function_call_expression', 'member_call_expression', 'scoped_call_expression', 'method_invocation']);
 
 function calleeName(n: TSNode): string | undefined {
@@ -778,14 +800,17 @@ function calleeName(n: TSNode): string | undefined {
 }
 
 /** The kind of a read through a wrapper: from the wrapper's shape, then from the call site's use. */
-function wrappedKind(lang: SourceLanguage, call: TSNode, def: WrapperDef, a: TSNode[]): ReadKind {
+function wrappedKind(lang: SourceLanguage, text: string, call: TSNode, def: WrapperDef, a: TSNode[], name: string): ReadKind {
   const family = familyOf(lang);
   if (def.inner === 'default') return 'default';
   const extra = a.length > def.arg + 1 || a.some((x) => x.type === 'keyword_argument' && /^default/.test(x.text));
   if (extra && def.extraParams) return 'default';
   if (def.throws) return 'required';
   const p = call.parent;
-  if (family === 'js') return jsKindOfUse(call);
+  if (family === 'js') {
+    const k = jsKindOfUse(call, name);
+    return k === 'required' && jsTestedLater(call, text) ? 'optional' : k;
+  }
   if (family === 'python' && p?.type === 'boolean_operator' && p.childForFieldName('left')?.id === call.id && p.childForFieldName('operator')?.text === 'or') return 'default';
   if (family === 'ruby' && p?.type === 'binary' && p.childForFieldName('left')?.id === call.id && /^(\|\||or)$/.test(p.childForFieldName('operator')?.text ?? '')) return 'default';
   if (def.family === 'any') return 'optional';
@@ -817,7 +842,7 @@ export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs:
       if (!at) return;
       const lit = literal(at);
       if (lit) {
-        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, n, def, a), range: rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
+        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, text, n, def, a, lit.text), range: rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
         return;
       }
       const w = wrapperOfWrapper(n, at, lang, def);

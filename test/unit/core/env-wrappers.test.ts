@@ -167,3 +167,31 @@ describe('env analysis: reads through project helpers (wrappers)', () => {
     assert.ok(r.facts.envVars.some((v) => v.name === 'OLD_SERVICE_URL' && !v.isNew));
   });
 });
+
+describe('env analysis: how a read through a helper treats absence', () => {
+  const { tree } = scratchDirs();
+
+  it('a helper call kept in a local that is tested later, or guarded by the same call, is optional; a plain use is required', async () => {
+    const dir = tree({
+      '.env.example': 'APP_URL=\n',
+      'src/env.ts': 'export const env = (n: string) => process.env[n];\nexport const a = process.env.APP_URL;\n',
+      'src/pdf.ts': [
+        "import { env } from './env';",
+        'export async function open() {',
+        "  const browserless = env('BROWSERLESS_URL');",
+        '  if (browserless) {',
+        '    return browserless;',
+        '  }',
+        "  if (env('CDN_DOMAIN')) {",
+        "    return `${env('CDN_DOMAIN')}/x`;",
+        '  }',
+        "  const key = String(env('STORAGE_KEY'));",
+        '  return key;',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['src/pdf.ts:BROWSERLESS_URL:optional:3', 'src/pdf.ts:CDN_DOMAIN:optional:7', 'src/pdf.ts:STORAGE_KEY:required:10']);
+  });
+});
