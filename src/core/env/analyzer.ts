@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import type { Classification } from '../classify';
+import { EXAMPLE_FILE_PATTERNS_TEXT, type Classification } from '../classify';
 import type { Finding, Fix, Location, Notice, Range, TextEdit } from '../model';
 import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
@@ -101,7 +101,12 @@ function state(ctx: AnalysisContext): EnvState {
     const d = dirOf(f.path);
     const list = s.examplesByDir.get(d) ?? [];
     list.push(f.path);
-    list.sort((a, b) => order.indexOf(a.slice(a.lastIndexOf('/') + 1)) - order.indexOf(b.slice(b.lastIndexOf('/') + 1)));
+    // configured names in their order first, then names found by pattern (example.env, env.sample…)
+    const rank = (x: string) => {
+      const i = order.indexOf(x.slice(x.lastIndexOf('/') + 1));
+      return i < 0 ? order.length : i;
+    };
+    list.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     s.examplesByDir.set(d, list);
   }
   return s;
@@ -646,7 +651,11 @@ export const envAnalyzer: Analyzer = {
     const s = state(ctx);
     s.ignore = ignorer(ctx);
     if (s.examplesByDir.size === 0) {
-      ctx.notices.push({ level: 'info', area: 'env', message: `no example file (${ctx.config.env.exampleFiles.join(', ')}) in the workspace: variables were not checked against one` });
+      ctx.notices.push({
+        level: 'info',
+        area: 'env',
+        message: `no example file in the workspace (looked for ${ctx.config.env.exampleFiles.join(', ')}, and ${EXAMPLE_FILE_PATTERNS_TEXT}): variables were not checked against one. Add one, or name yours in .deploy-readiness.yaml under env.exampleFiles.`,
+      });
     }
     const present = new Set<string>();
     const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path, ctx.config.env.includeTests));

@@ -195,3 +195,34 @@ describe('env analysis: how a read through a helper treats absence', () => {
     assert.deepEqual(missing(r), ['src/pdf.ts:BROWSERLESS_URL:optional:3', 'src/pdf.ts:CDN_DOMAIN:optional:7', 'src/pdf.ts:STORAGE_KEY:required:10']);
   });
 });
+
+describe('env analysis: example files under other names', () => {
+  const { tree } = scratchDirs();
+
+  for (const name of ['example.env', 'example.docker.env', 'env.sample', '.env.local.example', '.env.example.docker', 'config/app.env.example']) {
+    it(`finds ${name} by pattern and checks reads against it`, async () => {
+      const dir = name.includes('/') ? tree({ [name]: 'APP_URL=\n', 'config/a.ts': 'export const a = [process.env.APP_URL, process.env.API_SECRET];\n' }) : tree({ [name]: 'APP_URL=\n', 'a.ts': 'export const a = [process.env.APP_URL, process.env.API_SECRET];\n' });
+      const r = await analyze(dir);
+      const fs = by(r, 'env/missing-from-example');
+      assert.deepEqual(fs.map((f) => f.data?.variable), ['API_SECRET']);
+      assert.match(fs[0].message, new RegExp(`not declared in ${name.replace(/\./g, '\\.')}`));
+      assert.ok(!r.notices.some((n) => /no example file/.test(n.message)));
+    });
+  }
+
+  it('a configured name is preferred over one found by pattern in the same folder', async () => {
+    const dir = tree({ '.env.example': 'APP_URL=\n', 'example.env': 'APP_URL=\nAPI_SECRET=\n', 'a.ts': 'export const a = [process.env.APP_URL, process.env.API_SECRET];\n' });
+    const fs = by(await analyze(dir), 'env/missing-from-example');
+    assert.deepEqual(fs.map((f) => `${f.data?.variable}:${/in \.env\.example\./.test(f.message)}`), ['API_SECRET:true']);
+  });
+
+  it('with no example file, the notice says which names were looked for and how to configure one', async () => {
+    const dir = tree({ 'a.ts': 'export const a = process.env.APP_URL;\n', 'env.txt': 'APP_URL=\n' });
+    const n = (await analyze(dir)).notices.find((x) => /no example file/.test(x.message));
+    assert.ok(n);
+    assert.match(n.message, /\.env\.example/);
+    assert.match(n.message, /example\.env/);
+    assert.match(n.message, /env\.sample/);
+    assert.match(n.message, /env\.exampleFiles/);
+  });
+});
