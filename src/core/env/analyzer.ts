@@ -29,10 +29,41 @@ export const PLATFORM_VARS = new Set([
   'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'TERM', 'HOSTNAME', 'TZ', 'EDITOR', 'LOGNAME',
   'NODE_ENV', 'CI', 'NODE_OPTIONS', 'npm_package_version', 'npm_package_name', 'npm_lifecycle_event', 'INIT_CWD',
   'VERCEL', 'VERCEL_ENV', 'VERCEL_URL', 'NETLIFY', 'HEROKU_APP_NAME', 'DYNO', 'PORT', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT',
-  'MODE', 'BASE_URL', 'PROD', 'DEV', 'SSR', 'DEBUG', 'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONPATH', 'VIRTUAL_ENV', 'GOPATH', 'GOOS', 'GOARCH',
+  'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONPATH', 'VIRTUAL_ENV', 'GOPATH', 'GOOS', 'GOARCH',
   'JAVA_HOME', 'DOTNET_ENVIRONMENT', 'ASPNETCORE_ENVIRONMENT', 'BUILDKIT_INLINE_CACHE',
 ]);
-const PLATFORM_PREFIXES = ['GITHUB_', 'RUNNER_', 'VERCEL_', 'NETLIFY_', 'RENDER_', 'FLY_', 'RAILWAY_', 'HEROKU_', 'npm_', 'AWS_LAMBDA_', 'K_', 'CF_PAGES', 'BASH_', 'LC_', 'XDG_'];
+const PLATFORM_PREFIXES = ['RUNNER_', 'VERCEL_', 'NETLIFY_', 'RENDER_', 'FLY_', 'RAILWAY_', 'HEROKU_', 'npm_', 'AWS_LAMBDA_', 'K_', 'CF_PAGES', 'BASH_', 'LC_', 'XDG_'];
+
+/**
+ * Names a runtime provides only to code it runs: Vite's in code it bundles (under a folder with a
+ * vite.config.*, or read through import.meta.env), Next's in Next apps, GitHub's in workflows.
+ * Elsewhere (`BASE_URL` in a Go service, `GITHUB_TOKEN` in app code) they are configuration.
+ */
+const VITE_VARS = new Set(['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR']);
+/**
+ * GitHub Actions' default variables: only a runner sets them, so code reading them is CI tooling.
+ * Other GITHUB_* names (GITHUB_TOKEN, GITHUB_CLIENT_ID, GITHUB_APP_ID) are app configuration
+ * outside workflow files.
+ */
+const GITHUB_DEFAULTS = /^GITHUB_(?:ACTION|ACTION_PATH|ACTION_REPOSITORY|ACTIONS|ACTOR|ACTOR_ID|API_URL|BASE_REF|ENV|EVENT_NAME|EVENT_PATH|GRAPHQL_URL|HEAD_REF|JOB|OUTPUT|PATH|REF|REF_NAME|REF_PROTECTED|REF_TYPE|REPOSITORY|REPOSITORY_ID|REPOSITORY_OWNER|REPOSITORY_OWNER_ID|RETENTION_DAYS|RUN_ATTEMPT|RUN_ID|RUN_NUMBER|SERVER_URL|SHA|STATE|STEP_SUMMARY|TRIGGERING_ACTOR|WORKFLOW|WORKFLOW_REF|WORKFLOW_SHA|WORKSPACE)$/;
+const NEXT_VARS = new Set(['NEXT_RUNTIME', 'NEXT_PHASE', 'NEXT_DEPLOYMENT_ID']);
+const VITE_CONFIG = /(?:^|\/)vite\.config\.[cm]?[jt]s$/;
+const NEXT_CONFIG = /(?:^|\/)next\.config\.[cm]?[jt]s$/;
+
+function underAny(file: string, dirs: ReadonlySet<string>): boolean {
+  if (!dirs.size) return false;
+  for (let d = dirOf(file); ; d = dirOf(d)) {
+    if (dirs.has(d)) return true;
+    if (!d) return false;
+  }
+}
+
+function runtimeProvides(s: EnvState, name: string, file: string, via?: string): boolean {
+  if (VITE_VARS.has(name)) return via === 'import.meta.env' || underAny(file, s.viteDirs);
+  if (NEXT_VARS.has(name) || name.startsWith('__NEXT_')) return underAny(file, s.nextDirs);
+  if (name.startsWith('GITHUB_')) return file.startsWith('.github/') || file.includes('/.github/');
+  return false;
+}
 
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
@@ -72,7 +103,10 @@ interface EnvState {
   /** Names read at the merge base (all files); undefined without a base snapshot. */
   baseNames?: Set<string>;
   baseCommit?: string;
-  ignore?: (name: string) => boolean;
+  ignore?: Ignore;
+  /** Folders holding a vite.config.* / next.config.* (their code runs under that runtime). */
+  viteDirs: Set<string>;
+  nextDirs: Set<string>;
   global?: Global;
   /** ctx.files length and example-name order the examplesByDir index was built for. */
   indexKey?: string;
@@ -87,7 +121,7 @@ const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 function state(ctx: AnalysisContext): EnvState {
   let s = ctx.cache.get('env') as EnvState | undefined;
   if (!s) {
-    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map() };
+    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set() };
     ctx.cache.set('env', s);
   }
   const order = ctx.config.env.exampleFiles;
@@ -96,7 +130,11 @@ function state(ctx: AnalysisContext): EnvState {
   s.indexKey = key;
   s.examplesByDir.clear();
   s.nearest.clear();
+  s.viteDirs.clear();
+  s.nextDirs.clear();
   for (const f of ctx.files) {
+    if (VITE_CONFIG.test(f.path)) s.viteDirs.add(dirOf(f.path));
+    if (NEXT_CONFIG.test(f.path)) s.nextDirs.add(dirOf(f.path));
     if (f.cls.kind !== 'env-example') continue;
     const d = dirOf(f.path);
     const list = s.examplesByDir.get(d) ?? [];
@@ -112,13 +150,19 @@ function state(ctx: AnalysisContext): EnvState {
   return s;
 }
 
-function ignorer(ctx: AnalysisContext): (name: string) => boolean {
+/** Whether a name is not reported: by name alone, or (with the reading file) as its runtime's own. */
+type Ignore = (name: string, file?: string, via?: string) => boolean;
+
+function ignorer(ctx: AnalysisContext): Ignore {
   const cfg = ctx.config.env;
   const exact = new Set(cfg.ignore.filter((x) => !x.includes('*')));
   const globs = cfg.ignore.filter((x) => x.includes('*'));
   const glob = globs.length ? picomatch(globs) : undefined;
-  return (name) =>
-    exact.has(name) || !!glob?.(name) || (cfg.ignorePlatform && (PLATFORM_VARS.has(name) || PLATFORM_PREFIXES.some((p) => name.startsWith(p))));
+  const s = state(ctx);
+  return (name, file, via) =>
+    exact.has(name) ||
+    !!glob?.(name) ||
+    (cfg.ignorePlatform && (PLATFORM_VARS.has(name) || GITHUB_DEFAULTS.test(name) || PLATFORM_PREFIXES.some((p) => name.startsWith(p)) || (file !== undefined && runtimeProvides(s, name, file, via))));
 }
 
 async function example(ctx: AnalysisContext, s: EnvState, p: string): Promise<ExampleFile | undefined> {
@@ -372,7 +416,7 @@ function firstRead(s: EnvState, g: Global, name: string): { file: string; read: 
   return read ? { file: first!, read } : undefined;
 }
 
-function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string) => boolean): Map<string, { read: EnvRead; file: string }> {
+function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): Map<string, { read: EnvRead; file: string }> {
   let m = g.missing.get(ex.path);
   if (m) return m;
   m = new Map();
@@ -383,7 +427,7 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string
     for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
     if (first === undefined) continue;
     const read = s.head.get(first)?.reads.find((r) => r.name === name);
-    if (read) rows.push([name, { read, file: first }]);
+    if (read && !ignore(name, first, read.via)) rows.push([name, { read, file: first }]);
   }
   rows.sort((a, b) => a[1].file.localeCompare(b[1].file) || a[1].read.range.start.line - b[1].read.range.start.line || a[0].localeCompare(b[0]));
   for (const [k, v] of rows) m.set(k, v);
@@ -423,7 +467,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     }
   }
   for (const { read, others } of byName.values()) {
-    if (ignore(read.name)) continue;
+    if (ignore(read.name, file, read.via)) continue;
     const alsoRead = others.slice(0, 20).map((o) => rel(file, o.range, `${read.name} is also read here (${o.kind})`));
     const providers = g.provided.get(read.name)?.filter((p) => p.file !== file) ?? [];
     const ci = g.ci.get(read.name)?.[0];
@@ -627,7 +671,7 @@ function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
   const byName = new Map<string, { name: string; files: string[]; isNew: boolean; required: boolean; provider?: string }>();
   for (const [file, f] of [...s.head].sort((a, b) => a[0].localeCompare(b[0]))) {
     for (const r of f.reads) {
-      if (ignore(r.name)) continue;
+      if (ignore(r.name, file, r.via)) continue;
       let v = byName.get(r.name);
       if (!v) {
         v = { name: r.name, files: [], isNew: !!s.baseNames && !s.baseNames.has(r.name), required: false };
@@ -721,7 +765,7 @@ export const envAnalyzer: Analyzer = {
 export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): void {
   const s = head.cache.get('env') as EnvState | undefined;
   if (!s) return;
-  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map() } satisfies EnvState);
+  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set() } satisfies EnvState);
 }
 
 // ───────────────────────────── reads through project helpers ─────────────────────────────

@@ -226,3 +226,33 @@ describe('env analysis: example files under other names', () => {
     assert.match(n.message, /env\.exampleFiles/);
   });
 });
+
+describe('env analysis: platform-provided names per runtime', () => {
+  const { tree } = scratchDirs();
+
+  it("Vite's names only in code Vite bundles, Next's only in Next apps, GITHUB_TOKEN-like names only in workflows; PATH, HOME and Actions defaults (GITHUB_SHA) everywhere", async () => {
+    const dir = tree({
+      '.env.example': 'APP_URL=\n',
+      'web/vite.config.ts': 'export default {};\n',
+      'web/src/main.ts': 'export const a = [import.meta.env.BASE_URL, import.meta.env.MODE, process.env.APP_URL];\n',
+      'web/src/ssr.ts': 'export const s = process.env.SSR;\n',
+      'other/src/x.ts': 'export const b = [import.meta.env.DEV, process.env.PROD, process.env.NEXT_RUNTIME];\n',
+      'site/next.config.js': 'module.exports = {};\n',
+      'site/app/page.ts': 'export const r = process.env.NEXT_RUNTIME;\n',
+      'svc/main.go': 'package main\n\nimport "os"\n\nfunc main() { _ = os.Getenv("BASE_URL"); _ = os.Getenv("PATH"); _ = os.Getenv("GITHUB_TOKEN"); _ = os.Getenv("GITHUB_SHA") }\n',
+      'tools/run.py': 'import os\nDEBUG = os.environ.get("DEBUG")\nHOME = os.environ["HOME"]\n',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$GITHUB_SHA $RUNNER_OS"\n',
+    });
+    const r = await analyze(dir);
+    const names = by(r, 'env/missing-from-example').map((f) => `${f.file}:${f.data?.variable}`).sort();
+    assert.deepEqual(names, ['other/src/x.ts:NEXT_RUNTIME', 'other/src/x.ts:PROD', 'svc/main.go:BASE_URL', 'svc/main.go:GITHUB_TOKEN', 'tools/run.py:DEBUG']);
+  });
+
+  it('env.ignorePlatform: false reports them all', async () => {
+    const dir = tree({ '.env.example': 'APP_URL=\n', 'web/vite.config.ts': 'export default {};\n', 'web/src/main.ts': 'export const a = [import.meta.env.BASE_URL, process.env.APP_URL];\n' });
+    const config = defaultConfig();
+    config.env.ignorePlatform = false;
+    const r = await (await Workspace.open({ root: dir, config, trusted: false, areas: ['env'] })).analyze();
+    assert.deepEqual(by(r, 'env/missing-from-example').map((f) => f.data?.variable), ['BASE_URL']);
+  });
+});
