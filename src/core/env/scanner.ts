@@ -3,6 +3,7 @@ import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
+import { envconfigReads } from './goconfig';
 import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
 
 /**
@@ -62,7 +63,7 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   tsx: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
   python: /environ|getenv|BaseSettings/,
   ruby: /\bENV\b/,
-  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process/,
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
@@ -692,9 +693,13 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
       case 'ruby':
         walkTree(root, (n) => visitRuby(n, sink), marks);
         break;
-      case 'go':
+      case 'go': {
         walkTree(root, (n) => visitGo(n, sink), marks);
+        // envconfig.Process("PREFIX", &c): the struct's fields, prefixed, replace the bare tag names.
+        const cfg = text.includes('envconfig.') ? envconfigReads(root) : undefined;
+        if (cfg) sink.reads = [...sink.reads.filter((r) => r.via !== 'envconfig tag'), ...cfg];
         break;
+      }
       case 'rust':
         walkTree(root, (n) => visitRust(n, sink), marks);
         break;

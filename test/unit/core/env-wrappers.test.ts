@@ -256,3 +256,49 @@ describe('env analysis: platform-provided names per runtime', () => {
     assert.deepEqual(by(r, 'env/missing-from-example').map((f) => f.data?.variable), ['BASE_URL']);
   });
 });
+
+describe('env analysis: Go envconfig structs', () => {
+  const { tree } = scratchDirs();
+
+  it('envconfig.Process("GOTRUE", &c): fields are prefixed, a tagged nested struct is a prefix, split_words, required and default', async () => {
+    const dir = tree({
+      '.env.example': 'GOTRUE_SITE_URL=\n',
+      'conf/config.go': [
+        'package conf',
+        '',
+        'import "github.com/kelseyhightower/envconfig"',
+        '',
+        'type OAuthProvider struct {',
+        '\tClientID string `json:"client_id" split_words:"true"`',
+        '\tEnabled  bool',
+        '}',
+        '',
+        'type GlobalConfiguration struct {',
+        '\tSiteURL     string        `json:"site_url" split_words:"true" required:"true"`',
+        '\tJWTSecret   string        `envconfig:"JWT_SECRET" required:"true"`',
+        '\tRateLimit   int           `split_words:"true" default:"30"`',
+        '\tCustomOAuth OAuthProvider `envconfig:"CUSTOM_OAUTH"`',
+        '\tInternal    string        `ignored:"true"`',
+        '}',
+        '',
+        'func Load() (*GlobalConfiguration, error) {',
+        '\tconfig := new(GlobalConfiguration)',
+        '\tif err := envconfig.Process("GOTRUE", config); err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\treturn config, nil',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(by(r, 'env/missing-from-example').map((f) => `${f.data?.variable}:${f.data?.use}`).sort(), [
+      'GOTRUE_CUSTOM_OAUTH_CLIENT_ID:optional',
+      'GOTRUE_CUSTOM_OAUTH_ENABLED:optional',
+      'GOTRUE_JWT_SECRET:required',
+      'GOTRUE_RATE_LIMIT:default',
+    ]);
+    assert.ok(!r.findings.some((f) => f.data?.variable === 'CUSTOM_OAUTH' || f.data?.variable === 'GOTRUE_INTERNAL'));
+    assert.deepEqual(by(r, 'env/unused-in-example'), []);
+  });
+});
