@@ -116,6 +116,13 @@ function dslMigrationTool(p: string, e: string): MigrationTool | undefined {
 
 const ENV_FILE = /^\.env(\.[A-Za-z0-9_-]+)*$/;
 
+/**
+ * Example files under other names than env.exampleFiles: `example.env`, `example.docker.env`,
+ * `env.sample`, `.env.local.example`, `.env.example.docker`, `config/app.env.example`.
+ */
+export const EXAMPLE_FILE_PATTERN = /^(?:example(?:\.[\w-]+)*\.env|env\.(?:sample|example|template)|\.env(?:\.[\w-]+)*\.(?:example|sample|template)|\.env\.(?:example|sample|template)(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\.env\.(?:example|sample|template))$/;
+export const EXAMPLE_FILE_PATTERNS_TEXT = 'example.env, example.*.env, env.sample, .env.*.example, .env.example.*, *.env.example';
+
 export class Classifier {
   private readonly extraMigrations?: picomatch.Matcher;
   private readonly extraSchemas?: picomatch.Matcher;
@@ -132,7 +139,7 @@ export class Classifier {
     const e = ext(p);
     const lower = p.toLowerCase();
     if (base === '.deploy-readiness.yaml') return { kind: 'config' };
-    if (this.exampleNames.has(base)) return { kind: 'env-example' };
+    if (this.exampleNames.has(base) || EXAMPLE_FILE_PATTERN.test(base)) return { kind: 'env-example' };
     if (ENV_FILE.test(base)) return { kind: 'env-file' };
     if (e === 'sql') {
       const tool = sqlMigrationTool(p) ?? (this.extraMigrations?.(p) ? 'sql' : undefined);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import type { Classification } from '../classify';
+import { EXAMPLE_FILE_PATTERNS_TEXT, type Classification } from '../classify';
 import type { Finding, Fix, Location, Notice, Range, TextEdit } from '../model';
 import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
@@ -21,17 +21,49 @@ import {
   secretInExample,
   unusedInExample,
 } from './rules';
-import { scannable, scanSource, type EnvRead } from './scanner';
+import { scannable, scanSource, scanWrapperCalls, type EnvRead } from './scanner';
+import { familyOf, mayCall, mergeWrappers, type WrapperDef } from './wrappers';
 
 /** Variables the platform or runtime provides; never expected in an example file. */
 export const PLATFORM_VARS = new Set([
   'PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'TERM', 'HOSTNAME', 'TZ', 'EDITOR', 'LOGNAME',
   'NODE_ENV', 'CI', 'NODE_OPTIONS', 'npm_package_version', 'npm_package_name', 'npm_lifecycle_event', 'INIT_CWD',
   'VERCEL', 'VERCEL_ENV', 'VERCEL_URL', 'NETLIFY', 'HEROKU_APP_NAME', 'DYNO', 'PORT', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT',
-  'MODE', 'BASE_URL', 'PROD', 'DEV', 'SSR', 'DEBUG', 'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONPATH', 'VIRTUAL_ENV', 'GOPATH', 'GOOS', 'GOARCH',
+  'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONPATH', 'VIRTUAL_ENV', 'GOPATH', 'GOOS', 'GOARCH',
   'JAVA_HOME', 'DOTNET_ENVIRONMENT', 'ASPNETCORE_ENVIRONMENT', 'BUILDKIT_INLINE_CACHE',
 ]);
-const PLATFORM_PREFIXES = ['GITHUB_', 'RUNNER_', 'VERCEL_', 'NETLIFY_', 'RENDER_', 'FLY_', 'RAILWAY_', 'HEROKU_', 'npm_', 'AWS_LAMBDA_', 'K_', 'CF_PAGES', 'BASH_', 'LC_', 'XDG_'];
+const PLATFORM_PREFIXES = ['RUNNER_', 'VERCEL_', 'NETLIFY_', 'RENDER_', 'FLY_', 'RAILWAY_', 'HEROKU_', 'npm_', 'AWS_LAMBDA_', 'K_', 'CF_PAGES', 'BASH_', 'LC_', 'XDG_'];
+
+/**
+ * Names a runtime provides only to code it runs: Vite's in code it bundles (under a folder with a
+ * vite.config.*, or read through import.meta.env), Next's in Next apps, GitHub's in workflows.
+ * Elsewhere (`BASE_URL` in a Go service, `GITHUB_TOKEN` in app code) they are configuration.
+ */
+const VITE_VARS = new Set(['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR']);
+/**
+ * GitHub Actions' default variables: only a runner sets them, so code reading them is CI tooling.
+ * Other GITHUB_* names (GITHUB_TOKEN, GITHUB_CLIENT_ID, GITHUB_APP_ID) are app configuration
+ * outside workflow files.
+ */
+const GITHUB_DEFAULTS = /^GITHUB_(?:ACTION|ACTION_PATH|ACTION_REPOSITORY|ACTIONS|ACTOR|ACTOR_ID|API_URL|BASE_REF|ENV|EVENT_NAME|EVENT_PATH|GRAPHQL_URL|HEAD_REF|JOB|OUTPUT|PATH|REF|REF_NAME|REF_PROTECTED|REF_TYPE|REPOSITORY|REPOSITORY_ID|REPOSITORY_OWNER|REPOSITORY_OWNER_ID|RETENTION_DAYS|RUN_ATTEMPT|RUN_ID|RUN_NUMBER|SERVER_URL|SHA|STATE|STEP_SUMMARY|TRIGGERING_ACTOR|WORKFLOW|WORKFLOW_REF|WORKFLOW_SHA|WORKSPACE)$/;
+const NEXT_VARS = new Set(['NEXT_RUNTIME', 'NEXT_PHASE', 'NEXT_DEPLOYMENT_ID']);
+const VITE_CONFIG = /(?:^|\/)vite\.config\.[cm]?[jt]s$/;
+const NEXT_CONFIG = /(?:^|\/)next\.config\.[cm]?[jt]s$/;
+
+function underAny(file: string, dirs: ReadonlySet<string>): boolean {
+  if (!dirs.size) return false;
+  for (let d = dirOf(file); ; d = dirOf(d)) {
+    if (dirs.has(d)) return true;
+    if (!d) return false;
+  }
+}
+
+function runtimeProvides(s: EnvState, name: string, file: string, via?: string): boolean {
+  if (VITE_VARS.has(name)) return via === 'import.meta.env' || underAny(file, s.viteDirs);
+  if (NEXT_VARS.has(name) || name.startsWith('__NEXT_')) return underAny(file, s.nextDirs);
+  if (name.startsWith('GITHUB_')) return file.startsWith('.github/') || file.includes('/.github/');
+  return false;
+}
 
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
@@ -60,6 +92,7 @@ function nearestOf(s: EnvState, file: string): string | undefined {
 interface FileFacts extends ConfigFacts {
   hasErrors: boolean;
   hash: string;
+  wrappers?: WrapperDef[];
 }
 
 interface EnvState {
@@ -70,12 +103,17 @@ interface EnvState {
   /** Names read at the merge base (all files); undefined without a base snapshot. */
   baseNames?: Set<string>;
   baseCommit?: string;
-  ignore?: (name: string) => boolean;
+  ignore?: Ignore;
+  /** Folders holding a vite.config.* / next.config.* (their code runs under that runtime). */
+  viteDirs: Set<string>;
+  nextDirs: Set<string>;
   global?: Global;
   /** ctx.files length and example-name order the examplesByDir index was built for. */
   indexKey?: string;
   /** file → its nearest example (memo, reset with examplesByDir) */
   nearest: Map<string, string | undefined>;
+  /** Project helpers that read the environment by name (found in the last full run, plus env.readers). */
+  wrappers?: WrapperDef[];
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -83,7 +121,7 @@ const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 function state(ctx: AnalysisContext): EnvState {
   let s = ctx.cache.get('env') as EnvState | undefined;
   if (!s) {
-    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map() };
+    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set() };
     ctx.cache.set('env', s);
   }
   const order = ctx.config.env.exampleFiles;
@@ -92,24 +130,39 @@ function state(ctx: AnalysisContext): EnvState {
   s.indexKey = key;
   s.examplesByDir.clear();
   s.nearest.clear();
+  s.viteDirs.clear();
+  s.nextDirs.clear();
   for (const f of ctx.files) {
+    if (VITE_CONFIG.test(f.path)) s.viteDirs.add(dirOf(f.path));
+    if (NEXT_CONFIG.test(f.path)) s.nextDirs.add(dirOf(f.path));
     if (f.cls.kind !== 'env-example') continue;
     const d = dirOf(f.path);
     const list = s.examplesByDir.get(d) ?? [];
     list.push(f.path);
-    list.sort((a, b) => order.indexOf(a.slice(a.lastIndexOf('/') + 1)) - order.indexOf(b.slice(b.lastIndexOf('/') + 1)));
+    // configured names in their order first, then names found by pattern (example.env, env.sample…)
+    const rank = (x: string) => {
+      const i = order.indexOf(x.slice(x.lastIndexOf('/') + 1));
+      return i < 0 ? order.length : i;
+    };
+    list.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     s.examplesByDir.set(d, list);
   }
   return s;
 }
 
-function ignorer(ctx: AnalysisContext): (name: string) => boolean {
+/** Whether a name is not reported: by name alone, or (with the reading file) as its runtime's own. */
+type Ignore = (name: string, file?: string, via?: string) => boolean;
+
+function ignorer(ctx: AnalysisContext): Ignore {
   const cfg = ctx.config.env;
   const exact = new Set(cfg.ignore.filter((x) => !x.includes('*')));
   const globs = cfg.ignore.filter((x) => x.includes('*'));
   const glob = globs.length ? picomatch(globs) : undefined;
-  return (name) =>
-    exact.has(name) || !!glob?.(name) || (cfg.ignorePlatform && (PLATFORM_VARS.has(name) || PLATFORM_PREFIXES.some((p) => name.startsWith(p))));
+  const s = state(ctx);
+  return (name, file, via) =>
+    exact.has(name) ||
+    !!glob?.(name) ||
+    (cfg.ignorePlatform && (PLATFORM_VARS.has(name) || GITHUB_DEFAULTS.test(name) || PLATFORM_PREFIXES.some((p) => name.startsWith(p)) || (file !== undefined && runtimeProvides(s, name, file, via))));
 }
 
 async function example(ctx: AnalysisContext, s: EnvState, p: string): Promise<ExampleFile | undefined> {
@@ -149,7 +202,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   let facts: FileFacts;
   if (cls.kind === 'source') {
     const scan = await scanSource(cls.language, text);
-    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '' };
+    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
   } else {
     const kind = deployKind(path, text);
     if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
@@ -160,7 +213,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   return facts;
 }
 
-const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors;
+const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length;
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
@@ -363,7 +416,7 @@ function firstRead(s: EnvState, g: Global, name: string): { file: string; read: 
   return read ? { file: first!, read } : undefined;
 }
 
-function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string) => boolean): Map<string, { read: EnvRead; file: string }> {
+function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): Map<string, { read: EnvRead; file: string }> {
   let m = g.missing.get(ex.path);
   if (m) return m;
   m = new Map();
@@ -374,7 +427,7 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: (n: string
     for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
     if (first === undefined) continue;
     const read = s.head.get(first)?.reads.find((r) => r.name === name);
-    if (read) rows.push([name, { read, file: first }]);
+    if (read && !ignore(name, first, read.via)) rows.push([name, { read, file: first }]);
   }
   rows.sort((a, b) => a[1].file.localeCompare(b[1].file) || a[1].read.range.start.line - b[1].read.range.start.line || a[0].localeCompare(b[0]));
   for (const [k, v] of rows) m.set(k, v);
@@ -414,7 +467,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     }
   }
   for (const { read, others } of byName.values()) {
-    if (ignore(read.name)) continue;
+    if (ignore(read.name, file, read.via)) continue;
     const alsoRead = others.slice(0, 20).map((o) => rel(file, o.range, `${read.name} is also read here (${o.kind})`));
     const providers = g.provided.get(read.name)?.filter((p) => p.file !== file) ?? [];
     const ci = g.ci.get(read.name)?.[0];
@@ -603,6 +656,9 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
     try {
       const f = await factsOfText(cls, file, r.text);
       for (const x of f.reads) names.add(x.name);
+      if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
+        for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers)).reads) names.add(x.name);
+      }
     } catch {
       /* an unreadable base version reads nothing */
     }
@@ -615,7 +671,7 @@ function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
   const byName = new Map<string, { name: string; files: string[]; isNew: boolean; required: boolean; provider?: string }>();
   for (const [file, f] of [...s.head].sort((a, b) => a[0].localeCompare(b[0]))) {
     for (const r of f.reads) {
-      if (ignore(r.name)) continue;
+      if (ignore(r.name, file, r.via)) continue;
       let v = byName.get(r.name);
       if (!v) {
         v = { name: r.name, files: [], isNew: !!s.baseNames && !s.baseNames.has(r.name), required: false };
@@ -639,7 +695,11 @@ export const envAnalyzer: Analyzer = {
     const s = state(ctx);
     s.ignore = ignorer(ctx);
     if (s.examplesByDir.size === 0) {
-      ctx.notices.push({ level: 'info', area: 'env', message: `no example file (${ctx.config.env.exampleFiles.join(', ')}) in the workspace: variables were not checked against one` });
+      ctx.notices.push({
+        level: 'info',
+        area: 'env',
+        message: `no example file in the workspace (looked for ${ctx.config.env.exampleFiles.join(', ')}, and ${EXAMPLE_FILE_PATTERNS_TEXT}): variables were not checked against one. Add one, or name yours in .deploy-readiness.yaml under env.exampleFiles.`,
+      });
     }
     const present = new Set<string>();
     const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path, ctx.config.env.includeTests));
@@ -659,6 +719,7 @@ export const envAnalyzer: Analyzer = {
       noticesOf(ctx, f.path, facts);
     });
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
+    await resolveWrappers(ctx, s, relevantFiles, failed);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base && !ctx.baseRun) {
       s.baseNames = await baseNames(ctx, s, ctx.base.reader, ctx.base.changedFiles);
@@ -682,7 +743,8 @@ export const envAnalyzer: Analyzer = {
       return exampleFindings(ctx, s, g, f.path);
     }
     const old = s.head.get(f.path);
-    const facts = await factsOf(ctx, s, f);
+    let facts = await factsOf(ctx, s, f);
+    if (f.cls.kind === 'source' && s.wrappers?.length) facts = await withWrapperReads(ctx, s, f, facts);
     if (facts !== old) {
       if (old) contribute(s, g, f.path, old, -1);
       if (facts && !isEmpty(facts)) {
@@ -703,5 +765,65 @@ export const envAnalyzer: Analyzer = {
 export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): void {
   const s = head.cache.get('env') as EnvState | undefined;
   if (!s) return;
-  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map() } satisfies EnvState);
+  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set() } satisfies EnvState);
+}
+
+// ───────────────────────────── reads through project helpers ─────────────────────────────
+
+const wrapperReads = (f: FileFacts) => f.reads.some((r) => r.wrapper);
+
+/** The file's facts with its calls to the known wrappers added as reads (its own reads kept). */
+async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, facts: FileFacts | undefined, defs: readonly WrapperDef[] = s.wrappers ?? []): Promise<FileFacts | undefined> {
+  if (f.cls.kind !== 'source' || !familyOf(f.cls.language)) return facts;
+  const family = familyOf(f.cls.language);
+  const names = defs.filter((d) => d.family === family || d.family === 'any').map((d) => d.name);
+  if (!names.length) return facts;
+  const text = await readText(ctx.reader, f.path);
+  if (text === undefined || !mayCall(text, names)) return facts;
+  const found = await scanWrapperCalls(f.cls.language, text, defs);
+  if (!found.reads.length && !found.wrappers.length) return facts;
+  const base: FileFacts = facts ?? { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: hashOf(text) };
+  return {
+    ...base,
+    reads: [...base.reads.filter((r) => !r.wrapper || !names.includes(r.wrapper)), ...found.reads],
+    ...(found.wrappers.length ? { wrappers: [...(base.wrappers ?? []), ...found.wrappers] } : {}),
+  };
+}
+
+/**
+ * Reads through a project's own helpers: wrappers found while scanning (a function whose parameter
+ * flows into an environment read) and those named by `env.readers`; calls to them with a literal
+ * name are reads. Only files that mention a wrapper's name before `(` are parsed again; a function
+ * that passes its parameter on to a wrapper is a wrapper too (two levels).
+ */
+async function resolveWrappers(ctx: AnalysisContext, s: EnvState, files: readonly WorkspaceFile[], failed: Finding[]): Promise<void> {
+  // Drop reads added by a previous run: the wrappers may have changed since.
+  for (const [p, f] of s.head) {
+    if (!wrapperReads(f)) continue;
+    const own = { ...f, reads: f.reads.filter((r) => !r.wrapper), wrappers: f.wrappers?.filter((w) => !w.level) };
+    if (isEmpty(own)) s.head.delete(p);
+    else s.head.set(p, own);
+  }
+  const all = new Map<string, WrapperDef>();
+  mergeWrappers(all, ctx.config.env.readers.map((r) => ({ name: r.call, arg: r.arg, family: 'any' as const, throws: false, inner: 'optional' as const, extraParams: false })));
+  for (const [p, f] of s.head) mergeWrappers(all, (f.wrappers ?? []).map((w) => ({ ...w, file: p })));
+  let round = [...all.values()];
+  const sources = files.filter((f) => f.cls.kind === 'source' && familyOf(f.cls.language));
+  for (let level = 0; level < 3 && round.length && !ctx.signal.aborted; level++) {
+    const next: WrapperDef[] = [];
+    await pool(sources, 32, ctx.signal, async (f) => {
+      try {
+        const old = s.head.get(f.path);
+        const facts = await withWrapperReads(ctx, s, f, old, round);
+        if (!facts || facts === old) return;
+        s.head.set(f.path, facts);
+        for (const w of facts.wrappers ?? []) if (!all.has(`${w.family}:${w.name}`)) next.push({ ...w, file: f.path });
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        failed.push(failureFinding('env', f.path, e));
+      }
+    });
+    round = mergeWrappers(all, next);
+  }
+  s.wrappers = [...all.values()];
 }

@@ -3,6 +3,8 @@ import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
+import { envconfigReads } from './goconfig';
+import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
 
 /**
  * How a read treats absence: `required` throws, fails startup or the build; `optional` yields
@@ -19,6 +21,8 @@ export interface EnvRead {
   via: string;
   /** The code's own fallback when it is a number or boolean literal (`?? 5000`). */
   fallback?: string;
+  /** Set when the read is a call to a project's helper (wrapper) of this name. */
+  wrapper?: string;
 }
 
 export interface DynamicRead {
@@ -31,6 +35,8 @@ export interface ScanResult {
   dynamic: DynamicRead[];
   /** Set when the grammar reported errors: the file was still scanned where it parsed. */
   hasErrors: boolean;
+  /** Functions defined here that read the environment by a name they are given. */
+  wrappers?: WrapperDef[];
 }
 
 const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
@@ -52,12 +58,12 @@ const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
  * (most source files of a large repository). Every syntax the visitors recognise contains one.
  */
 const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
-  javascript: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
-  typescript: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
-  tsx: /process\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  javascript: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  typescript: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
+  tsx: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
   python: /environ|getenv|BaseSettings/,
   ruby: /\bENV\b/,
-  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process/,
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
@@ -109,6 +115,13 @@ function args(n: TSNode | null): TSNode[] {
 interface Sink {
   reads: EnvRead[];
   dynamic: DynamicRead[];
+  /** The node of each dynamic read, and how its read treats absence (for wrapper detection). */
+  dynNodes?: { node: TSNode; kind: ReadKind; index: number }[];
+}
+
+function addDynamic(sink: Sink, node: TSNode, via: string, kind: ReadKind): void {
+  sink.dynNodes?.push({ node, kind, index: sink.dynamic.length });
+  sink.dynamic.push({ range: rangeOf(node), via });
 }
 
 function addRead(sink: Sink, name: string, kind: ReadKind, node: TSNode, via: string, fallback?: string): void {
@@ -135,7 +148,7 @@ function jsFallback(n: TSNode): string | undefined {
 function readArg(sink: Sink, arg: TSNode | undefined, kind: ReadKind, via: string, whole: TSNode): void {
   const lit = literal(arg);
   if (lit) addRead(sink, lit.text, kind, lit.node, via);
-  else if (arg) sink.dynamic.push({ range: rangeOf(whole), via });
+  else if (arg) addDynamic(sink, whole, via, kind);
 }
 
 // ───────────────────────────── JavaScript / TypeScript ─────────────────────────────
@@ -184,7 +197,8 @@ function jsKindOfUse(n: TSNode, name?: string): ReadKind {
 function mentionsEnv(cond: TSNode | null, name: string): boolean {
   if (!cond) return false;
   const t = cond.text;
-  for (const probe of [`env.${name}`, `env['${name}']`, `env["${name}"]`, `env?.${name}`]) {
+  // `('NAME')`: a helper's read of the same variable, `if (env('NAME'))`.
+  for (const probe of [`env.${name}`, `env['${name}']`, `env["${name}"]`, `env?.${name}`, `('${name}')`, `("${name}")`]) {
     for (let i = t.indexOf(probe); i >= 0; i = t.indexOf(probe, i + 1)) {
       const next = t.charCodeAt(i + probe.length);
       if (!(next >= 48 && next <= 57) && !(next >= 65 && next <= 90) && !(next >= 97 && next <= 122) && next !== 95) return true;
@@ -279,7 +293,7 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       const lit = literal(idx);
       if (n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id) return;
       if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) addRead(sink, lit.text, jsKindOfUse(n, lit.text), lit.node, via, jsFallback(n));
-      else sink.dynamic.push({ range: rangeOf(n), via });
+      else addDynamic(sink, n, via, jsKindOfUse(n) === 'default' ? 'default' : 'optional');
       return;
     }
     case 'call_expression': {
@@ -660,7 +674,7 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
   const parser = await sharedParser(g);
   const tree = parser.parse(text);
   if (!tree) return { reads: [], dynamic: [], hasErrors: true };
-  const sink: Sink = { reads: [], dynamic: [] };
+  const sink: Sink = { reads: [], dynamic: [], dynNodes: [] };
   // SvelteKit's dynamic `env` import makes plain `env.X` a read, which no marker shows: walk everything.
   const marks = /\$env\/dynamic/.test(text) ? undefined : markOffsets(lang, text);
   try {
@@ -679,9 +693,13 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
       case 'ruby':
         walkTree(root, (n) => visitRuby(n, sink), marks);
         break;
-      case 'go':
+      case 'go': {
         walkTree(root, (n) => visitGo(n, sink), marks);
+        // envconfig.Process("PREFIX", &c): the struct's fields, prefixed, replace the bare tag names.
+        const cfg = text.includes('envconfig.') ? envconfigReads(root) : undefined;
+        if (cfg) sink.reads = [...sink.reads.filter((r) => r.via !== 'envconfig tag'), ...cfg];
         break;
+      }
       case 'rust':
         walkTree(root, (n) => visitRust(n, sink), marks);
         break;
@@ -700,7 +718,8 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
         break;
       }
     }
-    return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError });
+    const wrappers = wrappersOf(lang, sink);
+    return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) });
   } finally {
     tree.delete();
   }
@@ -734,4 +753,108 @@ function fixLoneCr(text: string, r: ScanResult): ScanResult {
   const at = (p: { line: number; character: number }) => idx.positionAt((nl[p.line] ?? text.length) + p.character);
   const map = (g: Range): Range => ({ start: at(g.start), end: at(g.end) });
   return { ...r, reads: r.reads.map((x) => ({ ...x, range: map(x.range) })), dynamic: r.dynamic.map((x) => ({ ...x, range: map(x.range) })) };
+}
+
+// ───────────────────────────── wrappers (project helpers) ─────────────────────────────
+
+/** Dynamic reads of a function's own parameter make it a wrapper; those reads are not reported as dynamic. */
+function wrappersOf(lang: SourceLanguage, sink: Sink): WrapperDef[] {
+  const out: WrapperDef[] = [];
+  if (!sink.dynNodes?.length) return out;
+  const drop = new Set<number>();
+  for (const { node, kind, index } of sink.dynNodes) {
+    const def = wrapperFromDynamic(node, lang, kind);
+    if (!def) continue;
+    out.push(def);
+    drop.add(index);
+  }
+  sink.dynamic = sink.dynamic.filter((_, i) => !drop.has(i));
+  return out;
+}
+
+const WRAPPED_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * `const url = env('X'); if (url) …`: the value is kept in a local that the code tests for absence
+ * (`if (url)`, `!url`, `url ?`, `url ??`, `url ||`, `url &&`) later in the same block.
+ */
+function jsTestedLater(call: TSNode, text: string): boolean {
+  let cur = call;
+  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
+  const decl = cur.parent;
+  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return false;
+  const id = decl.childForFieldName('name');
+  if (id?.type !== 'identifier') return false;
+  const stmt = decl.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return false;
+  // a bounded window after the declaration keeps this linear in the number of calls
+  const after = text.slice(stmt.endIndex, Math.min(block.endIndex, stmt.endIndex + 4000));
+  const v = id.text.replace(/\$/g, '\\$');
+  const re = new RegExp(`(?:if\\s*\\(\\s*!?\\s*${v}\\s*[)&|]|!\\s*${v}\\b|\\b${v}\\s*(?:\\?(?![.?])|\\?\\?|\\|\\||&&))`);
+  return re.test(after);
+}
+const CALL_TYPES = new Set(['call_expression', 'call', 'function_call_expression', 'member_call_expression', 'scoped_call_expression', 'method_invocation']);
+
+function calleeName(n: TSNode): string | undefined {
+  const f = n.childForFieldName('function') ?? n.childForFieldName('method') ?? n.childForFieldName('name');
+  if (!f) return undefined;
+  const last = f.childForFieldName('property') ?? f.childForFieldName('field') ?? f.childForFieldName('attribute') ?? f.childForFieldName('name');
+  const t = (last ?? f).text;
+  return /^[A-Za-z_$][\w$]*$/.test(t) ? t : undefined;
+}
+
+/** The kind of a read through a wrapper: from the wrapper's shape, then from the call site's use. */
+function wrappedKind(lang: SourceLanguage, text: string, call: TSNode, def: WrapperDef, a: TSNode[], name: string): ReadKind {
+  const family = familyOf(lang);
+  if (def.inner === 'default') return 'default';
+  const extra = a.length > def.arg + 1 || a.some((x) => x.type === 'keyword_argument' && /^default/.test(x.text));
+  if (extra && def.extraParams) return 'default';
+  if (def.throws) return 'required';
+  const p = call.parent;
+  if (family === 'js') {
+    const k = jsKindOfUse(call, name);
+    return k === 'required' && jsTestedLater(call, text) ? 'optional' : k;
+  }
+  if (family === 'python' && p?.type === 'boolean_operator' && p.childForFieldName('left')?.id === call.id && p.childForFieldName('operator')?.text === 'or') return 'default';
+  if (family === 'ruby' && p?.type === 'binary' && p.childForFieldName('left')?.id === call.id && /^(\|\||or)$/.test(p.childForFieldName('operator')?.text ?? '')) return 'default';
+  if (def.family === 'any') return 'optional';
+  return def.inner;
+}
+
+/**
+ * Calls to wrappers with a literal name, in one file: each is a read. A function that passes its own
+ * parameter to a wrapper is returned as a new wrapper (the caller resolves one more level with it).
+ */
+export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs: readonly WrapperDef[]): Promise<{ reads: EnvRead[]; wrappers: WrapperDef[] }> {
+  const g = GRAMMAR[lang];
+  const family = familyOf(lang);
+  const byName = new Map<string, WrapperDef>();
+  for (const d of defs) if (d.family === family || d.family === 'any') byName.set(d.name, d);
+  if (!g || !byName.size) return { reads: [], wrappers: [] };
+  const tree = (await sharedParser(g)).parse(text);
+  if (!tree) return { reads: [], wrappers: [] };
+  const reads: EnvRead[] = [];
+  const found = new Map<string, WrapperDef>();
+  try {
+    walkTree(tree.rootNode, (n) => {
+      if (!CALL_TYPES.has(n.type)) return;
+      const name = calleeName(n);
+      const def = name !== undefined ? byName.get(name) : undefined;
+      if (!def) return;
+      const a = args(n.childForFieldName('arguments'));
+      const at = a.filter((x) => x.type !== 'keyword_argument')[def.arg];
+      if (!at) return;
+      const lit = literal(at);
+      if (lit) {
+        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, text, n, def, a, lit.text), range: rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
+        return;
+      }
+      const w = wrapperOfWrapper(n, at, lang, def);
+      if (w) mergeWrappers(found, [w]);
+    });
+  } finally {
+    tree.delete();
+  }
+  return { reads: fixLoneCr(text, { reads, dynamic: [], hasErrors: false }).reads, wrappers: [...found.values()] };
 }

@@ -1,4 +1,4 @@
-import { bool, list, obj, str, type Schema } from '../schema';
+import { bool, list, num, obj, str, type Schema } from '../schema';
 
 export interface EnvSettings {
   /** File names of declaration files, searched up the tree from each read site. */
@@ -13,6 +13,8 @@ export interface EnvSettings {
   skipChecks: string[];
   /** Also read test code (`*_test.go`, `test_*.py`, `*.test.ts`, `spec/`, `__tests__/`…); off by default. */
   includeTests: boolean;
+  /** Project helpers that read a variable by name: `{ call: "env", arg: 0 }` makes `env("X")` a read of X. */
+  readers: { call: string; arg: number }[];
 }
 
 export const envDefaults: EnvSettings = {
@@ -22,6 +24,7 @@ export const envDefaults: EnvSettings = {
   clientPrefixes: ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_', 'PUBLIC_', 'GATSBY_', 'VUE_APP_', 'STORYBOOK_'],
   skipChecks: [],
   includeTests: false,
+  readers: [],
 };
 
 export const envSchema: Schema = obj('Environment variable checks', {
@@ -31,4 +34,8 @@ export const envSchema: Schema = obj('Environment variable checks', {
   clientPrefixes: list('Prefixes inlined into client bundles', str('prefix')),
   skipChecks: list('dotenv-linter checks to skip in env/example-hygiene', str('check name')),
   includeTests: bool('Also read environment variables in test code (*_test.go, test_*.py, *.test.ts, spec/, __tests__/)'),
+  readers: list(
+    'Project helpers that read a variable by name (found automatically when they read the environment themselves)',
+    obj('A helper function', { call: str('function name, e.g. env'), arg: num('position of the variable name among the arguments, from 0', { min: 0, integer: true }) }),
+  ),
 });
