@@ -21,6 +21,11 @@ export function comparesBase(ruleId: string): boolean {
   return !!ruleById(ruleId)?.comparesBase;
 }
 
+/** New by definition: a rule that compares base with head, or a finding that says it is about something new on the branch. */
+function newByDefinition(f: Finding): boolean {
+  return comparesBase(f.ruleId) || f.data?.newOnBranch === true;
+}
+
 /**
  * Reads the merge base: files the branch changed (or deleted) from git, every other file from the
  * working tree on disk (identical to the base by definition, and far cheaper than git). Unsaved
@@ -187,7 +192,7 @@ export function indexBase(baseFindings: Finding[]): BaselineIndex {
 export function markFindings(head: Finding[], index: BaselineIndex): FixedFinding[] {
   const used = new Map<string, number>();
   for (const f of head) {
-    if (comparesBase(f.ruleId)) {
+    if (newByDefinition(f)) {
       f.baseline = 'new';
       continue;
     }

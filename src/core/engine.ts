@@ -62,7 +62,7 @@ export class Workspace {
     const root = path.resolve(opts.root);
     const classifier = new Classifier(opts.config);
     // A one-shot run (no reader given: the CLI) reads each file from disk once, whichever areas read it.
-    const reader = opts.reader ?? new DiskReader(root, opts.config.maxFileSize, { remember: true });
+    const reader = namingFailures(opts.reader ?? new DiskReader(root, opts.config.maxFileSize, { remember: true }));
     const files = await collectFiles(root, opts, classifier, notices, signal);
     const trusted = opts.trusted ?? true;
     const ctx: AnalysisContext = {
@@ -106,6 +106,11 @@ export class Workspace {
     return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started);
   }
 
+  /** Reads remembered by the disk reader belong to one analysis: the next one reads the files again. */
+  private forgetReads(): void {
+    (this.ctx.reader as { forget?: () => void }).forget?.();
+  }
+
   /** Git processes started since this workspace was opened. */
   gitProcesses(): number {
     return gitInvocations() - this.started.git;
@@ -119,6 +124,7 @@ export class Workspace {
   /** Runs every analyzer over the workspace. */
   async analyze(): Promise<Report> {
     analyses++;
+    this.forgetReads();
     const findings: Finding[] = [];
     for (const a of this.analyzers) {
       if (this.ctx.signal.aborted) break;
@@ -180,6 +186,7 @@ export class Workspace {
 
   /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings. */
   async analyzeFile(rel: string): Promise<Finding[]> {
+    this.forgetReads();
     const p = toPosix(rel);
     let file = this.ctx.files.find((f) => f.path === p);
     if (!file) {
@@ -329,3 +336,18 @@ export function buildReport(ctx: AnalysisContext, findings: Finding[], baseline?
 }
 
 export { effectiveSeverity };
+
+/**
+ * The reader analyzers get: a read that throws names its file on the error, so an analyzer that
+ * lets it escape fails closed on that file (`engine/analysis-failed` there), not on its whole area.
+ */
+function namingFailures(inner: FileReader & { forget?: () => void }): FileReader & { forget(): void } {
+  return {
+    read: (rel, limit) =>
+      inner.read(rel, limit).catch((e: unknown) => {
+        if (e && typeof e === 'object' && !('analysisFile' in e)) Object.defineProperty(e, 'analysisFile', { value: rel, enumerable: false });
+        throw e;
+      }),
+    forget: () => inner.forget?.(),
+  };
+}

@@ -100,6 +100,10 @@ export class DiskReader implements FileReader {
   ) {
     if (opts.remember) this.memo = new Map();
   }
+  /** Drops remembered reads: each analysis (a full run, or one file re-analysed) sees the files as they are now. */
+  forget(): void {
+    this.memo?.clear();
+  }
   read(rel: string, limit = this.maxFileSize): Promise<ReadResult> {
     if (!this.memo) return this.readNow(rel, limit);
     const key = `${limit}\0${rel}`;

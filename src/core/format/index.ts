@@ -226,7 +226,7 @@ export function formatMarkdown(report: Report): string {
   const { error, warning, info } = report.summary;
   const b = report.baseline;
   out.push(
-    `${error} errors · ${warning} warnings · ${info} info` +
+    `${plural(error, 'error')} · ${plural(warning, 'warning')} · ${plural(info, 'info')}` +
       (b?.compared ? ` ${b.scope === 'new' ? 'introduced by this change' : 'in the repository'} · ${report.summary.existing} already on \`${b.base}\` · ${report.summary.fixed} fixed` : ''),
   );
   const { blockers, more } = blockersOf(report);

@@ -159,7 +159,12 @@ async function prepareSequences(ctx: AnalysisContext, pg: PgModule, targets: Wor
     let i = 0;
     for (const t of [...targetList].sort(byKey)) {
       const k = migrationOrderKey(t.path);
-      for (; i < seq.length && keys[i] < k; i++) if (opsList[i]) applyOps(schema, opsList[i]!, seq[i].path);
+      for (; i < seq.length && keys[i] < k; i++) {
+        if (!opsList[i]) continue;
+        applyOps(schema, opsList[i]!, seq[i].path);
+        // A table an earlier file of this branch created is exempt in later files, as within one file.
+        if (ctx.base?.addedFiles.has(seq[i].path)) markNewOnBranch(schema, seq[i].path);
+      }
       const laterIndexes: Sequence['laterIndexes'] = [];
       for (let j = i; j < seq.length; j++) if (seq[j].path !== t.path) laterIndexes.push(...idx[j]);
       schemaCache(ctx).set(t.path, { schema: cloneSchema(schema), laterIndexes });

@@ -72,8 +72,10 @@ describe('CLI contract (main(argv, io) in-process, as the binary runs it)', () =
     const r = await cli(['check', '--base', 'main', '--format', 'markdown'], repo);
     assert.match(r.stdout, /^## ⛔ Deploy Readiness: blocked/);
     assert.match(r.stdout, /### Migrations \(\d+\)/);
-    // API_KEY: missing from .env.example, and first read on this branch
-    assert.match(r.stdout, /### Environment \(2\)/);
+    // API_KEY: missing from .env.example and first read on this branch, said in one finding
+    assert.match(r.stdout, /### Environment \(1\)/);
+    assert.match(r.stdout, /first read on this branch/);
+    assert.match(r.stdout, /^1 error · /m);
   });
 
   it('exit 2 with a clear message for usage errors, a bad config, or a missing base', async () => {
@@ -201,7 +203,7 @@ describe('CLI: new and existing findings agree across formats', () => {
     assert.equal(annotated.length, 3);
 
     const md = runCli(['check', '--base', 'main', '--format', 'markdown'], repo).stdout;
-    assert.match(md, /^## ⛔ Deploy Readiness: blocked\n\n1 errors · 1 warnings · 1 info introduced by this change · 3 already on `main@[0-9a-f]{7}` · 0 fixed/);
+    assert.match(md, /^## ⛔ Deploy Readiness: blocked\n\n1 error · 1 warning · 1 info introduced by this change · 3 already on `main@[0-9a-f]{7}` · 0 fixed/);
     assert.match(md, /\*\*Blockers\*\*\n\n- migrations\/002\.sql:1 migration\/require-concurrent-index: .* → quick fix: Create the index CONCURRENTLY\n/);
     assert.ok(md.indexOf('### Migrations (3)') < md.indexOf('<details><summary>Already on main@'), 'new findings first, existing folded below');
     assert.ok(!/### Environment/.test(md), 'no open table for areas with only existing findings');

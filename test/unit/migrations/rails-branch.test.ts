@@ -3,6 +3,7 @@ import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import type { Finding } from '../../../src/core/model';
 import { lintDslMigration } from '../../../src/core/frameworks/lint';
+import { lintSqlMigration } from '../../../src/core/migrations/analyzer';
 import { sqlFrontEnd } from '../../../src/core/frameworks/sqlFront';
 import { branchRepo, removeTree } from '../helpers';
 
@@ -71,7 +72,6 @@ describe('migrations: "created on this branch" across files', () => {
   });
 
   it('CREATE TABLE archive.t does not exempt public t; an INSERT into a new table ends its exemption in the same file', async () => {
-    const { lintSqlMigration } = await import('../../../src/core/migrations/analyzer');
     const fs = await lintSqlMigration('db/migrations/001_x.sql', "SET lock_timeout = '2s';\nCREATE TABLE archive.users (id bigint);\nALTER TABLE users ADD COLUMN a text NOT NULL;\nALTER TABLE archive.users ADD COLUMN b text NOT NULL;\nCREATE TABLE t (id bigint);\nINSERT INTO t VALUES (1);\nALTER TABLE t ADD COLUMN c text NOT NULL;\n");
     assert.deepEqual(fs.filter((f) => f.ruleId === 'migration/add-column-required').map((f) => f.range.start.line), [2, 6]);
   });

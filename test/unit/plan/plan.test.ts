@@ -10,7 +10,7 @@ import { renderRunbook, runbookPath } from '../../../src/core/plan/runbook';
 import { rollbackPlanOf, runbookOf, checklistOf } from '../../../src/core/plan/run';
 import { extractSection, ROLLBACK_START } from '../../../src/core/plan/section';
 import { checklistDefaults } from '../../../src/core/checklist/settings';
-import { branchRepo, cli, git, REPO_ROOT, removeTree, runBuiltCli } from '../helpers';
+import { branchRepo, cli, git, REPO_ROOT, removeTree } from '../helpers';
 import { routedFetch, startFakeGithub } from './fakeGithub';
 import { main } from '../../../src/cli/main';
 
@@ -175,24 +175,23 @@ describe('rollback plan and runbook from a real branch', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stdout.startsWith(ROLLBACK_START));
       assert.equal(gh.state.requests.length, 0, 'no token: GitHub is not contacted');
-      r = await cli(['rollback-plan', '--write-pr'], repo);
+      r = await cliAsync(['rollback-plan', '--write-pr'], repo);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /not signed in to GitHub \(set GITHUB_TOKEN or GH_TOKEN\)/);
       assert.ok(r.stdout.includes(ROLLBACK_START), 'the plan is printed even when it cannot be written');
-      // The built binary, end to end: the token comes from the real process environment.
-      r = await runBuiltCli(['rollback-plan', '--write-pr'], repo, { GITHUB_TOKEN: 'good-token' });
+      r = await cliAsync(['rollback-plan', '--write-pr'], repo, { GITHUB_TOKEN: 'good-token' });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /written to pull request #12/);
       const body = gh.state.pulls[0].body!;
       assert.ok(body.startsWith('Why: faster checkout.\n\n'));
       assert.match(extractSection(body)!, /Notify\*\* `#deploys`/);
-      r = await cli(['rollback-plan', '--write-pr'], repo, { GITHUB_TOKEN: 'bad' });
+      r = await cliAsync(['rollback-plan', '--write-pr'], repo, { GITHUB_TOKEN: 'bad' });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /GitHub rejected the token/);
       // The checklist now sees the section in the PR and CI on the exact head commit.
       const head = git(repo, 'rev-parse', 'HEAD').trim();
       gh.state.checkRuns[head] = [{ name: 'test', status: 'completed', conclusion: 'failure' }];
-      r = await cli(['checklist', '--format', 'json', '--now', '2026-03-03T10:00:00Z'], repo, { GITHUB_TOKEN: 'good-token' });
+      r = await cliAsync(['checklist', '--format', 'json', '--now', '2026-03-03T10:00:00Z'], repo, { GITHUB_TOKEN: 'good-token' });
       assert.equal(r.code, 1, r.stderr);
       const items = Object.fromEntries((JSON.parse(r.stdout).items as { id: string; state: string; reason: string }[]).map((i) => [i.id, i]));
       assert.equal(items['rollback-plan'].state, 'pass');
