@@ -3,6 +3,10 @@ import type { MigrationTool } from '../classify';
 import type { Finding, Range } from '../model';
 import { defineRule } from '../rule';
 import { migrationOrderKey, sequenceDir } from './schema';
+import type { DslFile } from '../frameworks/dsl';
+import { extractPython } from '../frameworks/python';
+import { extractRails } from '../frameworks/ruby';
+import { extractJs } from '../frameworks/javascript';
 
 /**
  * Migration history: facts only a branch view can see, from the migration files at the merge
@@ -83,6 +87,25 @@ function normalise(text: string, tool: MigrationTool): string {
     .replace(/\s+/g, ' ');
 }
 
+/**
+ * The operations a framework migration performs, without positions: equal at base and head when an
+ * edit only touched the code around them (imports, type annotations, a RunPython function's body).
+ * Undefined when the file is not a framework migration or cannot be read completely.
+ */
+async function operationsOf(tool: MigrationTool, path: string, text: string): Promise<string | undefined> {
+  let file: DslFile;
+  try {
+    if (tool === 'rails') file = await extractRails(text);
+    else if (tool === 'django' || tool === 'alembic') file = await extractPython(tool, text);
+    else if (tool === 'knex' || tool === 'typeorm' || tool === 'sequelize') file = await extractJs(tool, text, path);
+    else return undefined;
+  } catch {
+    return undefined; // not comparable: the edit is judged as a change of operations (an error)
+  }
+  if (file.errors.length || file.unresolved.length) return undefined;
+  return JSON.stringify(file.calls, (k, v) => (k === 'span' || k === 'nameSpan' || k === 'argsSpan' ? undefined : v));
+}
+
 /** The head lines that differ from the base: common prefix and suffix trimmed (linear). */
 export function changedRange(baseText: string, headText: string): Range {
   const a = baseText.split(/\r\n|\r|\n/);
@@ -150,9 +173,16 @@ export async function migrationHistory(ctx: AnalysisContext): Promise<Finding[]>
     if (b.kind !== 'text' || h.kind !== 'text') continue;
     if (normalise(b.text, f.cls.tool) === normalise(h.text, f.cls.tool)) continue;
     const range = changedRange(b.text, h.text);
+    // Same operations, other code around them (imports, annotations, a data function's body): a
+    // warning to review, not a schema drift.
+    const baseOps = await operationsOf(f.cls.tool, basePath, b.text);
+    const sameOps = baseOps !== undefined && baseOps === (await operationsOf(f.cls.tool, f.path, h.text));
     out.push(
       editedAfterDeploy.finding({
-        message: `${f.path} already exists on ${label} and is modified on this branch (lines ${range.start.line + 1}–${range.end.line + 1}): where it already ran it will not run again, so those databases never get this change and the schema drifts from the code. Revert the edit and put the change in a new migration.`,
+        message: sameOps
+          ? `${f.path} already exists on ${label} and is modified on this branch (lines ${range.start.line + 1}–${range.end.line + 1}), but the operations it performs are unchanged: the edit is in the code around them (imports, annotations, a data function), which runs only where the migration has not run yet. Check that it does the same as before.`
+          : `${f.path} already exists on ${label} and is modified on this branch (lines ${range.start.line + 1}–${range.end.line + 1}): where it already ran it will not run again, so those databases never get this change and the schema drifts from the code. Revert the edit and put the change in a new migration.`,
+        ...(sameOps ? { severity: 'warning' as const } : {}),
         file: f.path,
         range,
         related: [{ file: basePath, range: { start: range.start, end: range.start }, message: `as it is at ${label}`, revision: label }],

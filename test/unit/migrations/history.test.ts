@@ -169,6 +169,18 @@ describe('migration history: what only a branch view can see', () => {
     assert.deepEqual(brief(history(await check(dir))), []);
   });
 
+  it('a Django data migration whose operations are unchanged (type annotations, imports) is a warning to review, not a drift error', async () => {
+    const before = 'from typing import Any\nfrom django.apps.registry import Apps\nfrom django.db import migrations\n\n\ndef fill(apps: Apps, schema_editor: Any) -> None:\n    pass\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("api", "0001_initial")]\n    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]\n';
+    const after = before.replace('from django.apps.registry import Apps\n', '').replace('from django.db import migrations\n', 'from django.db import migrations\nfrom django.db.migrations.state import StateApps\n').replace('apps: Apps', 'apps: StateApps');
+    const changedOps = before.replace('migrations.RunPython(fill, migrations.RunPython.noop)', 'migrations.RunPython(fill, migrations.RunPython.noop), migrations.DeleteModel(name="Old")');
+    const base = { 'api/migrations/0001_initial.py': 'from django.db import migrations\n\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = []\n', 'api/migrations/0002_fill.py': before };
+    const annotated = history(await check(keep(branchRepo(base, { 'api/migrations/0002_fill.py': after }))));
+    assert.deepEqual(annotated.map((f) => `${f.ruleId} ${f.severity}`), ['migration/edited-after-deploy warning']);
+    assert.match(annotated[0].message, /operations it performs are unchanged/);
+    const real = history(await check(keep(branchRepo(base, { 'api/migrations/0002_fill.py': changedOps }))));
+    assert.deepEqual(real.map((f) => `${f.ruleId} ${f.severity}`), ['migration/edited-after-deploy error']);
+  });
+
   it('changedRange covers the head lines that differ (a removal points at the line after it)', () => {
     assert.deepEqual(changedRange('a\nb\nc\n', 'a\nB\nB2\nc\n'), { start: { line: 1, character: 0 }, end: { line: 2, character: 2 } });
     assert.deepEqual(changedRange('a\nb\nc\n', 'a\nc\n'), { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } });
