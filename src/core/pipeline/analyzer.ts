@@ -184,9 +184,12 @@ export async function analyzePipelines(ctx: AnalysisContext): Promise<Finding[]>
   let incomplete = false;
   for (const p of pipelines) {
     if (p.failed !== undefined) out.push(failureFinding('checklist', p.file, p.failed));
-    for (const pr of p.failed !== undefined ? [] : p.problems) {
+    // One finding per file that could not be read: the first problem, and how many more there are.
+    const pr = p.failed !== undefined ? undefined : p.problems[0];
+    if (pr) {
       incomplete = true;
-      out.push(pipelineNotAnalysed.finding({ severity: 'warning', message: `${p.file} could not be read as a ${CI_SYSTEM_NAMES[p.system]} pipeline: ${pr.message}`, file: p.file, range: pr.range }));
+      const more = p.problems.length - 1;
+      out.push(pipelineNotAnalysed.finding({ severity: 'warning', message: `${p.file} could not be read as a ${CI_SYSTEM_NAMES[p.system]} pipeline: ${pr.message}${more ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : ''}`, file: p.file, range: pr.range }));
     }
     for (const o of p.opaque) {
       incomplete = true;
