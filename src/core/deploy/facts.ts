@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import type { AnalysisContext } from '../analyzer';
 import { flagScannable, scanFlags, type FlagUse } from '../checklist/flags';
 import type { FlagFact } from '../model';
+import { packageScripts } from '../npmScripts';
 import { readText } from '../reader';
 import { gatherDeployFacts } from './targets';
 
@@ -36,16 +37,7 @@ const SMOKE_SCRIPT = /^(smoke|test:smoke|smoke:[\w:-]+|e2e:prod|healthcheck|heal
 
 async function smokeCommands(ctx: AnalysisContext): Promise<{ command: string; source: string }[]> {
   const out: { command: string; source: string }[] = [];
-  if (ctx.files.some((f) => f.path === 'package.json')) {
-    const text = await readText(ctx.reader, 'package.json');
-    let scripts: unknown;
-    try {
-      scripts = (JSON.parse(text ?? '{}') as { scripts?: unknown }).scripts;
-    } catch {
-      scripts = undefined; // not JSON: the env and API analyzers report it
-    }
-    if (scripts && typeof scripts === 'object') for (const name of Object.keys(scripts).sort()) if (SMOKE_SCRIPT.test(name)) out.push({ command: `npm run ${name}`, source: 'package.json' });
-  }
+  for (const name of [...(await packageScripts(ctx)).keys()].sort()) if (SMOKE_SCRIPT.test(name)) out.push({ command: `npm run ${name}`, source: 'package.json' });
   const mk = ctx.files.find((f) => f.path === 'Makefile' || f.path === 'makefile');
   if (mk) {
     const text = (await readText(ctx.reader, mk.path)) ?? '';

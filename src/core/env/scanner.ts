@@ -791,7 +791,8 @@ function jsTestedLater(call: TSNode, text: string): boolean {
   // a bounded window after the declaration keeps this linear in the number of calls
   const after = text.slice(stmt.endIndex, Math.min(block.endIndex, stmt.endIndex + 4000));
   const v = id.text.replace(/\$/g, '\\$');
-  const re = new RegExp(`(?:if\\s*\\(\\s*!?\\s*${v}\\s*[)&|]|!\\s*${v}\\b|\\b${v}\\s*(?:\\?(?![.?])|\\?\\?|\\|\\||&&))`);
+  // No two adjacent quantifiers can take the same spaces (`\s*!?\s*` could): linear in the window.
+  const re = new RegExp(`(?:if\\s*\\(\\s*(?:!\\s*)?${v}\\s*[)&|]|!\\s*${v}\\b|\\b${v}\\s*(?:\\?(?![.?])|\\?\\?|\\|\\||&&))`);
   return re.test(after);
 }
 const CALL_TYPES = new Set(['call_expression', 'call', 'function_call_expression', 'member_call_expression', 'scoped_call_expression', 'method_invocation']);

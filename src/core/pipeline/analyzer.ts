@@ -1,8 +1,8 @@
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import picomatch from 'picomatch';
 import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import type { Finding, Range } from '../model';
+import { packageScripts } from '../npmScripts';
 import { readText } from '../reader';
 import { LineIndex } from '../text';
 import {
@@ -38,21 +38,6 @@ export async function loadPipelines(ctx: AnalysisContext): Promise<Pipeline[]> {
   if (out.length) {
     const scripts = await packageScripts(ctx);
     for (const p of out) for (const j of p.jobs) expandPackageScripts(j.steps, scripts);
-  }
-  return out;
-}
-
-/** The root package.json's `scripts` (name → command); empty when there is none or it is not an object of strings. */
-async function packageScripts(ctx: AnalysisContext): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (!ctx.files.some((f) => f.path === 'package.json')) return out;
-  const text = await readText(ctx.reader, 'package.json', () => undefined);
-  if (text === undefined) return out;
-  const root = parseTree(text);
-  const scripts = root && findNodeAtLocation(root, ['scripts']);
-  for (const prop of scripts?.type === 'object' ? (scripts.children ?? []) : []) {
-    const [k, v] = prop.children ?? [];
-    if (k?.type === 'string' && v?.type === 'string') out.set(String(k.value), String(v.value));
   }
   return out;
 }
