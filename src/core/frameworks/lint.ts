@@ -1,5 +1,5 @@
 import type { Finding } from '../model';
-import { lintOps } from '../migrations/ops';
+import { lintOps } from '../migrations/lint';
 import type { MigrationLintSettings, MigrationOp, SchemaState, Suppression, TransactionModel } from '../migrations/ops';
 import { effectOf } from '../migrations/locks';
 import { syntaxError } from '../migrations/rules';

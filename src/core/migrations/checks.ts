@@ -1,15 +1,10 @@
-import type { CheckContext, OpFacts } from './lint';
+import type { Check, CheckContext, OpFacts } from './context';
 import { isMariadb, mysqlDefault } from './locks';
 import { classifyPgTypeChange } from './typechanges';
 import type { ColumnDef, MigrationOp, OpOf, TypeRef } from './ops';
 import * as fx from './fixes';
 import * as R from './rules';
 
-/**
- * The checks: each reads ops and their facts (lock, transaction, table created in this file) and
- * reports through `ctx.report`, which appends the lock taken and what it blocks.
- */
-export type Check = (ctx: CheckContext) => void;
 
 const q = (s: string) => `"${s}"`;
 const isPg = (ctx: CheckContext) => ctx.input.settings.dialect === 'postgres';

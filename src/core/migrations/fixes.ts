@@ -1,6 +1,6 @@
 import type { Fix, TextEdit } from '../model';
 import { eolOf } from '../text';
-import type { CheckContext, OpFacts } from './lint';
+import type { CheckContext, OpFacts } from './context';
 import type { MigrationOp, OpOf } from './ops';
 import { nextMigrationPath } from './transactions';
 

@@ -1,58 +1,10 @@
-import type { Finding, Fix, Location, Severity } from '../model';
-import type { Rule } from '../rule';
+import type { Finding } from '../model';
 import { LineIndex } from '../text';
-import { describeBlocks, effectOf, lockOf, lockText, type Effect } from './locks';
-import { tableKey, type Lock, type LintOpsInput, type MigrationOp, type SchemaState, type Span, type Suppression, type TypeRef } from './ops';
+import { describeBlocks, effectOf, lockOf, lockText } from './locks';
+import { tableKey, type LintOpsInput, type MigrationOp, type SchemaState, type Suppression, type TypeRef } from './ops';
 import { CHECKS } from './checks';
+import type { CheckContext, OpFacts } from './context';
 import { migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
-
-/** What the linter knows about one op: its place in the transaction, the session settings in effect… */
-export interface OpFacts {
-  op: MigrationOp;
-  /** Position in `ops`. */
-  i: number;
-  lock?: Lock;
-  effect: Effect;
-  /** Runs inside a transaction (explicit BEGIN, or the runner's own). */
-  inTx: boolean;
-  /** The transaction is the runner's (implicit), not a BEGIN in the file. */
-  implicitTx: boolean;
-  /** Index (in ops) of the first op of the transaction this op runs in. */
-  txId: number;
-  /** The op's table was created earlier in this file (or by an earlier file this branch adds). */
-  newTable: boolean;
-  /** …and rows were inserted into it since: no lock matters (no running code uses it), but NOT NULL without a default fails. */
-  newTableHasRows: boolean;
-  lockTimeout: boolean;
-  statementTimeout: boolean;
-}
-
-export interface CheckContext {
-  input: LintOpsInput;
-  index: LineIndex;
-  facts: OpFacts[];
-  /** Tables created in this file (lower-case names as in ops). */
-  newTables: Set<string>;
-  /** Number of distinct statements in the file (transaction control included). */
-  statementCount: number;
-  schema?: SchemaState;
-  /** Report a finding on an op (or a span when `op` is undefined). */
-  report(rule: Rule, at: OpFacts | undefined, init: ReportInit): void;
-  /** A validated CHECK (col IS NOT NULL) exists before op i (same file earlier, or in the replayed schema). */
-  hasValidatedNotNullCheck(table: string, column: string, beforeOp: number): boolean;
-}
-
-export interface ReportInit {
-  message: string;
-  span?: Span;
-  fixes?: Fix[];
-  related?: Location[];
-  /** Leave out the lock sentence (rules about the file, not a statement). */
-  noLock?: boolean;
-  data?: Finding['data'];
-  /** Below the rule's default when the check is not sure (the rule's configured severity still wins). */
-  severity?: Severity;
-}
 
 interface Pending {
   finding: Finding;

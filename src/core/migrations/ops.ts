@@ -4,7 +4,7 @@
  * Front ends (the Postgres and MySQL SQL parsers here; the Rails/Django/Alembic/Knex/TypeORM/
  * Sequelize DSL front ends elsewhere) turn each statement or DSL call into one or more `MigrationOp`s.
  * Rules read ops, never SQL text. A new front end gets every rule for free by emitting these ops
- * and calling `lintOps` (see ./lint.ts), which is re-exported from here.
+ * and calling `lintOps` (./lint.ts).
  *
  * Conventions:
  * - Offsets (`Span`) are UTF-16 character offsets into the text of the file the ops came from.
@@ -336,8 +336,6 @@ export interface LintOpsInput {
   /** DSL front ends: fixes in the DSL's own syntax for a finding on an op (SQL fixes are built here when `sql`). */
   fixer?: (ruleId: string, op: MigrationOp) => Fix[] | undefined;
 }
-
-export { lintOps } from './lint';
 
 /** A table's key for "created here" comparisons: `archive.t` differs from `t` (`public.t` is `t`). */
 export function tableKey(t: { table?: string; schema?: string }): string {
