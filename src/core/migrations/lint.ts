@@ -2,9 +2,8 @@ import type { Finding } from '../model';
 import { LineIndex } from '../text';
 import { describeBlocks, effectOf, lockOf, lockText } from './locks';
 import { tableKey, type LintOpsInput, type MigrationOp, type SchemaState, type Suppression, type TypeRef } from './ops';
-import { CHECKS } from './checks';
+import { CHECKS, migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
 import type { CheckContext, OpFacts } from './context';
-import { migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
 
 interface Pending {
   finding: Finding;

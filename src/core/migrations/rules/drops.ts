@@ -1,0 +1,166 @@
+/** Drops: columns, tables, schemas and types, NOT NULL, TRUNCATE (what the running code still uses). */
+import { defineMigrationRule } from './define';
+import type { Check, OpFacts } from '../context';
+import * as fx from '../fixes';
+import { q, each, existing, addedInFile } from './helpers';
+
+export const dropColumn = defineMigrationRule({
+  id: 'migration/drop-column',
+  defaultSeverity: 'error',
+  summary: 'Dropping a column breaks the code still running during the deploy; stop using it first (expand-contract)',
+  equivalents: {
+    squawk: ['ban-drop-column'],
+    strong_migrations: ['remove_column'],
+    pgfence: ['drop-column'],
+    atlas: ['DS103'],
+    'django-migration-linter': ['DROP_COLUMN'],
+  },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` briefly (PostgreSQL); INSTANT or INPLACE (MySQL)',
+    what: '`DROP COLUMN` of a column that existed before this migration.',
+    why: 'The lock is brief, but the code still running during a rolling deploy selects and inserts the column (ORMs cache the column list), so it errors until every instance runs the new code.',
+    fix: 'The quick fix moves the drop into a later migration file marked as the contract step, to ship after the code no longer uses the column.',
+    compat: true,
+  },
+  examples: {
+    postgres: {
+      flagged: ['ALTER TABLE users DROP COLUMN legacy_flag;'],
+      safe: ['-- release 1: stop using legacy_flag in the code (Rails: ignored_columns)\n-- release 2: ALTER TABLE users DROP COLUMN legacy_flag;'],
+    },
+  },
+});
+
+export const dropTable = defineMigrationRule({
+  id: 'migration/drop-table',
+  defaultSeverity: 'error',
+  summary: 'Dropping a table breaks the code still running during the deploy and loses its data',
+  equivalents: { squawk: ['ban-drop-table'], pgfence: ['drop-table'], atlas: ['DS102'], 'django-migration-linter': ['DROP_TABLE'] },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` briefly',
+    what: '`DROP TABLE` of a table not created in the same migration.',
+    why: 'The running code still reads and writes the table, and the data is gone for good.',
+    fix: 'The quick fix moves the drop into a later migration file marked as the contract step.',
+    compat: true,
+  },
+  examples: {
+    postgres: {
+      flagged: ['DROP TABLE legacy_sessions;'],
+      safe: ['-- release 1: stop using legacy_sessions\n-- release 2: DROP TABLE legacy_sessions;'],
+    },
+  },
+});
+
+export const dropSchema = defineMigrationRule({
+  id: 'migration/drop-schema',
+  defaultSeverity: 'error',
+  summary: 'DROP SCHEMA, DROP DATABASE and DROP TYPE remove what running code and data depend on',
+  equivalents: { squawk: ['ban-drop-database'], atlas: ['DS101'] },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` on every object dropped',
+    what: '`DROP SCHEMA`, `DROP DATABASE`, `DROP TYPE`.',
+    why: 'Everything in it, data included, disappears, and running code that uses it fails.',
+    fix: 'No automatic fix.',
+    compat: true,
+  },
+  examples: {
+    postgres: {
+      flagged: ['DROP SCHEMA reporting CASCADE;'],
+      safe: ['-- stop using it first; drop in a later release'],
+    },
+  },
+});
+
+export const dropNotNull = defineMigrationRule({
+  id: 'migration/drop-not-null',
+  defaultSeverity: 'warning',
+  summary: 'DROP NOT NULL lets NULLs into a column the running code assumes is never NULL',
+  equivalents: { squawk: ['ban-drop-not-null'] },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` briefly',
+    what: '`ALTER COLUMN … DROP NOT NULL`.',
+    why: 'The code still running may assume the column is never NULL; once new code writes NULLs, old readers can break.',
+    fix: 'No automatic fix; ignore with a reason once readers handle NULL.',
+    compat: true,
+  },
+  examples: {
+    postgres: {
+      flagged: ['ALTER TABLE users ALTER COLUMN email DROP NOT NULL;'],
+      safe: ['-- make sure every reader handles NULL first'],
+    },
+  },
+});
+
+export const truncateTable = defineMigrationRule({
+  id: 'migration/truncate',
+  defaultSeverity: 'error',
+  summary: 'TRUNCATE deletes every row under ACCESS EXCLUSIVE; with CASCADE it also empties every table that references it',
+  equivalents: { squawk: ['ban-truncate-cascade'], pgfence: ['truncate', 'truncate-cascade'] },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` briefly',
+    what: '`TRUNCATE` of a table not created in the same migration.',
+    why: 'It deletes every row, with no WHERE; `CASCADE` silently empties every table with a foreign key to it.',
+    fix: 'No automatic fix.',
+  },
+  examples: {
+    postgres: {
+      flagged: ['TRUNCATE audit_log CASCADE;'],
+      safe: ['-- delete in batches, or ignore with a reason'],
+    },
+  },
+});
+
+const drops: Check = (ctx) => {
+  const separated = (table: string, column?: string): string | undefined => {
+    const m = ctx.schema?.separated;
+    if (!m) return undefined;
+    if (column === undefined) return m.get(table);
+    return m.get(`${table}.${column}`) ?? m.get(`${table}.${column.replace(/_id$/, '')}`) ?? m.get(table);
+  };
+  const contract = (f: OpFacts, rule: typeof dropColumn, what: string, from: string) =>
+    ctx.report(rule, f, {
+      message: `Dropping ${what} is the contract step of expand-contract: ${from || 'an earlier migration'} removed it from Django's state, so the code deployed since then no longer uses it, and the running code is not broken. It still deletes the data for good: back it up first; this migration cannot be reversed.`,
+      severity: 'warning',
+      data: { contractStep: true, separatedIn: from, irreversible: true },
+    });
+  each(ctx, ['drop-column'], (f) => {
+    if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
+    const sep = separated(f.op.table, f.op.column);
+    if (sep !== undefined) return contract(f, dropColumn, `${q(f.op.table)}.${q(f.op.column)}`, sep);
+    ctx.report(dropColumn, f, {
+      message: `Dropping ${q(f.op.table)}.${q(f.op.column)} breaks the code still running during the deploy (ORMs select and insert every column they know). First deploy code that no longer uses it, then drop it in a later release.`,
+      fixes: fx.postponeDrop(ctx, f, `drop_${f.op.table}_${f.op.column}`),
+    });
+  });
+  each(ctx, ['drop-table'], (f) => {
+    const old = f.op.tables.filter((t) => !ctx.facts.some((g) => g.i < f.i && g.op.kind === 'create-table' && g.op.table === t.table));
+    if (!old.length) return;
+    const sep = old.map((t) => separated(t.table));
+    if (sep.every((x) => x !== undefined)) return contract(f, dropTable, old.map((t) => q(t.table)).join(', '), sep[0]!);
+    ctx.report(dropTable, f, {
+      message: `Dropping ${old.map((t) => q(t.table)).join(', ')} breaks the code still running during the deploy and deletes the data${f.op.cascade ? '; CASCADE also drops views and foreign keys that depend on it' : ''}. Stop using it in a release first, then drop it.`,
+      fixes: fx.postponeDrop(ctx, f, `drop_${old[0].table}`),
+    });
+  });
+  each(ctx, ['drop-schema', 'drop-database', 'drop-type'], (f) => {
+    const what = f.op.kind === 'drop-schema' ? 'schema' : f.op.kind === 'drop-database' ? 'database' : 'type';
+    ctx.report(dropSchema, f, { message: `Dropping ${what} ${q(f.op.name)} removes what the running code and stored data depend on${f.op.kind === 'drop-schema' && f.op.cascade ? ', with everything in it (CASCADE)' : ''}.` });
+  });
+  each(ctx, ['drop-not-null'], (f) => {
+    if (!existing(f)) return;
+    ctx.report(dropNotNull, f, { message: `DROP NOT NULL on ${q(f.op.table)}.${q(f.op.column)}: the code still running may read NULLs it does not expect.` });
+  });
+  each(ctx, ['truncate'], (f) => {
+    const old = f.op.tables.filter((t) => !ctx.newTables.has(t.table));
+    if (!old.length) return;
+    ctx.report(truncateTable, f, {
+      message: `TRUNCATE ${old.map((t) => q(t.table)).join(', ')} deletes every row under ACCESS EXCLUSIVE${f.op.cascade ? ', and CASCADE silently empties every table with a foreign key to it' : ''}.`,
+    });
+  });
+};
+
+export const dropsChecks: readonly Check[] = [drops];
