@@ -19,6 +19,8 @@ export interface OpFacts {
   inTx: boolean;
   /** The transaction is the runner's (implicit), not a BEGIN in the file. */
   implicitTx: boolean;
+  /** The runner's own transaction was open when this op started (before a BEGIN or COMMIT of the file's takes effect). */
+  runnerOpen: boolean;
   /** Index (in ops) of the first op of the transaction this op runs in. */
   txId: number;
   /** The op's table was created earlier in this file (or by an earlier file this branch adds). */

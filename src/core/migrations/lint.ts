@@ -156,6 +156,7 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
   };
   input.ops.forEach((op, i) => {
     current = i;
+    const runnerOpen = runner;
     if (op.kind === 'transaction') {
       if (op.action === 'begin' && !explicit && implicit && !runner) {
         runner = true;
@@ -187,6 +188,7 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       effect: effectOf(op),
       inTx: settings.dialect === 'postgres' && (runner || explicit),
       implicitTx: runner && !explicit,
+      runnerOpen,
       txId,
       newTable,
       newTableHasRows: newTable && filled.has(key!),

@@ -58,6 +58,8 @@ export interface PgParse {
 export function parsePostgres(m: PgModule, text: string): PgParse {
   const ascii = isAscii(text);
   const toChar = ascii ? (b: number) => b : (b: number) => byteToCharOffset(text, b);
+  // An empty (or blank) file is no statement, not an error: libpg-query throws on empty input.
+  if (!/\S/.test(text)) return { statements: [], errors: [] };
   try {
     const r = m.parseSync(text) as ParseResult;
     return { statements: collect(r, text, 0, toChar), errors: [] };

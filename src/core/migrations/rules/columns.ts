@@ -26,7 +26,11 @@ export const addColumnRequired = defineMigrationRule({
   examples: {
     postgres: {
       flagged: ['ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;'],
-      safe: ['ALTER TABLE users ADD COLUMN tenant_id bigint;\n-- backfill, then enforce NOT NULL through a CHECK … NOT VALID'],
+      safe: ['ALTER TABLE users ADD COLUMN tenant_id bigint;\n-- backfill, then enforce NOT NULL through a CHECK … NOT VALID', 'ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;', 'CREATE TABLE teams (id bigint PRIMARY KEY);\nALTER TABLE teams ADD COLUMN name text NOT NULL;'],
+    },
+    mysql: {
+      flagged: ['ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;'],
+      safe: ['ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL DEFAULT 0, ALGORITHM=INSTANT;'],
     },
   },
 });
@@ -102,8 +106,12 @@ export const columnTypeChange = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['ALTER TABLE users ALTER COLUMN id TYPE bigint;'],
-      safe: ['-- new column, dual writes, batched backfill, switch reads, drop the old column'],
+      flagged: ['ALTER TABLE users ALTER COLUMN id TYPE bigint;', { before: 'CREATE TABLE users (id int PRIMARY KEY, name varchar(100));', sql: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;' }],
+      safe: [
+        '-- new column, dual writes, batched backfill, switch reads, drop the old column',
+        { before: 'CREATE TABLE users (id int PRIMARY KEY, name varchar(100));', sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200);' },
+        { before: 'CREATE TABLE users (id int PRIMARY KEY, name varchar(100));', sql: 'ALTER TABLE users ALTER COLUMN name TYPE text;' },
+      ],
     },
   },
 });

@@ -48,8 +48,8 @@ export const validateInSameTransaction = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;'],
-      safe: ['ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n-- next migration:\nALTER TABLE t VALIDATE CONSTRAINT c;'],
+      flagged: ['BEGIN;\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;\nCOMMIT;'],
+      safe: ['BEGIN;\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nCOMMIT;\n-- next migration:\nALTER TABLE t VALIDATE CONSTRAINT c;'],
     },
   },
 });
@@ -96,7 +96,7 @@ export const exclusionConstraint = defineMigrationRule({
   examples: {
     postgres: {
       flagged: ['ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);'],
-      safe: ['-- add it when the table is created, or in a maintenance window'],
+      safe: ['-- add it when the table is created, or in a maintenance window', 'CREATE TABLE bookings (room int, during tstzrange, EXCLUDE USING gist (room WITH =, during WITH &&));'],
     },
   },
 });

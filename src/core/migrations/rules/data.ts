@@ -18,8 +18,12 @@ export const dataInSchemaMigration = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['UPDATE users SET plan = \'free\';'],
-      safe: ['-- a separate data migration or job that updates in batches by primary-key range'],
+      flagged: ["UPDATE users SET plan = 'free';", 'DELETE FROM sessions WHERE expires_at < now();'],
+      safe: ['-- a separate data migration or job that updates in batches by primary-key range', "INSERT INTO plans (name) VALUES ('free');", "CREATE TABLE plans (id bigint, name text);\nUPDATE plans SET name = 'free';"],
+    },
+    mysql: {
+      flagged: ["UPDATE users SET plan = 'free';"],
+      safe: ["INSERT INTO plans (name) VALUES ('free');"],
     },
   },
 });

@@ -26,7 +26,11 @@ export const dropColumn = defineMigrationRule({
   examples: {
     postgres: {
       flagged: ['ALTER TABLE users DROP COLUMN legacy_flag;'],
-      safe: ['-- release 1: stop using legacy_flag in the code (Rails: ignored_columns)\n-- release 2: ALTER TABLE users DROP COLUMN legacy_flag;'],
+      safe: ['-- release 1: stop using legacy_flag in the code (Rails: ignored_columns)\n-- release 2: ALTER TABLE users DROP COLUMN legacy_flag;', 'ALTER TABLE users ADD COLUMN scratch text;\nALTER TABLE users DROP COLUMN scratch;'],
+    },
+    mysql: {
+      flagged: ['ALTER TABLE users DROP COLUMN legacy_flag;'],
+      safe: ['CREATE TABLE scratch (id bigint PRIMARY KEY, note text);\nALTER TABLE scratch DROP COLUMN note;'],
     },
   },
 });
@@ -46,8 +50,12 @@ export const dropTable = defineMigrationRule({
   },
   examples: {
     postgres: {
+      flagged: ['DROP TABLE legacy_sessions;', 'DROP TABLE IF EXISTS legacy_sessions CASCADE;'],
+      safe: ['-- release 1: stop using legacy_sessions\n-- release 2: DROP TABLE legacy_sessions;', 'CREATE TABLE scratch (id bigint);\nDROP TABLE scratch;'],
+    },
+    mysql: {
       flagged: ['DROP TABLE legacy_sessions;'],
-      safe: ['-- release 1: stop using legacy_sessions\n-- release 2: DROP TABLE legacy_sessions;'],
+      safe: ['CREATE TABLE scratch (id bigint);\nDROP TABLE scratch;'],
     },
   },
 });
@@ -67,8 +75,12 @@ export const dropSchema = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['DROP SCHEMA reporting CASCADE;'],
+      flagged: ['DROP SCHEMA reporting CASCADE;', 'DROP TYPE mood;'],
       safe: ['-- stop using it first; drop in a later release'],
+    },
+    mysql: {
+      flagged: ['DROP DATABASE reporting;'],
+      safe: ['CREATE DATABASE reporting;'],
     },
   },
 });
@@ -108,8 +120,12 @@ export const truncateTable = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['TRUNCATE audit_log CASCADE;'],
-      safe: ['-- delete in batches, or ignore with a reason'],
+      flagged: ['TRUNCATE audit_log CASCADE;', 'TRUNCATE audit_log;'],
+      safe: ['-- delete in batches, or ignore with a reason', 'CREATE TABLE staging (id bigint);\nTRUNCATE staging;'],
+    },
+    mysql: {
+      flagged: ['TRUNCATE TABLE audit_log;'],
+      safe: ['DELETE FROM audit_log WHERE id < 1000;'],
     },
   },
 });

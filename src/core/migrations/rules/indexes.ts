@@ -45,8 +45,8 @@ export const requireConcurrentReindex = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['REINDEX INDEX users_email_idx;'],
-      safe: ['REINDEX INDEX CONCURRENTLY users_email_idx;'],
+      flagged: ['REINDEX INDEX users_email_idx;', 'REINDEX (CONCURRENTLY false) TABLE users;'],
+      safe: ['REINDEX INDEX CONCURRENTLY users_email_idx;', 'REINDEX (CONCURRENTLY) TABLE users;'],
     },
   },
 });
@@ -69,8 +69,8 @@ export const concurrentInTransaction = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['-- +goose Up\nCREATE TABLE a (id bigint);\nCREATE INDEX CONCURRENTLY b_x_idx ON b (x);'],
-      safe: ['-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY b_x_idx ON b (x);'],
+      flagged: [{ tool: 'goose', sql: '-- +goose Up\nCREATE TABLE a (id bigint);\nCREATE INDEX CONCURRENTLY b_x_idx ON b (x);' }, 'BEGIN;\nCREATE INDEX CONCURRENTLY b_x_idx ON b (x);\nCOMMIT;'],
+      safe: [{ tool: 'goose', sql: '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY b_x_idx ON b (x);' }, { tool: 'golang-migrate', file: 'db/migrations/002_b_x.up.sql', sql: 'CREATE INDEX CONCURRENTLY b_x_idx ON b (x);' }],
     },
   },
 });
@@ -89,8 +89,8 @@ export const concurrentIndexPg14 = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['CREATE INDEX CONCURRENTLY i ON t (a);  -- on 14.2'],
-      safe: ['-- upgrade to 14.4+ first'],
+      flagged: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (a);', postgresVersion: 14.2, shown: 'CREATE INDEX CONCURRENTLY i ON t (a);  -- on PostgreSQL 14.2' }],
+      safe: [{ sql: 'CREATE INDEX CONCURRENTLY i ON t (a);', postgresVersion: 14.4, shown: 'CREATE INDEX CONCURRENTLY i ON t (a);  -- on PostgreSQL 14.4 or later' }],
     },
   },
 });

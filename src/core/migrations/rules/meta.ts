@@ -15,7 +15,11 @@ export const syntaxError = defineMigrationRule({
   examples: {
     postgres: {
       flagged: ['CREAT TABLE t (id int);'],
-      safe: ['CREATE TABLE t (id int);'],
+      safe: ['CREATE TABLE t (id int);', 'CREATE TABLE {{ .Schema }}.t (id int);', ''],
+    },
+    mysql: {
+      flagged: ['ALTER TABLE `users` ADD COLUMN (;'],
+      safe: ['CREATE TABLE `t` (id int) ENGINE=InnoDB;'],
     },
   },
 });
@@ -33,8 +37,8 @@ export const unreadable = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['(a binary file named V3__x.sql)'],
-      safe: ['(a UTF-8 text file)'],
+      flagged: [{ engine: true, sql: 'CREATE TABLE t (id int);\u0000\u0001', shown: '(a binary file named V3__x.sql)' }],
+      safe: [{ engine: true, sql: 'CREATE TABLE t (id int);', shown: '(a UTF-8 text file)' }],
     },
   },
 });

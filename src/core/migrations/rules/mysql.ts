@@ -58,8 +58,8 @@ export const mysqlEnumReorder = defineMigrationRule({
   },
   examples: {
     mysql: {
-      flagged: ['ALTER TABLE t MODIFY status ENUM(\'new\',\'paused\',\'active\');'],
-      safe: ['ALTER TABLE t MODIFY status ENUM(\'new\',\'active\',\'paused\');'],
+      flagged: [{ before: "CREATE TABLE t (id int PRIMARY KEY, status ENUM('new','active'));", sql: "ALTER TABLE t MODIFY status ENUM('new','paused','active');" }],
+      safe: [{ before: "CREATE TABLE t (id int PRIMARY KEY, status ENUM('new','active'));", sql: "ALTER TABLE t MODIFY status ENUM('new','active','paused');" }],
     },
   },
 });

@@ -25,8 +25,12 @@ export const renameColumn = defineMigrationRule({
   },
   examples: {
     postgres: {
+      flagged: ['ALTER TABLE users RENAME COLUMN name TO full_name;', { before: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);', sql: 'ALTER TABLE users RENAME COLUMN name TO full_name;' }],
+      safe: ['ALTER TABLE users ADD COLUMN full_name text;\n-- trigger keeps both in sync, backfill; later: drop name', 'ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users RENAME COLUMN nick TO nickname;'],
+    },
+    mysql: {
       flagged: ['ALTER TABLE users RENAME COLUMN name TO full_name;'],
-      safe: ['ALTER TABLE users ADD COLUMN full_name text;\n-- trigger keeps both in sync, backfill; later: drop name'],
+      safe: ['ALTER TABLE users ADD COLUMN full_name varchar(255), ALGORITHM=INSTANT;'],
     },
   },
 });
@@ -54,6 +58,10 @@ export const renameTable = defineMigrationRule({
     postgres: {
       flagged: ['ALTER TABLE users RENAME TO accounts;'],
       safe: ['ALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;  -- drop in a later release'],
+    },
+    mysql: {
+      flagged: ['RENAME TABLE users TO accounts;', 'ALTER TABLE users RENAME TO accounts;'],
+      safe: ['CREATE TABLE accounts (id bigint PRIMARY KEY);'],
     },
   },
 });

@@ -38,8 +38,8 @@ export const tableRewrite = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['VACUUM FULL events;'],
-      safe: ['-- pg_repack / pg_squeeze, or REPACK (CONCURRENTLY) on PostgreSQL 19+'],
+      flagged: ['VACUUM FULL events;', 'CLUSTER events USING events_pkey;', 'ALTER TABLE events SET LOGGED;', 'REFRESH MATERIALIZED VIEW monthly_totals;'],
+      safe: ['-- pg_repack / pg_squeeze, or REPACK (CONCURRENTLY) on PostgreSQL 19+', 'REFRESH MATERIALIZED VIEW CONCURRENTLY monthly_totals;', 'VACUUM (ANALYZE) events;', 'VACUUM (FULL false) events;'],
     },
   },
 });

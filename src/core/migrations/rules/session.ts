@@ -18,8 +18,8 @@ export const requireLockTimeout = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['ALTER TABLE users ADD COLUMN note text;'],
-      safe: ['SET lock_timeout = \'2s\';\nALTER TABLE users ADD COLUMN note text;'],
+      flagged: ['ALTER TABLE users ADD COLUMN note text;', "SET lock_timeout = '10min';\nALTER TABLE users ADD COLUMN note text;"],
+      safe: ["SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;", { tool: 'goose', sql: "-- +goose Up\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;" }],
     },
   },
 });
@@ -58,8 +58,8 @@ export const statementAfterAccessExclusive = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['ALTER TABLE users ADD COLUMN note text;\nCREATE INDEX users_note_idx ON users (note);'],
-      safe: ['-- put the ACCESS EXCLUSIVE statements last, or in a migration of their own'],
+      flagged: ['BEGIN;\nALTER TABLE users ADD COLUMN note text;\nUPDATE users SET note = \'\' WHERE id < 1000;\nCOMMIT;'],
+      safe: ['BEGIN;\nUPDATE users SET note = \'\' WHERE id < 1000;\nALTER TABLE users ADD COLUMN note text;\nCOMMIT;'],
     },
   },
 });
@@ -78,8 +78,12 @@ export const multipleAlters = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['ALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;'],
-      safe: ['ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;'],
+      flagged: ['BEGIN;\nALTER TABLE users ADD COLUMN a bigint;\nALTER TABLE users ADD COLUMN b bigint;\nCOMMIT;'],
+      safe: ['BEGIN;\nALTER TABLE users ADD COLUMN a bigint, ADD COLUMN b bigint;\nCOMMIT;'],
+    },
+    mysql: {
+      flagged: ['ALTER TABLE users ADD COLUMN a bigint;\nALTER TABLE users ADD COLUMN b bigint;'],
+      safe: ['ALTER TABLE users ADD COLUMN a bigint, ADD COLUMN b bigint;'],
     },
   },
 });
@@ -118,8 +122,8 @@ export const transactionNesting = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: ['-- Flyway V3__x.sql\nBEGIN;\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;'],
-      safe: ['ALTER TABLE t ADD COLUMN a int;'],
+      flagged: [{ tool: 'flyway', file: 'db/migration/V3__x.sql', sql: 'BEGIN;\nALTER TABLE t ADD COLUMN a bigint;\nCOMMIT;', shown: '-- Flyway V3__x.sql\nBEGIN;\nALTER TABLE t ADD COLUMN a bigint;\nCOMMIT;' }],
+      safe: [{ tool: 'flyway', file: 'db/migration/V3__x.sql', sql: 'ALTER TABLE t ADD COLUMN a bigint;' }],
     },
   },
 });
@@ -247,7 +251,7 @@ const transactions: Check = (ctx) => {
     }
     if (a === 'begin') {
       if (open) ctx.report(transactionNesting, f, { message: 'BEGIN while a transaction is already open in this file: PostgreSQL warns and ignores it, and the first COMMIT ends both.', noLock: true });
-      else if (f.implicitTx || (ctx.input.tx.wrapped && !f.inTx)) {
+      else if (f.runnerOpen || (ctx.input.tx.wrapped && !f.inTx)) {
         ctx.report(transactionNesting, f, { message: `${ctx.input.tx.source ?? `${ctx.input.tx.tool} already runs the migration in a transaction`}: this BEGIN is redundant, and its COMMIT ends the runner's transaction early.`, noLock: true });
       }
       open = f;
