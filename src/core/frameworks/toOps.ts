@@ -553,7 +553,9 @@ export class OpMapper {
     }
     if (t && /^serial/.test(t.name)) col.serial = true;
     if (boolOf(kw.primary_key)) col.primaryKey = true;
-    const target = isFk ? (strOf(field.args[0]) ?? (field.args[0]?.t === 'ref' ? field.args[0].path : undefined)) : undefined;
+    // `ForeignKey("shop.Customer", …)`, `ForeignKey(Customer, …)` or `ForeignKey(to="shop.customer", …)`; db_constraint=False creates none.
+    const to = kw.to ?? field.args[0];
+    const target = isFk && boolOf(kw.db_constraint) !== false ? (strOf(to) ?? (to?.t === 'ref' ? to.path : undefined)) : undefined;
     const unique = !!boolOf(kw.unique) || field.name === 'OneToOneField';
     const index = (isFk && boolOf(kw.db_index) !== false && !unique) || !!boolOf(kw.db_index) || (['SlugField'].includes(field.name) && boolOf(kw.db_index) !== false);
     return { col, fk: target, index, unique, pyDefault: kw.default };
@@ -654,6 +656,9 @@ export class OpMapper {
           }
           const same = (x?: TypeRef, y?: TypeRef) => !!x && !!y && x.name === y.name && x.args.join(',') === y.args.join(',') && x.array === y.array;
           if (d.col.type && !same(prev.type, d.col.type)) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type, ...(prev.type ? { fromType: prev.type } : {}) });
+          // Only `db_default=` lives in the database (Python `default=` emits no SQL): compare that.
+          if (prev.hasDefault && !d.col.default && !d.col.serial) this.push(c, { ...b(`AlterField ${model}.${name} (DROP DEFAULT)`), kind: 'drop-default', table: T, column: d.col.name });
+          if (!prev.hasDefault && d.col.default) this.push(c, { ...b(`AlterField ${model}.${name} (SET DEFAULT)`), kind: 'set-default', table: T, column: d.col.name, default: d.col.default });
           if (d.col.notNull && !prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NOT NULL)`), kind: 'set-not-null', table: T, column: d.col.name });
           if (!d.col.notNull && prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NULL)`), kind: 'drop-not-null', table: T, column: d.col.name });
         }
