@@ -178,10 +178,10 @@ export class CodeSearch {
     return c.kind === 'source' ? c.language : undefined;
   }
 
-  private async lookIn(idx: TokenIndex, reader: FileReader, rev: string, names: readonly string[], skip?: (file: string) => boolean): Promise<RefResult> {
+  private async lookIn(idx: TokenIndex, reader: FileReader, rev: string, names: readonly string[], keep: (file: string) => boolean): Promise<RefResult> {
     const out: RefResult = {};
     for (const name of names) {
-      const occ = (idx.hits.get(name) ?? []).filter((o) => !skip?.(o.file));
+      const occ = (idx.hits.get(name) ?? []).filter((o) => keep(o.file));
       for (const o of occ) {
         const f = await this.fileFacts(reader, rev, o.file);
         if (!f || within(f.comments, o.offset)) continue;
@@ -189,25 +189,46 @@ export class CodeSearch {
         if (within(f.ignored, o.offset)) out.ignored ??= at;
         else out.ref ??= at;
       }
-      // More occurrences than kept, all of those kept in comments: count it as referenced.
-      if (!out.ref && idx.overflow.has(name) && occ.length) out.ref = { file: occ[0].file, line: 0 };
+      // More occurrences than kept, none of those kept a reference: count it as referenced (conservative).
+      const first = occ[0] ?? idx.hits.get(name)?.[0];
+      if (!out.ref && idx.overflow.has(name) && first) out.ref = { file: first.file, line: 0 };
     }
     return out;
   }
 
-  /** References at head. */
-  async atHead(names: readonly string[]): Promise<RefResult> {
-    return this.lookIn(await this.headIndex(), this.ctx.reader, 'head', names);
+  /**
+   * A gem in the Gemfile of the code running now (the base, else head) whose tables these are:
+   * `good_job` owns `good_job_batches` and `good_jobs`.
+   */
+  async gemFor(table: string): Promise<{ name: string; at: CodeRef } | undefined> {
+    const base = this.hasBase ? this.ctx.base : undefined;
+    for (const [reader, path] of [...(base ? [[base.reader, 'Gemfile'] as const] : []), [this.ctx.reader, 'Gemfile'] as const]) {
+      const r = await reader.read(path, MAX_BYTES).catch(() => undefined);
+      if (r?.kind !== 'text') continue;
+      const lines = r.text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const m = /^\s*gem\s+["']([\w.-]+)["']/.exec(lines[i]);
+        if (!m) continue;
+        const g = m[1].replace(/-/g, '_');
+        if (table.startsWith(`${g}_`) || table === `${g}s` || table === g) return { name: m[1], at: { file: path, line: i + 1 } };
+      }
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** References at head (only in the files `only` accepts, when given). */
+  async atHead(names: readonly string[], only: (file: string) => boolean = () => true): Promise<RefResult> {
+    return this.lookIn(await this.headIndex(), this.ctx.reader, 'head', names, only);
   }
 
   /** References in the code running now (the merge base), when there is one. */
-  async atBase(names: readonly string[]): Promise<RefResult | undefined> {
+  async atBase(names: readonly string[], only: (file: string) => boolean = () => true): Promise<RefResult | undefined> {
     const b = this.baseIndex();
     const base = this.ctx.base;
     if (!b || !base) return undefined;
-    const changed = (p: string) => base.changedFiles.has(p);
-    const unchanged = await this.lookIn(await this.headIndex(), this.ctx.reader, 'head', names, changed);
-    const other = await this.lookIn(await b, base.reader, 'base', names);
+    const unchanged = await this.lookIn(await this.headIndex(), this.ctx.reader, 'head', names, (p) => !base.changedFiles.has(p) && only(p));
+    const other = await this.lookIn(await b, base.reader, 'base', names, only);
     return { ref: unchanged.ref ?? other.ref, ignored: unchanged.ignored ?? other.ignored };
   }
 }

@@ -28,6 +28,17 @@ function singularize(s: string): string {
   return s;
 }
 
+/**
+ * Class names a Rails model of `table` may have: `account_transfers` → AccountTransfer, and
+ * Transfer (an `Account::Transfer` in a module whose table_name_prefix is `account_`).
+ */
+export function railsModelNames(table: string): string[] {
+  const words = singularize(table).split('_').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) out.push(camelize(words.slice(i).join('_')));
+  return out;
+}
+
 /** The names the application code would use for what `op` drops; undefined when they cannot be told. */
 function namesOf(framework: Framework, op: MigrationOp, call: DslCall | undefined): { names: string[]; column?: string; what: string } | undefined {
   if (op.kind === 'drop-column') {
@@ -45,7 +56,7 @@ function namesOf(framework: Framework, op: MigrationOp, call: DslCall | undefine
   }
   if (op.kind === 'drop-table' && op.tables.length === 1) {
     const t = op.tables[0].table;
-    if (framework === 'rails') return { names: [t, camelize(singularize(t))], what: `"${t}"` };
+    if (framework === 'rails') return { names: [t, ...railsModelNames(t)], what: `"${t}"` };
     // Django: the model's class name is only known from the operation itself, not from raw SQL.
     const model = call?.name === 'DeleteModel' ? strOf(call.kwargs.name ?? call.args[0]) : undefined;
     return model ? { names: [model, t], what: `"${t}"` } : undefined;
@@ -84,6 +95,27 @@ export async function expandContract(ctx: AnalysisContext, framework: Framework,
       out.set(f, contract(f, `${target.what} is the contract step of expand-contract: the model running now ignores it (\`ignored_columns\` in ${at(ignored)}), so the running code is not broken`, suffix, { ignoredIn: at(ignored) }));
       continue;
     }
+    const cut = lockText >= 0 ? f.message.slice(0, lockText) : f.message;
+    if (framework === 'rails' && op.kind === 'drop-column') {
+      // ActiveRecord caches every column of a model's table and its INSERTs list them all: while the
+      // running code has a model on this table, only ignored_columns makes the drop safe.
+      // The model: its class name anywhere, or the table name in app/models (`self.table_name = "…"`).
+      const models = railsModelNames(op.table);
+      const inModels = (file: string) => /(^|\/)app\/models\//.test(file);
+      const model = (await search.atBase(models))?.ref ?? (await search.atBase([op.table], inModels))?.ref ?? (await search.atHead(models)).ref ?? (await search.atHead([op.table], inModels)).ref;
+      if (model) {
+        const headIgnore = head.ignored ? ` (\`ignored_columns\` at ${at(head.ignored)} is added on this branch: deploy it first, drop the column in a later release)` : '';
+        out.set(f, { ...f, message: `${cut} The model of "${op.table}" (${at(model)}) caches its columns and its INSERTs list every one: list ${target.column} in \`self.ignored_columns\` in a release first${headIgnore}.${base?.ref || head.ref ? ` It is also used at ${at((base?.ref ?? head.ref)!)}.` : ''}${suffix}`, data: { ...(f.data ?? {}), referencedAt: at(model) } });
+        continue;
+      }
+    }
+    if (framework === 'rails' && op.kind === 'drop-table') {
+      const gem = await search.gemFor(op.tables[0].table);
+      if (gem) {
+        out.set(f, { ...f, message: `${cut} The gem ${gem.name} (${at(gem.at)}) owns it and the running code still loads that gem.${suffix}`, data: { ...(f.data ?? {}), referencedAt: at(gem.at) } });
+        continue;
+      }
+    }
     if (!base?.ref && !head.ref) {
       const where = search.hasBase ? 'at the merge base (the code running now) or at head' : 'at head (without a merge base the code running now could not be searched)';
       out.set(f, contract(f, `${target.what} is the contract step of expand-contract: no application code references it ${where} (${searched}), so the running code is not broken`, suffix, { codeSearch: { files: search.fileCount, base: search.hasBase } }));
@@ -92,7 +124,6 @@ export async function expandContract(ctx: AnalysisContext, framework: Framework,
     const ref = base?.ref ?? head.ref!;
     const headIgnore = framework === 'rails' && target.column && head.ignored && base?.ref ? ` \`ignored_columns\` is added on this branch (${at(head.ignored)}): deploy that first and drop the column in a later release.` : '';
     const still = base?.ref ? `The code running now still uses it: ${at(ref)}${head.ref && at(head.ref) !== at(ref) ? ` (and at head: ${at(head.ref)})` : ''}.` : `It is still referenced at head: ${at(ref)}.`;
-    const cut = lockText >= 0 ? f.message.slice(0, lockText) : f.message;
     out.set(f, { ...f, message: `${cut} ${still}${headIgnore}${suffix}`, data: { ...(f.data ?? {}), referencedAt: at(ref) } });
   }
   return findings.map((f) => out.get(f) ?? f);

@@ -13,31 +13,36 @@ async function analyze(dir: string, trusted = true): Promise<Finding[]> {
 }
 
 describe('expand-contract by code search: a drop the running code no longer uses is destructive, not breaking', () => {
-  it('Rails: remove_column is an error naming where the code running now (the merge base) still uses it, a warning when nothing does', async function () {
+  it('Rails: remove_column on a table with a model is an error until ignored_columns (ActiveRecord lists every column); without a model, a column nothing uses is the contract step', async function () {
     this.timeout(60_000);
     const dir = branchRepo(
       {
-        'db/migrate/20240101000000_create_users.rb': rb('CreateUsers', '    create_table :users do |t|\n      t.string :email\n      t.boolean :legacy_flag\n      t.string :old_note\n      t.string :nickname\n    end'),
+        'db/migrate/20240101000000_create_users.rb': rb('CreateUsers', '    create_table :users do |t|\n      t.string :email\n      t.boolean :legacy_flag\n      t.string :old_note\n    end\n    create_table :audit_rows do |t|\n      t.string :old_a\n      t.string :old_b\n      t.string :old_c\n    end'),
         // annotate-style comments, a schema dump and a spec mention every column: none of them is code that runs.
-        'app/models/user.rb': '# == Schema Information\n#  old_note    :string\n#  nickname    :string\nclass User < ApplicationRecord\n  def flagged?\n    legacy_flag\n  end\nend\n',
-        'app/views/users/show.html.erb': '<%= @user.email %>\n',
-        'db/schema.rb': 'create_table "users" do |t|\n  t.string "old_note"\n  t.string "nickname"\nend\n',
-        'spec/models/user_spec.rb': 'it { expect(user.old_note).to be_nil }\n',
+        'app/models/user.rb': '# == Schema Information\n#  old_note    :string\n#  old_b       :string\nclass User < ApplicationRecord\n  def flagged?\n    legacy_flag\n  end\nend\n',
+        'app/services/audit.rb': 'class Audit\n  SQL = "SELECT old_a FROM audit_rows"\nend\n',
+        'db/schema.rb': 'create_table "audit_rows" do |t|\n  t.string "old_b"\nend\n',
+        'spec/models/audit_spec.rb': 'it { expect(row.old_b).to be_nil }\n',
       },
       {
         'app/models/user.rb': '# == Schema Information\n#  old_note    :string\nclass User < ApplicationRecord\nend\n',
-        'app/views/users/show.html.erb': '<%= @user.email %> <%= @user.nickname %>\n',
-        'db/migrate/20240601000000_remove_legacy.rb': rb('RemoveLegacy', '    remove_column :users, :legacy_flag, :boolean\n    remove_column :users, :old_note, :string\n    remove_column :users, :nickname, :string'),
+        'app/views/audit/show.html.erb': '<%= row.old_c %>\n',
+        'db/migrate/20240601000000_remove_legacy.rb': rb('RemoveLegacy', '    remove_column :users, :legacy_flag, :boolean\n    remove_column :users, :old_note, :string\n    remove_column :audit_rows, :old_a, :string\n    remove_column :audit_rows, :old_b, :string\n    remove_column :audit_rows, :old_c, :string'),
       },
     );
     try {
       const fs = drops(await analyze(dir), 'db/migrate/20240601000000_remove_legacy.rb');
-      const byCol = (c: string) => fs.find((f) => f.message.includes(`"users"."${c}"`))!;
-      assert.equal(byCol('legacy_flag').severity, 'error', 'the deployed model reads it: removed from the code in the same deploy');
-      assert.match(byCol('legacy_flag').message, /code running now still uses it: app\/models\/user\.rb:6/);
-      assert.equal(byCol('nickname').severity, 'error', 'the new view uses it');
-      assert.match(byCol('nickname').message, /still referenced at head: app\/views\/users\/show\.html\.erb:1/);
-      const old = byCol('old_note');
+      const byCol = (c: string) => fs.find((f) => f.message.includes(`."${c}"`))!;
+      for (const c of ['legacy_flag', 'old_note']) {
+        assert.equal(byCol(c).severity, 'error', c);
+        assert.match(byCol(c).message, /model of "users" \(app\/models\/user\.rb:4\).*ignored_columns/, c);
+      }
+      assert.match(byCol('legacy_flag').message, /also used at app\/models\/user\.rb:6/);
+      assert.equal(byCol('old_a').severity, 'error');
+      assert.match(byCol('old_a').message, /code running now still uses it: app\/services\/audit\.rb:2/);
+      assert.equal(byCol('old_c').severity, 'error', 'the new view uses it');
+      assert.match(byCol('old_c').message, /still referenced at head: app\/views\/audit\/show\.html\.erb:1/);
+      const old = byCol('old_b');
       assert.equal(old.severity, 'warning');
       assert.equal(old.data?.contractStep, true);
       assert.match(old.message, /contract step.*no application code references it at the merge base/);
@@ -62,7 +67,7 @@ describe('expand-contract by code search: a drop the running code no longer uses
       assert.equal(a.severity, 'warning');
       assert.match(a.message, /ignored_columns` in app\/models\/account\.rb:2/);
       assert.equal(b.severity, 'error');
-      assert.match(b.message, /ignored_columns` is added on this branch \(app\/models\/account\.rb:2\)/);
+      assert.match(b.message, /`ignored_columns` at app\/models\/account\.rb:2 is added on this branch/);
     } finally {
       removeTree(dir);
     }
@@ -75,12 +80,17 @@ describe('expand-contract by code search: a drop the running code no longer uses
         'db/migrate/20240101000000_create.rb': rb('Create', '    create_table :gadgets\n    create_table :widgets\n    create_table :comments do |t|\n      t.references :post\n    end'),
         'app/models/widget.rb': 'class Widget < ApplicationRecord\nend\n',
         'app/models/comment.rb': 'class Comment < ApplicationRecord\n  belongs_to :post\nend\n',
+        'app/models/account/transfer.rb': 'class Account::Transfer < ApplicationRecord\nend\n',
+        Gemfile: 'source "https://rubygems.org"\ngem "good_job", "~> 4.0"\n',
+        'db/migrate/20240101000001_good_job.rb': rb('GoodJob', '    create_table :good_job_batches\n    create_table :account_transfers'),
       },
-      { 'db/migrate/20240601000000_drop.rb': rb('Drop', '    drop_table :gadgets\n    drop_table :widgets\n    remove_reference :comments, :post') },
+      { 'db/migrate/20240601000000_drop.rb': rb('Drop', '    drop_table :gadgets\n    drop_table :widgets\n    remove_reference :comments, :post\n    drop_table :good_job_batches\n    drop_table :account_transfers') },
     );
     try {
       const fs = drops(await analyze(dir), 'db/migrate/20240601000000_drop.rb');
-      assert.deepEqual(summary(fs), ['migration/drop-column:error:breaking', 'migration/drop-table:error:breaking', 'migration/drop-table:warning:contract']);
+      assert.deepEqual(summary(fs), ['migration/drop-column:error:breaking', 'migration/drop-table:error:breaking', 'migration/drop-table:error:breaking', 'migration/drop-table:error:breaking', 'migration/drop-table:warning:contract']);
+      assert.match(fs.find((f) => f.message.includes('"good_job_batches"'))!.message, /gem good_job \(Gemfile:2\)/);
+      assert.match(fs.find((f) => f.message.includes('"account_transfers"'))!.message, /app\/models\/account\/transfer\.rb:1/, 'a namespaced model');
       assert.match(fs.find((f) => f.message.includes('"widgets"'))!.message, /app\/models\/widget\.rb:1/);
       assert.match(fs.find((f) => f.ruleId === 'migration/drop-column')!.message, /app\/models\/comment\.rb:2/);
     } finally {
