@@ -102,7 +102,8 @@ export async function expandContract(ctx: AnalysisContext, framework: Framework,
       // The model: its class name anywhere, or the table name in app/models (`self.table_name = "…"`).
       const models = railsModelNames(op.table);
       const inModels = (file: string) => /(^|\/)app\/models\//.test(file);
-      const model = (await search.atBase(models))?.ref ?? (await search.atBase([op.table], inModels))?.ref ?? (await search.atHead(models)).ref ?? (await search.atHead([op.table], inModels)).ref;
+      const names = [...models, op.table];
+      const model = (await search.atBase(names, inModels))?.ref ?? (await search.atBase(models))?.ref ?? (await search.atHead(names, inModels)).ref ?? (await search.atHead(models)).ref;
       if (model) {
         const headIgnore = head.ignored ? ` (\`ignored_columns\` at ${at(head.ignored)} is added on this branch: deploy it first, drop the column in a later release)` : '';
         out.set(f, { ...f, message: `${cut} The model of "${op.table}" (${at(model)}) caches its columns and its INSERTs list every one: list ${target.column} in \`self.ignored_columns\` in a release first${headIgnore}.${base?.ref || head.ref ? ` It is also used at ${at((base?.ref ?? head.ref)!)}.` : ''}${suffix}`, data: { ...(f.data ?? {}), referencedAt: at(model) } });
