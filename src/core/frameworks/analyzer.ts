@@ -8,6 +8,7 @@ import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
 import { type DslFile, type DslValue, type Framework } from './dsl';
 import { detectDialect, detectRunnerTimeouts, frameworkFromContent, isFramework } from './detect';
+import { expandContract } from './expandContract';
 import { extract, lintDslMigration } from './lint';
 import { frameworkRules, notAnalysed } from './rules';
 import { sqlFrontEnd } from './sqlFront';
@@ -153,7 +154,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
   const entry: MigrationFact = { file: f.path, tool: framework, dialect: settings.dialect, isNew, direction: 'up', ...reversalOf(res.mapped.ops, dslDownStep(res.file), blocked) };
   if (fact) Object.assign(fact, entry);
   else ctx.facts.migrations.push(entry);
-  return res.findings;
+  return expandContract(ctx, framework, f.path, r.text, res, res.findings);
 }
 
 /** Rails, Django, Alembic, Knex, TypeORM and Sequelize migrations, linted by the SQL migration rules. */

@@ -92,6 +92,8 @@ export interface DslFile {
   /** The migration asks for a transaction it would otherwise not get (Sequelize `sequelize.transaction`). */
   txOptIn?: Span;
   unresolved: Unresolved[];
+  /** The up method has statements but none of them could be read as migration operations (TypeORM). */
+  unread?: Span;
   /** Comments that may be suppressions (`# deploy-readiness-ignore rule: reason`). */
   comments: Span[];
   /** The file did not parse cleanly: spans of the syntax errors tree-sitter reported. */

@@ -115,6 +115,8 @@ interface Fn {
   section: Section;
   params: string[];
   body: TSNode;
+  /** Names bound to the runner in the body: `const qr = queryRunner`, `const m = queryRunner.manager`. */
+  aliases?: Set<string>;
 }
 
 function paramsOf(fn: TSNode): string[] {
@@ -223,7 +225,12 @@ class JsExtractor {
     visit(root, 0);
     for (const f of fns) {
       this.file.sections[f.section as 'up' | 'down'] ??= spanOf(f.body);
+      if (this.file.framework === 'typeorm') f.aliases = runnerAliases(f);
+      const calls = this.file.calls.length;
+      const unresolved = this.file.unresolved.length;
       this.body(f.body, f, this.file.calls);
+      // A TypeORM up() with statements of which none could be read: said once, never silently nothing.
+      if (this.file.framework === 'typeorm' && f.section === 'up' && !this.file.unread && this.file.calls.length === calls && this.file.unresolved.length === unresolved && hasStatements(f.body)) this.file.unread = spanOf(f.body);
     }
     if (!this.file.anchor && fns.length) this.file.anchor = { start: fns[0].body.startIndex, end: fns[0].body.startIndex };
     return this.file;
@@ -292,7 +299,9 @@ class JsExtractor {
       if (name === 'raw' && (recv === p0 || recv === 'knex' || /\.schema$/.test(recv))) kind = 'sql';
       else if (KNEX_SCHEMA.has(name) && (/(^|\.)schema$/.test(recv) || schemaChain(obj))) kind = 'schema';
     } else if (fw === 'typeorm') {
-      if ((recv === p0 || recv === 'queryRunner') && TYPEORM_API.has(name)) kind = name === 'query' ? 'sql' : 'api';
+      if (isRunner(recv, fn) && TYPEORM_API.has(name)) kind = name === 'query' ? 'sql' : 'api';
+      // `queryRunner.manager.query(sql)` (the EntityManager runs it on the same runner).
+      else if (name === 'query' && recv.endsWith('.manager') && isRunner(recv.slice(0, -'.manager'.length), fn)) kind = 'sql';
     } else if (fw === 'sequelize') {
       if (name === 'query' && (/(^|\.)sequelize$/.test(recv))) kind = 'sql';
       else if (name === 'transaction' && /(^|\.)sequelize$/.test(recv)) {
@@ -347,6 +356,39 @@ class JsExtractor {
     }
     for (const c of n.namedChildren) if (c) this.builder(c, param, section, out, table);
   }
+}
+
+/** The runner parameter, `queryRunner`, or a name bound to either in the function body. */
+function isRunner(recv: string, fn: Fn): boolean {
+  return recv === fn.params[0] || recv === 'queryRunner' || !!fn.aliases?.has(recv);
+}
+
+/**
+ * Names bound to the query runner (or its manager, which has `query` too) in a TypeORM up/down:
+ * `const qr = queryRunner`, `const m = qr.manager`, in declaration order, nested blocks included.
+ */
+function runnerAliases(fn: Fn): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: TSNode, depth: number) => {
+    if (depth > 40) return;
+    if (n.type === 'variable_declarator') {
+      const name = n.childForFieldName('name');
+      let value = n.childForFieldName('value');
+      while (value && (value.type === 'as_expression' || value.type === 'parenthesized_expression' || value.type === 'non_null_expression' || value.type === 'satisfies_expression')) value = value.namedChildren[0];
+      if (name?.type === 'identifier' && value) {
+        const v = value.text;
+        if ((value.type === 'identifier' || value.type === 'member_expression') && (isRunner(v, { ...fn, aliases: out }) || (v.endsWith('.manager') && isRunner(v.slice(0, -'.manager'.length), { ...fn, aliases: out })))) out.add(name.text);
+      }
+    }
+    for (const c of n.namedChildren) if (c && !isFunction(c)) visit(c, depth + 1);
+  };
+  visit(fn.body, 0);
+  return out;
+}
+
+function hasStatements(body: TSNode): boolean {
+  if (body.type !== 'statement_block') return true;
+  return body.namedChildren.some((c) => !!c && c.type !== 'comment' && c.type !== 'empty_statement');
 }
 
 function schemaChain(n: TSNode): boolean {

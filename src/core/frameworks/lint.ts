@@ -192,6 +192,16 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
   for (const u of mapped.unresolved) {
     extra.push(notAnalysed.finding({ message: `Not analysed: ${u.what} cannot be resolved without running the code. Review it by hand, or write the step with literal arguments.`, file: path, range: index.rangeOf(u.span.start, u.span.end) }));
   }
+  if (file.unread) {
+    extra.push(
+      notAnalysed.finding({
+        severity: 'warning',
+        message: `Not analysed: none of the statements in the up() of ${path} could be read as migration operations (queryRunner.query, queryRunner.addColumn, …), so nothing in this migration was checked. Review it by hand, or call the query runner directly.`,
+        file: path,
+        range: index.rangeOf(file.unread.start, Math.min(file.unread.end, file.unread.start + 1)),
+      }),
+    );
+  }
   for (const d of mapped.ormDefaults) {
     const how = d.how === 'django' ? 'Django applies `default=` in Python and drops the DEFAULT from the database after the migration' : 'SQLAlchemy `default=` is applied by the ORM, not by the database';
     extra.push(

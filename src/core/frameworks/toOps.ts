@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ColumnDef, ConstraintDef, DefaultExpr, Dialect, MigrationOp, MysqlAlgorithm, MysqlLockLevel, SchemaState, Span as OpSpan, TypeRef, Volatility } from '../migrations/ops';
 import { boolOf, strListOf, strOf, type DslCall, type DslFile, type DslValue, type Span, type StaticString, type Unresolved } from './dsl';
 
@@ -296,7 +297,7 @@ export class OpMapper {
             if (ch.kwargs.foreign_key && boolOf(ch.kwargs.foreign_key) !== false) {
               const fk = ch.kwargs.foreign_key;
               const to = fk.t === 'hash' ? (strOf(fk.entries.to_table) ?? pluralize(ref)) : pluralize(ref);
-              constraints.push({ type: 'foreign-key', columns: [`${ref}_id`], notValid: false, references: { table: to, columns: ['id'] }, span: ch.span });
+              constraints.push({ type: 'foreign-key', name: railsFkName(name, `${ref}_id`), columns: [`${ref}_id`], notValid: false, references: { table: to, columns: ['id'] }, span: ch.span });
             }
             // Rails indexes references by default (index: false opts out); polymorphic ones on (type, id).
             if (ch.kwargs.index === undefined || boolOf(ch.kwargs.index) !== false) refIndexes.push(boolOf(ch.kwargs.polymorphic) ? [`${ref}_type`, `${ref}_id`] : [`${ref}_id`]);
@@ -413,7 +414,7 @@ export class OpMapper {
         if (fk && boolOf(fk) !== false) {
           const to = fk.t === 'hash' ? (strOf(fk.entries.to_table) ?? pluralize(ref)) : pluralize(ref);
           const nv = fk.t === 'hash' && boolOf(fk.entries.validate) === false;
-          this.push(c, { ...b(`${c.name} :${T}, :${ref} (foreign key)`), kind: 'add-constraint', table: T!, constraint: { type: 'foreign-key', columns: [col], notValid: nv, references: { table: to, columns: ['id'] } } });
+          this.push(c, { ...b(`${c.name} :${T}, :${ref} (foreign key)`), kind: 'add-constraint', table: T!, constraint: { type: 'foreign-key', name: (fk.t === 'hash' ? strOf(fk.entries.name) : undefined) ?? railsFkName(T!, col), columns: [col], notValid: nv, references: { table: to, columns: ['id'] } } });
         }
         return;
       }
@@ -422,7 +423,7 @@ export class OpMapper {
       case 'remove_belongs_to': {
         const ref = arg(1);
         if (!needTable() || !ref) return;
-        if (kw.foreign_key && boolOf(kw.foreign_key) !== false) this.push(c, { ...b(), kind: 'drop-constraint', table: T!, name: `fk_rails_${ref}`, constraintType: 'foreign-key', ifExists: false });
+        if (kw.foreign_key && boolOf(kw.foreign_key) !== false) this.push(c, { ...b(), kind: 'drop-constraint', table: T!, name: railsFkName(T!, `${ref}_id`), constraintType: 'foreign-key', ifExists: false });
         this.push(c, { ...b(`${c.name} :${T}, :${ref}`), kind: 'drop-column', table: T!, column: `${ref}_id`, cascade: false, ifExists: false });
         if (boolOf(kw.polymorphic)) this.push(c, { ...b(`${c.name} :${T}, :${ref}`), kind: 'drop-column', table: T!, column: `${ref}_type`, cascade: false, ifExists: false });
         return;
@@ -442,13 +443,15 @@ export class OpMapper {
         const to = arg(1);
         if (!needTable() || !to) return;
         const col = strOf(kw.column) ?? `${singularize(to)}_id`;
-        this.push(c, { ...b(`add_foreign_key :${T}, :${to}`), kind: 'add-constraint', table: T!, constraint: { type: 'foreign-key', name: strOf(kw.name), columns: [col], notValid: boolOf(kw.validate) === false, references: { table: to, columns: [strOf(kw.primary_key) ?? 'id'] } } });
+        this.push(c, { ...b(`add_foreign_key :${T}, :${to}`), kind: 'add-constraint', table: T!, constraint: { type: 'foreign-key', name: strOf(kw.name) ?? railsFkName(T!, col), columns: [col], notValid: boolOf(kw.validate) === false, references: { table: to, columns: [strOf(kw.primary_key) ?? 'id'] } } });
         return;
       }
       case 'validate_foreign_key':
       case 'validate_check_constraint': {
         if (!needTable()) return;
-        const name = strOf(kw.name) ?? (c.name === 'validate_foreign_key' ? `fk_rails_${arg(1) ?? strOf(kw.column) ?? ''}` : `chk_${T}`);
+        // Rails finds the foreign key by its column (`to_table` singular + _id, or column:) and names it fk_rails_<hash>.
+        const fkCol = strOf(kw.column) ?? (arg(1) ? `${singularize(arg(1)!)}_id` : undefined);
+        const name = strOf(kw.name) ?? (c.name === 'validate_foreign_key' ? (fkCol ? railsFkName(T!, fkCol) : 'fk_rails_?') : `chk_${T}`);
         this.push(c, { ...b(), kind: 'validate-constraint', table: T!, name });
         return;
       }
@@ -550,7 +553,9 @@ export class OpMapper {
     }
     if (t && /^serial/.test(t.name)) col.serial = true;
     if (boolOf(kw.primary_key)) col.primaryKey = true;
-    const target = isFk ? (strOf(field.args[0]) ?? (field.args[0]?.t === 'ref' ? field.args[0].path : undefined)) : undefined;
+    // `ForeignKey("shop.Customer", …)`, `ForeignKey(Customer, …)` or `ForeignKey(to="shop.customer", …)`; db_constraint=False creates none.
+    const to = kw.to ?? field.args[0];
+    const target = isFk && boolOf(kw.db_constraint) !== false ? (strOf(to) ?? (to?.t === 'ref' ? to.path : undefined)) : undefined;
     const unique = !!boolOf(kw.unique) || field.name === 'OneToOneField';
     const index = (isFk && boolOf(kw.db_index) !== false && !unique) || !!boolOf(kw.db_index) || (['SlugField'].includes(field.name) && boolOf(kw.db_index) !== false);
     return { col, fk: target, index, unique, pyDefault: kw.default };
@@ -651,6 +656,9 @@ export class OpMapper {
           }
           const same = (x?: TypeRef, y?: TypeRef) => !!x && !!y && x.name === y.name && x.args.join(',') === y.args.join(',') && x.array === y.array;
           if (d.col.type && !same(prev.type, d.col.type)) this.push(c, { ...b(`AlterField ${model}.${name}`), kind: 'alter-column-type', table: T, column: d.col.name, type: d.col.type, ...(prev.type ? { fromType: prev.type } : {}) });
+          // Only `db_default=` lives in the database (Python `default=` emits no SQL): compare that.
+          if (prev.hasDefault && !d.col.default && !d.col.serial) this.push(c, { ...b(`AlterField ${model}.${name} (DROP DEFAULT)`), kind: 'drop-default', table: T, column: d.col.name });
+          if (!prev.hasDefault && d.col.default) this.push(c, { ...b(`AlterField ${model}.${name} (SET DEFAULT)`), kind: 'set-default', table: T, column: d.col.name, default: d.col.default });
           if (d.col.notNull && !prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NOT NULL)`), kind: 'set-not-null', table: T, column: d.col.name });
           if (!d.col.notNull && prev.notNull) this.push(c, { ...b(`AlterField ${model}.${name} (NULL)`), kind: 'drop-not-null', table: T, column: d.col.name });
         }
@@ -1264,6 +1272,11 @@ function shiftSpans(v: unknown, at: (o: number) => number): unknown {
     } else out[k] = shiftSpans(x, at);
   }
   return out;
+}
+
+/** The name Rails gives a foreign key it creates: `fk_rails_` + the first 10 hex digits of SHA-256("<table>_<column>_fk"). */
+export function railsFkName(table: string, column: string): string {
+  return `fk_rails_${createHash('sha256').update(`${table}_${column}_fk`).digest('hex').slice(0, 10)}`;
 }
 
 function pluralize(s: string): string {
