@@ -3,6 +3,7 @@ import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
+import { configReads } from './configs';
 import { envconfigReads } from './goconfig';
 import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
 
@@ -63,7 +64,7 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   tsx: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
   python: /environ|getenv|BaseSettings/,
   ruby: /\bENV\b/,
-  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process|caarlos0\/env|spf13\/viper/,
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
@@ -718,6 +719,7 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
         break;
       }
     }
+    ({ reads: sink.reads, dynamic: sink.dynamic } = configReads(lang, root, text, sink.reads, sink.dynamic));
     const wrappers = wrappersOf(lang, sink);
     return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) });
   } finally {

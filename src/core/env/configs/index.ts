@@ -1,0 +1,25 @@
+import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
+import type { SourceLanguage } from '../../classify';
+import type { DynamicRead, EnvRead } from '../scanner';
+import { goEnvStructReads } from './goenv';
+
+/**
+ * Reads by configuration libraries that name variables indirectly (struct tags with prefixes, key
+ * binding, settings classes): run once per parsed file after the syntax walk. Each returns the
+ * reads it derives and the `via` of the plain reads it replaces (a bare tag name that is really a
+ * suffix under a prefix).
+ */
+export function configReads(lang: SourceLanguage, root: TSNode, text: string, reads: EnvRead[], dynamic: DynamicRead[]): { reads: EnvRead[]; dynamic: DynamicRead[] } {
+  if (lang === 'go') {
+    if (text.includes('env:"') || text.includes('caarlos0/env')) {
+      const r = goEnvStructReads(root);
+      if (r) {
+        reads = byPosition([...reads.filter((x) => x.via !== 'env tag'), ...r.reads]);
+        dynamic = [...dynamic, ...r.dynamic];
+      }
+    }
+  }
+  return { reads, dynamic };
+}
+
+const byPosition = (reads: EnvRead[]) => reads.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
