@@ -142,3 +142,100 @@ describe('env config structs: caarlos0/env', () => {
     assert.deepEqual(unused(r), []);
   });
 });
+
+describe('env config: viper', () => {
+  const { tree } = scratchDirs();
+
+  it('BindEnv with explicit names; SetEnvPrefix + AutomaticEnv + a literal "." → "_" replacer derive APP_DB_HOST; SetDefault gives a default', async () => {
+    const src = [
+      'package config',
+      '',
+      'import (',
+      '\t"strings"',
+      '\t"github.com/spf13/viper"',
+      ')',
+      '',
+      'func Load() {',
+      '\tviper.SetEnvPrefix("app")',
+      '\tviper.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))',
+      '\tviper.AutomaticEnv()',
+      '\tviper.SetDefault("http.port", 8080)',
+      '\t_ = viper.BindEnv("sentry.dsn", "SENTRY_DSN", "LEGACY_SENTRY")',
+      '\t_ = viper.BindEnv("log-level")',
+      '\thost := viper.GetString("db.host")',
+      '\tport := viper.GetInt("http.port")',
+      '\tif viper.IsSet("feature.beta") {}',
+      '\t_, _ = host, port',
+      '}',
+    ].join('\n');
+    const r = await scanSource('go', src);
+    assert.deepEqual(r.reads.map((x) => `${x.name}:${x.kind}`), [
+      'SENTRY_DSN:optional', 'LEGACY_SENTRY:optional', 'APP_LOG_LEVEL:optional', 'APP_DB_HOST:optional', 'APP_HTTP_PORT:default', 'APP_FEATURE_BETA:optional',
+    ]);
+    const host = r.reads.find((x) => x.name === 'APP_DB_HOST')!;
+    assert.deepEqual([host.range.start.line, host.range.start.character, host.range.end.character], [14, 26, 33]);
+    assert.deepEqual(r.dynamic, []);
+  });
+
+  it('a viper.New() instance has its own prefix; without AutomaticEnv, Get reads no variable; keys with dots and no replacer are not names', async () => {
+    const src = [
+      'package main',
+      'import "github.com/spf13/viper"',
+      'func main() {',
+      '\tv := viper.New()',
+      '\tv.SetEnvPrefix("SVC")',
+      '\tv.AutomaticEnv()',
+      '\t_ = v.GetString("token")',
+      '\t_ = v.GetString("db.url")',
+      '\t_ = viper.GetString("global_only")',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await reads('go', src), ['SVC_TOKEN:optional']);
+  });
+
+  it('a prefix or replacer that is not literal: said once, no name guessed; explicit BindEnv names still read', async () => {
+    const src = [
+      'package main',
+      'import (',
+      '\t"strings"',
+      '\t"github.com/spf13/viper"',
+      ')',
+      'func Init(app string, r *strings.Replacer) {',
+      '\tviper.SetEnvPrefix(app)',
+      '\tviper.SetEnvKeyReplacer(r)',
+      '\tviper.AutomaticEnv()',
+      '\t_ = viper.BindEnv("a", "EXPLICIT_A")',
+      '\t_ = viper.GetString("one")',
+      '\t_ = viper.GetString("two")',
+      '}',
+    ].join('\n');
+    const r = await scanSource('go', src);
+    assert.deepEqual(r.reads.map((x) => x.name), ['EXPLICIT_A']);
+    assert.equal(r.dynamic.length, 1);
+    assert.match(r.dynamic[0].via, /the prefix and the key replacer not literal/);
+  });
+
+  it('analysis: viper names are never errors, and a declared APP_DB_HOST read through AutomaticEnv is not "remove it"', async () => {
+    const dir = tree({
+      '.env.example': 'APP_DB_HOST=\n',
+      'cmd/root.go': [
+        'package cmd',
+        'import (',
+        '\t"strings"',
+        '\t"github.com/spf13/viper"',
+        ')',
+        'func init() {',
+        '\tviper.SetEnvPrefix("APP")',
+        '\tviper.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))',
+        '\tviper.AutomaticEnv()',
+        '\t_ = viper.GetString("db.host")',
+        '\t_ = viper.GetString("db.password")',
+        '}',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(unused(r), []);
+    assert.deepEqual(missing(r), ['APP_DB_PASSWORD:optional']);
+    assert.equal(by(r, 'env/missing-from-example')[0].severity, 'warning');
+  });
+});

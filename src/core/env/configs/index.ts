@@ -2,6 +2,7 @@ import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../../classify';
 import type { DynamicRead, EnvRead } from '../scanner';
 import { goEnvStructReads } from './goenv';
+import { viperReads } from './viper';
 
 /**
  * Reads by configuration libraries that name variables indirectly (struct tags with prefixes, key
@@ -15,6 +16,13 @@ export function configReads(lang: SourceLanguage, root: TSNode, text: string, re
       const r = goEnvStructReads(root);
       if (r) {
         reads = byPosition([...reads.filter((x) => x.via !== 'env tag'), ...r.reads]);
+        dynamic = [...dynamic, ...r.dynamic];
+      }
+    }
+    if (text.includes('spf13/viper')) {
+      const r = viperReads(root);
+      if (r) {
+        reads = byPosition([...reads, ...r.reads]);
         dynamic = [...dynamic, ...r.dynamic];
       }
     }
