@@ -239,3 +239,106 @@ describe('env config: viper', () => {
     assert.equal(by(r, 'env/missing-from-example')[0].severity, 'warning');
   });
 });
+
+describe('env config: pydantic settings', () => {
+  const { tree } = scratchDirs();
+
+  it('v2: SettingsConfigDict env_prefix, upper-cased names, alias/validation_alias/AliasChoices without prefix, defaults, Annotated Field', async () => {
+    const src = [
+      'from typing import Annotated, Optional',
+      'from pydantic import AliasChoices, Field',
+      'from pydantic_settings import BaseSettings, SettingsConfigDict',
+      '',
+      'class Settings(BaseSettings):',
+      '    model_config = SettingsConfigDict(env_prefix="shop_", env_file=".env")',
+      '    database_url: str',
+      '    workers: int = 4',
+      '    sentry_dsn: Optional[str] = None',
+      '    maybe: Optional[str]',
+      '    api_key: str = Field(alias="PAYMENTS_API_KEY")',
+      '    region: str = Field("eu", validation_alias=AliasChoices("AWS_REGION", "REGION"))',
+      '    token: Annotated[str, Field(validation_alias="BOT_TOKEN")]',
+      '    tags: list[str] = Field(default_factory=list)',
+      '    required_too: int = Field(...)',
+      '    _private: str = "x"',
+      '',
+    ].join('\n');
+    assert.deepEqual(await reads('python', src), [
+      'SHOP_DATABASE_URL:required', 'SHOP_WORKERS:default', 'SHOP_SENTRY_DSN:optional', 'SHOP_MAYBE:required', 'PAYMENTS_API_KEY:required',
+      'AWS_REGION:default', 'REGION:default', 'BOT_TOKEN:required', 'SHOP_TAGS:default', 'SHOP_REQUIRED_TOO:required',
+    ]);
+  });
+
+  it('v1: class Config env_prefix and case_sensitive, Field(env=…) names it, alias does not, Optional without default is optional', async () => {
+    const src = [
+      'from typing import Optional',
+      'from pydantic import BaseSettings, Field',
+      '',
+      'class Settings(BaseSettings):',
+      '    redis_url: str',
+      '    smtp_host: Optional[str]',
+      '    secret: str = Field(..., env="LEGACY_SECRET")',
+      '    named: str = Field("x", alias="IGNORED_IN_V1")',
+      '',
+      '    class Config:',
+      '        env_prefix = "Worker_"',
+      '        case_sensitive = True',
+      '',
+    ].join('\n');
+    assert.deepEqual(await reads('python', src), ['Worker_redis_url:required', 'Worker_smtp_host:optional', 'LEGACY_SECRET:required', 'Worker_named:default']);
+  });
+
+  it('class keywords, inheritance (only leaf classes, fields inherited, nearest config wins), nested delimiter into a same-file model', async () => {
+    const src = [
+      'from pydantic import BaseModel',
+      'from pydantic_settings import BaseSettings, SettingsConfigDict',
+      '',
+      'class Db(BaseModel):',
+      '    host: str',
+      '    port: int = 5432',
+      '',
+      'class Common(BaseSettings):',
+      '    model_config = SettingsConfigDict(env_prefix="BASE_")',
+      '    debug: bool = False',
+      '',
+      'class Api(Common, env_prefix="API_", env_nested_delimiter="__"):',
+      '    db: Db',
+      '    name: str',
+      '',
+    ].join('\n');
+    assert.deepEqual(await reads('python', src), ['API_DB__HOST:optional', 'API_DB__PORT:optional', 'API_DEBUG:default', 'API_NAME:required']);
+  });
+
+  it('a prefix that is not a literal is said once and its fields are not guessed', async () => {
+    const src = [
+      'import os',
+      'from pydantic_settings import BaseSettings, SettingsConfigDict',
+      'class S(BaseSettings):',
+      '    model_config = SettingsConfigDict(env_prefix=os.environ.get("PREFIX", ""))',
+      '    value: str',
+    ].join('\n');
+    const r = await scanSource('python', src);
+    assert.deepEqual(r.reads.map((x) => x.name), ['PREFIX']);
+    assert.ok(r.dynamic.some((d) => /env_prefix not literal/.test(d.via)));
+  });
+
+  it('analysis: settings fields are checked against the example; an aliased variable declared there is not "remove it"', async () => {
+    const dir = tree({
+      '.env.example': 'APP_DATABASE_URL=\nOPENAI_API_KEY=\n',
+      'app/config.py': [
+        'from pydantic import Field',
+        'from pydantic_settings import BaseSettings, SettingsConfigDict',
+        'class Settings(BaseSettings):',
+        '    model_config = SettingsConfigDict(env_prefix="APP_")',
+        '    database_url: str',
+        '    openai_key: str = Field(alias="OPENAI_API_KEY")',
+        '    jwt_secret: str',
+        '    log_level: str = "info"',
+        'settings = Settings()',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(unused(r), []);
+    assert.deepEqual(missing(r), ['APP_JWT_SECRET:required', 'APP_LOG_LEVEL:default']);
+  });
+});

@@ -2,6 +2,7 @@ import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../../classify';
 import type { DynamicRead, EnvRead } from '../scanner';
 import { goEnvStructReads } from './goenv';
+import { pydanticReads } from './pydantic';
 import { viperReads } from './viper';
 
 /**
@@ -26,6 +27,12 @@ export function configReads(lang: SourceLanguage, root: TSNode, text: string, re
         dynamic = [...dynamic, ...r.dynamic];
       }
     }
+  }
+  if (lang === 'python' && text.includes('BaseSettings')) {
+    // replaces the scanner's own reading of direct BaseSettings subclasses
+    const r = pydanticReads(root);
+    reads = byPosition([...reads.filter((x) => x.via !== 'pydantic BaseSettings'), ...(r?.reads ?? [])]);
+    if (r) dynamic = [...dynamic, ...r.dynamic];
   }
   return { reads, dynamic };
 }
