@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { SourceLanguage } from '../../../src/core/classify';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
+import { springConfigReads, springPlaceholders } from '../../../src/core/env/configs/spring';
 import { scanSource } from '../../../src/core/env/scanner';
 import type { Finding, Report } from '../../../src/core/model';
 import { scratchDirs } from '../helpers';
@@ -340,5 +341,82 @@ describe('env config: pydantic settings', () => {
     const r = await analyze(dir);
     assert.deepEqual(unused(r), []);
     assert.deepEqual(missing(r), ['APP_JWT_SECRET:required', 'APP_LOG_LEVEL:default']);
+  });
+});
+
+describe('env config: Spring placeholders', () => {
+  const { tree } = scratchDirs();
+
+  it('placeholders: required, default, empty default, nested default (optional), property names and unclosed ones are not reads', () => {
+    const got = springPlaceholders('jdbc:${DB_URL} ${PORT:8080} ${EMPTY:} ${PRIMARY:${FALLBACK}} ${A:${B:x}} ${server.port} ${UNCLOSED');
+    assert.deepEqual(got.map((p) => `${p.name}:${p.kind}`), ['DB_URL:required', 'PORT:default', 'EMPTY:default', 'PRIMARY:default', 'FALLBACK:optional', 'A:default', 'B:default']);
+    assert.equal(got[0].offset, 7);
+  });
+
+  it('placeholders stay linear on hostile input (deep nesting, many opens)', () => {
+    const s = '${A:'.repeat(50_000) + '}'.repeat(50_000) + '${'.repeat(100_000);
+    const t = Date.now();
+    springPlaceholders(s);
+    assert.ok(Date.now() - t < 2000);
+  });
+
+  it('application.yml (profiles as documents, quoted and block scalars) with positions; a placeholder in a comment is not read', () => {
+    const text = [
+      'spring:',
+      '  datasource:',
+      '    url: ${DATABASE_URL}',
+      '    password: "${DB_PASSWORD:}"',
+      '# ${COMMENTED_OUT}',
+      'app:',
+      '  banner: |',
+      '    Hello ${GREETING_NAME:world}',
+      '---',
+      'spring.config.activate.on-profile: prod',
+      'sentry.dsn: ${SENTRY_DSN}',
+      '',
+    ].join('\n');
+    const f = springConfigReads('src/main/resources/application.yml', text);
+    assert.deepEqual(f.reads.map((r) => `${r.name}:${r.kind}@${r.range.start.line}:${r.range.start.character}`), [
+      'DATABASE_URL:required@2:11', 'DB_PASSWORD:default@3:17', 'GREETING_NAME:default@7:12', 'SENTRY_DSN:required@10:14',
+    ]);
+    assert.equal(f.reads[0].via, 'application.yml');
+  });
+
+  it('application.properties: values, continuations, comments (# and !), separators = : and blank', () => {
+    const text = [
+      '# ${NOT_A_READ}',
+      '! ${NOR_THIS}',
+      'spring.datasource.url=${JDBC_URL}',
+      'server.port: ${PORT:8080}',
+      'mail.host ${MAIL_HOST}',
+      'long.value=a,\\',
+      '    ${CONTINUED}',
+      'key.with.${DOLLAR_IN_KEY}=x',
+      '',
+    ].join('\r\n');
+    const f = springConfigReads('application-prod.properties', text);
+    assert.deepEqual(f.reads.map((r) => `${r.name}:${r.kind}@${r.range.start.line}:${r.range.start.character}`), [
+      'JDBC_URL:required@2:24', 'PORT:default@3:15', 'MAIL_HOST:required@4:12', 'CONTINUED:required@6:6',
+    ]);
+  });
+
+  it('Java @Value: required and default', async () => {
+    assert.deepEqual(await reads('java', 'class A { @Value("${STRIPE_KEY}") String k; @Value("${TIMEOUT_MS:5000}") int t; }'), ['STRIPE_KEY:required', 'TIMEOUT_MS:default']);
+  });
+
+  it('analysis: application.yml and application-<profile>.properties placeholders are checked; test resources are not', async () => {
+    const dir = tree({
+      '.env.example': 'DATABASE_URL=\nREDIS_HOST=\n',
+      'src/main/resources/application.yml': 'spring:\n  datasource:\n    url: ${DATABASE_URL}\n  data:\n    redis:\n      host: ${REDIS_HOST:localhost}\njwt:\n  secret: ${JWT_SECRET}\n',
+      'src/main/resources/application-prod.properties': 'sentry.dsn=${SENTRY_DSN:}\n',
+      'src/test/resources/application.yml': 'x: ${ONLY_IN_TESTS}\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['JWT_SECRET:required', 'SENTRY_DSN:default']);
+    assert.deepEqual(unused(r), []);
+    const jwt = by(r, 'env/missing-from-example').find((f) => f.data?.variable === 'JWT_SECRET')!;
+    assert.equal(jwt.file, 'src/main/resources/application.yml');
+    assert.equal(jwt.severity, 'error');
+    assert.deepEqual([jwt.range.start.line, jwt.range.start.character], [7, 12]);
   });
 });

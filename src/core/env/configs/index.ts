@@ -1,6 +1,8 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../../classify';
+import type { ConfigFacts } from '../deploy';
 import type { DynamicRead, EnvRead } from '../scanner';
+import { isSpringConfig, springConfigReads } from './spring';
 import { goEnvStructReads } from './goenv';
 import { pydanticReads } from './pydantic';
 import { viperReads } from './viper';
@@ -38,3 +40,13 @@ export function configReads(lang: SourceLanguage, root: TSNode, text: string, re
 }
 
 const byPosition = (reads: EnvRead[]) => reads.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+
+/** Application configuration files that read variables (Spring `application*.yml|properties`): their path decides. */
+export function isAppConfigFile(path: string): boolean {
+  return isSpringConfig(path);
+}
+
+export function appConfigFacts(path: string, text: string): ConfigFacts {
+  const f = springConfigReads(path, text);
+  return { reads: f.reads, dynamic: [], provides: [], ci: [], notes: f.notes };
+}
