@@ -68,7 +68,7 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
-  csharp: /GetEnvironmentVariable/,
+  csharp: /GetEnvironmentVariable|onfig/,
   // only upper-case names are reported in shell
   shell: /\$\{?#?[A-Z_]/,
 };

@@ -420,3 +420,51 @@ describe('env config: Spring placeholders', () => {
     assert.deepEqual([jwt.range.start.line, jwt.range.start.character], [7, 12]);
   });
 });
+
+describe('env config: .NET IConfiguration', () => {
+  const { tree } = scratchDirs();
+
+  it('indexer, GetValue<T>, GetSection chains, .Value, GetConnectionString → A__B; defaults; Environment.GetEnvironmentVariable still read', async () => {
+    const src = [
+      'public class Startup {',
+      '  public void Configure(IConfiguration configuration, WebApplicationBuilder builder) {',
+      '    var a = configuration["Jwt:Issuer"];',
+      '    var b = _config["Smtp:Port"] ?? "25";',
+      '    var c = configuration.GetValue<int>("Cache:TtlSeconds", 60);',
+      '    var d = builder.Configuration.GetSection("Stripe")["ApiKey"];',
+      '    var e = configuration.GetSection("A").GetSection("B:C").GetValue<string>("D");',
+      '    var f = configuration.GetSection("Sentry:Dsn").Value;',
+      '    var g = configuration.GetConnectionString("Default");',
+      '    var h = Environment.GetEnvironmentVariable("PLAIN_VAR");',
+      '    var i = dictionary["NotConfig"];',
+      '    var j = configuration["has.dot"];',
+      '    var k = configuration["Must:Have"] ?? throw new InvalidOperationException();',
+      '  }',
+      '}',
+    ].join('\n');
+    const r = await scanSource('csharp', src);
+    assert.deepEqual(r.reads.map((x) => `${x.name}:${x.kind}`), [
+      'Jwt__Issuer:optional', 'Smtp__Port:default', 'Cache__TtlSeconds:default', 'Stripe__ApiKey:optional', 'A__B__C__D:optional',
+      'Sentry__Dsn:optional', 'ConnectionStrings__Default:optional', 'PLAIN_VAR:optional', 'Must__Have:required',
+    ]);
+    const issuer = r.reads[0];
+    assert.deepEqual([issuer.range.start.line, issuer.range.start.character, issuer.range.end.character], [2, 27, 37]);
+  });
+
+  it('analysis: a key appsettings.json gives a value is supplied (info, not a warning); one it lacks is a warning', async () => {
+    const dir = tree({
+      '.env.example': 'Jwt__Key=\n',
+      'Api/appsettings.json': '{\n  // comments are allowed\n  "ConnectionStrings": { "Default": "Host=db" },\n  "Jwt": { "Key": "" }\n}\n',
+      'Api/Program.cs': [
+        'var builder = WebApplication.CreateBuilder(args);',
+        'var db = builder.Configuration.GetConnectionString("Default");',
+        'var key = builder.Configuration["Jwt:Key"];',
+        'var issuer = builder.Configuration["Jwt:Issuer"];',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(unused(r), []);
+    const m = by(r, 'env/missing-from-example').map((f) => `${f.data?.variable}:${f.severity}`).sort();
+    assert.deepEqual(m, ['ConnectionStrings__Default:info', 'Jwt__Issuer:warning']);
+  });
+});

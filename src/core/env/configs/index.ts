@@ -3,6 +3,7 @@ import type { SourceLanguage } from '../../classify';
 import type { ConfigFacts } from '../deploy';
 import type { DynamicRead, EnvRead } from '../scanner';
 import { isSpringConfig, springConfigReads } from './spring';
+import { appSettingsProvides, dotnetConfigReads, isAppSettings } from './dotnet';
 import { goEnvStructReads } from './goenv';
 import { pydanticReads } from './pydantic';
 import { viperReads } from './viper';
@@ -30,6 +31,10 @@ export function configReads(lang: SourceLanguage, root: TSNode, text: string, re
       }
     }
   }
+  if (lang === 'csharp' && /onfig/.test(text)) {
+    const r = dotnetConfigReads(root);
+    if (r.length) reads = byPosition([...reads, ...r]);
+  }
   if (lang === 'python' && text.includes('BaseSettings')) {
     // replaces the scanner's own reading of direct BaseSettings subclasses
     const r = pydanticReads(root);
@@ -41,12 +46,13 @@ export function configReads(lang: SourceLanguage, root: TSNode, text: string, re
 
 const byPosition = (reads: EnvRead[]) => reads.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 
-/** Application configuration files that read variables (Spring `application*.yml|properties`): their path decides. */
+/** Application configuration files that read variables (Spring `application*.yml|properties`) or supply keys (.NET appsettings*.json): their path decides. */
 export function isAppConfigFile(path: string): boolean {
-  return isSpringConfig(path);
+  return isSpringConfig(path) || isAppSettings(path);
 }
 
 export function appConfigFacts(path: string, text: string): ConfigFacts {
+  if (isAppSettings(path)) return { reads: [], dynamic: [], provides: appSettingsProvides(path, text), ci: [], notes: [] };
   const f = springConfigReads(path, text);
   return { reads: f.reads, dynamic: [], provides: [], ci: [], notes: f.notes };
 }
