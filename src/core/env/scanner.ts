@@ -5,6 +5,7 @@ import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
 import { configReads } from './configs';
 import { envconfigReads } from './goconfig';
+import { scanKotlin } from './kotlin';
 import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
 
 /**
@@ -74,7 +75,8 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
 };
 
 export function scannable(lang: SourceLanguage): boolean {
-  return lang in GRAMMAR;
+  // Kotlin has no grammar in @vscode/tree-sitter-wasm: a lexer reads it (./kotlin.ts).
+  return lang in GRAMMAR || lang === 'kotlin';
 }
 
 /** True when the text may contain a read in this language (cheap pre-filter before parsing). */
@@ -670,6 +672,7 @@ function sharedParser(g: Grammar): Promise<TSParser> {
 
 /** Parses and finds environment reads, in every language with a tree-sitter grammar. */
 export async function scanSource(lang: SourceLanguage, text: string): Promise<ScanResult> {
+  if (lang === 'kotlin') return scanKotlin(text);
   const g = GRAMMAR[lang];
   if (!g || !mayRead(lang, text)) return { reads: [], dynamic: [], hasErrors: false };
   const parser = await sharedParser(g);

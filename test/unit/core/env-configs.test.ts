@@ -468,3 +468,63 @@ describe('env config: .NET IConfiguration', () => {
     assert.deepEqual(m, ['ConnectionStrings__Default:info', 'Jwt__Issuer:warning']);
   });
 });
+
+describe('env: Kotlin (lexer, no grammar in @vscode/tree-sitter-wasm)', () => {
+  const { tree } = scratchDirs();
+
+  it('System.getenv in call position with !!, ?: default, ?: error; getenv()["X"], .get, .getOrDefault; @Value with \\${}', async () => {
+    const src = [
+      'package app',
+      '',
+      'import org.springframework.beans.factory.annotation.Value',
+      '',
+      '/* System.getenv("IN_BLOCK_COMMENT") /* nested */ still comment */',
+      'class Config(@Value("\\${STRIPE_KEY}") val stripe: String, @Value("\\${TIMEOUT:30}") val t: Int) {',
+      '    val db = System.getenv("DATABASE_URL")!!',
+      '    val port = System.getenv("PORT_NUM") ?: "8080"',
+      '    val token = System.getenv("TOKEN") ?: error("TOKEN is required")',
+      '    val opt = System.getenv("OPTIONAL_ONE")',
+      '    val m = System.getenv()["FROM_MAP"]',
+      '    val g = System.getenv().get("FROM_GET")',
+      '    val d = System.getenv().getOrDefault("WITH_DEFAULT", "x")',
+      '    val s = "System.getenv(\\"IN_STRING\\") ${System.getenv("IN_TEMPLATE")}"',
+      '    val raw = """System.getenv("IN_RAW")"""',
+      '    // System.getenv("IN_LINE_COMMENT")',
+      '    val dyn = System.getenv(name)',
+      '    val tpl = System.getenv("${prefix}_URL")',
+      '    val c = \'"\'',
+      '    val after = System.getenv("AFTER_CHAR")',
+      '}',
+    ].join('\n');
+    const r = await scanSource('kotlin', src);
+    assert.deepEqual(r.reads.map((x) => `${x.name}:${x.kind}`), [
+      'STRIPE_KEY:required', 'TIMEOUT:default', 'DATABASE_URL:required', 'PORT_NUM:default', 'TOKEN:required', 'OPTIONAL_ONE:optional',
+      'FROM_MAP:optional', 'FROM_GET:optional', 'WITH_DEFAULT:default', 'AFTER_CHAR:optional',
+    ]);
+    assert.equal(r.dynamic.length, 2);
+    assert.equal(r.hasErrors, false);
+    const db = r.reads.find((x) => x.name === 'DATABASE_URL')!;
+    assert.deepEqual([db.range.start.line, db.range.start.character, db.range.end.character], [6, 28, 40]);
+    const key = r.reads.find((x) => x.name === 'STRIPE_KEY')!;
+    assert.deepEqual([key.range.start.line, key.range.start.character], [5, 24]);
+  });
+
+  it('the lexer is linear and bounded on hostile input (deep templates, unterminated strings and comments)', async () => {
+    const t = Date.now();
+    await scanSource('kotlin', 'val a = System.getenv("X")\n' + '"${'.repeat(20_000) + '\n/*'.repeat(20_000));
+    await scanSource('kotlin', 'System.getenv("' + 'a'.repeat(200_000));
+    assert.ok(Date.now() - t < 3000);
+  });
+
+  it('analysis: .kt and .kts files are scanned; a Kotlin test file is not', async () => {
+    const dir = tree({
+      '.env.example': 'DATABASE_URL=\n',
+      'src/main/kotlin/App.kt': 'fun main() {\n  val u = System.getenv("DATABASE_URL")!!\n  val k = System.getenv("API_KEY")!!\n}\n',
+      'build.gradle.kts': 'val v = System.getenv("BUILD_NUMBER") ?: "0"\n',
+      'src/test/kotlin/AppTest.kt': 'val t = System.getenv("TEST_ONLY")!!\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['API_KEY:required', 'BUILD_NUMBER:default']);
+    assert.deepEqual(unused(r), []);
+  });
+});
