@@ -528,3 +528,32 @@ describe('env: Kotlin (lexer, no grammar in @vscode/tree-sitter-wasm)', () => {
     assert.deepEqual(unused(r), []);
   });
 });
+
+describe('env: Rails credentials are not environment variables', () => {
+  const { tree } = scratchDirs();
+
+  it('credentials.x, credentials.dig(:a, :b), credentials[:k] and config.x are not reads; ENV reads in the same file are', async () => {
+    const src = [
+      'Rails.application.configure do',
+      '  config.secret_key_base = Rails.application.credentials.secret_key_base',
+      '  config.x.stripe = Rails.application.credentials.dig(:stripe, :secret_key)',
+      '  creds = Rails.application.credentials[:aws]',
+      '  config.action_mailer.smtp_settings = { password: Rails.application.credentials.smtp&.password }',
+      '  config.redis_url = ENV.fetch("REDIS_URL")',
+      '  config.log_level = ENV["LOG_LEVEL"] || :info',
+      'end',
+    ].join('\n');
+    assert.deepEqual(await reads('ruby', src), ['REDIS_URL:required', 'LOG_LEVEL:default']);
+  });
+
+  it('analysis: a credentials-only file gives no finding; the ENV read beside it is checked', async () => {
+    const dir = tree({
+      '.env.example': 'REDIS_URL=\n',
+      'config/environments/production.rb': 'Rails.application.configure do\n  config.secret_key_base = Rails.application.credentials.secret_key_base\n  config.redis = ENV.fetch("REDIS_URL")\n  config.sentry = ENV.fetch("SENTRY_DSN")\nend\n',
+      'config/initializers/aws.rb': 'Aws.config.update(credentials: Aws::Credentials.new(Rails.application.credentials.dig(:aws, :access_key_id), Rails.application.credentials.dig(:aws, :secret_access_key)))\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['SENTRY_DSN:required']);
+    assert.ok(!r.findings.some((f) => /SECRET_KEY_BASE|ACCESS_KEY_ID|AWS/i.test(String(f.data?.variable ?? ''))));
+  });
+});
