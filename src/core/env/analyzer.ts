@@ -7,6 +7,7 @@ import type { Finding, Fix, Location, Notice, Range, TextEdit } from '../model';
 import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
 import { readText } from '../reader';
+import { appConfigFacts, isAppConfigFile } from './configs';
 import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
 import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
 import { checkHygiene, isSorted } from './hygiene';
@@ -192,6 +193,7 @@ export function isTestPath(path: string): boolean {
 
 /** Is this file one the env analysis reads (source with a grammar, or a deployment/CI config)? */
 function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
+  if (isAppConfigFile(path)) return includeTests || !isTestPath(path);
   if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
   if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
   return cls.kind === 'api-candidate' && cls.format === 'yaml';
@@ -200,7 +202,10 @@ function relevant(cls: Classification, path: string, includeTests: boolean): boo
 /** Facts of one file's text: pure, so it runs the same on head, on an unsaved buffer and on the base. */
 async function factsOfText(cls: Classification, path: string, text: string): Promise<FileFacts> {
   let facts: FileFacts;
-  if (cls.kind === 'source') {
+  if (isAppConfigFile(path)) {
+    const f = appConfigFacts(path, text);
+    facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
+  } else if (cls.kind === 'source') {
     const scan = await scanSource(cls.language, text);
     facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
   } else {

@@ -33,7 +33,7 @@ export function envconfigReads(root: TSNode): EnvRead[] | undefined {
 }
 
 /** The struct type behind `&c` (declared `var c T`, `c := T{}`, `c := &T{}`) or `&T{}`. */
-function targetType(arg: TSNode, call: TSNode): string | undefined {
+export function targetType(arg: TSNode, call: TSNode): string | undefined {
   let x = arg;
   if (x.type === 'unary_expression' && x.text.startsWith('&')) x = x.childForFieldName('operand') ?? x;
   if (x.type === 'composite_literal') return baseType(x.childForFieldName('type')?.text);
@@ -54,7 +54,7 @@ function targetType(arg: TSNode, call: TSNode): string | undefined {
   return undefined;
 }
 
-const baseType = (t: string | undefined) => t?.replace(/^\*/, '').replace(/^\w+\./, '');
+export const baseType = (t: string | undefined) => t?.replace(/^\*/, '').replace(/^\w+\./, '');
 
 /** envconfig's split_words: ClientID → CLIENT_ID, APIKey → API_KEY. */
 export function splitWords(name: string): string {
@@ -67,7 +67,7 @@ export function splitWords(name: string): string {
   return words.join('_').toUpperCase();
 }
 
-function tagValue(tag: string, key: string): string | undefined {
+export function tagValue(tag: string, key: string): string | undefined {
   const m = new RegExp(`(?:^|[\\s\`])${key}:"([^"]*)"`).exec(tag);
   return m ? m[1] : undefined;
 }

@@ -3,7 +3,9 @@ import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
+import { configReads } from './configs';
 import { envconfigReads } from './goconfig';
+import { scanKotlin } from './kotlin';
 import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
 
 /**
@@ -63,17 +65,18 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   tsx: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
   python: /environ|getenv|BaseSettings/,
   ruby: /\bENV\b/,
-  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process|caarlos0\/env|spf13\/viper/,
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
-  csharp: /GetEnvironmentVariable/,
+  csharp: /GetEnvironmentVariable|onfig/,
   // only upper-case names are reported in shell
   shell: /\$\{?#?[A-Z_]/,
 };
 
 export function scannable(lang: SourceLanguage): boolean {
-  return lang in GRAMMAR;
+  // Kotlin has no grammar in @vscode/tree-sitter-wasm: a lexer reads it (./kotlin.ts).
+  return lang in GRAMMAR || lang === 'kotlin';
 }
 
 /** True when the text may contain a read in this language (cheap pre-filter before parsing). */
@@ -669,6 +672,7 @@ function sharedParser(g: Grammar): Promise<TSParser> {
 
 /** Parses and finds environment reads, in every language with a tree-sitter grammar. */
 export async function scanSource(lang: SourceLanguage, text: string): Promise<ScanResult> {
+  if (lang === 'kotlin') return scanKotlin(text);
   const g = GRAMMAR[lang];
   if (!g || !mayRead(lang, text)) return { reads: [], dynamic: [], hasErrors: false };
   const parser = await sharedParser(g);
@@ -718,6 +722,7 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
         break;
       }
     }
+    ({ reads: sink.reads, dynamic: sink.dynamic } = configReads(lang, root, text, sink.reads, sink.dynamic));
     const wrappers = wrappersOf(lang, sink);
     return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) });
   } finally {
