@@ -10,6 +10,7 @@ import { Git, gitInvocations } from './git';
 import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
+import { forgetParses } from './source/service';
 import { toPosix } from './text';
 import { walk } from './walk';
 
@@ -106,9 +107,13 @@ export class Workspace {
     return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started);
   }
 
-  /** Reads remembered by the disk reader belong to one analysis: the next one reads the files again. */
+  /**
+   * Reads remembered by the disk reader, and trees kept by the source service, belong to one
+   * analysis: the next one reads and parses the files again.
+   */
   private forgetReads(): void {
     (this.ctx.reader as { forget?: () => void }).forget?.();
+    forgetParses();
   }
 
   /** Git processes started since this workspace was opened. */
@@ -143,6 +148,7 @@ export class Workspace {
     const { info, fixed } = await this.baseline(kept);
     const report = buildReport(this.ctx, kept, info, fixed);
     report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false };
+    forgetParses();
     return report;
   }
 
@@ -209,6 +215,7 @@ export class Workspace {
       await fingerprint(kept, new TextMemo(this.ctx.reader, this.ctx.classifier), this.ctx.base.renames);
       markFindings(kept, this.baseIndex);
     }
+    forgetParses();
     return kept;
   }
 

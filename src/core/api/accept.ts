@@ -1,5 +1,6 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Finding, TextEdit } from '../model';
+import { LineIndex } from '../text';
 import type { AcceptedChange } from './settings';
 
 /**
@@ -40,18 +41,16 @@ export function acceptEdit(configFile: string, configText: string | undefined, e
   const lines = [`fingerprint: ${yamlString(entry.fingerprint)}`, `rule: ${entry.rule}`, `reason: ${yamlString(entry.reason)}`];
   if (entry.expires) lines.push(`expires: ${yamlString(entry.expires)}`);
   const item = (indent: string) => `${indent}- ${lines[0]}\n${lines.slice(1).map((l) => `${indent}  ${l}\n`).join('')}`;
-  const end = endPos(text);
+  // editor positions (a lone CR ends a line too): the one mapping, not yaml's LF-only LineCounter
+  const index = new LineIndex(text);
+  const end = index.positionAt(text.length);
   const appendAtEnd = (s: string): TextEdit => ({ file: configFile, range: { start: end, end }, newText: (text.length && !text.endsWith('\n') ? '\n' : '') + s, create: configText === undefined });
   if (!text.trim()) return appendAtEnd(`api:\n  accepted:\n${item('    ')}`);
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  const doc = parseDocument(text);
   const root = doc.contents;
   if (doc.errors.length || !isMap(root)) return appendAtEnd(`api:\n  accepted:\n${item('    ')}`);
   const apiPair = (root as YAMLMap).items.find((p) => (p.key as { value?: unknown })?.value === 'api') as Pair<Node, Node> | undefined;
-  const posAt = (offset: number) => {
-    const p = lc.linePos(offset);
-    return { line: p.line - 1, character: p.col - 1 };
-  };
+  const posAt = (offset: number) => index.positionAt(offset);
   const insertAfter = (node: Node, s: string): TextEdit => {
     const off = node.range![2];
     // Insert at the start of the line after the node.
@@ -93,7 +92,3 @@ function indentOf(text: string, offset: number): string {
   return ' '.repeat(offset - lineStart(text, offset));
 }
 
-function endPos(text: string): { line: number; character: number } {
-  const lines = text.split('\n');
-  return { line: lines.length - 1, character: lines[lines.length - 1].length };
-}

@@ -69,6 +69,11 @@ export interface ChecklistSettings {
   runbook: RunbookSettings;
   pipeline: PipelineSettings;
   staleFlags: StaleFlagSettings;
+  /**
+   * Receiver names of feature-flag clients created in another file (`flags` for
+   * `flags.isEnabled('x')`): their SDK method calls are flag reads without an SDK import in the file.
+   */
+  flagClients: string[];
 }
 
 export const DEFAULT_REQUIRED = ['ci-green', 'clean-tree', 'migrations-compatible', 'env-vars-set', 'rollback-plan', 'deploy-window'];
@@ -82,6 +87,7 @@ export const checklistDefaults: ChecklistSettings = {
   runbook: { path: 'docs/runbooks/{date}-{branch}.md', stages: [1, 10, 25, 50, 100], stageMinutes: 15 },
   pipeline: pipelineDefaults,
   staleFlags: staleFlagDefaults,
+  flagClients: [],
 };
 
 export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan and runbook', {
@@ -123,6 +129,7 @@ export const checklistSchema: Schema = obj('Pre-deploy checklist, rollback plan 
   }),
   pipeline: pipelineSchema,
   staleFlags: staleFlagSchema,
+  flagClients: list('Receiver names of feature-flag clients created in another file (e.g. "flags" for flags.isEnabled("x")): their SDK method calls count as flag reads', str('identifier')),
 });
 
 /**

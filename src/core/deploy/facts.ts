@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { AnalysisContext } from '../analyzer';
-import { flagScannable, scanFlags, type FlagUse } from '../checklist/flags';
+import { findFlags, flagScannable, type FlagUse } from '../flags/detect';
 import type { FlagFact } from '../model';
 import { packageScripts } from '../npmScripts';
 import { readText } from '../reader';
@@ -18,14 +18,15 @@ async function flagsOnBranch(ctx: AnalysisContext): Promise<{ flags: FlagFact[];
   const sourceChanged = changed.length > 0;
   if (!ctx.base) return { flags: [], compared: false, sourceChanged };
   const head: FlagUse[] = [];
+  const opts = { clients: ctx.config.checklist.flagClients };
   const baseKeys = new Set<string>();
   for (const f of changed) {
     if (ctx.signal.aborted || f.cls.kind !== 'source' || !flagScannable(f.cls.language)) continue;
     const text = await readText(ctx.reader, f.path);
-    if (text !== undefined) head.push(...(await scanFlags(f.cls.language, f.path, text)));
+    if (text !== undefined) head.push(...(await findFlags(f.cls.language, f.path, text, opts)));
     if (!ctx.base.addedFiles.has(f.path)) {
       const r = await ctx.base.reader.read(f.path);
-      if (r.kind === 'text') for (const u of await scanFlags(f.cls.language, f.path, r.text)) baseKeys.add(u.key);
+      if (r.kind === 'text') for (const u of await findFlags(f.cls.language, f.path, r.text, opts)) baseKeys.add(u.key);
     }
   }
   const seen = new Set<string>();

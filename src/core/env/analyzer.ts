@@ -206,7 +206,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
     const f = appConfigFacts(path, text);
     facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
   } else if (cls.kind === 'source') {
-    const scan = await scanSource(cls.language, text);
+    const scan = await scanSource(cls.language, text, path);
     facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
   } else {
     const kind = deployKind(path, text);
@@ -662,7 +662,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
       const f = await factsOfText(cls, file, r.text);
       for (const x of f.reads) names.add(x.name);
       if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
-        for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers)).reads) names.add(x.name);
+        for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers, file)).reads) names.add(x.name);
       }
     } catch {
       /* an unreadable base version reads nothing */
@@ -785,7 +785,7 @@ async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceF
   if (!names.length) return facts;
   const text = await readText(ctx.reader, f.path);
   if (text === undefined || !mayCall(text, names)) return facts;
-  const found = await scanWrapperCalls(f.cls.language, text, defs);
+  const found = await scanWrapperCalls(f.cls.language, text, defs, f.path);
   if (!found.reads.length && !found.wrappers.length) return facts;
   const base: FileFacts = facts ?? { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: hashOf(text) };
   return {

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { scanShellSnippet, type DynamicRead, type EnvRead, type ReadKind } from './scanner';
@@ -298,12 +298,11 @@ function fly(text: string): ConfigFacts {
 
 function yamlConfig(kind: DeployKind, text: string): ConfigFacts {
   const facts = empty();
-  const lc = new LineCounter();
   const idx = new LineIndex(text);
   const r = (a: number, b: number) => idx.rangeOf(a, b);
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, logLevel: 'error' }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs];
   } catch (e) {
     facts.notes.push({ level: 'warning', message: `not valid YAML (${(e as Error).message.split('\n')[0]})`, range: r(0, 0) });

@@ -1,5 +1,5 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
-import type { Range } from '../model';
+import type { Parsed } from '../source/service';
 import type { EnvRead, ReadKind } from './scanner';
 
 /**
@@ -8,7 +8,8 @@ import type { EnvRead, ReadKind } from './scanner';
  * ClientID into CLIENT_ID); a nested struct field is a prefix for its own fields, not a variable.
  * Returns undefined when the file has no Process call whose struct type it can resolve.
  */
-export function envconfigReads(root: TSNode): EnvRead[] | undefined {
+export function envconfigReads(p: Parsed): EnvRead[] | undefined {
+  const root = p.root;
   const structs = new Map<string, TSNode>();
   for (const spec of root.descendantsOfType('type_spec')) {
     const name = spec?.childForFieldName('name')?.text;
@@ -28,7 +29,7 @@ export function envconfigReads(root: TSNode): EnvRead[] | undefined {
   }
   if (!roots.length) return undefined;
   const out: EnvRead[] = [];
-  for (const r of roots) walk(structs, r.type, r.prefix, out, 0);
+  for (const r of roots) walk(p, structs, r.type, r.prefix, out, 0);
   return out;
 }
 
@@ -72,7 +73,7 @@ export function tagValue(tag: string, key: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function walk(structs: Map<string, TSNode>, type: string, prefix: string, out: EnvRead[], depth: number): void {
+function walk(p: Parsed, structs: Map<string, TSNode>, type: string, prefix: string, out: EnvRead[], depth: number): void {
   const st = structs.get(type);
   if (!st || depth > 5) return;
   const list = st.namedChildren.find((c) => c?.type === 'field_declaration_list');
@@ -87,28 +88,20 @@ function walk(structs: Map<string, TSNode>, type: string, prefix: string, out: E
     if (own === '-') continue;
     if (!names.length) {
       // embedded struct: its fields are read with the same prefix
-      if (ftype) walk(structs, ftype, prefix, out, depth + 1);
+      if (ftype) walk(p, structs, ftype, prefix, out, depth + 1);
       continue;
     }
     for (const n of names) {
       const part = own ? own.toUpperCase() : tagValue(tag, 'split_words') === 'true' ? splitWords(n.text) : n.text.toUpperCase();
       const key = prefix ? `${prefix}_${part}` : part;
       if (ftype && structs.has(ftype)) {
-        walk(structs, ftype, key, out, depth + 1);
+        walk(p, structs, ftype, key, out, depth + 1);
         continue;
       }
       const kind: ReadKind = tagValue(tag, 'required') === 'true' ? 'required' : tagValue(tag, 'default') !== undefined ? 'default' : 'optional';
-      const at = own && tagNode && tagNode.startPosition.row === tagNode.endPosition.row ? offset(tagNode, tag.indexOf(`envconfig:"${own}"`) + 11, own.length) : range(n);
+      const inTag = own && tagNode ? tag.indexOf(`envconfig:"${own}"`) : -1;
+      const at = inTag >= 0 ? p.rangeAt(tagNode!.startIndex + inTag + 11, tagNode!.startIndex + inTag + 11 + own!.length) : p.rangeOf(n);
       out.push({ name: key, kind, range: at, via: 'envconfig.Process' });
     }
   }
-}
-
-function range(n: TSNode): Range {
-  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
-}
-
-function offset(n: TSNode, col: number, len: number): Range {
-  const c = n.startPosition.column + col;
-  return { start: { line: n.startPosition.row, character: c }, end: { line: n.startPosition.row, character: c + len } };
 }

@@ -1,8 +1,7 @@
-import type { Node as TSNode, Parser as TSParser } from '@vscode/tree-sitter-wasm';
+import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
-import { LineIndex } from '../text';
-import { parserFor, type Grammar } from '../treesitter';
+import { markOffsets, parseable, walkTree, withParse, type Parsed } from '../source/service';
 import { configReads } from './configs';
 import { envconfigReads } from './goconfig';
 import { scanKotlin } from './kotlin';
@@ -41,20 +40,6 @@ export interface ScanResult {
   wrappers?: WrapperDef[];
 }
 
-const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
-  javascript: 'javascript',
-  typescript: 'typescript',
-  tsx: 'tsx',
-  python: 'python',
-  ruby: 'ruby',
-  go: 'go',
-  rust: 'rust',
-  java: 'java',
-  php: 'php',
-  csharp: 'c-sharp',
-  shell: 'bash',
-};
-
 /**
  * Substrings without which a file cannot contain a read: files lacking all of them are not parsed
  * (most source files of a large repository). Every syntax the visitors recognise contains one.
@@ -76,20 +61,13 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
 
 export function scannable(lang: SourceLanguage): boolean {
   // Kotlin has no grammar in @vscode/tree-sitter-wasm: a lexer reads it (./kotlin.ts).
-  return lang in GRAMMAR || lang === 'kotlin';
+  return parseable(lang) || lang === 'kotlin';
 }
 
 /** True when the text may contain a read in this language (cheap pre-filter before parsing). */
 export function mayRead(lang: SourceLanguage, text: string): boolean {
   const m = MARKERS[lang];
   return !!m && m.test(text);
-}
-
-function rangeOf(n: TSNode): Range {
-  return {
-    start: { line: n.startPosition.row, character: n.startPosition.column },
-    end: { line: n.endPosition.row, character: n.endPosition.column },
-  };
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -116,6 +94,8 @@ function args(n: TSNode | null): TSNode[] {
 }
 
 interface Sink {
+  /** The parse: ranges come from its one position mapping. */
+  p: Parsed;
   reads: EnvRead[];
   dynamic: DynamicRead[];
   /** The node of each dynamic read, and how its read treats absence (for wrapper detection). */
@@ -124,11 +104,11 @@ interface Sink {
 
 function addDynamic(sink: Sink, node: TSNode, via: string, kind: ReadKind): void {
   sink.dynNodes?.push({ node, kind, index: sink.dynamic.length });
-  sink.dynamic.push({ range: rangeOf(node), via });
+  sink.dynamic.push({ range: sink.p.rangeOf(node), via });
 }
 
 function addRead(sink: Sink, name: string, kind: ReadKind, node: TSNode, via: string, fallback?: string): void {
-  if (ENV_NAME.test(name)) sink.reads.push({ name, kind, range: rangeOf(node), via, ...(fallback !== undefined ? { fallback } : {}) });
+  if (ENV_NAME.test(name)) sink.reads.push({ name, kind, range: sink.p.rangeOf(node), via, ...(fallback !== undefined ? { fallback } : {}) });
 }
 
 /** The number or boolean after `??`/`||` when the read is its left side: `process.env.PORT ?? 3000` → "3000". */
@@ -349,7 +329,7 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
         } else if (c.type === 'object_assignment_pattern') {
           const left = c.childForFieldName('left');
           if (left) addRead(sink, left.text, 'default', left, via);
-        } else if (c.type === 'rest_pattern') sink.dynamic.push({ range: rangeOf(c), via: `...rest of ${via}` });
+        } else if (c.type === 'rest_pattern') sink.dynamic.push({ range: sink.p.rangeOf(c), via: `...rest of ${via}` });
       }
       return;
     }
@@ -436,22 +416,20 @@ function goTags(n: TSNode, sink: Sink): void {
   if (envconfig && envconfig[1] && envconfig[1] !== '-') {
     const kind: ReadKind = /required:"true"/.test(t) ? 'required' : /default:"/.test(t) ? 'default' : 'optional';
     const col = t.indexOf(envconfig[1], envconfig.index);
-    sink.reads.push({ name: envconfig[1], kind, range: offsetRange(tag, col, envconfig[1].length), via: 'envconfig tag' });
+    sink.reads.push({ name: envconfig[1], kind, range: offsetRange(sink, tag, col, envconfig[1].length), via: 'envconfig tag' });
   }
   if (env && env[1]) {
     const [name, ...opts] = env[1].split(',');
     if (!name || !ENV_NAME.test(name)) return;
     const kind: ReadKind = opts.includes('required') || opts.includes('notEmpty') ? 'required' : /envDefault:"/.test(t) ? 'default' : 'optional';
     const col = t.indexOf(name, env.index);
-    sink.reads.push({ name, kind, range: offsetRange(tag, col, name.length), via: 'env tag' });
+    sink.reads.push({ name, kind, range: offsetRange(sink, tag, col, name.length), via: 'env tag' });
   }
 }
 
-/** A range inside a single-line node, `col` characters from its start. */
-function offsetRange(n: TSNode, col: number, len: number): Range {
-  const line = n.startPosition.row;
-  const c = n.startPosition.column + col;
-  return { start: { line, character: c }, end: { line, character: c + len } };
+/** A range inside a node, `col` characters from its start. */
+function offsetRange(sink: Sink, n: TSNode, col: number, len: number): Range {
+  return sink.p.rangeAt(n.startIndex + col, n.startIndex + col + len);
 }
 
 function visitGo(n: TSNode, sink: Sink): void {
@@ -500,9 +478,9 @@ function visitRust(n: TSNode, sink: Sink): void {
 const PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)(:[^}]*)?\}/g;
 
 function placeholders(sink: Sink, lit: { text: string; node: TSNode }, via: string): void {
-  if (lit.node.startPosition.row !== lit.node.endPosition.row) return;
+  if (/[\r\n]/.test(lit.text)) return;
   for (const m of lit.text.matchAll(PLACEHOLDER)) {
-    sink.reads.push({ name: m[1], kind: m[2] ? 'default' : 'required', range: offsetRange(lit.node, m.index! + 2, m[1].length), via });
+    sink.reads.push({ name: m[1], kind: m[2] ? 'default' : 'required', range: offsetRange(sink, lit.node, m.index! + 2, m[1].length), via });
   }
 }
 
@@ -614,150 +592,105 @@ function visitShell(n: TSNode, sink: Sink, st: ShellState): void {
 
 // ───────────────────────────── driver ─────────────────────────────
 
-/**
- * Visits the nodes of a tree. With `marks` (sorted offsets of marker matches), subtrees whose
- * range holds no mark are skipped without creating node objects: only the ancestors and the
- * subtrees of actual candidates cross from WASM into JavaScript.
- */
-function walkTree(root: TSNode, visit: (n: TSNode) => void, marks?: number[]): void {
-  const cursor = root.walk();
-  const hasMark = (start: number, end: number) => {
-    if (!marks) return true;
-    let lo = 0;
-    let hi = marks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (marks[mid] < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < marks.length && marks[lo] < end;
-  };
-  try {
-    for (;;) {
-      const inside = hasMark(cursor.startIndex, cursor.endIndex);
-      if (inside) visit(cursor.currentNode);
-      if (inside && cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return;
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
-}
-
 /** Offsets of every marker match: the walk only descends where one lies. */
-function markOffsets(lang: SourceLanguage, text: string): number[] | undefined {
+function marksOf(lang: SourceLanguage, text: string): number[] | undefined {
   const m = MARKERS[lang];
-  if (!m) return undefined;
-  const re = new RegExp(m.source, 'g');
-  const out: number[] = [];
-  for (let x = re.exec(text); x; x = re.exec(text)) {
-    out.push(x.index);
-    if (x[0].length === 0) re.lastIndex++;
-  }
-  return out;
+  return m ? markOffsets(m, text) : undefined;
 }
 
-/** One parser per grammar, reused: parsing is synchronous, so calls never interleave on a thread. */
-const parsers = new Map<Grammar, Promise<TSParser>>();
-function sharedParser(g: Grammar): Promise<TSParser> {
-  let p = parsers.get(g);
-  if (!p) {
-    p = parserFor(g).then((x) => x.parser);
-    parsers.set(g, p);
-  }
-  return p;
-}
+const NOTHING: ScanResult = { reads: [], dynamic: [], hasErrors: false };
 
-/** Parses and finds environment reads, in every language with a tree-sitter grammar. */
-export async function scanSource(lang: SourceLanguage, text: string): Promise<ScanResult> {
+/**
+ * Finds environment reads, in every language with a tree-sitter grammar. Files without a read
+ * marker are not parsed; the parse comes from the source service (shared with the wrapper-call
+ * resolution and the flag detector, once per analysis). `file` labels the parse counter.
+ */
+export async function scanSource(lang: SourceLanguage, text: string, file?: string): Promise<ScanResult> {
   if (lang === 'kotlin') return scanKotlin(text);
-  const g = GRAMMAR[lang];
-  if (!g || !mayRead(lang, text)) return { reads: [], dynamic: [], hasErrors: false };
-  const parser = await sharedParser(g);
-  const tree = parser.parse(text);
-  if (!tree) return { reads: [], dynamic: [], hasErrors: true };
-  const sink: Sink = { reads: [], dynamic: [], dynNodes: [] };
+  if (!parseable(lang) || !mayRead(lang, text)) return { ...NOTHING };
+  const r = await withParse(lang, text, file, (p) => scanParsed(p));
+  return r ?? { reads: [], dynamic: [], hasErrors: true };
+}
+
+function scanParsed(p: Parsed): ScanResult {
+  const { lang, text, root } = p;
+  const sink: Sink = { p, reads: [], dynamic: [], dynNodes: [] };
   // SvelteKit's dynamic `env` import makes plain `env.X` a read, which no marker shows: walk everything.
-  const marks = /\$env\/dynamic/.test(text) ? undefined : markOffsets(lang, text);
-  try {
-    const root = tree.rootNode;
-    switch (lang) {
-      case 'javascript':
-      case 'typescript':
-      case 'tsx': {
-        const st: JsState = { envIdents: new Set() };
-        walkTree(root, (n) => visitJs(n, sink, st), marks);
-        break;
-      }
-      case 'python':
-        walkTree(root, (n) => visitPython(n, sink), marks);
-        break;
-      case 'ruby':
-        walkTree(root, (n) => visitRuby(n, sink), marks);
-        break;
-      case 'go': {
-        walkTree(root, (n) => visitGo(n, sink), marks);
-        // envconfig.Process("PREFIX", &c): the struct's fields, prefixed, replace the bare tag names.
-        const cfg = text.includes('envconfig.') ? envconfigReads(root) : undefined;
-        if (cfg) sink.reads = [...sink.reads.filter((r) => r.via !== 'envconfig tag'), ...cfg];
-        break;
-      }
-      case 'rust':
-        walkTree(root, (n) => visitRust(n, sink), marks);
-        break;
-      case 'java':
-        walkTree(root, (n) => visitJava(n, sink), marks);
-        break;
-      case 'php':
-        walkTree(root, (n) => visitPhp(n, sink), marks);
-        break;
-      case 'csharp':
-        walkTree(root, (n) => visitCsharp(n, sink), marks);
-        break;
-      case 'shell': {
-        const st = shellCollect(root);
-        walkTree(root, (n) => visitShell(n, sink, st), marks);
-        break;
-      }
+  const marks = /\$env\/dynamic/.test(text) ? undefined : marksOf(lang, text);
+  switch (lang) {
+    case 'javascript':
+    case 'typescript':
+    case 'tsx': {
+      const st: JsState = { envIdents: new Set() };
+      walkTree(root, (n) => visitJs(n, sink, st), marks);
+      break;
     }
-    ({ reads: sink.reads, dynamic: sink.dynamic } = configReads(lang, root, text, sink.reads, sink.dynamic));
-    const wrappers = wrappersOf(lang, sink);
-    return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) });
-  } finally {
-    tree.delete();
+    case 'python':
+      walkTree(root, (n) => visitPython(n, sink), marks);
+      break;
+    case 'ruby':
+      walkTree(root, (n) => visitRuby(n, sink), marks);
+      break;
+    case 'go': {
+      walkTree(root, (n) => visitGo(n, sink), marks);
+      // envconfig.Process("PREFIX", &c): the struct's fields, prefixed, replace the bare tag names.
+      const cfg = text.includes('envconfig.') ? envconfigReads(p) : undefined;
+      if (cfg) sink.reads = [...sink.reads.filter((r) => r.via !== 'envconfig tag'), ...cfg];
+      break;
+    }
+    case 'rust':
+      walkTree(root, (n) => visitRust(n, sink), marks);
+      break;
+    case 'java':
+      walkTree(root, (n) => visitJava(n, sink), marks);
+      break;
+    case 'php':
+      walkTree(root, (n) => visitPhp(n, sink), marks);
+      break;
+    case 'csharp':
+      walkTree(root, (n) => visitCsharp(n, sink), marks);
+      break;
+    case 'shell': {
+      const st = shellCollect(root);
+      walkTree(root, (n) => visitShell(n, sink, st), marks);
+      break;
+    }
+    default:
+      break;
   }
+  const own = new Set<object>([...sink.reads, ...sink.dynamic]);
+  ({ reads: sink.reads, dynamic: sink.dynamic } = configReads(lang, root, text, sink.reads, sink.dynamic));
+  fromTreeRows(p, own, sink);
+  const wrappers = wrappersOf(lang, sink);
+  return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) };
+}
+
+/**
+ * The configuration readers (./configs) give tree-sitter rows, which count LF only: their entries
+ * (those not in `own`) are mapped to the one position mapping, so a lone CR moves them like the rest.
+ */
+function fromTreeRows(p: Parsed, own: Set<object>, sink: { reads: EnvRead[]; dynamic: DynamicRead[] }): void {
+  const text = p.text;
+  if (!/\r(?!\n)/.test(text)) return;
+  const nl = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) nl.push(i + 1);
+  const at = (x: { line: number; character: number }) => p.positionAt((nl[x.line] ?? text.length) + x.character);
+  const map = (g: Range): Range => ({ start: at(g.start), end: at(g.end) });
+  sink.reads = sink.reads.map((x) => (own.has(x) ? x : { ...x, range: map(x.range) }));
+  sink.dynamic = sink.dynamic.map((x) => (own.has(x) ? x : { ...x, range: map(x.range) }));
 }
 
 /** Reads in a shell command line embedded in another file (Dockerfile RUN, Procfile, compose command). */
 export async function scanShellSnippet(text: string, assigned: Iterable<string> = []): Promise<ScanResult> {
-  if (!text.includes('$')) return { reads: [], dynamic: [], hasErrors: false };
-  const tree = (await sharedParser('bash')).parse(text);
-  if (!tree) return { reads: [], dynamic: [], hasErrors: true };
-  const sink: Sink = { reads: [], dynamic: [] };
-  try {
-    const st = shellCollect(tree.rootNode);
+  if (!text.includes('$')) return { ...NOTHING };
+  const r = await withParse('shell', text, undefined, (p) => {
+    const sink: Sink = { p, reads: [], dynamic: [] };
+    const st = shellCollect(p.root);
     for (const a of assigned) st.assigned.add(a);
-    walkTree(tree.rootNode, (n) => visitShell(n, sink, st));
-    return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: tree.rootNode.hasError };
-  } finally {
-    tree.delete();
-  }
-}
-
-/**
- * tree-sitter counts rows by "\n" only; the editor (and LineIndex) also breaks lines at a lone
- * "\r". Re-map ranges through string offsets when the text has one, so they stay inside the file.
- */
-function fixLoneCr(text: string, r: ScanResult): ScanResult {
-  if (!/\r(?!\n)/.test(text)) return r;
-  const nl = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) nl.push(i + 1);
-  const idx = new LineIndex(text);
-  const at = (p: { line: number; character: number }) => idx.positionAt((nl[p.line] ?? text.length) + p.character);
-  const map = (g: Range): Range => ({ start: at(g.start), end: at(g.end) });
-  return { ...r, reads: r.reads.map((x) => ({ ...x, range: map(x.range) })), dynamic: r.dynamic.map((x) => ({ ...x, range: map(x.range) })) };
+    walkTree(p.root, (n) => visitShell(n, sink, st));
+    return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: p.root.hasError };
+  });
+  return r ?? { reads: [], dynamic: [], hasErrors: true };
 }
 
 // ───────────────────────────── wrappers (project helpers) ─────────────────────────────
@@ -832,18 +765,15 @@ function wrappedKind(lang: SourceLanguage, text: string, call: TSNode, def: Wrap
  * Calls to wrappers with a literal name, in one file: each is a read. A function that passes its own
  * parameter to a wrapper is returned as a new wrapper (the caller resolves one more level with it).
  */
-export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs: readonly WrapperDef[]): Promise<{ reads: EnvRead[]; wrappers: WrapperDef[] }> {
-  const g = GRAMMAR[lang];
+export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs: readonly WrapperDef[], file?: string): Promise<{ reads: EnvRead[]; wrappers: WrapperDef[] }> {
   const family = familyOf(lang);
   const byName = new Map<string, WrapperDef>();
   for (const d of defs) if (d.family === family || d.family === 'any') byName.set(d.name, d);
-  if (!g || !byName.size) return { reads: [], wrappers: [] };
-  const tree = (await sharedParser(g)).parse(text);
-  if (!tree) return { reads: [], wrappers: [] };
-  const reads: EnvRead[] = [];
-  const found = new Map<string, WrapperDef>();
-  try {
-    walkTree(tree.rootNode, (n) => {
+  if (!parseable(lang) || !byName.size) return { reads: [], wrappers: [] };
+  const r = await withParse(lang, text, file, (p) => {
+    const reads: EnvRead[] = [];
+    const found = new Map<string, WrapperDef>();
+    walkTree(p.root, (n) => {
       if (!CALL_TYPES.has(n.type)) return;
       const name = calleeName(n);
       const def = name !== undefined ? byName.get(name) : undefined;
@@ -853,14 +783,13 @@ export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs:
       if (!at) return;
       const lit = literal(at);
       if (lit) {
-        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, text, n, def, a, lit.text), range: rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
+        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, text, n, def, a, lit.text), range: p.rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
         return;
       }
       const w = wrapperOfWrapper(n, at, lang, def);
       if (w) mergeWrappers(found, [w]);
     });
-  } finally {
-    tree.delete();
-  }
-  return { reads: fixLoneCr(text, { reads, dynamic: [], hasErrors: false }).reads, wrappers: [...found.values()] };
+    return { reads, wrappers: [...found.values()] };
+  });
+  return r ?? { reads: [], wrappers: [] };
 }

@@ -3,7 +3,7 @@ import { failureFinding } from '../failure';
 import type { Finding, Location } from '../model';
 import { defineRule } from '../rule';
 import { readText } from '../reader';
-import { findFlagReads, flagScannable, type FlagRead } from '../pipeline/flagCalls';
+import { findFlags, flagScannable, type FlagUse } from './detect';
 import { introducedAt } from '../pipeline/history';
 import { notice } from '../pipeline/notice';
 
@@ -18,7 +18,7 @@ const MAX_FLAGS_DATED = 200;
 
 interface Reads {
   key: string;
-  at: (FlagRead & { file: string })[];
+  at: FlagUse[];
 }
 
 /** Flag keys read in the workspace's source files, with every place they are read. */
@@ -29,16 +29,16 @@ export async function collectFlagReads(ctx: AnalysisContext, failed: Finding[] =
     if (f.cls.kind !== 'source' || !flagScannable(f.cls.language)) continue;
     const text = await readText(ctx.reader, f.path);
     if (text === undefined) continue;
-    let reads: FlagRead[];
+    let reads: FlagUse[];
     try {
-      reads = await findFlagReads(f.cls.language, text);
+      reads = await findFlags(f.cls.language, f.path, text, { clients: ctx.config.checklist.flagClients });
     } catch (e) {
       failed.push(failureFinding('checklist', f.path, e));
       continue;
     }
     for (const r of reads) {
       const e = byKey.get(r.key) ?? { key: r.key, at: [] };
-      e.at.push({ ...r, file: f.path });
+      e.at.push(r);
       byKey.set(r.key, e);
     }
   }

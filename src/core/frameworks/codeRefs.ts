@@ -3,7 +3,8 @@ import type { AnalysisContext, WorkspaceFile } from '../analyzer';
 import { isTestPath } from '../env/analyzer';
 import type { FileReader } from '../reader';
 import { LineIndex } from '../text';
-import { parserFor, type Grammar } from '../treesitter';
+import type { SourceLanguage } from '../classify';
+import { withParse } from '../source/service';
 
 /**
  * Does the application code still use a table or column a migration drops? A search of the
@@ -30,7 +31,7 @@ export interface RefResult {
 const KEEP = 16;
 const MAX_BYTES = 1_000_000;
 const TEMPLATE = /\.(erb|haml|slim|jbuilder|rabl|html|htm|jinja|jinja2|j2|djhtml|txt|xml)$/i;
-const GRAMMAR: Record<string, Grammar> = { ruby: 'ruby', python: 'python', javascript: 'javascript', typescript: 'typescript', tsx: 'tsx' };
+const PARSED = new Set<string>(['ruby', 'python', 'javascript', 'typescript', 'tsx']);
 
 interface Occ {
   file: string;
@@ -95,22 +96,19 @@ async function factsOf(reader: FileReader, path: string, language: string | unde
   const r = await reader.read(path, MAX_BYTES).catch(() => undefined);
   if (r?.kind !== 'text') return undefined;
   const out: FileFacts = { text: r.text, comments: [], ignored: [] };
-  const g = language ? GRAMMAR[language] : undefined;
-  if (!g) return out;
-  const { parser } = await parserFor(g);
-  const tree = parser.parse(r.text);
-  if (!tree) return out;
-  try {
-    for (const c of tree.rootNode.descendantsOfType('comment')) if (c) out.comments.push([c.startIndex, c.endIndex]);
-    if (g === 'ruby') {
-      for (const a of tree.rootNode.descendantsOfType(['assignment', 'operator_assignment'])) {
+  if (!language || !PARSED.has(language)) return out;
+  // through the one source service: a file the env scan or the flag detector parsed is not parsed again
+  const parsed = await withParse(language as SourceLanguage, r.text, path, (p) => {
+    for (const c of p.root.descendantsOfType('comment')) if (c) out.comments.push([c.startIndex, c.endIndex]);
+    if (language === 'ruby') {
+      for (const a of p.root.descendantsOfType(['assignment', 'operator_assignment'])) {
         const left: TSNode | null | undefined = a?.childForFieldName('left');
         if (a && left && /(^|\.)ignored_columns$/.test(left.text)) out.ignored.push([a.startIndex, a.endIndex]);
       }
     }
-  } finally {
-    tree.delete();
-  }
+    return true;
+  });
+  if (!parsed) return out;
   return out;
 }
 

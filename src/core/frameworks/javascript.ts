@@ -1,5 +1,5 @@
 import type { Node as TSNode, Tree } from '@vscode/tree-sitter-wasm';
-import type { Grammar } from '../treesitter';
+import type { SourceLanguage } from '../classify';
 import { decodeEscape, emptyFile, errorSpans, spanOf, suppressionComments, StringBuilder, type DslCall, type DslFile, type DslValue, type Framework, type Section, type StaticString } from './dsl';
 import { parseWith } from './parse';
 
@@ -409,7 +409,7 @@ function indentAt(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
 }
 
-export function grammarFor(path: string): Grammar {
+export function grammarFor(path: string): SourceLanguage {
   return /\.(ts|mts|cts)$/i.test(path) ? 'typescript' : 'javascript';
 }
 

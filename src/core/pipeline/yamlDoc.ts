@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 
@@ -12,8 +12,7 @@ export class YamlDoc {
   readonly errors: { message: string; range: Range }[] = [];
 
   constructor(readonly text: string) {
-    const lc = new LineCounter();
-    this.doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, merge: true, uniqueKeys: false, strict: false });
+    this.doc = parseDocument(text, { prettyErrors: false, merge: true, uniqueKeys: false, strict: false });
     this.lines = new LineIndex(text);
     for (const e of this.doc.errors) this.errors.push({ message: e.message.split('\n')[0], range: this.lines.rangeOf(e.pos[0], e.pos[1]) });
   }

@@ -52,6 +52,21 @@ describe('api: accepting a breaking change on purpose', () => {
     }
   });
 
+  it('writes the entry at the right place in a CRLF config, and appends at the editor end of a CR-only one', () => {
+    const entry = { fingerprint: 'abc123def456', rule: 'api/property-removed', reason: 'agreed' };
+    // yaml reads a CR-only file as one line (not valid YAML here): the entry goes after the last editor line
+    const cr = 'failOn: error\rbase: main';
+    assert.deepEqual(acceptEdit('.deploy-readiness.yaml', cr, entry).range.start, { line: 1, character: 10 });
+    for (const eol of ['\r\n']) {
+      const before = ['failOn: error', 'api:', '  accepted:', '    - fingerprint: "000000000000"', '      rule: api/path-removed', '      reason: old', 'base: main', ''].join(eol);
+      const after = applyEdits(before, [acceptEdit('.deploy-readiness.yaml', before, entry)]);
+      const loaded = parseConfig(after);
+      assert.deepEqual(loaded.problems, [], JSON.stringify(after));
+      assert.deepEqual(loaded.config.api.accepted.map((a) => a.fingerprint), ['000000000000', 'abc123def456'], JSON.stringify(after));
+      assert.equal(loaded.config.base, 'main');
+    }
+  });
+
   it('an accepted change drops to info and stays info under a severity override; an expired one fires again', async () => {
     const dir = branchRepo({ 'api/openapi.yaml': BASE }, { 'api/openapi.yaml': HEAD });
     dirs.push(dir);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { defaultConfig } from '../../../src/core/config';
-import { findFlagReads } from '../../../src/core/pipeline/flagCalls';
+import { findFlags } from '../../../src/core/flags/detect';
 import { removeTree, tempTree, writeTree } from '../helpers';
 import { analyze } from '../pipeline/helpers';
 
@@ -20,7 +20,9 @@ describe('stale feature flags', () => {
   after(() => dirs.forEach(removeTree));
 
   it('finds flag keys in SDK calls (LaunchDarkly, Unleash, GrowthBook, OpenFeature, waffle) and nothing else', async () => {
-    const ts = `
+    // Each SDK's import is in the file: a receiver with no SDK behind it is not a flag client (below).
+    const imports = "import * as LaunchDarkly from '@launchdarkly/node-server-sdk'; import { initialize } from 'unleash-client'; import { GrowthBook } from '@growthbook/growthbook'; import { OpenFeature } from '@openfeature/server-sdk'; import { useFlag } from '@unleash/proxy-client-react';";
+    const ts = `${imports}
 const a = ldClient.variation('new-checkout', user, false);
 if (unleash.isEnabled("search-v2")) {}
 const b = gb.isOn('dark-mode');
@@ -29,21 +31,23 @@ const d = cache.get('not-a-flag');
 const e = isEnabled(\`dyn-\${x}\`);
 const f = useFlag('Sidebar.Redesign');
 `;
-    const reads = await findFlagReads('typescript', ts);
+    const reads = await findFlags('typescript', 'a.ts', ts);
     assert.deepEqual(reads.map((r) => r.key), ['new-checkout', 'search-v2', 'dark-mode', 'beta-pricing', 'Sidebar.Redesign']);
     assert.deepEqual(reads[0].range, { start: { line: 1, character: 30 }, end: { line: 1, character: 42 } });
-    const py = "from waffle import flag_is_active\nif flag_is_active(request, 'new_onboarding'):\n    pass\nld.variation('py-flag', ctx, False)\n";
-    assert.deepEqual((await findFlagReads('python', py)).map((r) => r.key), ['new_onboarding', 'py-flag']);
+    // the same calls in a file that imports no flag SDK are not flag reads
+    assert.deepEqual(await findFlags('typescript', 'a.ts', ts.slice(imports.length)), []);
+    const py = "from waffle import flag_is_active\nimport ldclient as ld\nif flag_is_active(request, 'new_onboarding'):\n    pass\nld.variation('py-flag', ctx, False)\n";
+    assert.deepEqual((await findFlags('python', 'a.py', py)).map((r) => r.key), ['new_onboarding', 'py-flag']);
   });
 
   it('with git: a flag introduced longer ago than maxAgeDays is clean-up debt, listed with every place it is read', async () => {
-    const dir = tempTree({ 'src/checkout.ts': "export const on = () => ld.variation('new-checkout', u, false);\n" });
+    const dir = tempTree({ 'src/checkout.ts': "import * as ld from '@launchdarkly/node-server-sdk';\nexport const on = () => ld.variation('new-checkout', u, false);\n" });
     dirs.push(dir);
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
     commitAt(dir, 'add new-checkout flag', 90);
     writeTree(dir, {
-      'src/cart.ts': "export const c = () => ld.variation('new-checkout', u, false);\n",
-      'src/search.ts': "export const s = () => unleash.isEnabled('search-v2');\n",
+      'src/cart.ts': "import * as ld from '@launchdarkly/node-server-sdk';\nexport const c = () => ld.variation('new-checkout', u, false);\n",
+      'src/search.ts': "import { initialize } from 'unleash-client';\nexport const s = () => unleash.isEnabled('search-v2');\n",
     });
     commitAt(dir, 'add search-v2 flag', 3);
     const r = await analyze(dir, { trusted: true });
@@ -65,13 +69,13 @@ const f = useFlag('Sidebar.Redesign');
   });
 
   it('Restricted Mode: no git, so only flags listed as rolled out are reported, and a notice says why', async () => {
-    const dir = tempTree({ 'app/flags.py': "if client.is_enabled('legacy-export'):\n    pass\nif client.is_enabled('other'):\n    pass\n" });
+    const dir = tempTree({ 'app/flags.py': "from UnleashClient import UnleashClient\nclient = UnleashClient('https://unleash.example', 'app')\nif client.is_enabled('legacy-export'):\n    pass\nif client.is_enabled('other'):\n    pass\n" });
     dirs.push(dir);
     const config = defaultConfig();
     config.checklist.staleFlags.rolledOut = ['legacy-export'];
     const r = await analyze(dir, { trusted: false, config });
     const stale = r.findings.filter((f) => f.ruleId === 'checklist/stale-feature-flag');
-    assert.deepEqual(stale.map((f) => [f.data?.flag, f.range.start.line]), [['legacy-export', 0]]);
+    assert.deepEqual(stale.map((f) => [f.data?.flag, f.range.start.line]), [['legacy-export', 2]]);
     assert.match(stale[0].message, /fully rolled out/);
     assert.ok(r.notices.some((n) => /2 feature flags read in code; their age needs git history/.test(n.message)));
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { scanFlags } from '../../../src/core/checklist/flags';
+import { findFlags as scanFlags } from '../../../src/core/flags/detect';
 
 describe('feature-flag keys with tree-sitter', () => {
   it('finds keys of each SDK in files that import it', async () => {
