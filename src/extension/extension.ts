@@ -9,7 +9,6 @@ import { registerShowOutput } from './commands/showOutput';
 import { registerShowRuleDocs } from './commands/showRuleDocs';
 import { registerInitCi } from './commands/initCi';
 import { registerMigrationHover } from './hover';
-import { registerDslMigrationHover } from './dslHover';
 import type { Node } from './tree';
 import { registerTickChecklistItem } from './commands/tickChecklistItem';
 import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
@@ -41,7 +40,6 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   context.subscriptions.push(registerAcceptApiChange());
   context.subscriptions.push(registerFindingMenu(c));
   context.subscriptions.push(registerMigrationHover(c));
-  context.subscriptions.push(registerDslMigrationHover(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));
