@@ -258,7 +258,9 @@ export class Ctx implements vscode.Disposable {
       const s = this.sessionFor(uri);
       const rel = s?.relativePath(uri);
       if (!s || !rel || !this.started || /(^|\/)(\.git|node_modules)\//.test(rel)) return;
-      if (!s.isAnalysed(rel) && !s.affectsWorkspace(rel)) return;
+      // A deleted folder comes as one event for the folder (no extension): what was under it may have been analysed.
+      const folderLike = !/\.[^/.]+$/.test(rel);
+      if (!s.isAnalysed(rel) && !s.affectsWorkspace(rel) && !folderLike) return;
       this.schedule(`refresh:${s.folder.uri}`, 300, () => s.refresh());
     };
     d.push(files, files.onDidCreate(onCreated), files.onDidDelete(onCreated));

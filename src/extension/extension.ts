@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+/** When this module started evaluating: activation cost is measured from here. */
+const loadedAt = performance.now();
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
@@ -26,7 +28,14 @@ export interface DeployReadinessApi {
   tree(): { label: string; description?: string; contextValue?: string; command?: string; tooltip?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
   /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
+  /**
+   * Timings for the editor bench: `activationMs` from this module's evaluation to the end of
+   * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on).
+   */
+  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string }[] };
 }
+
+let activationMs = 0;
 
 export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
@@ -48,7 +57,10 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   };
   const walk = (n?: Node): ReturnType<DeployReadinessApi['tree']> =>
     (c.tree.getChildren(n) ?? []).map((child) => ({ ...label(child), children: walk(child) }));
+  activationMs = performance.now() - loadedAt;
+  c.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
+    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state })) }),
     refresh: () => c.refreshAll(),
     whenIdle: () => c.whenIdle(),
     reports: () => c.reports(),
