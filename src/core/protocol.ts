@@ -26,6 +26,13 @@ export interface Methods {
    */
   analyzeFile: { params: { rel: string; text: string }; result: { findings: Finding[]; areas: Area[]; affectsWorkspace: boolean } };
   forget: { params: { rel: string }; result: Record<string, never> };
+  /**
+   * The git state changed (the index, the working tree's changed files): reads `git status` again.
+   * When only the set of uncommitted files changed, the report's uncommitted-changes finding is
+   * recomputed and returned (`report`); when the head, the branch or the upstream moved, nothing
+   * is recomputed and `full` says a whole analysis is due.
+   */
+  status: { params: Record<string, never>; result: { full: true } | { full: false; report: Report } };
   /** Stops the running full analysis at its next safe point. */
   abort: { params: Record<string, never>; result: Record<string, never> };
   checklist: { params: { token?: string; enterpriseUrl?: string; ticks: Record<string, Tick> }; result: { checklist: Checklist; user?: string } };

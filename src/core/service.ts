@@ -2,7 +2,9 @@ import type { Logger } from './analyzer';
 import { RULES } from './catalog';
 import { Classifier, sqlToolFromContent } from './classify';
 import type { Config } from './config';
-import { Workspace } from './engine';
+import { applyConfig, Workspace } from './engine';
+import { checklistAnalyzer } from './checklist/analyzer';
+import { uncommittedChanges } from './checklist/rules';
 import { describeDslCall } from './frameworks/describe';
 import { frameworkFromContent, isFramework } from './frameworks/detect';
 import { Git, gitInvocations } from './git';
@@ -42,9 +44,12 @@ class Cancelled extends Error {
  */
 export class AnalysisService {
   private ws: Workspace | undefined;
-  private opening: Promise<Workspace | undefined> | undefined;
-  private config: Config | undefined;
+  /** The overlay (unsaved buffers) of `ws`. */
   private overlay: OverlayReader | undefined;
+  /** A newer `open` in progress: its workspace and overlay once the walk and git are done. */
+  private opening: Promise<Workspace | undefined> | undefined;
+  private nextOverlay: OverlayReader | undefined;
+  private config: Config | undefined;
   private openAbort = new AbortController();
   /** The running full analysis' own abort (the workspace stays usable after a cancel). */
   private runAbort: AbortController | undefined;
@@ -78,8 +83,16 @@ export class AnalysisService {
     return (await this.dispatch({ id: 0, method, params } as Request)) as Result<M>;
   }
 
+  /** The open workspace, or the one being opened when there is none yet. */
   private async workspace(): Promise<Workspace> {
-    const ws = await this.opening;
+    const ws = this.ws ?? (await this.opening);
+    if (!ws) throw new Error('no workspace open');
+    return ws;
+  }
+
+  /** The workspace a full analysis or a plan reads: the newest (waits for an open in progress). */
+  private async newest(): Promise<Workspace> {
+    const ws = (this.opening && (await this.opening)) || this.ws;
     if (!ws) throw new Error('no workspace open');
     return ws;
   }
@@ -88,26 +101,32 @@ export class AnalysisService {
     switch (req.method) {
       case 'open': {
         const p = req.params;
+        // Only an open still walking is superseded; the open workspace keeps answering per-file
+        // lints (and hovers) until the new one is ready, so typing never waits for a re-open.
         this.openAbort.abort(new Error('superseded'));
         this.runAbort?.abort(new Error('superseded'));
-        this.openAbort = new AbortController();
-        const signal = this.openAbort.signal;
+        const abort = (this.openAbort = new AbortController());
         const overlay = new OverlayReader(new DiskReader(p.root, p.config.maxFileSize));
         for (const [rel, text] of Object.entries(p.overlays)) overlay.set(rel, text);
-        this.overlay = overlay;
+        this.nextOverlay = overlay;
         this.config = p.config;
-        this.report = undefined;
-        this.ws?.close();
-        this.ws = undefined;
-        const opening = Workspace.open({ root: p.root, config: p.config, reader: overlay, trusted: p.trusted, baseRef: p.baseRef, signal, log: this.log, onProgress: this.onProgress });
+        const opening = Workspace.open({ root: p.root, config: p.config, reader: overlay, trusted: p.trusted, baseRef: p.baseRef, signal: abort.signal, log: this.log, onProgress: this.onProgress });
         this.opening = opening.catch(() => undefined);
         const ws = await opening;
-        if (signal.aborted) throw new Error('superseded');
+        if (abort.signal.aborted) {
+          ws.close();
+          throw new Error('superseded');
+        }
+        this.ws?.close();
         this.ws = ws;
+        this.overlay = overlay;
+        this.nextOverlay = undefined;
+        this.opening = undefined;
+        this.report = undefined;
         return { perFileAreas: [...new Set(ws.perFileAreas)], files: ws.ctx.files.length, gitInvocations: gitInvocations() };
       }
       case 'analyze': {
-        const ws = await this.workspace();
+        const ws = await this.newest();
         const run = new AbortController();
         this.runAbort?.abort(new Error('superseded'));
         this.runAbort = run;
@@ -131,6 +150,7 @@ export class AnalysisService {
         const { rel, text } = req.params;
         const ws = await this.workspace();
         this.overlay?.set(rel, text);
+        this.nextOverlay?.set(rel, text);
         const early = !this.report || this.running > 0;
         const areas = [...new Set(early ? ws.perFileAreas.filter((a) => SELF_CONTAINED_AREAS.includes(a)) : ws.perFileAreas)];
         const findings = await ws.analyzeFile(rel, areas);
@@ -145,24 +165,41 @@ export class AnalysisService {
       }
       case 'forget':
         this.overlay?.delete(req.params.rel);
+        this.nextOverlay?.delete(req.params.rel);
         return {};
+      case 'status': {
+        const ws = this.ws;
+        const before = ws?.ctx.status;
+        if (!ws?.ctx.git || !before || !this.report || this.running > 0 || this.opening) return { full: true };
+        const now = await ws.ctx.git.status();
+        const same = now.head === before.head && now.branch === before.branch && now.tracking === before.tracking && now.ahead === before.ahead && now.behind === before.behind;
+        if (!same || !this.report) return { full: true };
+        ws.ctx.status = now;
+        const fresh = applyConfig(ws.ctx.config, await checklistAnalyzer.analyze(ws.ctx));
+        for (const f of fresh) f.baseline = 'new';
+        const kept = this.report.findings.filter((f) => f.ruleId !== uncommittedChanges.id);
+        const all = [...kept, ...fresh.filter((f) => f.ruleId === uncommittedChanges.id)].sort(compareFindings);
+        const summary = summarize(all, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
+        this.report = { ...this.report, findings: all, summary, verdict: verdictOf(summary) };
+        return { full: false, report: this.report };
+      }
       case 'abort':
         this.runAbort?.abort(new Cancelled());
         return {};
       case 'checklist': {
-        const ws = await this.workspace();
+        const ws = await this.newest();
         const p = req.params;
         const { facts, ...checklist } = await checklistOf(ws.ctx, await this.lastReport(ws), { token: p.token, enterpriseUrl: p.enterpriseUrl, fetch: this.fetchImpl, ticks: p.ticks });
         return { checklist, user: facts.user };
       }
       case 'rollbackPlan': {
-        const ws = await this.workspace();
+        const ws = await this.newest();
         const p = req.params;
         const r = await rollbackPlanOf(ws.ctx, await this.lastReport(ws), { token: p.token, enterpriseUrl: p.enterpriseUrl, fetch: this.fetchImpl, write: p.write });
         return { markdown: r.markdown, section: rollbackSection(r.markdown), branch: r.facts.branch, remoteHost: r.facts.remote?.host, published: r.published };
       }
       case 'runbook': {
-        const ws = await this.workspace();
+        const ws = await this.newest();
         const p = req.params;
         const r = await runbookOf(ws.ctx, await this.lastReport(ws), { token: p.token, enterpriseUrl: p.enterpriseUrl, fetch: this.fetchImpl, ticks: p.ticks });
         return { markdown: r.markdown, path: r.path };

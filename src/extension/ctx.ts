@@ -12,6 +12,8 @@ import { checklistInputs } from './ticks';
 import { ReadinessTree, VIEW_ID, type Node } from './tree';
 import { GitWatch } from './gitWatch';
 import { progressText } from './progress';
+import { loadRules } from './rules';
+import type { RuleInfo } from '../core/protocol';
 
 /**
  * Owns every disposable of the extension (one place to dispose), the folder sessions and the
@@ -30,7 +32,7 @@ export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private started = false;
-  private readonly gitWatch = new GitWatch((folder) => this.onGitChange(folder));
+  private readonly gitWatch = new GitWatch((folder, why) => this.onGitChange(folder, why));
   private progressShown: Promise<void> | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -41,6 +43,7 @@ export class Ctx implements vscode.Disposable {
     this.tree = new ReadinessTree(() => this.allSessions());
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     this.disposables.push(this.log, this.diagnostics, this.view, this.status, this.gitWatch);
+    this.gitWatch.log = (m) => this.log.info(m);
     this.disposables.push(
       vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FindingCodeActions(this.diagnostics), {
         providedCodeActionKinds: FindingCodeActions.kinds,
@@ -56,6 +59,23 @@ export class Ctx implements vscode.Disposable {
 
   allSessions(): FolderSession[] {
     return [...this.sessions.values()];
+  }
+
+  /** The analysis worker of a folder (started on first use). */
+  engineFor(folder: vscode.WorkspaceFolder): EngineClient {
+    const key = folder.uri.toString();
+    let e = this.engines.get(key);
+    if (!e) {
+      e = new EngineClient(this.extension.extensionUri.fsPath, this.logger);
+      this.engines.set(key, e);
+    }
+    return e;
+  }
+
+  /** The rule catalog, asked of a worker once. */
+  rules(): Promise<RuleInfo[]> {
+    const f = vscode.workspace.workspaceFolders?.[0];
+    return loadRules(f ? this.engineFor(f) : this.engineFor({ uri: vscode.Uri.file('/'), name: '', index: -1 }));
   }
 
   reports(): Report[] {
@@ -88,11 +108,11 @@ export class Ctx implements vscode.Disposable {
   }
 
   /** Commit, push, pull, branch switch, staging: the analysis and the checklist read git state. */
-  private onGitChange(folder: vscode.WorkspaceFolder): void {
+  private onGitChange(folder: vscode.WorkspaceFolder, why: string): void {
     const s = this.sessions.get(folder.uri.toString());
     if (!s || !this.started || !vscode.workspace.isTrusted || !readSettings(folder.uri).enable) return;
-    this.log.debug(`${folder.name}: git state changed`);
-    this.schedule(`refresh:${folder.uri}`, 300, () => s.refresh());
+    this.log.info(`${folder.name}: git state changed (${why})`);
+    this.schedule(`git:${folder.uri}`, 300, () => s.gitChanged());
   }
 
   /** Stops every running analysis (the view's progress and the notification's Cancel). */
@@ -123,7 +143,8 @@ export class Ctx implements vscode.Disposable {
   }
 
   private render(s: FolderSession): void {
-    if (s.report) this.diagnostics.publish(s);
+    // Before the first report too: per-file lints of opened files show at once.
+    if (s.report || s.findings().length) this.diagnostics.publish(s);
     this.tree.refresh();
     this.status.update(this.allSessions());
     const total = this.reports().reduce((n, r) => n + r.summary.error + r.summary.warning, 0);
@@ -154,8 +175,7 @@ export class Ctx implements vscode.Disposable {
     }
     for (const f of folders) {
       if (f.uri.scheme !== 'file' || this.sessions.has(f.uri.toString())) continue;
-      const engine = new EngineClient(this.extension.extensionUri.fsPath, this.logger);
-      this.engines.set(f.uri.toString(), engine);
+      const engine = this.engineFor(f);
       const s = new FolderSession(f, engine, this.logger);
       s.checklistInputs = checklistInputs(this.extension, s);
       s.onDidChange(() => this.render(s));
@@ -259,7 +279,7 @@ export class Ctx implements vscode.Disposable {
       const rel = s?.relativePath(uri);
       if (!s || !rel || !this.started || /(^|\/)(\.git|node_modules)\//.test(rel)) return;
       // A deleted folder comes as one event for the folder (no extension): what was under it may have been analysed.
-      const folderLike = !/\.[^/.]+$/.test(rel);
+      const folderLike = !rel.split('/').pop()!.slice(1).includes('.');
       if (!s.isAnalysed(rel) && !s.affectsWorkspace(rel) && !folderLike) return;
       this.schedule(`refresh:${s.folder.uri}`, 300, () => s.refresh());
     };

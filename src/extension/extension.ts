@@ -39,7 +39,7 @@ let activationMs = 0;
 
 export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
-  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
+  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri, () => c.rules()), registerIgnoreFinding());
   context.subscriptions.push(registerTickChecklistItem(c));
   context.subscriptions.push(registerScaffoldRollbackPlan(c));
   context.subscriptions.push(registerGenerateRunbook(c));

@@ -46,8 +46,10 @@ export class GitWatch implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private api: GitApi | undefined;
   private apiTried = false;
+  /** Where the git state comes from, for the output channel. */
+  log: ((message: string) => void) | undefined;
 
-  constructor(private readonly onChange: (folder: vscode.WorkspaceFolder) => void) {}
+  constructor(private readonly onChange: (folder: vscode.WorkspaceFolder, why: string) => void) {}
 
   /** Watches these folders (again: idempotent). */
   start(folders: readonly vscode.WorkspaceFolder[]): void {
@@ -56,7 +58,7 @@ export class GitWatch implements vscode.Disposable {
       if (this.perFolder.has(key) || f.uri.scheme !== 'file') continue;
       // Until the git extension has this repository: the files git writes on each of those changes.
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.git/{HEAD,index,packed-refs,refs/**}'));
-      const fire = () => !this.viaApi.has(key) && this.onChange(f);
+      const fire = (uri: vscode.Uri) => !this.viaApi.has(key) && this.onChange(f, uri.path.slice(uri.path.lastIndexOf('/.git/') + 1));
       this.perFolder.set(key, [w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire)]);
     }
     void this.useGitExtension();
@@ -85,13 +87,14 @@ export class GitWatch implements vscode.Disposable {
     const mine = folders.filter((f) => this.perFolder.has(f.uri.toString()) && !this.viaApi.has(f.uri.toString()));
     if (!mine.length) return;
     for (const f of mine) this.viaApi.add(f.uri.toString());
+    this.log?.(`git state of ${mine.map((f) => f.name).join(', ')} from the git extension (${root})`);
     let last = gitSignature(repo.state);
     this.disposables.push(
       repo.state.onDidChange(() => {
         const now = gitSignature(repo.state);
         if (now === last) return;
         last = now;
-        for (const f of mine) this.onChange(f);
+        for (const f of mine) this.onChange(f, 'git extension');
       }),
     );
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../core/analyzer';
 import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
 import { toPosix } from '../core/text';
 import type { EngineClient } from './engineClient';
+import { loadRules } from './rules';
 import { githubEnterpriseUrl, loadProjectConfig, readSettings, type ProjectConfig } from './settings';
 
 export type SessionState = 'idle' | 'analysing' | 'done' | 'failed';
@@ -95,7 +96,11 @@ export class FolderSession implements vscode.Disposable {
         if (gen !== this.generation) return;
         this.readyAt = Date.now();
         this.gitInvocations = opened.gitInvocations;
-        const analysed = await this.engine.call('analyze', {});
+        const [analysed] = await Promise.all([
+          this.engine.call('analyze', {}),
+          // Finding titles use the rules' summaries: asked of the worker once, before the first report shows.
+          loadRules(this.engine).catch(() => []),
+        ]);
         if (gen !== this.generation) return;
         this.gitInvocations = analysed.gitInvocations;
         this.report = analysed.report;
@@ -132,6 +137,27 @@ export class FolderSession implements vscode.Disposable {
     })();
     this.running = run;
     return run;
+  }
+
+  /**
+   * The git state changed: when only which files are uncommitted changed, the worker re-reads
+   * `git status` and recomputes that alone; a commit, a push, a pull or a branch switch (the head
+   * or upstream moved) analyses again.
+   */
+  async gitChanged(): Promise<void> {
+    if (!this.report || this.state !== 'done') return this.refresh();
+    const gen = this.generation;
+    let r;
+    try {
+      r = await this.engine.call('status', {});
+    } catch {
+      return this.refresh();
+    }
+    if (gen !== this.generation) return;
+    if (r.full) return this.refresh();
+    this.report = r.report;
+    this.changed.fire();
+    await this.refreshChecklist();
   }
 
   /** Stops the running analysis in the worker (the last report stays). */

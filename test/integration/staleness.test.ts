@@ -42,7 +42,9 @@ describe('fresh state without Refresh (trusted)', function () {
       await waitFor('"Working tree clean" to list the staged file', () => /STALE-NOTES\.md/.test(checkItem('Working tree clean')?.description ?? ''), 30_000);
       const t = Date.now();
       terminalGit('commit', '-qm', 'notes', '--', 'STALE-NOTES.md');
-      await waitFor('"Working tree clean" to drop the committed file', () => !/STALE-NOTES\.md/.test(checkItem('Working tree clean')?.description ?? ''), 30_000);
+      await waitFor('"Working tree clean" to drop the committed file', () => !/STALE-NOTES\.md/.test(checkItem('Working tree clean')?.description ?? ''), 30_000).catch((e: Error) => {
+        throw new Error(`${e.message}: ${checkItem('Working tree clean')?.description}; ${JSON.stringify(api.timings())}; git status: ${terminalGit('status', '--short')}`);
+      });
       console.log(`      (commit → checklist updated in ${Date.now() - t} ms)`);
     } finally {
       if (terminalGit('log', '-1', '--format=%s').trim() === 'notes') terminalGit('reset', '-q', '--soft', 'HEAD~1');

@@ -3,7 +3,9 @@ import { silentLogger } from '../../../src/core/analyzer';
 import { defaultConfig } from '../../../src/core/config';
 import type { Progress } from '../../../src/core/protocol';
 import { AnalysisService } from '../../../src/core/service';
-import { branchRepo, removeTree } from '../helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { branchRepo, git, removeTree } from '../helpers';
 
 const MIGRATION = 'db/migrations/002_orders_idx.sql';
 const BAD = 'CREATE INDEX orders_a_idx ON orders (a);\n';
@@ -82,6 +84,24 @@ describe('the analysis worker: per-file first, cancel, progress, hovers', functi
     assert.equal((await item()).state, 'fail');
     await service.call('analyzeFile', { rel: MIGRATION, text: FIXED });
     assert.equal((await item()).state, 'pass', JSON.stringify(await item()));
+  });
+
+  it('a git change re-reads the status alone when only uncommitted files changed, and asks for a whole analysis after a commit', async () => {
+    const dir = repo(2);
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    await service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    const first = await service.call('analyze', {});
+    assert.ok(!first.report.findings.some((f) => f.ruleId === 'checklist/uncommitted-changes'));
+    fs.writeFileSync(path.join(dir, 'NOTES.md'), 'x\n');
+    const light = await service.call('status', {});
+    assert.equal(light.full, false);
+    assert.ok(!light.full && light.report.findings.some((f) => f.ruleId === 'checklist/uncommitted-changes' && f.file === 'NOTES.md'));
+    const item = async () => (await service.call('checklist', { ticks: {} })).checklist.items.find((i) => i.id === 'clean-tree')!;
+    assert.match((await item()).reason ?? '', /NOTES\.md/);
+    git(dir, 'add', 'NOTES.md');
+    git(dir, 'commit', '-qm', 'notes');
+    assert.deepEqual(await service.call('status', {}), { full: true }, 'the head moved: the findings need a whole analysis');
   });
 
   it('hovers and the rule catalog are answered by the worker', async () => {
