@@ -10,6 +10,7 @@ import { Git, gitInvocations } from './git';
 import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
+import type { Progress } from './protocol';
 import { forgetParses } from './source/service';
 import { toPosix } from './text';
 import { walk } from './walk';
@@ -37,7 +38,17 @@ export interface EngineOptions {
   scope?: Scope;
   signal?: AbortSignal;
   log?: Logger;
+  /** What the analysis is doing now (the editor's progress): the phase, with counts when known. */
+  onProgress?: (p: Progress) => void;
 }
+
+/** Which files each area reads, for the "Migrations 41/41" counts of the progress. */
+const AREA_PHASE: Record<Area, { label: string; kinds: string[] }> = {
+  migration: { label: 'Migrations', kinds: ['migration'] },
+  env: { label: 'Environment', kinds: ['source', 'env-example', 'deploy-manifest', 'ci-config'] },
+  api: { label: 'API contract', kinds: ['api-schema', 'api-candidate'] },
+  checklist: { label: 'Checklist', kinds: ['ci-config'] },
+};
 
 /**
  * A workspace session: the walked files, their classification, the base snapshot and caches.
@@ -53,6 +64,7 @@ export class Workspace {
     /** Explicit paths were given: nothing is compared with the base for the baseline. */
     private readonly explicit: boolean,
     private readonly started: { at: number; git: number },
+    private readonly progress: (p: Progress) => void = () => {},
   ) {}
 
   static async open(opts: EngineOptions): Promise<Workspace> {
@@ -64,7 +76,10 @@ export class Workspace {
     const classifier = new Classifier(opts.config);
     // A one-shot run (no reader given: the CLI) reads each file from disk once, whichever areas read it.
     const reader = namingFailures(opts.reader ?? new DiskReader(root, opts.config.maxFileSize, { remember: true }));
+    const progress = opts.onProgress ?? (() => {});
+    progress({ phase: 'Reading files' });
     const files = await collectFiles(root, opts, classifier, notices, signal);
+    progress({ phase: 'Reading files', done: files.length, total: files.length });
     const trusted = opts.trusted ?? true;
     const ctx: AnalysisContext = {
       root,
@@ -93,6 +108,7 @@ export class Workspace {
         } catch (e) {
           notices.push({ level: 'warning', message: `git status failed: ${(e as Error).message.split('\n')[0]}` });
         }
+        progress({ phase: 'Reading base tree', total: files.length });
         const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base, ctx.status).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
         if ('problem' in snap) notices.push({ level: 'warning', message: `base: ${snap.problem}` });
         else {
@@ -104,7 +120,7 @@ export class Workspace {
     }
     log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
     const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started);
+    return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
   }
 
   /**
@@ -134,8 +150,12 @@ export class Workspace {
     for (const a of this.analyzers) {
       if (this.ctx.signal.aborted) break;
       const t0 = performance.now();
+      const phase = AREA_PHASE[a.area];
+      const total = phase ? this.ctx.files.filter((f) => phase.kinds.includes(f.cls.kind)).length : undefined;
+      if (phase) this.progress({ phase: phase.label, done: 0, total });
       try {
         findings.push(...(await a.analyze(this.ctx)));
+        if (phase) this.progress({ phase: phase.label, done: total, total });
         this.ctx.log.info(`${a.area}: ${Math.round(performance.now() - t0)} ms`);
       } catch (e) {
         if (this.ctx.signal.aborted) break;
@@ -145,6 +165,7 @@ export class Workspace {
       }
     }
     const kept = applyConfig(this.ctx.config, findings).sort(compareFindings);
+    if (this.noBaselineReason() === undefined) this.progress({ phase: 'Comparing with the base branch' });
     const { info, fixed } = await this.baseline(kept);
     const report = buildReport(this.ctx, kept, info, fixed);
     report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false };
@@ -190,8 +211,8 @@ export class Workspace {
     return { info: { compared: true, scope: this.scope, base: /^[0-9a-f]{40}$/i.test(base.ref) ? base.commit.slice(0, 7) : `${base.ref}@${base.commit.slice(0, 7)}`, fixed: fixed.slice(0, 200) }, fixed: fixed.length };
   }
 
-  /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings. */
-  async analyzeFile(rel: string): Promise<Finding[]> {
+  /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings (of `areas` when given). */
+  async analyzeFile(rel: string, areas?: readonly Area[]): Promise<Finding[]> {
     this.forgetReads();
     const p = toPosix(rel);
     let file = this.ctx.files.find((f) => f.path === p);
@@ -201,7 +222,7 @@ export class Workspace {
     }
     const out: Finding[] = [];
     for (const a of this.analyzers) {
-      if (!a.analyzeFile) continue;
+      if (!a.analyzeFile || (areas && !areas.includes(a.area))) continue;
       try {
         out.push(...(await a.analyzeFile(this.ctx, file)));
       } catch (e) {

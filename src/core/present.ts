@@ -1,4 +1,4 @@
-import type { Finding, Severity, Verdict } from './model';
+import type { Finding, Report, Severity, Verdict } from './model';
 
 /**
  * Wording and ordering the editor shows, decided here (no `vscode`) so it is unit-tested and every
@@ -154,4 +154,14 @@ const NOT_DIAGNOSTICS: ReadonlySet<string> = new Set(['checklist/uncommitted-cha
 /** Whether the editor publishes the finding as a diagnostic. */
 export function isDiagnostic(f: Pick<Finding, 'ruleId'>): boolean {
   return !NOT_DIAGNOSTICS.has(f.ruleId);
+}
+
+/** The counts part of a verdict line, with the baseline split when there was one. */
+export function verdictCounts(report: Report): string {
+  const { error, warning, info } = report.summary;
+  const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info', 'info')}`;
+  const b = report.baseline;
+  if (!b?.compared) return counts;
+  const split = `${report.summary.existing} existing on ${b.base}, ${report.summary.fixed} fixed`;
+  return b.scope === 'new' ? `${counts} introduced by this change; ${split}` : `${counts} in the repository (--scope all); ${report.summary.new} new, ${split}`;
 }

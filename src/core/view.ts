@@ -1,8 +1,7 @@
 import { blockersOf } from './blockers';
 import type { ChecklistItem } from './checklist/items';
-import { verdictCounts } from './format';
 import type { Area, Finding, Report, Verdict } from './model';
-import { verdictLabel } from './present';
+import { verdictCounts, verdictLabel } from './present';
 
 /**
  * What the editor's tree shows for one area, decided here so every surface agrees and the

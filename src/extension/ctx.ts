@@ -10,6 +10,10 @@ import { readSettings, SECTION } from './settings';
 import { VerdictStatus } from './status';
 import { checklistInputs } from './ticks';
 import { ReadinessTree, VIEW_ID, type Node } from './tree';
+import { GitWatch } from './gitWatch';
+import { progressText } from './progress';
+import { loadRules } from './rules';
+import type { RuleInfo } from '../core/protocol';
 
 /**
  * Owns every disposable of the extension (one place to dispose), the folder sessions and the
@@ -28,6 +32,8 @@ export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private started = false;
+  private readonly gitWatch = new GitWatch((folder, why) => this.onGitChange(folder, why));
+  private progressShown: Promise<void> | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Deploy Readiness', { log: true });
@@ -36,7 +42,8 @@ export class Ctx implements vscode.Disposable {
     this.diagnostics = new Diagnostics(extension.extensionUri);
     this.tree = new ReadinessTree(() => this.allSessions());
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
-    this.disposables.push(this.log, this.diagnostics, this.view, this.status);
+    this.disposables.push(this.log, this.diagnostics, this.view, this.status, this.gitWatch);
+    this.gitWatch.log = (m) => this.log.info(m);
     this.disposables.push(
       vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FindingCodeActions(this.diagnostics), {
         providedCodeActionKinds: FindingCodeActions.kinds,
@@ -54,6 +61,23 @@ export class Ctx implements vscode.Disposable {
     return [...this.sessions.values()];
   }
 
+  /** The analysis worker of a folder (started on first use). */
+  engineFor(folder: vscode.WorkspaceFolder): EngineClient {
+    const key = folder.uri.toString();
+    let e = this.engines.get(key);
+    if (!e) {
+      e = new EngineClient(this.extension.extensionUri.fsPath, this.logger);
+      this.engines.set(key, e);
+    }
+    return e;
+  }
+
+  /** The rule catalog, asked of a worker once. */
+  rules(): Promise<RuleInfo[]> {
+    const f = vscode.workspace.workspaceFolders?.[0];
+    return loadRules(f ? this.engineFor(f) : this.engineFor({ uri: vscode.Uri.file('/'), name: '', index: -1 }));
+  }
+
   reports(): Report[] {
     return this.allSessions().flatMap((s) => (s.report ? [s.report] : []));
   }
@@ -62,7 +86,38 @@ export class Ctx implements vscode.Disposable {
   start(): void {
     if (this.started) return;
     this.started = true;
-    setTimeout(() => void this.refreshAll(), 0);
+    setTimeout(() => {
+      void this.refreshAll();
+      // Open editors are linted at once, not after the whole-repository analysis.
+      for (const e of vscode.window.visibleTextEditors) this.lintOpened(e.document);
+      if (vscode.workspace.isTrusted) this.gitWatch.start(this.allSessions().map((s) => s.folder));
+    }, 0);
+  }
+
+  /** A document was opened (or shown at start): lint it now, whatever the state of the full analysis. */
+  private lintOpened(doc: vscode.TextDocument): void {
+    const s = this.sessionFor(doc.uri);
+    if (!s || !s.relativePath(doc.uri) || !readSettings(doc.uri).enable) return;
+    this.schedule(`doc:${doc.uri}`, 0, () => this.update(s, doc));
+  }
+
+  /** Per-file lint, then the checklist (its items follow the findings: a quick fix ticks "backward-compatible"). */
+  private async update(s: FolderSession, doc: vscode.TextDocument): Promise<void> {
+    if (!(await s.updateDocument(doc))) return;
+    if (s.report && s.state !== 'analysing') this.schedule(`checklist:${s.folder.uri}`, 400, () => s.refreshChecklist());
+  }
+
+  /** Commit, push, pull, branch switch, staging: the analysis and the checklist read git state. */
+  private onGitChange(folder: vscode.WorkspaceFolder, why: string): void {
+    const s = this.sessions.get(folder.uri.toString());
+    if (!s || !this.started || !vscode.workspace.isTrusted || !readSettings(folder.uri).enable) return;
+    this.log.info(`${folder.name}: git state changed (${why})`);
+    this.schedule(`git:${folder.uri}`, 300, () => s.gitChanged());
+  }
+
+  /** Stops every running analysis (the view's progress and the notification's Cancel). */
+  cancel(): void {
+    for (const s of this.allSessions()) s.cancel();
   }
 
   async refreshAll(): Promise<void> {
@@ -88,13 +143,20 @@ export class Ctx implements vscode.Disposable {
   }
 
   private render(s: FolderSession): void {
-    if (s.report) this.diagnostics.publish(s);
+    // Before the first report too: per-file lints of opened files show at once.
+    if (s.report || s.findings().length) this.diagnostics.publish(s);
     this.tree.refresh();
     this.status.update(this.allSessions());
     const total = this.reports().reduce((n, r) => n + r.summary.error + r.summary.warning, 0);
     this.view.badge = total ? { value: total, tooltip: vscode.l10n.t('{0} errors and warnings', total) } : undefined;
     const failed = this.allSessions().find((x) => x.state === 'failed');
-    this.view.message = failed ? vscode.l10n.t('Analysis failed: {0}. See "Deploy Readiness: Show Output".', failed.error ?? '') : undefined;
+    const busy = this.allSessions().find((x) => x.state === 'analysing');
+    this.view.message = failed
+      ? vscode.l10n.t('Analysis failed: {0}. See "Deploy Readiness: Show Output".', failed.error ?? '')
+      : busy
+        ? progressText(busy.progress, this.allSessions().length > 1 ? busy.folder.name : undefined)
+        : undefined;
+    if (busy) this.showProgress();
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysed', this.reports().length > 0);
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysing', this.allSessions().some((x) => x.state === 'analysing'));
   }
@@ -113,8 +175,7 @@ export class Ctx implements vscode.Disposable {
     }
     for (const f of folders) {
       if (f.uri.scheme !== 'file' || this.sessions.has(f.uri.toString())) continue;
-      const engine = new EngineClient(this.extension.extensionUri.fsPath, this.logger);
-      this.engines.set(f.uri.toString(), engine);
+      const engine = this.engineFor(f);
       const s = new FolderSession(f, engine, this.logger);
       s.checklistInputs = checklistInputs(this.extension, s);
       s.onDidChange(() => this.render(s));
@@ -161,14 +222,20 @@ export class Ctx implements vscode.Disposable {
     }
     if (!saved && !settings.lintOnType) return;
     if (!s.isAnalysed(rel)) return;
-    this.schedule(`doc:${doc.uri}`, saved ? 0 : settings.debounceMs, () => s.updateDocument(doc));
+    this.schedule(`doc:${doc.uri}`, saved ? 0 : settings.debounceMs, () => this.update(s, doc));
   }
 
   private watch(): void {
     const d = this.disposables;
     d.push(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && this.onDocument(e.document, false)));
     d.push(vscode.workspace.onDidSaveTextDocument((doc) => this.onDocument(doc, true)));
-    d.push(vscode.workspace.onDidOpenTextDocument((doc) => this.isRelevant(doc) && this.start()));
+    d.push(
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        if (!this.isRelevant(doc)) return;
+        if (!this.started) this.start();
+        else this.lintOpened(doc);
+      }),
+    );
     d.push(
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.sessionFor(doc.uri)?.forget(doc);
@@ -189,14 +256,60 @@ export class Ctx implements vscode.Disposable {
         if (this.started) void this.refreshAll();
       }),
     );
-    // Trust granted: git may now run, so compare with the base branch.
-    d.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.started && void this.refreshAll()));
+    // Trust granted: git may now run, so compare with the base branch, and follow git state from now on.
+    d.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (!this.started) return;
+        void this.refreshAll();
+        this.gitWatch.start(this.allSessions().map((s) => s.folder));
+      }),
+    );
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.env.example,.env.sample,.env.template,.env.dist}`);
     const onFs = (uri: vscode.Uri) => {
       const s = this.sessionFor(uri);
       if (s && this.started) this.schedule(`refresh:${s.folder.uri}`, 300, () => s.refresh());
     };
     d.push(watcher, watcher.onDidChange(onFs), watcher.onDidCreate(onFs), watcher.onDidDelete(onFs));
+    // Files created or deleted outside the editor (a terminal, a generator, "Add to CI"): the
+    // analysis runs again (a new CI file or migration changes the tree and the checklist); one
+    // opened is linted at once whatever the state of that run (lintOpened).
+    const files = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+    const onCreated = (uri: vscode.Uri) => {
+      const s = this.sessionFor(uri);
+      const rel = s?.relativePath(uri);
+      if (!s || !rel || !this.started || /(^|\/)(\.git|node_modules)\//.test(rel)) return;
+      // A deleted folder comes as one event for the folder (no extension): what was under it may have been analysed.
+      const folderLike = !rel.split('/').pop()!.slice(1).includes('.');
+      if (!s.isAnalysed(rel) && !s.affectsWorkspace(rel) && !folderLike) return;
+      this.schedule(`refresh:${s.folder.uri}`, 300, () => s.refresh());
+    };
+    d.push(files, files.onDidCreate(onCreated), files.onDidDelete(onCreated));
+  }
+
+  /**
+   * While an analysis runs: a progress bar on the view (its message says the phase and counts)
+   * and, when it takes longer than a few seconds, a notification with Cancel.
+   */
+  private showProgress(): void {
+    if (this.progressShown) return;
+    const idle = () => !this.allSessions().some((x) => x.state === 'analysing');
+    const untilIdle = async () => {
+      while (!idle()) await new Promise((r) => setTimeout(r, 100));
+    };
+    this.progressShown = Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, untilIdle)).finally(() => (this.progressShown = undefined));
+    setTimeout(() => {
+      if (idle()) return;
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploy Readiness'), cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => this.cancel());
+        let last = '';
+        while (!idle() && !token.isCancellationRequested) {
+          const busy = this.allSessions().find((x) => x.state === 'analysing');
+          const text = progressText(busy?.progress);
+          if (text !== last) progress.report({ message: (last = text) });
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      });
+    }, 3000);
   }
 
   dispose(): void {

@@ -45,7 +45,7 @@ export class Diagnostics implements vscode.Disposable {
   publish(session: FolderSession): void {
     const key = session.folder.uri.toString();
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const f of session.report?.findings ?? []) {
+    for (const f of session.findings()) {
       // Git state (uncommitted changes) belongs to the checklist: a fix must not create a new squiggle.
       if (!isDiagnostic(f)) continue;
       const list = byFile.get(f.file) ?? [];

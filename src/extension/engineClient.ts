@@ -2,19 +2,21 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/analyzer';
 import type { Checklist, Tick } from '../core/checklist/items';
-import type { PlanReply, Request, Response } from '../core/protocol';
+import type { Method, Params, PlanReply, Progress, Request, Response, Result, WorkerEvent } from '../core/protocol';
 
-type Pending = { resolve: (r: Extract<Response, { ok: boolean }>) => void; reject: (e: Error) => void };
-type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type Pending = { resolve: (r: unknown) => void; reject: (e: Error) => void };
 
 /**
- * Talks to the analysis worker (dist/worker.js): full scans and per-file lints run off the
- * extension host's main thread. The worker is started on first use, not during activation.
+ * Talks to the analysis worker (dist/worker.js): full scans, per-file lints, hovers and the rule
+ * catalog run off the extension host's main thread, and the host bundle carries no analyzer.
+ * The worker is started on first use, not during activation.
  */
 export class EngineClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The running analysis' phase, as the worker reports it. */
+  onProgress: ((p: Progress) => void) | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -24,15 +26,20 @@ export class EngineClient {
   private ensure(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'));
-    w.on('message', (m: Response) => {
+    w.on('message', (m: Response | WorkerEvent) => {
       if ('log' in m) {
         this.log[m.log](m.message);
+        return;
+      }
+      if ('progress' in m) {
+        this.onProgress?.(m.progress);
         return;
       }
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      p.resolve(m);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new Error(m.error));
     });
     const fail = (e: Error) => {
       this.log.error(`analysis worker stopped: ${e.message}`);
@@ -46,33 +53,28 @@ export class EngineClient {
     return w;
   }
 
-  request(body: Body): Promise<Extract<Response, { ok: boolean }>> {
+  /** One request; resolves with that method's result, rejects with the worker's error. */
+  call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
     const id = this.nextId++;
     const w = this.ensure();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      w.postMessage({ ...body, id } as Request);
+    return new Promise<Result<M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      w.postMessage({ id, method, params } as Request);
     });
   }
 
   /** The checklist of the last analysis (GitHub is read only with a token). */
-  async checklist(token: string | undefined, ticks: Record<string, Tick>, enterpriseUrl?: string): Promise<{ checklist: Checklist; user?: string }> {
-    const r = await this.request({ type: 'checklist', token, enterpriseUrl, ticks });
-    if (!r.ok || !r.checklist) throw new Error(r.ok ? 'no checklist' : r.error);
-    return { checklist: r.checklist, user: r.user };
+  checklist(token: string | undefined, ticks: Record<string, Tick>, enterpriseUrl?: string): Promise<{ checklist: Checklist; user?: string }> {
+    return this.call('checklist', { token, enterpriseUrl, ticks });
   }
 
   /** The rollback plan; with `write`, also written into the branch's open pull request. */
-  async rollbackPlan(token: string | undefined, write: boolean, enterpriseUrl?: string): Promise<PlanReply> {
-    const r = await this.request({ type: 'rollbackPlan', token, enterpriseUrl, write });
-    if (!r.ok || !r.plan) throw new Error(r.ok ? 'no rollback plan' : r.error);
-    return r.plan;
+  rollbackPlan(token: string | undefined, write: boolean, enterpriseUrl?: string): Promise<PlanReply> {
+    return this.call('rollbackPlan', { token, enterpriseUrl, write });
   }
 
-  async runbook(token: string | undefined, ticks: Record<string, Tick>, enterpriseUrl?: string): Promise<{ markdown: string; path: string }> {
-    const r = await this.request({ type: 'runbook', token, enterpriseUrl, ticks });
-    if (!r.ok || !r.runbook) throw new Error(r.ok ? 'no runbook' : r.error);
-    return r.runbook;
+  runbook(token: string | undefined, ticks: Record<string, Tick>, enterpriseUrl?: string): Promise<{ markdown: string; path: string }> {
+    return this.call('runbook', { token, enterpriseUrl, ticks });
   }
 
   dispose(): void {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+/** When this module started evaluating: activation cost is measured from here. */
+const loadedAt = performance.now();
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
@@ -9,7 +11,6 @@ import { registerShowOutput } from './commands/showOutput';
 import { registerShowRuleDocs } from './commands/showRuleDocs';
 import { registerInitCi } from './commands/initCi';
 import { registerMigrationHover } from './hover';
-import { registerDslMigrationHover } from './dslHover';
 import type { Node } from './tree';
 import { registerTickChecklistItem } from './commands/tickChecklistItem';
 import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
@@ -27,11 +28,18 @@ export interface DeployReadinessApi {
   tree(): { label: string; description?: string; contextValue?: string; command?: string; tooltip?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
   /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
+  /**
+   * Timings for the editor bench: `activationMs` from this module's evaluation to the end of
+   * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on).
+   */
+  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string }[] };
 }
+
+let activationMs = 0;
 
 export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   const c = new Ctx(context);
-  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri), registerIgnoreFinding());
+  context.subscriptions.push(c, registerRefresh(c), registerShowOutput(c), registerOpenFinding(), registerShowRuleDocs(context.extensionUri, () => c.rules()), registerIgnoreFinding());
   context.subscriptions.push(registerTickChecklistItem(c));
   context.subscriptions.push(registerScaffoldRollbackPlan(c));
   context.subscriptions.push(registerGenerateRunbook(c));
@@ -41,7 +49,6 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   context.subscriptions.push(registerAcceptApiChange());
   context.subscriptions.push(registerFindingMenu(c));
   context.subscriptions.push(registerMigrationHover(c));
-  context.subscriptions.push(registerDslMigrationHover(c));
   const label = (n: Node) => {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));
@@ -50,7 +57,10 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   };
   const walk = (n?: Node): ReturnType<DeployReadinessApi['tree']> =>
     (c.tree.getChildren(n) ?? []).map((child) => ({ ...label(child), children: walk(child) }));
+  activationMs = performance.now() - loadedAt;
+  c.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
+    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state })) }),
     refresh: () => c.refreshAll(),
     whenIdle: () => c.whenIdle(),
     reports: () => c.reports(),

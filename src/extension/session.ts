@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { Classifier } from '../core/classify';
 import { CONFIG_FILE } from '../core/config';
-import { compareFindings, summarize, verdictOf, type Area, type Report } from '../core/model';
+import { compareFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
+import type { Progress } from '../core/protocol';
 import type { Logger } from '../core/analyzer';
 import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
 import { toPosix } from '../core/text';
 import type { EngineClient } from './engineClient';
+import { loadRules } from './rules';
 import { githubEnterpriseUrl, loadProjectConfig, readSettings, type ProjectConfig } from './settings';
 
 export type SessionState = 'idle' | 'analysing' | 'done' | 'failed';
@@ -22,8 +24,17 @@ export class FolderSession implements vscode.Disposable {
   /** How many times this folder's worker has run git (0 in Restricted Mode). */
   gitInvocations = 0;
   private classifier: Classifier | undefined;
-  private perFileAreas = new Set<Area>();
   private generation = 0;
+  /** Per-file findings of files linted before the first full report (shown until it arrives). */
+  private readonly early = new Map<string, Finding[]>();
+  /** Files linted while a full analysis ran: linted again with every area once its report is in. */
+  private readonly touched = new Map<string, vscode.TextDocument>();
+  private configReady!: Promise<void>;
+  private markConfigReady!: () => void;
+  /** The running analysis' phase and counts, for the view's progress. */
+  progress: Progress | undefined;
+  /** When the worker last finished opening the folder (per-file lints answer from then on). */
+  readyAt: number | undefined;
   private readonly fileGen = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -39,7 +50,18 @@ export class FolderSession implements vscode.Disposable {
     readonly folder: vscode.WorkspaceFolder,
     readonly engine: EngineClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.resetConfigReady();
+    engine.onProgress = (p) => {
+      if (this.state !== 'analysing') return;
+      this.progress = p;
+      this.changed.fire();
+    };
+  }
+
+  private resetConfigReady(): void {
+    this.configReady = new Promise((r) => (this.markConfigReady = r));
+  }
 
   relativePath(uri: vscode.Uri): string | undefined {
     if (uri.scheme !== this.folder.uri.scheme || uri.authority !== this.folder.uri.authority) return undefined;
@@ -51,6 +73,7 @@ export class FolderSession implements vscode.Disposable {
   refresh(): Promise<void> {
     const gen = ++this.generation;
     this.state = 'analysing';
+    this.progress = undefined;
     this.changed.fire();
     const run = (async () => {
       const started = Date.now();
@@ -59,39 +82,92 @@ export class FolderSession implements vscode.Disposable {
         const project = await loadProjectConfig(this.folder.uri, settings);
         const overlays: Record<string, string> = {};
         const classifier = new Classifier(project.config);
+        if (gen !== this.generation) return;
+        // Per-file lints classify with this config from now on; they go to the worker at once.
+        this.project = project;
+        this.classifier = classifier;
+        this.markConfigReady();
         for (const doc of vscode.workspace.textDocuments) {
           const rel = this.relativePath(doc.uri);
           // never the text of a .env file: its values must not reach the engine
           if (rel && doc.isDirty && classifier.classify(rel).kind !== 'env-file') overlays[rel] = doc.getText();
         }
-        const opened = await this.engine.request({ type: 'open', root: this.folder.uri.fsPath, config: project.config, trusted: vscode.workspace.isTrusted, overlays });
-        if (!opened.ok) throw new Error(opened.error);
+        const opened = await this.engine.call('open', { root: this.folder.uri.fsPath, config: project.config, trusted: vscode.workspace.isTrusted, overlays });
         if (gen !== this.generation) return;
-        const analysed = await this.engine.request({ type: 'analyze' });
-        if (!analysed.ok || !analysed.report) throw new Error(analysed.ok ? 'no report' : analysed.error);
+        this.readyAt = Date.now();
+        this.gitInvocations = opened.gitInvocations;
+        const [analysed] = await Promise.all([
+          this.engine.call('analyze', {}),
+          // Finding titles use the rules' summaries: asked of the worker once, before the first report shows.
+          loadRules(this.engine).catch(() => []),
+        ]);
         if (gen !== this.generation) return;
-        this.gitInvocations = analysed.gitInvocations ?? opened.gitInvocations ?? 0;
-        this.project = project;
-        this.classifier = new Classifier(project.config);
-        this.perFileAreas = new Set(opened.perFileAreas ?? []);
+        this.gitInvocations = analysed.gitInvocations;
         this.report = analysed.report;
+        this.early.clear();
         this.fileGen.clear();
         this.state = 'done';
+        this.progress = undefined;
         this.error = undefined;
         const r = analysed.report;
         this.log.info(`${this.folder.name}: analysed in ${Date.now() - started} ms: ${r.verdict} (${r.summary.error} errors, ${r.summary.warning} warnings, ${r.summary.info} info)`);
       } catch (e) {
         if (gen !== this.generation) return;
-        this.state = 'failed';
-        this.error = (e as Error).message;
-        this.log.error(`${this.folder.name}: analysis failed: ${(e as Error).stack ?? e}`);
+        this.progress = undefined;
+        if ((e as Error).message === 'cancelled') {
+          // Cancelled by the user: the last report (if any) stays, marked as not current.
+          this.state = this.report ? 'done' : 'idle';
+          this.error = undefined;
+          this.log.info(`${this.folder.name}: analysis cancelled`);
+        } else {
+          this.state = 'failed';
+          this.error = (e as Error).message;
+          this.log.error(`${this.folder.name}: analysis failed: ${(e as Error).stack ?? e}`);
+        }
       } finally {
         if (gen === this.generation) this.changed.fire();
       }
-      if (gen === this.generation && this.state === 'done') await this.refreshChecklist();
+      if (gen === this.generation && this.state === 'done') {
+        // Files edited while the analysis ran: their other areas (environment, pipeline) now.
+        const touched = [...this.touched.values()];
+        this.touched.clear();
+        await Promise.all(touched.filter((d) => !d.isClosed).map((d) => this.updateDocument(d)));
+        await this.refreshChecklist();
+      }
     })();
     this.running = run;
     return run;
+  }
+
+  /**
+   * The git state changed: when only which files are uncommitted changed, the worker re-reads
+   * `git status` and recomputes that alone; a commit, a push, a pull or a branch switch (the head
+   * or upstream moved) analyses again.
+   */
+  async gitChanged(): Promise<void> {
+    if (!this.report || this.state !== 'done') return this.refresh();
+    const gen = this.generation;
+    let r;
+    try {
+      r = await this.engine.call('status', {});
+    } catch {
+      return this.refresh();
+    }
+    if (gen !== this.generation) return;
+    if (r.full) return this.refresh();
+    this.report = r.report;
+    this.changed.fire();
+    await this.refreshChecklist();
+  }
+
+  /** Stops the running analysis in the worker (the last report stays). */
+  cancel(): void {
+    if (this.state === 'analysing') void this.engine.call('abort', {}).catch(() => undefined);
+  }
+
+  /** The findings to show: the report's, or before the first one, the files linted so far. */
+  findings(): readonly Finding[] {
+    return this.report ? this.report.findings : [...this.early.values()].flat();
   }
 
   /** Recomputes the checklist in the worker (after an analysis, a tick, a PR write). */
@@ -138,18 +214,37 @@ export class FolderSession implements vscode.Disposable {
     return cls.kind === 'env-example' || cls.kind === 'config';
   }
 
-  /** Re-lints one document's unsaved text and replaces that file's per-file findings. */
+  /**
+   * Lints one document's text at once and replaces that file's per-file findings: before the
+   * first full report too (the per-file areas need no whole-repository report), then merged
+   * into the report when it arrives.
+   */
   async updateDocument(doc: vscode.TextDocument): Promise<boolean> {
     const rel = this.relativePath(doc.uri);
-    if (!rel || !this.report || this.classifier?.classify(rel).kind === 'env-file') return false;
+    if (!rel) return false;
+    await this.configReady;
+    if (this.classifier?.classify(rel).kind === 'env-file' || !this.isAnalysed(rel)) return false;
     const gen = (this.fileGen.get(rel) ?? 0) + 1;
     this.fileGen.set(rel, gen);
-    const res = await this.engine.request({ type: 'analyzeFile', rel, text: doc.getText() });
-    if (!res.ok || this.fileGen.get(rel) !== gen || !this.report) return false; // failed, or stale: a newer edit is on its way
-    const kept = this.report.findings.filter((f) => f.file !== rel || !this.perFileAreas.has(f.area));
-    const findings = [...kept, ...(res.findings ?? [])].sort(compareFindings);
-    const summary = summarize(findings, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
-    this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
+    const analysing = this.state === 'analysing';
+    let res;
+    try {
+      res = await this.engine.call('analyzeFile', { rel, text: doc.getText() });
+    } catch (e) {
+      this.log.debug(`${rel}: not linted: ${(e as Error).message}`);
+      return false;
+    }
+    if (this.fileGen.get(rel) !== gen) return false; // stale: a newer edit is on its way
+    if (analysing || this.state === 'analysing') this.touched.set(rel, doc);
+    if (!this.report) {
+      this.early.set(rel, res.findings);
+    } else {
+      const areas = new Set(res.areas);
+      const kept = this.report.findings.filter((f) => f.file !== rel || !areas.has(f.area));
+      const findings = [...kept, ...res.findings].sort(compareFindings);
+      const summary = summarize(findings, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
+      this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
+    }
     this.changed.fire();
     return true;
   }
@@ -157,7 +252,9 @@ export class FolderSession implements vscode.Disposable {
   /** A closed document goes back to its saved content. */
   forget(doc: vscode.TextDocument): void {
     const rel = this.relativePath(doc.uri);
-    if (rel) void this.engine.request({ type: 'forget', rel }).catch(() => undefined);
+    if (!rel) return;
+    this.touched.delete(rel);
+    void this.engine.call('forget', { rel }).catch(() => undefined);
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@ import { blockersOf } from '../core/blockers';
 import type { ChecklistItem } from '../core/checklist/items';
 import type { Area, Finding, Notice, Report } from '../core/model';
 import { areaView, verdictTooltip } from '../core/view';
-import { ruleById } from '../core/catalog';
+import { ruleSummary } from './rules';
 import { canIgnoreHere, plural, checkLook, checkRequirement, checkStateWords, findingDescription, findingTitle, relativeTime, severityCounts, verdictLabel } from '../core/present';
 import { fileUri, toRange } from './convert';
 import type { FolderSession } from './session';
@@ -176,7 +176,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
       }
       case 'finding': {
         const f = node.finding;
-        const item = new vscode.TreeItem(findingTitle(f, ruleById(f.ruleId)?.summary));
+        const item = new vscode.TreeItem(findingTitle(f, ruleSummary(f.ruleId)));
         item.description = findingDescription(f);
         item.iconPath = SEVERITY_ICON[f.severity];
         item.tooltip = findingTooltip(f);

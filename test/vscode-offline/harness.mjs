@@ -181,6 +181,8 @@ function userSettings({ restricted }) {
     'chat.disableAIFeatures': true,
     'chat.commandCenter.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // The desktop default (the web build saves after 1 s): tests of unsaved buffers must not race a save.
+    'files.autoSave': 'off',
     // Restricted Mode: keep the workspace untrusted and never show the modal trust prompt, so
     // nothing can accept it by accident.
     ...(restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {}),

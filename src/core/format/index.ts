@@ -48,15 +48,9 @@ function deciding(report: Report, f: Finding): boolean {
   return inScope(f, report.baseline?.scope ?? 'all');
 }
 
-/** The counts part of a verdict line, with the baseline split when there was one. */
-export function verdictCounts(report: Report): string {
-  const { error, warning, info } = report.summary;
-  const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')}`;
-  const b = report.baseline;
-  if (!b?.compared) return counts;
-  const split = `${report.summary.existing} existing on ${b.base}, ${report.summary.fixed} fixed`;
-  return b.scope === 'new' ? `${counts} introduced by this change; ${split}` : `${counts} in the repository (--scope all); ${report.summary.new} new, ${split}`;
-}
+/** The counts part of a verdict line (in present.ts: the editor's host bundle uses it without the formatters). */
+import { verdictCounts } from '../present';
+export { verdictCounts };
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 

@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
-import { Git } from '../../core/git';
-import { remoteUrl } from '../../core/pipeline/history';
-import { planInitCi, type InitCiPlan } from '../../core/pipeline/initCi';
-import { DiskReader } from '../../core/reader';
+import type { InitCiPlan } from '../../core/pipeline/initCi';
 import { writableTarget, writeInRepository } from '../../core/safeWrite';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
@@ -26,28 +23,8 @@ export function registerInitCi(ctx: Ctx): vscode.Disposable {
       return;
     }
     const root = folder.uri.fsPath;
-    let base = readSettings(folder.uri).base.replace(/^origin\//, '') || undefined;
-    let remote: string | undefined;
-    // Git only in a trusted workspace: a repository's git config can run programs.
-    if (vscode.workspace.isTrusted) {
-      const git = await Git.open(root);
-      if (git) {
-        base ??= (await git.resolveBaseRef().catch(() => undefined))?.replace(/^origin\//, '') ?? (await git.status().catch(() => undefined))?.branch;
-        remote = await remoteUrl(root);
-      }
-    }
-    const plan = await planInitCi(new DiskReader(root, 4 * 1024 * 1024), {
-      baseBranch: base,
-      remoteUrl: remote,
-      exists: async (rel) => {
-        try {
-          await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, ...rel.split('/')));
-          return true;
-        } catch {
-          return false;
-        }
-      },
-    });
+    // Planned by the analysis worker (git only in a trusted workspace: a repository's git config can run programs).
+    const plan = await ctx.engineFor(folder).call('initCi', { root, baseBranch: readSettings(folder.uri).base.replace(/^origin\//, '') || undefined, trusted: vscode.workspace.isTrusted });
     ctx.log.info(`init-ci: ${plan.system} (from ${plan.detectedFrom}), base ${plan.baseBranch}: ${plan.files.map((f) => `${f.file} ${f.action}`).join(', ')}`);
     const changes = plan.files.filter((f) => f.action !== 'unchanged');
     if (!changes.length) {

@@ -1,17 +1,21 @@
 import * as vscode from 'vscode';
-import { RULES } from '../../core/catalog';
+import type { RuleInfo } from '../../core/protocol';
 import { DOCS_COMMAND } from '../codeActions';
 
-/** Opens a rule's documentation page (shipped inside the extension) in the Markdown preview. */
-export function registerShowRuleDocs(extensionUri: vscode.Uri): vscode.Disposable {
+/**
+ * Opens a rule's documentation page (shipped inside the extension) in the Markdown preview. The
+ * catalog comes from the analysis worker (`rules`): the host bundle carries no analyzer.
+ */
+export function registerShowRuleDocs(extensionUri: vscode.Uri, rules: () => Promise<RuleInfo[]>): vscode.Disposable {
   return vscode.commands.registerCommand(DOCS_COMMAND, async (ruleId?: string) => {
+    const all = await rules();
     const id =
       ruleId ??
       (await vscode.window.showQuickPick(
-        RULES.map((r) => ({ label: r.id, description: r.summary })),
+        all.map((r) => ({ label: r.id, description: r.summary })),
         { placeHolder: vscode.l10n.t('Rule to show') },
       ))?.label;
-    const rule = RULES.find((r) => r.id === id);
+    const rule = all.find((r) => r.id === id);
     if (!rule) return;
     const uri = vscode.Uri.joinPath(extensionUri, ...rule.docs.split('/'));
     try {

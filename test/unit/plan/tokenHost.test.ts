@@ -5,7 +5,6 @@ import { main } from '../../../src/cli/main';
 import { silentLogger } from '../../../src/core/analyzer';
 import { parseConfig } from '../../../src/core/config';
 import { githubApiFor, parseEnterpriseUrl } from '../../../src/core/github/client';
-import type { Request as WorkerRequest, Response as WorkerResponse } from '../../../src/core/protocol';
 import { AnalysisService } from '../../../src/core/service';
 import { branchRepo, git, scratchDirs } from '../helpers';
 import { routedFetch, startFakeGithub, type Attempt, type FakeGithub } from './fakeGithub';
@@ -150,23 +149,22 @@ describe('the GitHub token never goes to a host the repository names', function 
     const dir = repoWith('https://github.com/acme/shop.git');
     const attempts: Attempt[] = [];
     const service = new AnalysisService(silentLogger, netFor(gh, attempts));
-    const svc = async (r: WorkerRequest) => (await service.handle(r)) as Extract<WorkerResponse, { ok: boolean }>;
     const loaded = parseConfig(`checklist:\n  githubApiUrl: ${capture.url}\n`);
     assert.ok(loaded.problems.length, 'the editor shows the config error');
-    assert.ok((await svc({ id: 1, type: 'open', root: dir, config: loaded.config, trusted: true, overlays: {} })).ok);
+    await service.call('open', { root: dir, config: loaded.config, trusted: true, overlays: {} });
     const ent = `https://127.0.0.1:${new URL(capture.url).port}`;
-    assert.ok((await svc({ id: 2, type: 'checklist', token: TOKEN, enterpriseUrl: ent, ticks: {} })).ok);
-    const plan = await svc({ id: 3, type: 'rollbackPlan', token: TOKEN, enterpriseUrl: ent, write: true });
-    assert.ok(plan.ok && plan.plan?.published?.status !== 'failed', JSON.stringify(plan));
-    assert.ok((await svc({ id: 4, type: 'runbook', token: TOKEN, enterpriseUrl: ent, ticks: {} })).ok);
+    await service.call('checklist', { token: TOKEN, enterpriseUrl: ent, ticks: {} });
+    const plan = await service.call('rollbackPlan', { token: TOKEN, enterpriseUrl: ent, write: true });
+    assert.ok(plan.published?.status !== 'failed', JSON.stringify(plan));
+    await service.call('runbook', { token: TOKEN, enterpriseUrl: ent, ticks: {} });
     assert.ok(attempts.length > 0);
     for (const a of attempts) assert.ok(a.url.startsWith('https://api.github.com/'), a.url);
     assert.deepEqual(capture.requests, []);
     // A workspace in another folder: the editor's Enterprise URL applies only to its own host.
     const other = repoWith(`${capture.url}/acme/shop.git`);
     const service2 = new AnalysisService(silentLogger, netFor(gh, attempts));
-    await service2.handle({ id: 1, type: 'open', root: other, config: parseConfig('').config, trusted: true, overlays: {} });
-    await service2.handle({ id: 2, type: 'rollbackPlan', token: TOKEN, enterpriseUrl: `http://127.0.0.1:${new URL(capture.url).port}`, write: true });
+    await service2.call('open', { root: other, config: parseConfig('').config, trusted: true, overlays: {} });
+    await service2.call('rollbackPlan', { token: TOKEN, enterpriseUrl: `http://127.0.0.1:${new URL(capture.url).port}`, write: true });
     assert.deepEqual(capture.requests, [], 'plain http is never used, even for the matching host');
   });
 

@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import { silentLogger } from '../../../src/core/analyzer';
+import { defaultConfig } from '../../../src/core/config';
+import type { Progress } from '../../../src/core/protocol';
+import { AnalysisService } from '../../../src/core/service';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { branchRepo, git, removeTree } from '../helpers';
+
+const MIGRATION = 'db/migrations/002_orders_idx.sql';
+const BAD = 'CREATE INDEX orders_a_idx ON orders (a);\n';
+const FIXED = 'CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\n';
+
+/** A branch that adds a blocking migration, in a repository with enough source files that a full analysis takes a while. */
+function repo(sources: number): string {
+  const base: Record<string, string> = { 'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint primary key, a int);\n', '.env.example': 'A=\n' };
+  for (let i = 0; i < sources; i++) base[`src/m${i}.js`] = `const v${i} = process.env.VAR_${i % 50};\nexport function f${i}(x) {\n  return x + v${i};\n}\n`;
+  return branchRepo(base, { [MIGRATION]: BAD });
+}
+
+describe('the analysis worker: per-file first, cancel, progress, hovers', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+
+  it('lints an opened migration before any full analysis, with the areas that need no whole-repository report', async () => {
+    const dir = repo(5);
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    await service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    const r = await service.call('analyzeFile', { rel: MIGRATION, text: BAD });
+    assert.ok(r.findings.some((f) => f.ruleId === 'migration/require-concurrent-index' && f.file === MIGRATION), JSON.stringify(r.findings.map((f) => f.ruleId)));
+    assert.deepEqual([...r.areas].sort(), ['api', 'migration'], 'environment findings wait for the report (they need every example file)');
+  });
+
+  it('a per-file lint does not wait for a running full analysis; after the report it covers every per-file area', async () => {
+    const dir = repo(600);
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    await service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    await service.call('analyzeFile', { rel: MIGRATION, text: BAD }); // the parser is loaded
+    const order: string[] = [];
+    const full = service.call('analyze', {}).then((r) => (order.push('analyze'), r));
+    const t0 = performance.now();
+    const one = await service.call('analyzeFile', { rel: MIGRATION, text: FIXED }).then((r) => (order.push('analyzeFile'), r));
+    const ms = performance.now() - t0;
+    const report = (await full).report;
+    assert.deepEqual(order, ['analyzeFile', 'analyze'], `the per-file answer came after the full analysis (${Math.round(ms)} ms)`);
+    assert.ok(!one.findings.some((f) => f.ruleId === 'migration/require-concurrent-index'));
+    assert.ok(report.findings.some((f) => f.file.startsWith('src/')), 'the full analysis read the sources');
+    const after = await service.call('analyzeFile', { rel: 'src/m1.js', text: 'const x = process.env.BRAND_NEW;\n' });
+    assert.ok(after.areas.includes('env'), JSON.stringify(after.areas));
+    assert.ok(after.findings.some((f) => f.ruleId === 'env/missing-from-example' && /BRAND_NEW/.test(f.message)), JSON.stringify(after.findings.map((f) => f.message)));
+  });
+
+  it('cancel stops the running analysis; the workspace stays usable and the next analysis completes', async () => {
+    const dir = repo(600);
+    dirs.push(dir);
+    const phases: Progress[] = [];
+    const service = new AnalysisService(silentLogger, undefined, (p) => phases.push(p));
+    const opened = await service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    assert.equal(opened.files, 603);
+    const full = service.call('analyze', {});
+    await new Promise((r) => setTimeout(r, 50));
+    await service.call('abort', {});
+    await assert.rejects(full, /cancelled/);
+    const again = await service.call('analyze', {});
+    assert.ok(again.report.findings.some((f) => f.ruleId === 'migration/require-concurrent-index'));
+    // The phases people see, with counts.
+    assert.deepEqual(phases[0], { phase: 'Reading files' });
+    assert.ok(phases.some((p) => p.phase === 'Reading files' && p.total === 603), JSON.stringify(phases.slice(0, 3)));
+    assert.ok(phases.some((p) => p.phase === 'Reading base tree'));
+    assert.ok(phases.some((p) => p.phase === 'Migrations' && p.done === 2 && p.total === 2), JSON.stringify(phases));
+    assert.ok(phases.some((p) => p.phase === 'Environment' && p.done === 601 && p.total === 601), JSON.stringify(phases));
+  });
+
+  it('the checklist follows a per-file fix (no full analysis): "Migrations backward-compatible" passes after the quick fix', async () => {
+    const dir = repo(3);
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    await service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    await service.call('analyze', {});
+    const item = async () => (await service.call('checklist', { ticks: {} })).checklist.items.find((i) => i.id === 'migrations-compatible')!;
+    assert.equal((await item()).state, 'fail');
+    await service.call('analyzeFile', { rel: MIGRATION, text: FIXED });
+    assert.equal((await item()).state, 'pass', JSON.stringify(await item()));
+  });
+
+  it('a git change re-reads the status alone when only uncommitted files changed, and asks for a whole analysis after a commit', async () => {
+    const dir = repo(2);
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    await service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    const first = await service.call('analyze', {});
+    assert.ok(!first.report.findings.some((f) => f.ruleId === 'checklist/uncommitted-changes'));
+    fs.writeFileSync(path.join(dir, 'NOTES.md'), 'x\n');
+    const light = await service.call('status', {});
+    assert.equal(light.full, false);
+    assert.ok(!light.full && light.report.findings.some((f) => f.ruleId === 'checklist/uncommitted-changes' && f.file === 'NOTES.md'));
+    const item = async () => (await service.call('checklist', { ticks: {} })).checklist.items.find((i) => i.id === 'clean-tree')!;
+    assert.match((await item()).reason ?? '', /NOTES\.md/);
+    git(dir, 'add', 'NOTES.md');
+    git(dir, 'commit', '-qm', 'notes');
+    assert.deepEqual(await service.call('status', {}), { full: true }, 'the head moved: the findings need a whole analysis');
+  });
+
+  it('hovers and the rule catalog are answered by the worker', async () => {
+    const dir = repo(1);
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    await service.call('open', { root: dir, config: defaultConfig(), trusted: false, overlays: {} });
+    const hover = await service.call('hover', { rel: MIGRATION, text: BAD, offset: 3 });
+    assert.ok(hover, 'a hover on CREATE INDEX');
+    assert.match(hover.markdown, /SHARE/);
+    assert.deepEqual([hover.range.start.line, hover.range.start.character], [0, 0]);
+    assert.equal(await service.call('hover', { rel: 'src/m0.js', text: 'x', offset: 0 }), null, 'not a migration');
+    const rules = await service.call('rules', {});
+    const rule = rules.find((r) => r.id === 'migration/require-concurrent-index');
+    assert.ok(rule && rule.summary && rule.docs.endsWith('.md'));
+  });
+});
