@@ -94,8 +94,9 @@ export async function compare(contenders, { warmup = QUICK ? 1 : 2, runs = QUICK
 const RSS_PRELOAD = path.join(ROOT, 'bench', 'lib', 'rss-preload.cjs');
 
 /**
- * Runs a Node script in a child process (a cold start) and returns wall time, exit code, output
- * and its peak resident memory (maxRSS, from a preload that reports `process.resourceUsage()`).
+ * Runs a Node script in a child process (a cold start) and returns wall time, exit code, output,
+ * its peak resident memory (maxRSS) and its own CPU time (`cpuMs`, user + system, without the
+ * processes it starts), from a preload that reports `process.resourceUsage()`.
  */
 export function runNode(script, args, { cwd = ROOT, env = {}, timeoutMs = 10 * 60_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -117,13 +118,16 @@ export function runNode(script, args, { cwd = ROOT, env = {}, timeoutMs = 10 * 6
       clearTimeout(timer);
       const ms = performance.now() - t;
       let maxRssKiB;
+      let cpuMs;
       try {
-        maxRssKiB = Number(readFileSync(rssFile, 'utf8'));
+        const [rss, cpu] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+        maxRssKiB = rss;
+        cpuMs = Number.isFinite(cpu) ? round(cpu / 1000) : undefined;
       } catch {
         maxRssKiB = undefined;
       }
       rmSync(dir, { recursive: true, force: true });
-      resolve({ code, signal, ms, stdout, stderr, maxRssMiB: maxRssKiB === undefined ? undefined : round(maxRssKiB / 1024) });
+      resolve({ code, signal, ms, stdout, stderr, maxRssMiB: maxRssKiB === undefined ? undefined : round(maxRssKiB / 1024), cpuMs });
     });
   });
 }

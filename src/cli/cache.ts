@@ -3,7 +3,14 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../core/engine';
 import { TOOL_VERSION } from '../core/format';
+import type { SavedSnapshot } from '../core/git';
 import type { Report } from '../core/model';
+
+/** A cache entry: the report and the base snapshot it was computed against. */
+interface Entry {
+  report: Report;
+  base?: SavedSnapshot;
+}
 
 /**
  * The CLI's report cache: `<git dir>/deploy-readiness/cache/<key>.json`, so `check` followed by
@@ -23,19 +30,29 @@ async function bundleStamp(): Promise<string> {
   }
 }
 
-/** The cache key of a workspace's report, or undefined when no cache applies (untrusted, no git, no commit). */
+/**
+ * The cache key of a workspace's report, or undefined when no cache applies (untrusted, no git, no commit).
+ * A walked file that git reports clean (tracked, unchanged in the index and the working tree) has
+ * the head commit's content, which the key names; every other walked file (changed, untracked,
+ * ignored by git but walked) is hashed by content (not mtime: an edit within the same tick must
+ * not hit). Git's own stat check re-reads racily clean files, so a same-second edit is seen.
+ */
 export async function reportKey(ws: Workspace, extra: unknown): Promise<string | undefined> {
   const ctx = ws.ctx;
   if (!ctx.trusted || !ctx.git?.gitDir || !ctx.facts.head?.commit) return undefined;
   const h = createHash('sha256');
   h.update(JSON.stringify({ tool: TOOL_VERSION, bundle: await bundleStamp(), root: ctx.root, head: ctx.facts.head, base: ctx.facts.base, config: ctx.config, extra }));
-  // Content hashes of the walked files (not mtimes: an edit within the same tick must not hit).
+  const clean = ctx.status ? await ctx.git.cleanTracked(ctx.status).catch(() => new Set<string>()) : new Set<string>();
   const files = ctx.files.map((f) => f.path).sort();
   const digests = new Array<string>(files.length);
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
       const i = next++;
+      if (clean.has(files[i])) {
+        digests[i] = 'HEAD';
+        continue;
+      }
       digests[i] = await fs.readFile(path.join(ctx.root, files[i])).then(
         (b) => createHash('sha1').update(b).digest('hex'),
         () => '-',
@@ -59,7 +76,7 @@ async function cacheDir(gitDir: string, create: boolean): Promise<string | undef
   return dir;
 }
 
-export async function readCachedReport(ws: Workspace, key: string): Promise<Report | undefined> {
+export async function readCachedReport(ws: Workspace, key: string): Promise<Entry | undefined> {
   const dir = await cacheDir(ws.ctx.git!.gitDir, false);
   if (!dir) return undefined;
   let fh: fs.FileHandle | undefined;
@@ -67,8 +84,8 @@ export async function readCachedReport(ws: Workspace, key: string): Promise<Repo
     fh = await fs.open(path.join(dir, `${key}.json`), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     const st = await fh.stat();
     if (!st.isFile()) return undefined;
-    const saved = JSON.parse(await fh.readFile('utf8')) as { key?: string; report?: Report };
-    return saved.key === key && saved.report?.version === 1 ? saved.report : undefined;
+    const saved = JSON.parse(await fh.readFile('utf8')) as { key?: string; report?: Report; base?: SavedSnapshot };
+    return saved.key === key && saved.report?.version === 1 ? { report: saved.report, base: saved.base } : undefined;
   } catch {
     return undefined;
   } finally {
@@ -76,13 +93,13 @@ export async function readCachedReport(ws: Workspace, key: string): Promise<Repo
   }
 }
 
-export async function writeCachedReport(ws: Workspace, key: string, report: Report): Promise<void> {
+export async function writeCachedReport(ws: Workspace, key: string, report: Report, base?: SavedSnapshot): Promise<void> {
   const dir = await cacheDir(ws.ctx.git!.gitDir, true);
   if (!dir) return;
   const tmp = path.join(dir, `.${key}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     // 'wx': O_CREAT|O_EXCL, which never follows a link planted at the name.
-    await fs.writeFile(tmp, JSON.stringify({ key, report }), { flag: 'wx', mode: 0o600 });
+    await fs.writeFile(tmp, JSON.stringify({ key, report, base }), { flag: 'wx', mode: 0o600 });
     await fs.rename(tmp, path.join(dir, `${key}.json`));
   } catch {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -103,15 +120,18 @@ export async function writeCachedReport(ws: Workspace, key: string, report: Repo
  */
 export async function analyzeWithCache(ws: Workspace, opts: { useCache: boolean; extra?: unknown }): Promise<Report> {
   const key = opts.useCache ? await reportKey(ws, opts.extra ?? null).catch(() => undefined) : undefined;
+  const keyedBase = ws.ctx.facts.base;
   if (key) {
     const hit = await readCachedReport(ws, key);
     if (hit) {
-      hit.timing = { ms: hit.timing?.ms ?? 0, gitProcesses: ws.gitProcesses(), cached: true };
-      return hit;
+      // The plan commands read the branch's commits from the base snapshot: the cached copy, else git.
+      await ws.ensureBase(hit.base);
+      hit.report.timing = { ms: hit.report.timing?.ms ?? 0, gitProcesses: ws.gitProcesses(), cached: true };
+      return hit.report;
     }
   }
   const report = await ws.analyze();
-  // A cancelled (partial) run is not cached.
-  if (key && !ws.ctx.signal.aborted) await writeCachedReport(ws, key, report).catch(() => undefined);
+  // A cancelled (partial) run is not cached, nor one whose base could not be read after the key named it.
+  if (key && !ws.ctx.signal.aborted && report.facts.base === keyedBase) await writeCachedReport(ws, key, report, ws.savedBase()).catch(() => undefined);
   return report;
 }

@@ -200,7 +200,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const config = await loadConfig(values.config, root, io);
       const failOn = pickFailOn(values['fail-on'], config);
       const scope = pickScope(values.scope);
-      const ws = await Workspace.open({ root, config, baseRef: values.base, paths, scope, log: stderrLogger(io, !!values.verbose) });
+      const ws = await Workspace.open({ root, config, baseRef: values.base, paths, scope, log: stderrLogger(io, !!values.verbose), deferBase: true });
       let report: Report;
       try {
         // The scope changes the verdict, so it is part of the cache key.
@@ -233,7 +233,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const config = await loadConfig(values.config, root, io);
       const now = values.now === undefined ? undefined : new Date(values.now);
       if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
-      const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose) });
+      const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose), deferBase: true });
       try {
         const analyze = () => analyzeWithCache(ws, { useCache: !values['no-cache'], extra: { paths: null, scope: config.scope ?? 'new' } });
         return await runPlanCommand(command, ws, { analyze, format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out, githubApiUrl: values['github-api-url'] }, io);

@@ -6,7 +6,7 @@ import { ANALYZERS, ruleById } from './catalog';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
-import { Git, gitInvocations } from './git';
+import { Git, gitInvocations, type SavedSnapshot } from './git';
 import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
@@ -40,6 +40,12 @@ export interface EngineOptions {
   log?: Logger;
   /** What the analysis is doing now (the editor's progress): the phase, with counts when known. */
   onProgress?: (p: Progress) => void;
+  /**
+   * Resolve only the base ref and its merge base when opening; what changed since it and the
+   * branch's commits are read on first need (`ensureBase`, which `analyze` calls), so a run served
+   * from the CLI's report cache skips them.
+   */
+  deferBase?: boolean;
 }
 
 /** Which files each area reads, for the "Migrations 41/41" counts of the progress. */
@@ -57,6 +63,8 @@ const AREA_PHASE: Record<Area, { label: string; kinds: string[] }> = {
 export class Workspace {
   /** Base findings by fingerprint, from the last full analysis (marks per-file re-analyses). */
   private baseIndex: BaselineIndex | undefined;
+  /** The merge base found by a deferred open, until `ensureBase` reads the rest of the snapshot. */
+  private pendingBase: { ref: string; commit: string } | undefined;
   private constructor(
     readonly ctx: AnalysisContext,
     private readonly analyzers: readonly Analyzer[],
@@ -77,10 +85,49 @@ export class Workspace {
     // A one-shot run (no reader given: the CLI) reads each file from disk once, whichever areas read it.
     const reader = namingFailures(opts.reader ?? new DiskReader(root, opts.config.maxFileSize, { remember: true }));
     const progress = opts.onProgress ?? (() => {});
-    progress({ phase: 'Reading files' });
-    const files = await collectFiles(root, opts, classifier, notices, signal);
-    progress({ phase: 'Reading files', done: files.length, total: files.length });
     const trusted = opts.trusted ?? true;
+    // The walk (the file system) and git (processes) at once; the walk's notices come first.
+    const walkNotices: Notice[] = [];
+    progress({ phase: 'Reading files' });
+    const walked = collectFiles(root, opts, classifier, walkNotices, signal);
+    walked.catch(() => undefined);
+    let pending: { ref: string; commit: string } | undefined;
+    let git: Git | undefined;
+    let status: Awaited<ReturnType<Git['status']>> | undefined;
+    let base: Awaited<ReturnType<Git['baseSnapshot']>> | undefined;
+    if (!trusted) {
+      notices.push({ level: 'info', message: 'Restricted Mode: git was not run, so nothing is compared with the base branch and the working tree is not checked.' });
+    } else {
+      git = await Git.open(root);
+      if (!git) {
+        notices.push({ level: 'warning', message: 'not a git repository (or git is not installed): nothing is compared with a base branch' });
+      } else {
+        const g = git;
+        const problem = (e: Error) => ({ problem: e.message.split('\n')[0] });
+        // The status and the merge base are independent: both at once (and the index listing the
+        // CLI's cache key reads).
+        if (opts.deferBase) g.listIndex();
+        const [st, found] = await Promise.all([
+          g.status().then(
+            (value) => ({ value }),
+            (e: Error) => ({ error: e }),
+          ),
+          g.baseCommit(opts.baseRef ?? opts.config.base).catch(problem),
+        ]);
+        if ('value' in st) status = st.value;
+        else notices.push({ level: 'warning', message: `git status failed: ${st.error.message.split('\n')[0]}` });
+        if ('problem' in found) notices.push({ level: 'warning', message: `base: ${found.problem}` });
+        else if (opts.deferBase) pending = found;
+        else {
+          progress({ phase: 'Reading base tree' });
+          base = await g.snapshotAt(found.ref, found.commit, status).catch(problem);
+        }
+        if (base && 'problem' in base) notices.push({ level: 'warning', message: `base: ${base.problem}` });
+      }
+    }
+    const files = await walked;
+    notices.unshift(...walkNotices);
+    progress({ phase: 'Reading files', done: files.length, total: files.length });
     const ctx: AnalysisContext = {
       root,
       config: opts.config,
@@ -94,33 +141,49 @@ export class Workspace {
       facts: emptyFacts(),
       cache: new Map(),
     };
-    if (!trusted) {
-      notices.push({ level: 'info', message: 'Restricted Mode: git was not run, so nothing is compared with the base branch and the working tree is not checked.' });
-    } else {
-      const git = await Git.open(root);
-      if (!git) {
-        notices.push({ level: 'warning', message: 'not a git repository (or git is not installed): nothing is compared with a base branch' });
-      } else {
-        ctx.git = git;
-        try {
-          ctx.status = await git.status();
-          ctx.facts.head = { branch: ctx.status.branch, commit: ctx.status.head };
-        } catch (e) {
-          notices.push({ level: 'warning', message: `git status failed: ${(e as Error).message.split('\n')[0]}` });
-        }
-        progress({ phase: 'Reading base tree', total: files.length });
-        const snap = await git.baseSnapshot(opts.baseRef ?? opts.config.base, ctx.status).catch((e: Error) => ({ problem: e.message.split('\n')[0] }));
-        if ('problem' in snap) notices.push({ level: 'warning', message: `base: ${snap.problem}` });
-        else {
-          ctx.base = snap;
-          ctx.facts.base = { ref: snap.ref, commit: snap.commit };
-          log.info(`base ${snap.ref} at ${snap.commit.slice(0, 7)}, ${snap.changedFiles.size} changed files`);
-        }
+    if (git) {
+      ctx.git = git;
+      if (status) {
+        ctx.status = status;
+        ctx.facts.head = { branch: status.branch, commit: status.head };
+      }
+      if (pending) ctx.facts.base = { ref: pending.ref, commit: pending.commit };
+      else if (base && !('problem' in base)) {
+        ctx.base = base;
+        ctx.facts.base = { ref: base.ref, commit: base.commit };
+        log.info(`base ${base.ref} at ${base.commit.slice(0, 7)}, ${base.changedFiles.size} changed files`);
       }
     }
     log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
     const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    return new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
+    const ws = new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
+    ws.pendingBase = pending;
+    return ws;
+  }
+
+  /**
+   * Completes a deferred base snapshot: from `saved` (the report cache's copy, for the same merge
+   * base) or from git. A git failure leaves no base, with a notice, as a failed open does.
+   */
+  async ensureBase(saved?: SavedSnapshot): Promise<void> {
+    const pending = this.pendingBase;
+    const git = this.ctx.git;
+    if (!pending || !git) return;
+    this.pendingBase = undefined;
+    try {
+      this.ctx.base = saved && saved.ref === pending.ref && saved.commit === pending.commit ? git.snapshotOf(saved) : await git.snapshotAt(pending.ref, pending.commit, this.ctx.status, { commitFiles: true });
+      this.ctx.log.info(`base ${pending.ref} at ${pending.commit.slice(0, 7)}, ${this.ctx.base.changedFiles.size} changed files`);
+    } catch (e) {
+      this.ctx.facts.base = undefined;
+      this.ctx.notices.push({ level: 'warning', message: `base: ${(e as Error).message.split('\n')[0]}` });
+    }
+  }
+
+  /** The base snapshot's serialisable parts (for the CLI's report cache). */
+  savedBase(): SavedSnapshot | undefined {
+    const b = this.ctx.base;
+    if (!b) return undefined;
+    return { ref: b.ref, commit: b.commit, changedFiles: [...b.changedFiles], addedFiles: [...b.addedFiles], deletedFiles: [...b.deletedFiles], renames: [...b.renames], commits: b.commits, commitFiles: b.commitFiles && [...b.commitFiles] };
   }
 
   /**
@@ -145,6 +208,7 @@ export class Workspace {
   /** Runs every analyzer over the workspace. */
   async analyze(): Promise<Report> {
     analyses++;
+    await this.ensureBase();
     this.forgetReads();
     const findings: Finding[] = [];
     for (const a of this.analyzers) {
@@ -213,6 +277,7 @@ export class Workspace {
 
   /** Re-analyses one file (the reader may hold its unsaved buffer). Returns that file's findings (of `areas` when given). */
   async analyzeFile(rel: string, areas?: readonly Area[]): Promise<Finding[]> {
+    await this.ensureBase();
     this.forgetReads();
     const p = toPosix(rel);
     let file = this.ctx.files.find((f) => f.path === p);

@@ -29,6 +29,8 @@ export interface BaseSnapshot {
   /** Head path → merge-base path for files git's rename detection pairs (committed or staged changes). */
   renames: Map<string, string>;
   commits: CommitInfo[];
+  /** The files each commit since the base touches (repository paths, for the plan's history), when read with the snapshot. */
+  commitFiles?: Map<string, string[]>;
 }
 
 export interface WorkingTreeStatus {
@@ -496,6 +498,18 @@ export class Git {
 
   /** Builds the base snapshot, or explains why it cannot. `status` (already read) saves listing untracked files again. */
   async baseSnapshot(preferredRef?: string, status?: WorkingTreeStatus): Promise<BaseSnapshot | { problem: string }> {
+    const found = await this.baseCommit(preferredRef);
+    if ('problem' in found) return found;
+    return this.snapshotAt(found.ref, found.commit, status);
+  }
+
+  /** The base ref and its merge base with HEAD (two processes), or why there is none. */
+  async baseCommit(preferredRef?: string): Promise<{ ref: string; commit: string } | { problem: string }> {
+    // A named ref: its merge base straight away (one process); only a failure asks whether the ref exists.
+    if (preferredRef && !preferredRef.startsWith('-')) {
+      const commit = await this.mergeBase(preferredRef).catch(() => '');
+      if (/^[0-9a-f]{40,64}$/.test(commit)) return { ref: preferredRef, commit };
+    }
     const ref = await this.resolveBaseRef(preferredRef);
     const shallow = this.shallow;
     if (!ref) {
@@ -505,17 +519,82 @@ export class Git {
           : 'no base branch found (no origin/HEAD, main or master); pass --base or set "base" in .deploy-readiness.yaml',
       };
     }
-    let commit: string;
     try {
-      commit = await this.mergeBase(ref);
+      const commit = await this.mergeBase(ref);
       if (!commit) throw new Error('no merge base');
+      return { ref, commit };
     } catch {
       return { problem: `no merge base between HEAD and ${ref}${shallow ? ' (shallow clone: fetch more history, e.g. git fetch --unshallow)' : ''}` };
     }
-    const untracked = status?.dirty.filter((d) => d.state === 'untracked').map((d) => d.path);
-    const [{ changed, added, deleted }, commits] = await Promise.all([this.changedSince(commit, untracked), this.commitsSince(commit)]);
-    const renames = changed.size ? await this.renamesSince(commit) : new Map<string, string>();
-    const reader: FileReader = { read: (rel, limit) => this.show(commit, rel, limit) };
-    return { ref, commit, reader, changedFiles: changed, addedFiles: added, deletedFiles: deleted, renames, commits };
   }
+
+  /** The snapshot at a known merge base: what changed since it and the commits on the branch. */
+  async snapshotAt(ref: string, commit: string, status?: WorkingTreeStatus, opts: { commitFiles?: boolean } = {}): Promise<BaseSnapshot> {
+    const untracked = status?.dirty.filter((d) => d.state === 'untracked').map((d) => d.path);
+    const [{ changed, added, deleted }, commits, files] = await Promise.all([
+      this.changedSince(commit, untracked),
+      this.commitsSince(commit),
+      opts.commitFiles ? this.commitFiles(commit).catch(() => undefined) : undefined,
+    ]);
+    const renames = changed.size ? await this.renamesSince(commit) : new Map<string, string>();
+    return this.snapshotOf({ ref, commit, changedFiles: [...changed], addedFiles: [...added], deletedFiles: [...deleted], renames: [...renames], commits, commitFiles: files && [...files] });
+  }
+
+  /** The files each commit since `commit` touches, by commit id (one `git log`). */
+  async commitFiles(commit: string): Promise<Map<string, string[]>> {
+    const out = await this.raw(['log', '--no-renames', '--name-only', '--format=%x00%H', `${commit}..HEAD`]);
+    const files = new Map<string, string[]>();
+    for (const chunk of out.split('\0')) {
+      const lines = chunk.split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.length) files.set(lines[0], lines.slice(1));
+    }
+    return files;
+  }
+
+  /** A snapshot from its saved parts (the CLI's report cache keeps them with the report). */
+  snapshotOf(parts: SavedSnapshot): BaseSnapshot {
+    const { ref, commit } = parts;
+    const reader: FileReader = { read: (rel, limit) => this.show(commit, rel, limit) };
+    return { ref, commit, reader, changedFiles: new Set(parts.changedFiles), addedFiles: new Set(parts.addedFiles), deletedFiles: new Set(parts.deletedFiles), renames: new Map(parts.renames), commits: parts.commits, commitFiles: parts.commitFiles && new Map(parts.commitFiles) };
+  }
+
+  /** `git ls-files -v` of the workspace, started once (the CLI starts it while the status runs). */
+  listIndex(): Promise<string> {
+    if (!this.index) {
+      this.index = this.raw(['ls-files', '-z', '-v', '--full-name', '--', '.']);
+      this.index.catch(() => undefined);
+    }
+    return this.index;
+  }
+  private index: Promise<string> | undefined;
+
+  /**
+   * Workspace-relative paths whose working-tree content is the HEAD commit's: tracked, with no
+   * staged, unstaged or untracked change in `status`, and not marked assume-unchanged or
+   * skip-worktree (git would not look at those). One `git ls-files`.
+   */
+  async cleanTracked(status: WorkingTreeStatus): Promise<Set<string>> {
+    const out = await this.listIndex();
+    const dirty = new Set(status.dirty.map((d) => d.path));
+    const clean = new Set<string>();
+    for (const rec of out.split('\0')) {
+      // "H <path>": tracked, cached; lowercase tags are assume-unchanged, S is skip-worktree.
+      if (!rec.startsWith('H ')) continue;
+      const p = this.fromRepoPath(rec.slice(2));
+      if (p !== undefined && !dirty.has(p)) clean.add(p);
+    }
+    return clean;
+  }
+}
+
+/** The serialisable parts of a base snapshot. */
+export interface SavedSnapshot {
+  ref: string;
+  commit: string;
+  changedFiles: string[];
+  addedFiles: string[];
+  deletedFiles: string[];
+  renames: [string, string][];
+  commits: CommitInfo[];
+  commitFiles?: [string, string[]][];
 }

@@ -31,6 +31,8 @@ export function clientFor(facts: PlanFacts, opts: { token?: string; enterpriseUr
  */
 export async function buildChecklist(ctx: AnalysisContext, report: Report, opts: ChecklistOptions = {}): Promise<Checklist & { facts: PlanFacts }> {
   const settings = ctx.config.checklist;
+  // How far behind the base the branch is, read while the plan facts are gathered.
+  const behind = ctx.trusted && ctx.git && report.facts.base ? ctx.git.raw(['rev-list', '--count', `HEAD..${report.facts.base.ref}`]).catch(() => '') : undefined;
   const facts = await gatherPlanFacts(ctx, report);
   const input: ChecklistInput = {
     report,
@@ -43,9 +45,10 @@ export async function buildChecklist(ctx: AnalysisContext, report: Report, opts:
     destructive: facts.migrations.map((m) => ({ file: m.file, ops: m.destructive ?? [] })),
     flags: facts.flagsCompared ? { added: facts.flags, sourceChanged: facts.sourceChanged } : undefined,
   };
-  if (ctx.trusted && ctx.git && report.facts.base) {
-    const n = Number((await ctx.git.raw(['rev-list', '--count', `HEAD..${report.facts.base.ref}`]).catch(() => '')).trim());
-    input.behindBase = Number.isFinite(n) && String(n) !== '' ? n : undefined;
+  if (behind) {
+    const out = (await behind).trim();
+    const n = Number(out);
+    input.behindBase = Number.isFinite(n) && out !== '' ? n : undefined;
   }
   if (ctx.trusted) {
     const gh = clientFor(facts, opts);

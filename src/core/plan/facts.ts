@@ -89,12 +89,8 @@ function areaOf(file: string): string {
 /** Commit history since the base, with the files of each commit (one git process). */
 async function history(ctx: AnalysisContext, commits: CommitInfo[]): Promise<History | undefined> {
   if (!ctx.git || !ctx.trusted || !ctx.base || commits.length === 0) return undefined;
-  const out = await ctx.git.raw(['log', '--no-renames', '--name-only', '--format=%x00%H', `${ctx.base.commit}..HEAD`]).catch(() => '');
-  const files = new Map<string, string[]>();
-  for (const chunk of out.split('\0')) {
-    const lines = chunk.split('\n').map((l) => l.trim()).filter(Boolean);
-    if (lines.length) files.set(lines[0], lines.slice(1));
-  }
+  // Read with the base snapshot when the CLI asked for it (and kept in its report cache), else now.
+  const files = ctx.base.commitFiles ?? (await ctx.git.commitFiles(ctx.base.commit).catch(() => new Map<string, string[]>()));
   const counts = new Map<string, number>();
   const notable: History['notable'] = [];
   for (const c of commits) {
@@ -114,10 +110,16 @@ export async function gatherPlanFacts(ctx: AnalysisContext, report: Report): Pro
   const facts = planFactsOf(report);
   facts.commits = ctx.base?.commits ?? [];
   if (ctx.git && ctx.trusted) {
-    facts.user = (await ctx.git.raw(['config', '--get', 'user.name']).catch(() => '')).trim() || undefined;
-    facts.remoteUrl = (await ctx.git.raw(['remote', 'get-url', 'origin']).catch(() => '')).trim() || undefined;
+    // Independent git reads, at once.
+    const [user, remoteUrl, hist] = await Promise.all([
+      ctx.git.raw(['config', '--get', 'user.name']).catch(() => ''),
+      ctx.git.raw(['remote', 'get-url', 'origin']).catch(() => ''),
+      facts.commits.length > 10 ? history(ctx, facts.commits) : undefined,
+    ]);
+    facts.user = user.trim() || undefined;
+    facts.remoteUrl = remoteUrl.trim() || undefined;
     facts.remote = facts.remoteUrl ? parseRemote(facts.remoteUrl) : undefined;
-    if (facts.commits.length > 10) facts.history = await history(ctx, facts.commits);
+    if (hist) facts.history = hist;
   }
   ctx.cache.set(key, facts);
   return facts;

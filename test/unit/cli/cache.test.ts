@@ -3,13 +3,15 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from '
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { analysisCount } from '../../../src/core/engine';
-import { branchRepo, removeTree, tempTree } from '../helpers';
+import { gitInvocations } from '../../../src/core/git';
+import { branchRepo, git, removeTree, tempTree, writeTree } from '../helpers';
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; analyses: number }> {
+async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; analyses: number; gitProcesses: number }> {
   let stdout = '';
   const before = analysisCount();
+  const processes = gitInvocations();
   const code = await main(args, { stdout: (s) => (stdout += s), stderr: () => undefined, cwd, env: { NO_COLOR: '1' } });
-  return { code, stdout, analyses: analysisCount() - before };
+  return { code, stdout, analyses: analysisCount() - before, gitProcesses: gitInvocations() - processes };
 }
 
 const MIGRATION = 'CREATE INDEX users_email_idx ON users (email);\n';
@@ -81,4 +83,73 @@ describe('CLI report cache: one analysis per state', function () {
     assert.equal((await cli(['check', '--base', 'main'], dir)).analyses, 1, 'no cache through the link');
     assert.deepEqual(readdirSync(elsewhere), []);
   });
+
+  it('the key: a new head commit, another merge base, an untracked, staged, git-excluded or assume-unchanged file each analyse again', async () => {
+    const dir = branchRepo({ 'README.md': 'x\n', '.env.example': 'A=1\n' }, { 'db/migrations/002_idx.sql': MIGRATION, 'src/a.js': 'export const a = process.env.A;\n' });
+    dirs.push(dir);
+    const run = async () => (await cli(['check', '--base', 'main', '--format', 'json'], dir)).analyses;
+    assert.equal(await run(), 1);
+    assert.equal(await run(), 0);
+
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'empty');
+    assert.equal(await run(), 1, 'a new head commit (same files) is another key');
+    assert.equal(await run(), 0);
+
+    // Same ref name, another merge base.
+    git(dir, 'branch', '-f', 'main', 'HEAD~1');
+    assert.equal(await run(), 1, 'main moved: another merge base');
+    assert.equal(await run(), 0);
+
+    writeTree(dir, { 'src/new.js': 'export const n = process.env.NEW_ONE;\n' });
+    const untracked = await cli(['check', '--base', 'main', '--format', 'json'], dir);
+    assert.equal(untracked.analyses, 1, 'an untracked file');
+    assert.match(untracked.stdout, /NEW_ONE/);
+    writeTree(dir, { 'src/new.js': 'export const n = process.env.NEW_TWO;\n' });
+    const edited = await cli(['check', '--base', 'main', '--format', 'json'], dir);
+    assert.equal(edited.analyses, 1, 'an untracked file edited (same size, same second)');
+    assert.match(edited.stdout, /NEW_TWO/);
+    assert.doesNotMatch(edited.stdout, /NEW_ONE/);
+
+    writeTree(dir, { 'db/migrations/002_idx.sql': MIGRATION.replace('users', 'usert') });
+    git(dir, 'add', 'db/migrations/002_idx.sql');
+    assert.equal(await run(), 1, 'a staged change');
+    assert.equal(await run(), 0);
+
+    // Walked by the tool, invisible to git status.
+    writeTree(dir, { '.git/info/exclude': 'db/migrations/003_local.sql\n', 'db/migrations/003_local.sql': 'CREATE INDEX b_idx ON b (c);\n' });
+    assert.equal(await run(), 1, 'a new file git excludes');
+    writeTree(dir, { 'db/migrations/003_local.sql': 'CREATE INDEX b_idx ON b (d);\n' });
+    assert.equal(await run(), 1, 'a file git excludes, edited');
+    assert.equal(await run(), 0);
+
+    git(dir, 'update-index', '--assume-unchanged', 'src/a.js');
+    writeTree(dir, { 'src/a.js': 'export const a = process.env.B;\n' });
+    const hidden = await cli(['check', '--base', 'main', '--format', 'json'], dir);
+    assert.equal(hidden.analyses, 1, 'an assume-unchanged file that changed');
+    assert.match(hidden.stdout, /\bB\b.*\.env\.example|\.env\.example.*\bB\b/);
+  });
+
+  it('a plan command on a cached state prints what an uncached one prints, with a handful of git processes', async () => {
+    const dir = branchRepo({ 'README.md': 'x\n' }, { 'db/migrations/002_idx.sql': MIGRATION });
+    dirs.push(dir);
+    // More than ten commits: the plan summarises the history from each commit's files.
+    for (let i = 0; i < 11; i++) {
+      writeTree(dir, { [`db/migrations/1${String(i).padStart(2, '0')}_t.sql`]: `CREATE TABLE t${i} (id int);\n` });
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', `table ${i}`);
+    }
+    const now = ['--now', '2026-01-05T10:00:00Z'];
+    assert.equal((await cli(['check', '--base', 'main'], dir)).analyses, 1);
+    for (const cmd of [['checklist', '--format', 'json', ...now], ['rollback-plan'], ['runbook', '--out', '-', ...now]]) {
+      const cached = await cli([...cmd, '--base', 'main'], dir);
+      const fresh = await cli([...cmd, '--base', 'main', '--no-cache'], dir);
+      assert.equal(cached.analyses, 0);
+      assert.equal(fresh.analyses, 1);
+      assert.equal(cached.stdout, fresh.stdout, `${cmd[0]}: same output from the cache`);
+      assert.ok(cached.gitProcesses <= 7, `${cmd[0]}: ${cached.gitProcesses} git processes on a cached state`);
+      assert.ok(cached.gitProcesses < fresh.gitProcesses);
+    }
+    assert.match((await cli(['rollback-plan', '--base', 'main'], dir)).stdout, /CREATE TABLE|t10|migrations/);
+  });
 });
+
