@@ -14,6 +14,7 @@ export async function run(): Promise<void> {
   const file = path.join(__dirname, `${suite}.test.js`);
   if (!fs.existsSync(file)) throw new Error(`missing suite ${file}`);
   mocha.addFile(file);
+  for (const extra of ['panel.test.js']) mocha.addFile(path.join(__dirname, extra)); // runs in both suites; each file picks its cases by trust
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
       console.log(`DR-RESULT passed=${runner.stats?.passes ?? 0} failed=${failures}`);

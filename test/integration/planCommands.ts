@@ -57,13 +57,17 @@ export function planCommandCasesTrusted(): void {
       await waitFor('the untick in the tree', () => checklistOf(api).children.find((c) => c.label === label)?.description === 'tick when done');
     });
 
-    it('generates the runbook at the configured path and opens it', async () => {
+    it('generates the runbook at the configured path and opens it rendered', async () => {
       const uri = await vscode.commands.executeCommand<vscode.Uri>('deployReadiness.generateRunbook');
       assert.ok(uri, 'the command returns the written file');
       try {
         assert.match(uri.path, /\/docs\/runbooks\/\d{4}-\d{2}-\d{2}-feature-payments\.md$/);
-        assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
-        const text = vscode.window.activeTextEditor!.document.getText();
+        const tab = await waitFor('the runbook preview', () => {
+          const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+          return t?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) ? t : undefined;
+        }, 30_000);
+        assert.ok(tab.label.includes(uri.path.split('/').pop()!), tab.label);
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         assert.match(text, /^# Deployment runbook: /);
         assert.match(text, /## 1\. Configuration: set before the deploy[\s\S]*STRIPE_API_KEY/);
       } finally {
