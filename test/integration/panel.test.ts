@@ -188,6 +188,7 @@ function trustedCases(): void {
       try {
         assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(written)), /deploy-readiness/);
         // Refreshed before the command returned: the notice is gone, and our own job is not taken for a production deploy.
+        await waitFor('the no-CI notice to go', () => !notice(), 30_000).catch(() => undefined);
         assert.ok(!notice(), JSON.stringify(section(api, 'Checklist').children.map((c) => c.label)));
         const onWorkflow = api.reports().flatMap((r) => r.findings).filter((f) => f.file === result.written[0]);
         assert.ok(!onWorkflow.some((f) => /production|approval/i.test(f.message)), JSON.stringify(onWorkflow.map((f) => f.message)));
