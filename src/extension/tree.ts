@@ -210,7 +210,9 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const i = node.item;
         const item = new vscode.TreeItem(i.title);
         item.id = `${node.session.folder.uri.toString()}#checklist#${i.id}`;
-        item.description = i.reason;
+        // A tick reads "ticked by Ana 5 minutes ago" (the core's reason carries the ISO time for the CLI).
+        const rest = i.tick ? i.reason.replace(/^ticked by .*? at \S+( — )?/, '') : '';
+        item.description = i.tick ? vscode.l10n.t('ticked by {0} {1}', i.tick.by, relativeTime(i.tick.at)) + (rest ? ` — ${rest}` : '') : i.reason;
         item.iconPath = CHECK_ICON(i);
         const tip = new vscode.MarkdownString();
         const req = checkRequirement(i);

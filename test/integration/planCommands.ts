@@ -52,7 +52,12 @@ export function planCommandCasesTrusted(): void {
     it('ticks and unticks a manual item, recording who ticked it', async () => {
       const label = 'Stakeholders notified (support, on-call, dependent teams)';
       assert.equal(await vscode.commands.executeCommand('deployReadiness.tickChecklistItem', 'stakeholders-notified'), true);
-      await waitFor('the tick in the tree', () => /^ticked by .+ at \d{4}-/.test(checklistOf(api).children.find((c) => c.label === label)?.description ?? ''));
+      // Relative time in the row and its tooltip, never the raw ISO timestamp.
+      const row = await waitFor('the tick in the tree', () => {
+        const r = checklistOf(api).children.find((c) => c.label === label);
+        return /^ticked by .+ (just now|\d+ \w+ ago|in \d+ \w+)$/.test(r?.description ?? '') ? r : undefined;
+      });
+      assert.ok(!/\d{4}-\d{2}-\d{2}T/.test(`${row.description} ${row.tooltip}`), `${row.description} ${row.tooltip}`);
       assert.equal(await vscode.commands.executeCommand('deployReadiness.untickChecklistItem', 'stakeholders-notified'), true);
       await waitFor('the untick in the tree', () => checklistOf(api).children.find((c) => c.label === label)?.description === 'tick when done');
     });
@@ -84,6 +89,8 @@ export function planCommandCasesTrusted(): void {
       assert.equal(doc?.isUntitled, true);
       assert.equal(doc?.languageId, 'markdown');
       assert.ok(doc?.getText().startsWith(ROLLBACK_START));
+      // A named tab, not one titled by the marker comment on the first line.
+      assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^Rollback plan.*\.md$/);
       const clip = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
       if (clip) assert.equal(clip, plan.section); // a browser host may not expose its clipboard to tests
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
