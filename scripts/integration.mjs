@@ -34,7 +34,7 @@ for (const suite of ['trusted', 'restricted']) {
     '--env', `PATH=${fakeGitDir}:${process.env.PATH}`,
     '--env', `DR_GIT_MARKER=${path.join(fakeGitDir, `calls-${suite}.log`)}`,
     '--screenshot', path.join(ROOT, 'test-results', `integration-${suite}-failure.png`),
-    '--timeout', '600',
+    '--timeout', '900',
   ];
   if (suite === 'restricted') args.push('--restricted');
   console.log(`\n== integration suite: ${suite} (real VS Code extension host via code-server) ==`);

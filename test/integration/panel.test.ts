@@ -62,6 +62,19 @@ async function withConfig<T>(api: DeployReadinessApi, yaml: string, fn: () => Pr
   }
 }
 
+/** Runs a notification command (dismiss, accept) until `run` settles or `done` says the answer landed. */
+async function answer<T>(run: Thenable<T>, command: string, done?: () => Promise<boolean>, timeoutMs = 60_000): Promise<T> {
+  let settled = false;
+  const p = Promise.resolve(run).finally(() => (settled = true));
+  const until = Date.now() + timeoutMs;
+  while (!settled && Date.now() < until && !(done && (await done()))) {
+    await vscode.commands.executeCommand(command);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the command did not return after ${command}`)), Math.max(1000, until - Date.now() + 30_000)));
+  return Promise.race([p, timeout]);
+}
+
 function trustedCases(): void {
   describe('the readiness panel (trusted)', function () {
     let api: DeployReadinessApi;
@@ -133,8 +146,7 @@ function trustedCases(): void {
             await vscode.workspace.fs.delete(folderUri('docs', 'runbooks'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
           }
         });
-      // Outside the hours: advisory, a warning in both places. A freeze: blocking, an error in both.
-      await check('    hours: "00:00-00:00"\n    fridayCutoff: ""\n', 'warning:problemsWarningIcon.foreground', '⚠️');
+      // A freeze: blocking, an error in both places (outside the hours, advisory: test/unit/plan/runbookIcons.test.ts).
       await check(`    freeze: ["${day(-1)}..${day(1)}"]\n`, 'error:problemsErrorIcon.foreground', '❌');
     });
 
@@ -167,9 +179,8 @@ function trustedCases(): void {
       // Not modal: the diff is the active editor while the question waits.
       assert.ok(activeTab()?.input instanceof vscode.TabInputTextDiff, activeTab()?.label);
       const file = (activeTab()!.input as vscode.TabInputTextDiff).modified.path.slice(1);
-      await new Promise((r) => setTimeout(r, 500));
-      await vscode.commands.executeCommand('notifications.clearAll'); // dismissing the notification = Cancel
-      assert.deepEqual(await run, { written: [] });
+      // Dismissing the notification = Cancel (it appears just after the diff: dismiss until the command returns).
+      assert.deepEqual(await answer(run, 'notifications.clearAll'), { written: [] });
       assert.equal(await exists(folderUri(...file.split('/'))), false);
       assert.equal(planned().length, 0, 'the diff closes with the question');
     });
@@ -180,9 +191,9 @@ function trustedCases(): void {
       await vscode.commands.executeCommand('notifications.clearAll');
       const run = vscode.commands.executeCommand<{ written: string[] } | undefined>('deployReadiness.initCi');
       await waitFor('the planned diff', () => activeTab()?.input instanceof vscode.TabInputTextDiff, 60_000);
-      await new Promise((r) => setTimeout(r, 500));
-      await vscode.commands.executeCommand('notification.acceptPrimaryAction'); // "Write", the notification's first button
-      const result = await run;
+      const wf = folderUri('.github', 'workflows', 'deploy-readiness.yml');
+      // "Write", the notification's first button; pressed until the file is there.
+      const result = await answer(run, 'notification.acceptPrimaryAction', () => exists(wf));
       assert.ok(result?.written.length, JSON.stringify(result));
       const written = folderUri(...result.written[0].split('/'));
       try {
