@@ -56,7 +56,7 @@ for (const suite of suites) {
     '--env', `PATH=${fakeGitDir}:${process.env.PATH}`,
     '--env', `DR_GIT_MARKER=${path.join(fakeGitDir, `calls-${suite}.log`)}`,
     '--screenshot', path.join(ROOT, 'test-results', `integration-${suite}-failure.png`),
-    '--timeout', suite === 'bench' ? '1500' : '600',
+    '--timeout', suite === 'bench' ? '1500' : '900',
   ];
   if (suite === 'restricted') args.push('--restricted');
   console.log(`\n== integration suite: ${suite} (real VS Code extension host via code-server) ==`);

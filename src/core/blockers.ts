@@ -33,17 +33,26 @@ export function findingAction(f: Finding): string {
   return `open ${f.file}:${f.range.start.line + 1}${f.docs ? ` (see ${f.docs})` : ''}`;
 }
 
+/** The findings listed as blockers: the deciding errors, or the deciding warnings when no error decides. */
+export function blockingFindings(report: Report): Finding[] {
+  const deciding = decidingFindings(report);
+  const errors = deciding.filter((f) => f.severity === 'error');
+  return errors.length ? errors : deciding.filter((f) => f.severity === 'warning');
+}
+
+/** The required checklist items that block: failed or not ticked, and not advisory. */
+export function blockingItems(checklist: readonly ChecklistItem[] = []): ChecklistItem[] {
+  return checklist.filter((i) => i.required && !i.advisory && (i.state === 'fail' || i.state === 'manual'));
+}
+
 /**
  * Blockers of a report (and a checklist when given): errors first, then warnings when nothing
  * blocks (the verdict is then "review" and these are what to review). At most `max` listed;
  * `more` counts the rest.
  */
 export function blockersOf(report: Report, checklist?: readonly ChecklistItem[], max = MAX_LISTED): { blockers: Blocker[]; more: number } {
-  const deciding = decidingFindings(report);
   const all: Blocker[] = [];
-  const errors = deciding.filter((f) => f.severity === 'error');
-  const pick = errors.length ? errors : deciding.filter((f) => f.severity === 'warning');
-  for (const f of pick) {
+  for (const f of blockingFindings(report)) {
     all.push({
       kind: 'finding',
       level: f.severity === 'error' ? 'error' : 'warning',
@@ -54,8 +63,7 @@ export function blockersOf(report: Report, checklist?: readonly ChecklistItem[],
       range: f.range,
     });
   }
-  for (const i of checklist ?? []) {
-    if (!i.required || i.advisory || (i.state !== 'fail' && i.state !== 'manual')) continue;
+  for (const i of blockingItems(checklist)) {
     all.push({
       kind: 'checklist',
       level: 'error',

@@ -19,6 +19,11 @@ export interface AreaView {
   compared: boolean;
   /** "main" */
   baseRef?: string;
+  /**
+   * Set when the area's checks need the base branch and there was none (Restricted Mode runs no
+   * git, not a repository...): the reason. "No findings" would then claim a comparison never made.
+   */
+  notCompared?: string;
 }
 
 export function areaView(report: Report, area: Area): AreaView {
@@ -30,6 +35,10 @@ export function areaView(report: Report, area: Area): AreaView {
     compared,
     baseRef: report.facts.base?.ref,
   };
+  // The API contract is a diff against the base: without one only the schema files themselves are read.
+  if (area === 'api' && report.facts.apiSchemas.length && !report.facts.apiSchemas.some((s) => s.hasBase) && !report.facts.base) {
+    view.notCompared = report.baseline?.reason ?? 'no base branch to compare with';
+  }
   if (!fs.length) {
     if (area === 'api' && !report.facts.apiSchemas.length) view.nothingToCheck = 'no API schema in the repository';
     else if (area === 'env' && !report.facts.envVars.length) view.nothingToCheck = 'no environment variable read in the code or deployment config';

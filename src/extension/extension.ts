@@ -25,7 +25,7 @@ export interface DeployReadinessApi {
   whenIdle(): Promise<void>;
   reports(): Report[];
   /** The tree as labels (for tests and accessibility tools). */
-  tree(): { label: string; description?: string; contextValue?: string; command?: string; tooltip?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
+  tree(): { label: string; description?: string; contextValue?: string; command?: string; tooltip?: string; expanded?: boolean; icon?: string; children: ReturnType<DeployReadinessApi['tree']> }[];
   /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
   /**
@@ -53,7 +53,9 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
     const item = c.tree.getTreeItem(n);
     const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? (item.resourceUri ? item.resourceUri.path.split('/').pop()! : ''));
     const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
-    return { label: l, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, command: item.command?.command, tooltip };
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id + (item.iconPath.color ? `:${(item.iconPath.color as unknown as { id: string }).id}` : '') : undefined;
+    const expanded = item.collapsibleState === vscode.TreeItemCollapsibleState.None || item.collapsibleState === undefined ? undefined : item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded;
+    return { label: l, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, command: item.command?.command, tooltip, expanded, icon };
   };
   const walk = (n?: Node): ReturnType<DeployReadinessApi['tree']> =>
     (c.tree.getChildren(n) ?? []).map((child) => ({ ...label(child), children: walk(child) }));

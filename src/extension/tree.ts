@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Blocker } from '../core/blockers';
-import { blockersOf } from '../core/blockers';
+import { blockersOf, blockingFindings, blockingItems } from '../core/blockers';
 import type { ChecklistItem } from '../core/checklist/items';
 import type { Area, Finding, Notice, Report } from '../core/model';
 import { areaView, verdictTooltip } from '../core/view';
@@ -13,6 +13,7 @@ export const VIEW_ID = 'deployReadiness.view';
 export const OPEN_FINDING_COMMAND = 'deployReadiness.openFinding';
 export const SIGN_IN_COMMAND = 'deployReadiness.signInToGitHub';
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
+const INIT_CI_COMMAND = 'deployReadiness.initCi';
 
 type SectionId = Area | 'rollback';
 
@@ -26,7 +27,7 @@ export type Node =
   | { type: 'finding'; session: FolderSession; finding: Finding }
   | { type: 'notice'; notice: Notice }
   | { type: 'checkItem'; session: FolderSession; item: ChecklistItem }
-  | { type: 'fact'; label: string; description?: string; tooltip?: string; icon: string; file?: { session: FolderSession; path: string } }
+  | { type: 'fact'; label: string; description?: string; tooltip?: string; icon: string; file?: { session: FolderSession; path: string }; command?: string }
   | { type: 'banner' };
 
 export const SECTIONS: { id: SectionId; label: string; icon: string }[] = [
@@ -125,7 +126,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const fresh = node.group === 'new';
         const item = new vscode.TreeItem(
           fresh ? vscode.l10n.t('This branch') : vscode.l10n.t('Already on {0}', base),
-          node.findings.length ? (fresh ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None,
+          node.findings.length ? (hasBlocker(node.session, node.findings) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None,
         );
         item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group}`;
         item.description = fresh && !node.findings.length ? vscode.l10n.t('no new findings') : String(node.findings.length);
@@ -147,26 +148,32 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         const n = view ? view.fresh.length + view.existing.length : undefined;
         const cl = node.section === 'checklist' ? node.session.checklist : undefined;
         const open = cl?.items.filter((i) => i.state !== 'pass').length ?? 0;
-        const item = new vscode.TreeItem(meta.label, view?.fresh.length || open || (n && !view?.compared) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        // Open where something blocks the deploy (or asks for review), folded everywhere else.
+        const blocks = !!r && sectionBlocks(node.session, node.section);
+        const item = new vscode.TreeItem(meta.label, blocks ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${node.session.folder.uri.toString()}#${node.section}`;
+        const unchecked = restricted() && cl ? cl.items.filter((i) => i.state === 'unknown').length : 0;
         item.description = cl
-          ? vscode.l10n.t('{0} of {1} done', cl.items.length - open, cl.items.length)
+          ? vscode.l10n.t('{0} of {1} done', cl.items.length - open, cl.items.length) + (unchecked ? ` · ${vscode.l10n.t('{0} not checked in Restricted Mode', unchecked)}` : '')
           : !view
             ? undefined
             : view.nothingToCheck
               ? vscode.l10n.t('nothing to check')
-              : n === 0
-                ? vscode.l10n.t('no findings')
-                : view.compared
-                  ? vscode.l10n.t('{0} new, {1} existing', view.fresh.length, view.existing.length)
-                  : String(n);
+              : view.notCompared
+                ? (n ? `${n} · ` : '') + notComparedWords()
+                : n === 0
+                  ? vscode.l10n.t('no findings')
+                  : view.compared
+                    ? vscode.l10n.t('{0} new, {1} existing', view.fresh.length, view.existing.length)
+                    : String(n);
         if (view?.nothingToCheck) item.tooltip = vscode.l10n.t('Nothing to check: {0}', view.nothingToCheck);
+        if (view?.notCompared) item.tooltip = notComparedTooltip(view.notCompared);
         item.iconPath = new vscode.ThemeIcon(meta.icon);
         item.contextValue = `section:${node.section}`;
         return item;
       }
       case 'file': {
-        const item = new vscode.TreeItem(fileUri(node.session.folder.uri, node.file), vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(fileUri(node.session.folder.uri, node.file), hasBlocker(node.session, node.findings) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group ?? ''}#${node.file}`;
         // One count: the Problems badge the resource shows; the description is the folder.
         item.description = node.file.includes('/') ? node.file.slice(0, node.file.lastIndexOf('/')) : '';
@@ -186,17 +193,26 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'notice': {
-        const item = new vscode.TreeItem(node.notice.message);
+        // The CLI's hint becomes the editor's command; the row reads as a sentence.
+        const m = node.notice.message;
+        const cli = / *`deploy-readiness init-ci` writes one\.?$/.exec(m);
+        const item = new vscode.TreeItem(sentence(cli ? m.slice(0, cli.index) : m));
         item.iconPath = new vscode.ThemeIcon(node.notice.level === 'info' ? 'info' : 'warning');
-        item.tooltip = node.notice.message;
+        item.tooltip = sentence(m);
         item.contextValue = 'notice';
+        if (cli) {
+          item.description = vscode.l10n.t('Add to CI');
+          item.command = { command: INIT_CI_COMMAND, title: vscode.l10n.t('Add to CI') };
+        }
         return item;
       }
       case 'checkItem': {
         const i = node.item;
         const item = new vscode.TreeItem(i.title);
         item.id = `${node.session.folder.uri.toString()}#checklist#${i.id}`;
-        item.description = i.reason;
+        // A tick reads "ticked by Ana 5 minutes ago" (the core's reason carries the ISO time for the CLI).
+        const rest = i.tick ? i.reason.replace(/^ticked by .*? at \S+( — )?/, '') : '';
+        item.description = i.tick ? vscode.l10n.t('ticked by {0} {1}', i.tick.by, relativeTime(i.tick.at)) + (rest ? ` — ${rest}` : '') : i.reason;
         item.iconPath = CHECK_ICON(i);
         const tip = new vscode.MarkdownString();
         const req = checkRequirement(i);
@@ -223,6 +239,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         item.description = node.description;
         item.tooltip = node.tooltip;
         item.iconPath = new vscode.ThemeIcon(node.icon);
+        if (node.command) item.command = { command: node.command, title: node.label };
         if (node.file) {
           item.resourceUri = fileUri(node.file.session.folder.uri, node.file.path);
           item.command = { command: OPEN_FINDING_COMMAND, title: 'Open', arguments: [node.file.session.folder.uri, node.file.path] };
@@ -265,6 +282,32 @@ function baseTooltip(r: Report): string {
   return r.facts.base ? vscode.l10n.t('Compared with {0} at {1}', r.facts.base.ref, r.facts.base.commit.slice(0, 7)) : vscode.l10n.t('Not compared with a base branch');
 }
 
+const NONE: ReadonlySet<Finding> = new Set();
+const blockingCache = new WeakMap<Report, ReadonlySet<Finding>>();
+
+/** The findings listed under the verdict (none when it is "ready"), computed once per report. */
+function blocking(session: FolderSession): ReadonlySet<Finding> {
+  const r = session.report;
+  if (!r || (session.verdict ?? r.verdict) === 'ready') return NONE;
+  let set = blockingCache.get(r);
+  if (!set) blockingCache.set(r, (set = new Set(blockingFindings(r))));
+  return set;
+}
+
+function hasBlocker(session: FolderSession, findings: readonly Finding[]): boolean {
+  const b = blocking(session);
+  return b.size > 0 && findings.some((f) => b.has(f));
+}
+
+/** Whether a section holds a blocker: a blocking finding of its area, or (the checklist) a required item not done. */
+function sectionBlocks(session: FolderSession, section: SectionId): boolean {
+  const r = session.report;
+  if (!r || section === 'rollback') return false;
+  if (section === 'checklist' && (session.verdict ?? r.verdict) !== 'ready' && blockingItems(session.checklist?.items).length) return true;
+  const b = blocking(session);
+  return b.size > 0 && [...b].some((f) => f.area === section);
+}
+
 /** The blockers under the verdict: findings that decide it and required checklist items not done. */
 function verdictChildren(session: FolderSession): Node[] {
   const r = session.report;
@@ -300,11 +343,36 @@ function checklistChildren(session: FolderSession): Node[] {
   return (session.checklist?.items ?? []).map((item) => ({ type: 'checkItem' as const, session, item }));
 }
 
+/** Capitalised first letter (core notices are lowercase fragments for the CLI's "note: …"). */
+function sentence(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function restricted(): boolean {
+  return !vscode.workspace.isTrusted;
+}
+
+/** What an area that needs the base branch says when there was none. */
+function notComparedWords(): string {
+  return restricted() ? vscode.l10n.t('not checked in Restricted Mode (needs git)') : vscode.l10n.t('not compared with a base branch');
+}
+
+function notComparedTooltip(reason: string): string {
+  return restricted()
+    ? vscode.l10n.t('Breaking changes are found by comparing each schema with the base branch through git, which Restricted Mode does not run. Trust the folder to check the API contract.')
+    : vscode.l10n.t('Breaking changes are found by comparing each schema with the base branch: {0}.', reason);
+}
+
 function sectionChildren(session: FolderSession, area: Area): Node[] {
   const r = session.report;
   if (!r) return [];
   const view = areaView(r, area);
   const nodes: Node[] = [];
+  if (view.notCompared) {
+    const fact: Node & { type: 'fact' } = { type: 'fact', label: notComparedWords().replace(/^./, (c) => c.toUpperCase()), description: restricted() ? vscode.l10n.t('Manage Workspace Trust') : view.notCompared, tooltip: notComparedTooltip(view.notCompared), icon: restricted() ? 'shield' : 'circle-slash' };
+    if (restricted()) fact.command = MANAGE_TRUST_COMMAND;
+    nodes.push(fact);
+  }
   if (view.nothingToCheck) nodes.push({ type: 'fact', label: vscode.l10n.t('Nothing to check'), description: view.nothingToCheck, icon: 'circle-slash' });
   else if (!view.compared) nodes.push(...fileNodes(session, area, view.fresh));
   else {

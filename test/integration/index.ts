@@ -13,11 +13,14 @@ export async function run(): Promise<void> {
   const Mocha = require('mocha') as typeof import('mocha');
   const suite = process.env.DR_SUITE === 'restricted' ? 'restricted' : process.env.DR_SUITE === 'bench' ? 'bench' : 'trusted';
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec' });
+  const BOTH = ['panel.test.js'];
   const all = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   const files =
     suite === 'trusted'
       ? ['trusted.test.js', ...all.filter((f) => f !== 'trusted.test.js' && !f.startsWith('restricted') && !f.startsWith('bench'))]
-      : all.filter((f) => f.startsWith(suite));
+      : suite === 'restricted'
+        ? [...all.filter((f) => f.startsWith('restricted')), ...BOTH] // files in BOTH pick their cases by trust
+        : all.filter((f) => f.startsWith(suite));
   for (const f of files) {
     const file = path.join(__dirname, f);
     if (!fs.existsSync(file)) throw new Error(`missing suite ${file}`);

@@ -52,18 +52,27 @@ export function planCommandCasesTrusted(): void {
     it('ticks and unticks a manual item, recording who ticked it', async () => {
       const label = 'Stakeholders notified (support, on-call, dependent teams)';
       assert.equal(await vscode.commands.executeCommand('deployReadiness.tickChecklistItem', 'stakeholders-notified'), true);
-      await waitFor('the tick in the tree', () => /^ticked by .+ at \d{4}-/.test(checklistOf(api).children.find((c) => c.label === label)?.description ?? ''));
+      // Relative time in the row and its tooltip, never the raw ISO timestamp.
+      const row = await waitFor('the tick in the tree', () => {
+        const r = checklistOf(api).children.find((c) => c.label === label);
+        return /^ticked by .+ (just now|\d+ \w+ ago|in \d+ \w+)$/.test(r?.description ?? '') ? r : undefined;
+      });
+      assert.ok(!/\d{4}-\d{2}-\d{2}T/.test(`${row.description} ${row.tooltip}`), `${row.description} ${row.tooltip}`);
       assert.equal(await vscode.commands.executeCommand('deployReadiness.untickChecklistItem', 'stakeholders-notified'), true);
       await waitFor('the untick in the tree', () => checklistOf(api).children.find((c) => c.label === label)?.description === 'tick when done');
     });
 
-    it('generates the runbook at the configured path and opens it', async () => {
+    it('generates the runbook at the configured path and opens it rendered', async () => {
       const uri = await vscode.commands.executeCommand<vscode.Uri>('deployReadiness.generateRunbook');
       assert.ok(uri, 'the command returns the written file');
       try {
         assert.match(uri.path, /\/docs\/runbooks\/\d{4}-\d{2}-\d{2}-feature-payments\.md$/);
-        assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
-        const text = vscode.window.activeTextEditor!.document.getText();
+        const tab = await waitFor('the runbook preview', () => {
+          const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+          return t?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) ? t : undefined;
+        }, 30_000);
+        assert.ok(tab.label.includes(uri.path.split('/').pop()!), tab.label);
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         assert.match(text, /^# Deployment runbook: /);
         assert.match(text, /## 1\. Configuration: set before the deploy[\s\S]*STRIPE_API_KEY/);
       } finally {
@@ -80,6 +89,8 @@ export function planCommandCasesTrusted(): void {
       assert.equal(doc?.isUntitled, true);
       assert.equal(doc?.languageId, 'markdown');
       assert.ok(doc?.getText().startsWith(ROLLBACK_START));
+      // A named tab, not one titled by the marker comment on the first line.
+      assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^Rollback plan.*\.md$/);
       const clip = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
       if (clip) assert.equal(clip, plan.section); // a browser host may not expose its clipboard to tests
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

@@ -15,7 +15,12 @@ import {
 const USAGE = `usage: node test/vscode-offline/screenshot.mjs --extension <abs ext root> --workspace <abs folder>
        --out <png> [--view-id <view container id>] [--title <activity bar label, default "Deploy Readiness">]
        [--vsix <file>] [--restricted] [--settle <sec, default 4>] [--allow-empty] [--require-rows] [--timeout <sec, default 180>]
+       [--no-expand] [--sidebar-width <px>] [--quickfix-out <png> --quickfix-file <file name> --quickfix-line <n>] [--status-out <png>]
        [--verbose]
+  --no-expand shows the tree as the extension opens it (no row is expanded by the harness).
+  --sidebar-width drags the side bar wider so labels and descriptions are readable.
+  --quickfix-out opens <file name> (quick open), puts the cursor on line <n> and saves the Ctrl+. menu.
+  --status-out saves the status-bar verdict with its tooltip (hovered).
   --vsix installs the package with code-server --install-extension instead of linking --extension.
   --restricted opens the workspace untrusted (Restricted Mode), as run.mjs --restricted does.`;
 
@@ -119,7 +124,7 @@ async function sidebarState(page) {
 }
 
 /** Waits for the sidebar tree to show rows (or a welcome view); expands collapsed rows once. */
-async function waitForTree(page, { settleMs, waitMs, requireRows = false }) {
+async function waitForTree(page, { settleMs, waitMs, requireRows = false, expand = true }) {
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
     const s = await sidebarState(page);
@@ -134,7 +139,7 @@ async function waitForTree(page, { settleMs, waitMs, requireRows = false }) {
   // Click twisties (not rows: a row click may run the item's command), top-down, at most 20.
   const twistie = page.locator(`${ROWS}[aria-expanded="false"] .monaco-tl-twistie`).first();
   let expanded = 0;
-  while (expanded < 20 && await twistie.count()) {
+  while (expand && expanded < 20 && await twistie.count()) {
     if (!await twistie.click({ timeout: 2000 }).then(() => true, () => false)) break;
     expanded++;
     await page.waitForTimeout(300);
@@ -143,6 +148,64 @@ async function waitForTree(page, { settleMs, waitMs, requireRows = false }) {
   await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 2);
   await page.waitForTimeout(expanded ? 1500 : 800);
   return sidebarState(page);
+}
+
+/** Drags the sash between the side bar and the editor so the side bar is about `width` pixels wide. */
+async function widenSidebar(page, width) {
+  const box = await page.locator(SIDEBAR).boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 12 });
+  await page.mouse.up();
+  await page.waitForTimeout(500);
+  log(`side bar ${Math.round(box.width)} -> ${Math.round((await page.locator(SIDEBAR).boundingBox())?.width ?? 0)} px`);
+}
+
+/** Opens a file through quick open, moves the cursor to a line and opens the quick-fix menu (Ctrl+.). */
+async function quickFixShot(page, { file, line, out }) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(file, { delay: 10 });
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+  // The squiggle is there once the extension published its diagnostics for the file.
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(String(line), { delay: 10 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Control+Period');
+  const menu = page.locator('.action-widget').first();
+  await menu.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.waitForTimeout(800);
+  log(`quick-fix menu: ${(await menu.innerText()).split('\n').filter(Boolean).slice(0, 8).join(' | ')}`);
+  await screenshot(page, out);
+  await page.keyboard.press('Escape');
+  return out;
+}
+
+/** Hovers the status-bar verdict until its tooltip shows, then saves the window. */
+async function statusShot(page, { out }) {
+  await page.keyboard.press('Escape');
+  const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'Deploy:' }).first();
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Deploy Readiness' }).first();
+  for (let i = 0; i < 5; i++) {
+    await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 2);
+    await page.waitForTimeout(300);
+    await item.hover();
+    if (await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false)) break;
+  }
+  if (!await hover.isVisible()) throw new HarnessError('the status-bar verdict shows no tooltip');
+  await page.waitForTimeout(500);
+  log(`status-bar tooltip: ${(await hover.innerText()).split('\n')[0]}`);
+  await screenshot(page, out);
+  return out;
 }
 
 async function notificationsText(page) {
@@ -154,7 +217,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2), {
     extension: 'string', workspace: 'string', out: 'string', 'view-id': 'string', title: 'string',
     vsix: 'string', settle: 'string', 'allow-empty': 'boolean', 'require-rows': 'boolean', timeout: 'string', verbose: 'boolean',
-    restricted: 'boolean',
+    restricted: 'boolean', 'no-expand': 'boolean', 'sidebar-width': 'string', 'quickfix-out': 'string', 'quickfix-file': 'string', 'quickfix-line': 'string', 'status-out': 'string',
   });
   if (opts.help) { console.log(USAGE); return 0; }
   const vsix = opts.vsix ? requireAbsolute(opts, 'vsix') : null;
@@ -197,7 +260,8 @@ async function main() {
     log(`workbench up after ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
     const via = await openView(page, { title, viewId, waitMs: 90_000 });
-    const state = await waitForTree(page, { settleMs, waitMs: 150_000, requireRows: Boolean(opts['require-rows']) });
+    if (opts['sidebar-width']) await widenSidebar(page, Number(opts['sidebar-width']));
+    const state = await waitForTree(page, { settleMs, waitMs: 150_000, requireRows: Boolean(opts['require-rows']), expand: !opts['no-expand'] });
     for (const n of await notificationsText(page)) log(`notification: ${n}`);
     log(`view "${state.title || title}" opened via ${via}: ${state.rows} tree rows, ${state.welcome} welcome views`);
     if (!state.visible || !state.title.toLowerCase().includes(title.toLowerCase())) {
@@ -209,6 +273,11 @@ async function main() {
       throw new HarnessError('the view opened but stayed empty (no tree rows, no welcome view): did the extension activate?');
     }
     log(`screenshot: ${await screenshot(page, out)}`); // only a good picture lands at --out
+    if (opts['status-out']) log(`screenshot: ${await statusShot(page, { out: path.resolve(opts['status-out']) })}`);
+    if (opts['quickfix-out']) {
+      if (!opts['quickfix-file'] || !opts['quickfix-line']) throw new HarnessError('--quickfix-out needs --quickfix-file and --quickfix-line');
+      log(`screenshot: ${await quickFixShot(page, { file: opts['quickfix-file'], line: Number(opts['quickfix-line']), out: path.resolve(opts['quickfix-out']) })}`);
+    }
     return 0;
   })();
 

@@ -9,7 +9,8 @@ export const RUNBOOK_COMMAND = 'deployReadiness.generateRunbook';
 
 /**
  * Writes the deployment runbook to the configured path (`checklist.runbook.path`, default
- * docs/runbooks/<date>-<branch>.md) and opens it. An empty path opens an untitled editor instead.
+ * docs/runbooks/<date>-<branch>.md) and opens it rendered (Markdown preview), with a message
+ * offering the source. An empty path opens an untitled editor instead.
  */
 export function registerGenerateRunbook(ctx: Ctx): vscode.Disposable {
   return vscode.commands.registerCommand(RUNBOOK_COMMAND, async () => {
@@ -44,7 +45,17 @@ export function registerGenerateRunbook(ctx: Ctx): vscode.Disposable {
       return undefined;
     }
     ctx.log.info(`runbook written to ${rb.path}`);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    // Read rendered (tables, checkboxes); the Markdown source is one click away.
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+      return uri;
+    }
+    const edit = vscode.l10n.t('Open Markdown');
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t('Runbook written to {0}.', rb.path), edit)
+      .then(async (a) => (a === edit ? vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false }) : undefined));
     return uri;
   });
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { blockersOf } from '../../../src/core/blockers';
+import { blockersOf, blockingFindings, blockingItems } from '../../../src/core/blockers';
 import type { ChecklistItem } from '../../../src/core/checklist/items';
 import { emptyFacts, summarize, type Finding, type Report } from '../../../src/core/model';
 import { areaView, verdictTooltip } from '../../../src/core/view';
@@ -47,6 +47,24 @@ describe('view: what the tree and the status bar show, decided in core', () => {
     assert.equal(areaView(r, 'migration').nothingToCheck, 'no migration added or changed on this branch');
     const withSchema = report([], { ...emptyFacts(), apiSchemas: [{ file: 'openapi.yaml', kind: 'openapi', hasBase: true }] });
     assert.equal(areaView(withSchema, 'api').nothingToCheck, undefined);
+  });
+
+  it('an API contract that needs a base and had none says why, instead of "no findings"', () => {
+    const schema = { ...emptyFacts(), apiSchemas: [{ file: 'openapi.yaml', kind: 'openapi', hasBase: false }] };
+    const restricted: Report = { ...report([]), facts: schema, baseline: { compared: false, scope: 'new', reason: 'Restricted Mode runs no git', fixed: [] } };
+    assert.equal(areaView(restricted, 'api').notCompared, 'Restricted Mode runs no git');
+    assert.equal(areaView(restricted, 'env').notCompared, undefined, 'env reads are checked from the files');
+    // With a base, a schema added on this branch (no base version) was still checked: nothing to report.
+    assert.equal(areaView(report([], schema), 'api').notCompared, undefined);
+  });
+
+  it('the blockers the tree opens: deciding errors (else warnings) and required items not done', () => {
+    const err = finding({ baseline: 'new' });
+    const warn = finding({ baseline: 'new', severity: 'warning', file: 'src/w.js' });
+    assert.deepEqual(blockingFindings(report([finding({}), err, warn])), [err]);
+    assert.deepEqual(blockingFindings(report([finding({}), warn])), [warn]);
+    const items = [required({}), required({ id: 'deploy-window', state: 'fail', advisory: true }), required({ id: 'x', required: false }), required({ id: 'ci', state: 'pass' })];
+    assert.deepEqual(blockingItems(items).map((i) => i.id), ['rollback-plan']);
   });
 
   it('the tooltip lists each blocker, a finding or a required checklist item, with its next action', () => {
