@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { toPosix } from './text';
 
@@ -74,6 +74,9 @@ function isOutside(root: string, abs: string): boolean {
   return relBack === '..' || relBack.startsWith('..' + path.sep) || path.isAbsolute(relBack);
 }
 
+/** Files up to this size are read synchronously (see `readNow`). */
+const SYNC_READ_MAX = 256 * 1024;
+
 export class DiskReader implements FileReader {
   private realRoot: Promise<string> | undefined;
   private readonly folders = new Map<string, Promise<boolean>>();
@@ -117,7 +120,10 @@ export class DiskReader implements FileReader {
     try {
       // A symbolic link (the file, or a folder on its way) may point out of the workspace: never
       // read there. One lstat per file; folders are resolved once each.
-      const lst = await fs.lstat(abs);
+      // The common case (a regular file, under the size limit) uses synchronous calls: on a
+      // repository's small files they cost a fifth of the CPU of the promise versions (each of
+      // which is four thread-pool round trips), and block for microseconds.
+      const lst = lstatSync(abs);
       if (lst.isSymbolicLink() || !(await this.folderInside(path.dirname(abs)))) {
         this.realRoot ??= fs.realpath(this.root).catch(() => path.resolve(this.root));
         if (isOutside(await this.realRoot, await fs.realpath(abs))) return { kind: 'error', message: 'a symbolic link to outside the workspace, not read' };
@@ -125,7 +131,7 @@ export class DiskReader implements FileReader {
       const st = lst.isSymbolicLink() ? await fs.stat(abs) : lst;
       if (!st.isFile()) return { kind: 'missing' };
       if (st.size > limit) return { kind: 'too-large', size: st.size, limit };
-      return decode(await fs.readFile(abs), limit);
+      return decode(st.size <= SYNC_READ_MAX ? readFileSync(abs) : await fs.readFile(abs), limit);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
