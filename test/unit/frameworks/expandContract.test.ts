@@ -124,6 +124,16 @@ describe('expand-contract by code search: a drop the running code no longer uses
     } finally {
       removeTree(dir);
     }
+    // Without git the code running now cannot be searched: an absent name at head keeps the error (the field
+    // usually leaves the model in the change that drops it), and the message says what was found.
+    const nogit = tempTree({ 'shop/migrations/0001_initial.py': initial, 'shop/migrations/0002_cleanup.py': drop, 'shop/models.py': 'from django.db import models\n\nclass Order(models.Model):\n    pass\n' });
+    try {
+      const fs = drops(await analyze(nogit, false), 'shop/migrations/0002_cleanup.py');
+      assert.ok(fs.length >= 4 && fs.every((f) => f.severity === 'error'));
+      assert.match(fs.find((f) => f.message.includes('"coupon"'))!.message, /No application code references it at head.*without a merge base/);
+    } finally {
+      removeTree(nogit);
+    }
     const bare = tempTree({ 'shop/migrations/0001_initial.py': initial, 'shop/migrations/0002_cleanup.py': drop });
     try {
       const fs = drops(await analyze(bare, false), 'shop/migrations/0002_cleanup.py');
