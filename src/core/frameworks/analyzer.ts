@@ -8,6 +8,7 @@ import { unreadable } from '../migrations/rules';
 import { describeUnreadable } from '../reader';
 import { type DslFile, type DslValue, type Framework } from './dsl';
 import { detectDialect, detectRunnerTimeouts, frameworkFromContent, isFramework } from './detect';
+import { CodeSearch } from './codeRefs';
 import { expandContract } from './expandContract';
 import { extract, lintDslMigration } from './lint';
 import { frameworkRules, notAnalysed } from './rules';
@@ -163,6 +164,7 @@ export const frameworkAnalyzer: Analyzer = {
   rules: frameworkRules,
   async analyze(ctx) {
     schemaCache(ctx).clear();
+    CodeSearch.reset(ctx);
     const out: Finding[] = [];
     for (const f of ctx.files) {
       if (ctx.signal.aborted) break;
@@ -178,7 +180,11 @@ export const frameworkAnalyzer: Analyzer = {
     }
     return out;
   },
-  analyzeFile: analyzeOne,
+  /** As the user types: the application code may have changed since the last search, so it is searched afresh. */
+  analyzeFile: (ctx, f) => {
+    CodeSearch.reset(ctx);
+    return analyzeOne(ctx, f);
+  },
   /** The project's database and runner configuration decide the dialect and the timeouts of every framework migration. */
   affectsWorkspace: (f) => /(^|\/)(config\/database\.yml|config\/initializers\/strong_migrations\.rb|alembic\.ini|env\.py|knexfile\.(js|ts|cjs)|ormconfig\.(json|js|ts)|data-source\.ts|\.sequelizerc)$/.test(f.path),
 };

@@ -137,6 +137,11 @@ export class CodeSearch {
     return s;
   }
 
+  /** Forgets the indexes: the next search reads the files again (a new run, or an edit in the editor). */
+  static reset(ctx: AnalysisContext): void {
+    for (const k of [...ctx.cache.keys()]) if (k.startsWith('frameworks:codeSearch:')) ctx.cache.delete(k);
+  }
+
   get fileCount(): number {
     return this.paths.length;
   }

@@ -118,8 +118,13 @@ export async function expandContract(ctx: AnalysisContext, framework: Framework,
       }
     }
     if (!base?.ref && !head.ref) {
-      const where = search.hasBase ? 'at the merge base (the code running now) or at head' : 'at head (without a merge base the code running now could not be searched)';
-      out.set(f, contract(f, `${target.what} is the contract step of expand-contract: no application code references it ${where} (${searched}), so the running code is not broken`, suffix, { codeSearch: { files: search.fileCount, base: search.hasBase } }));
+      if (!search.hasBase) {
+        // Without the code running now this proves nothing: the field usually leaves the model in the
+        // same change that drops it (on healthchecks' history, every such drop did).
+        out.set(f, { ...f, message: `${cut} No application code references it at head (${searched}); without a merge base the code running now could not be searched: if the release running now no longer uses it either, this is the contract step.${suffix}` });
+        continue;
+      }
+      out.set(f, contract(f, `${target.what} is the contract step of expand-contract: no application code references it at the merge base (the code running now) or at head (${searched}), so the running code is not broken`, suffix, { codeSearch: { files: search.fileCount, base: true } }));
       continue;
     }
     const ref = base?.ref ?? head.ref!;

@@ -365,9 +365,10 @@ export class DslFixer {
   }
 
   /** Django `default=` → also `db_default=` (Django 5), SQLAlchemy `default=` → also `server_default=`. */
-  ormDefaultFix(c: DslCall, valueSpan: Span): Fix[] | undefined {
+  /** `literal`: the default's text when the span is not the value itself (Django's implicit '' for blank=True). */
+  ormDefaultFix(c: DslCall, valueSpan: Span, literal?: string): Fix[] | undefined {
     const fw = this.ctx.file.framework;
-    const valueText = this.ctx.text.slice(valueSpan.start, valueSpan.end);
+    const valueText = literal ?? this.ctx.text.slice(valueSpan.start, valueSpan.end);
     const at = valueSpan.end;
     if (fw === 'django') {
       if (/^(lambda\b|[A-Za-z_][\w.]*$)/.test(valueText) && !/^(True|False|None)$/.test(valueText)) return undefined; // a callable: no database equivalent

@@ -203,13 +203,20 @@ export async function lintDslMigration(input: DslLintInput): Promise<DslLintResu
     );
   }
   for (const d of mapped.ormDefaults) {
-    const how = d.how === 'django' ? 'Django applies `default=` in Python and drops the DEFAULT from the database after the migration' : 'SQLAlchemy `default=` is applied by the ORM, not by the database';
+    const how =
+      d.how === 'django'
+        ? 'Django applies `default=` in Python and drops the DEFAULT from the database after the migration'
+        : d.how === 'django-blank'
+          ? "Django fills the existing rows with '' (blank=True, no default) and drops that DEFAULT from the database after the migration"
+          : d.how === 'django-auto_now'
+            ? 'Django fills the existing rows with the current time (auto_now) and drops that DEFAULT from the database after the migration'
+            : 'SQLAlchemy `default=` is applied by the ORM, not by the database';
     extra.push(
       ormDefaultNotInDatabase.finding({
         message: `"${d.column}" on "${d.table}" is NOT NULL but its default lives only in the ORM: ${how}, so INSERTs from code still running without this field fail during the deploy.`,
         file: path,
         range: index.rangeOf(d.span.start, d.span.end),
-        fixes: fixer.ormDefaultFix(d.call, d.span),
+        fixes: d.how === 'django-auto_now' ? undefined : fixer.ormDefaultFix(d.call, d.span, d.how === 'django-blank' ? '""' : undefined),
         data: { table: d.table, column: d.column, backwardCompatible: false },
       }),
     );

@@ -69,6 +69,9 @@ function defaultExpr(v: DslValue | undefined, sqlIsRaw = false): DefaultExpr | u
   return { text: lit(v), volatility: 'immutable', span: v.span };
 }
 
+/** Django fields whose `empty_strings_allowed` is true: with blank=True and no default, Django fills existing rows with ''. */
+const EMPTY_STRING_FIELDS = new Set(['CharField', 'TextField', 'EmailField', 'SlugField', 'URLField', 'FilePathField', 'FileField', 'ImageField', 'CommaSeparatedIntegerField', 'BinaryField']);
+
 const TYPE_NAMES: Record<string, string> = {
   string: 'varchar', text: 'text', integer: 'int4', int: 'int4', int4: 'int4', bigint: 'int8', biginteger: 'int8', int8: 'int8', smallint: 'int2', smallinteger: 'int2',
   float: 'float8', double: 'float8', real: 'float4', decimal: 'numeric', numeric: 'numeric', datetime: 'timestamp', timestamp: 'timestamp', timestamptz: 'timestamptz',
@@ -537,7 +540,7 @@ export class OpMapper {
   }
 
   /** A Django field → the column Django's schema editor creates. */
-  djangoColumn(name: string, field: DslValue | undefined, span: Span): { col: ColumnDef; fk?: string; index: boolean; unique: boolean; pyDefault?: DslValue } | undefined {
+  djangoColumn(name: string, field: DslValue | undefined, span: Span): { col: ColumnDef; fk?: string; index: boolean; unique: boolean; pyDefault?: DslValue; implicit?: 'blank' | 'auto_now' } | undefined {
     if (!field || field.t !== 'call') return undefined;
     const kw = field.kwargs;
     const isFk = /^(ForeignKey|OneToOneField)$/.test(field.name);
@@ -558,7 +561,20 @@ export class OpMapper {
     const target = isFk && boolOf(kw.db_constraint) !== false ? (strOf(to) ?? (to?.t === 'ref' ? to.path : undefined)) : undefined;
     const unique = !!boolOf(kw.unique) || field.name === 'OneToOneField';
     const index = (isFk && boolOf(kw.db_index) !== false && !unique) || !!boolOf(kw.db_index) || (['SlugField'].includes(field.name) && boolOf(kw.db_index) !== false);
-    return { col, fk: target, index, unique, pyDefault: kw.default };
+    // Django's effective default when none is given: '' for a blank string field, now() for auto_now(_add).
+    let pyDefault = kw.default;
+    let implicit: 'blank' | 'auto_now' | undefined;
+    if (!pyDefault && boolOf(kw.null) !== true) {
+      if (boolOf(kw.blank) === true && EMPTY_STRING_FIELDS.has(field.name)) {
+        pyDefault = { t: 'str', value: '', s: { value: '', map: [kw.blank.span.start], span: kw.blank.span }, span: kw.blank.span };
+        implicit = 'blank';
+      } else if (boolOf(kw.auto_now) === true || boolOf(kw.auto_now_add) === true) {
+        const k = kw.auto_now ?? kw.auto_now_add;
+        pyDefault = { t: 'fn', span: k.span, sql: 'now()' };
+        implicit = 'auto_now';
+      }
+    }
+    return { col, fk: target, index, unique, pyDefault, ...(implicit ? { implicit } : {}) };
   }
 
   private djangoFkTable(target: string): string {
@@ -642,7 +658,7 @@ export class OpMapper {
           const pyDefault = d.pyDefault && !d.col.default && d.col.notNull;
           // Django adds the column with the Python default as DEFAULT, backfills, then drops the DEFAULT.
           const col = pyDefault ? { ...d.col, default: defaultExpr(d.pyDefault) } : d.col;
-          if (pyDefault) this.out.ormDefaults.push({ call: c, column: d.col.name, table: T, span: d.pyDefault!.span, how: 'django' });
+          if (pyDefault) this.out.ormDefaults.push({ call: c, column: d.col.name, table: T, span: d.pyDefault!.span, how: d.implicit ? `django-${d.implicit}` : 'django' });
           this.push(c, { ...b(`AddField ${model}.${name}`), kind: 'add-column', table: T, column: col, ifNotExists: false });
           if (d.fk) this.push(c, { ...b(`AddField ${model}.${name} (foreign key)`), kind: 'add-constraint', table: T, constraint: { type: 'foreign-key', columns: [d.col.name], notValid: false, references: { table: this.djangoFkTable(d.fk), columns: ['id'] } } });
           if (d.unique) this.push(c, { ...b(`AddField ${model}.${name} (unique)`), kind: 'add-constraint', table: T, constraint: { type: 'unique', columns: [d.col.name], notValid: false } });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../../src/core/model';
+import { applyEdits } from '../helpers';
 import { extract, lintDslMigration } from '../../../src/core/frameworks/lint';
 import { sqlFrontEnd } from '../../../src/core/frameworks/sqlFront';
 import { dslToOps } from '../../../src/core/frameworks/toOps';
@@ -38,5 +39,22 @@ describe('Django operations read as Django runs them', () => {
     assert.deepEqual(ops.map((o) => `${o.kind}:${'column' in o ? o.column : ''}`), ['drop-default:status']);
     const back = py('        migrations.AlterField(model_name="order", name="kind", field=models.CharField(max_length=10, db_default="a")),');
     assert.deepEqual((await dslToOps(await extract('django', back), 'shop/migrations/0002_x.py', 'postgres', sqlFrontEnd, await schemaAfterInitial())).ops.map((o) => o.kind), ['set-default']);
+  });
+
+  it("AddField of a blank=True string field (or auto_now) with no default: Django fills existing rows, so not add-column-required; the running code's INSERTs still fail, which orm-default-not-in-database says", async () => {
+    const add = (field: string) => `        migrations.AddField(model_name="order", name="note", field=${field}),`;
+    const blank = await lint(add('models.CharField(blank=True, max_length=128)'), await schemaAfterInitial());
+    assert.ok(!blank.some((x) => x.ruleId === 'migration/add-column-required'), JSON.stringify(blank.map((x) => x.ruleId)));
+    const f = blank.find((x) => x.ruleId === 'migration/orm-default-not-in-database')!;
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /fills the existing rows with '' \(blank=True/);
+    const fixed = applyEdits(py(add('models.CharField(blank=True, max_length=128)')), f.fixes!.find((x) => x.isPreferred)!.edits);
+    assert.match(fixed, /blank=True, db_default="", max_length=128/);
+    const after = (await lintDslMigration({ path: 'shop/migrations/0002_x.py', text: fixed, framework: 'django', settings: { dialect: 'postgres', postgresVersion: 16, mysqlVersion: '8.0' }, sql: sqlFrontEnd, schema: await schemaAfterInitial() })).findings;
+    assert.ok(!after.some((x) => /orm-default|add-column-required/.test(x.ruleId)));
+    const auto = await lint(add('models.DateTimeField(auto_now_add=True)'), await schemaAfterInitial());
+    assert.deepEqual(auto.filter((x) => /orm-default|add-column-required/.test(x.ruleId)).map((x) => x.ruleId), ['migration/orm-default-not-in-database']);
+    const int = await lint(add('models.IntegerField(blank=True)'), await schemaAfterInitial());
+    assert.ok(int.some((x) => x.ruleId === 'migration/add-column-required'), 'no empty string for an integer: the ADD fails on existing rows');
   });
 });

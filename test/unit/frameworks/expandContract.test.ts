@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import type { Finding } from '../../../src/core/model';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { branchRepo, removeTree, tempTree } from '../helpers';
 
 const rb = (name: string, body: string) => `class ${name} < ActiveRecord::Migration[7.1]\n  def change\n${body}\n  end\nend\n`;
@@ -124,12 +126,41 @@ describe('expand-contract by code search: a drop the running code no longer uses
     } finally {
       removeTree(dir);
     }
+    // Without git the code running now cannot be searched: an absent name at head keeps the error (the field
+    // usually leaves the model in the change that drops it), and the message says what was found.
+    const nogit = tempTree({ 'shop/migrations/0001_initial.py': initial, 'shop/migrations/0002_cleanup.py': drop, 'shop/models.py': 'from django.db import models\n\nclass Order(models.Model):\n    pass\n' });
+    try {
+      const fs = drops(await analyze(nogit, false), 'shop/migrations/0002_cleanup.py');
+      assert.ok(fs.length >= 4 && fs.every((f) => f.severity === 'error'));
+      assert.match(fs.find((f) => f.message.includes('"coupon"'))!.message, /No application code references it at head.*without a merge base/);
+    } finally {
+      removeTree(nogit);
+    }
     const bare = tempTree({ 'shop/migrations/0001_initial.py': initial, 'shop/migrations/0002_cleanup.py': drop });
     try {
       const fs = drops(await analyze(bare, false), 'shop/migrations/0002_cleanup.py');
       assert.ok(fs.length >= 4 && fs.every((f) => f.severity === 'error'), 'no models.py visible: an absent name proves nothing');
     } finally {
       removeTree(bare);
+    }
+  });
+
+  it('in the editor, re-analysing the migration after the code changed searches the code again', async function () {
+    this.timeout(60_000);
+    const py = (ops: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
+    const dir = branchRepo(
+      { 'shop/migrations/0001_initial.py': py('        migrations.CreateModel(name="Order", fields=[("id", models.BigAutoField(primary_key=True)), ("memo", models.TextField(null=True))]),'), 'shop/models.py': 'class Order:\n    pass\n' },
+      { 'shop/migrations/0002_drop.py': py('        migrations.RemoveField(model_name="order", name="memo"),'), 'shop/views.py': 'def f(o):\n    return o.memo\n' },
+    );
+    try {
+      const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: true });
+      const first = drops((await ws.analyze()).findings, 'shop/migrations/0002_drop.py');
+      assert.deepEqual(first.map((f) => f.severity), ['error'], 'the new view uses it');
+      writeFileSync(path.join(dir, 'shop/views.py'), 'def f(o):\n    return None\n');
+      const again = drops(await ws.analyzeFile('shop/migrations/0002_drop.py'), 'shop/migrations/0002_drop.py');
+      assert.deepEqual(again.map((f) => f.severity), ['warning']);
+    } finally {
+      removeTree(dir);
     }
   });
 });
