@@ -153,7 +153,11 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
     newTables: created,
     schema: input.schema,
     hasNotNullCheck: (t: string, c: string) => notNullChecks.some((x) => x.table === t && x.column === c && x.validatedAt < current) || schemaHasNotNullCheck(input.schema, t, c),
+    hasImpliedPartitionCheck: (t: string) => checkedTables.has(t) || [...(input.schema?.tables.get(t)?.constraints.values() ?? [])].some((c) => c.type === 'check' && c.validated),
   };
+  // Tables given a validated CHECK constraint earlier in this file.
+  const checkedTables = new Set<string>();
+  const notValidChecks = new Set<string>();
   input.ops.forEach((op, i) => {
     current = i;
     const runnerOpen = runner;
@@ -195,6 +199,11 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       lockTimeout,
       statementTimeout,
     });
+    if (op.kind === 'add-constraint' && op.constraint.type === 'check') {
+      if (op.constraint.notValid) notValidChecks.add(`${op.table}.${op.constraint.name ?? ''}`);
+      else checkedTables.add(op.table);
+    }
+    if (op.kind === 'validate-constraint' && (notValidChecks.has(`${op.table}.${op.name}`) || input.schema?.tables.get(op.table)?.constraints.get(op.name)?.type === 'check')) checkedTables.add(op.table);
     if (op.kind === 'create-table') {
       created.add(tableKey(op));
       filled.delete(tableKey(op));

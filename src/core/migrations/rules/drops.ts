@@ -3,6 +3,7 @@ import { defineMigrationRule } from './define';
 import type { Check, OpFacts } from '../context';
 import * as fx from '../fixes';
 import { q, each, existing, addedInFile } from './helpers';
+import type { OpOf } from '../ops';
 
 export const dropColumn = defineMigrationRule({
   id: 'migration/drop-column',
@@ -130,6 +131,31 @@ export const truncateTable = defineMigrationRule({
   },
 });
 
+export const dropDefaultNotNull = defineMigrationRule({
+  id: 'migration/drop-default-not-null',
+  defaultSeverity: 'error',
+  summary: 'DROP DEFAULT on a NOT NULL column breaks the INSERTs of the running code that leave the column out',
+  equivalents: { 'django-migration-linter': ['NOT_NULL'] },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` briefly (PostgreSQL); a metadata lock, INSTANT (MySQL)',
+    what: '`ALTER COLUMN … DROP DEFAULT` on a column of an existing table that is `NOT NULL`: added `NOT NULL DEFAULT …` earlier in the same migration (the pattern Django emits for `AddField(default=…)`, the SQL equivalent of `migration/orm-default-not-in-database`): an error; or known `NOT NULL` from the replayed earlier migrations: a warning, since only code that leaves the column out breaks (ORMs that know the column, such as Rails and Django, send a value). Columns whose nullability is not known are not reported.',
+    why: 'The code still running during a rolling deploy was written against a column with a default: its INSERTs that leave the column out now violate NOT NULL (PostgreSQL, MySQL in strict mode) and fail until every instance runs the new code. A column added in the same migration is unknown to the old code, so every one of its INSERTs leaves it out.',
+    fix: 'Keep the default until no running code omits the column, and drop it in a later release; or keep it for good (a default costs nothing since PostgreSQL 11).',
+    compat: true,
+  },
+  examples: {
+    postgres: {
+      flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;"],
+      safe: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "CREATE TABLE teams (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');\nALTER TABLE teams ALTER COLUMN plan DROP DEFAULT;", 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;'],
+    },
+    mysql: {
+      flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan varchar(20) NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }],
+      safe: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan varchar(20) DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }],
+    },
+  },
+});
+
 const drops: Check = (ctx) => {
   const separated = (table: string, column?: string): string | undefined => {
     const m = ctx.schema?.separated;
@@ -179,4 +205,25 @@ const drops: Check = (ctx) => {
   });
 };
 
-export const dropsChecks: readonly Check[] = [drops];
+const dropDefault: Check = (ctx) => {
+  each(ctx, ['drop-default'], (f) => {
+    if (!existing(f)) return;
+    const { table, column } = f.op;
+    const before = ctx.facts.filter((g) => g.i < f.i);
+    const added = before.find((g): g is OpFacts & { op: OpOf<'add-column'> } => g.op.kind === 'add-column' && g.op.table === table && g.op.column.name === column);
+    const setNotNull = before.some((g) => g.op.kind === 'set-not-null' && g.op.table === table && g.op.column === column);
+    const notNull = setNotNull || (added ? added.op.column.notNull : !!ctx.schema?.tables.get(table)?.columns.get(column)?.notNull);
+    if (!notNull || added?.op.column.generated || added?.op.column.serial) return;
+    const pg = ctx.input.settings.dialect === 'postgres';
+    ctx.report(dropDefaultNotNull, f, {
+      message: `DROP DEFAULT on ${q(table)}.${q(column)}, which is NOT NULL: ${added ? `the code still running does not know the column added above, so every one of its INSERTs leaves it out` : 'INSERTs of the code still running that leave the column out relied on the default'} and now fail${pg ? '' : ' in strict mode'} until every instance runs the new code. Keep the default and drop it in a later release.`,
+      ...(added ? { related: [{ file: ctx.input.file, range: ctx.index.rangeOf(added.op.span.start, added.op.span.end), message: 'column added NOT NULL here' }] } : {}),
+      data: { column },
+      // An existing column: ORMs that know it send a value anyway (Rails from its schema cache, Django
+      // from the field); only code that leaves it out breaks. A column added above: every INSERT does.
+      ...(added ? {} : { severity: 'warning' as const }),
+    });
+  });
+};
+
+export const dropsChecks: readonly Check[] = [drops, dropDefault];
