@@ -147,7 +147,12 @@ export const dropDefaultNotNull = defineMigrationRule({
   examples: {
     postgres: {
       flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;"],
-      safe: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "CREATE TABLE teams (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');\nALTER TABLE teams ALTER COLUMN plan DROP DEFAULT;", 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;'],
+      safe: [
+        { before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' },
+        { before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP NOT NULL;\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' },
+        "CREATE TABLE teams (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');\nALTER TABLE teams ALTER COLUMN plan DROP DEFAULT;",
+        'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;',
+      ],
     },
     mysql: {
       flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan varchar(20) NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }],
@@ -211,8 +216,16 @@ const dropDefault: Check = (ctx) => {
     const { table, column } = f.op;
     const before = ctx.facts.filter((g) => g.i < f.i);
     const added = before.find((g): g is OpFacts & { op: OpOf<'add-column'> } => g.op.kind === 'add-column' && g.op.table === table && g.op.column.name === column);
-    const setNotNull = before.some((g) => g.op.kind === 'set-not-null' && g.op.table === table && g.op.column === column);
-    const notNull = setNotNull || (added ? added.op.column.notNull : !!ctx.schema?.tables.get(table)?.columns.get(column)?.notNull);
+    // Nullability at this point: the replayed schema, then this file's changes in order.
+    let notNull = !!ctx.schema?.tables.get(table)?.columns.get(column)?.notNull;
+    for (const g of before) {
+      const o = g.op;
+      if (!('table' in o) || o.table !== table) continue;
+      if (o.kind === 'add-column' && o.column.name === column) notNull = o.column.notNull;
+      else if (o.kind === 'set-not-null' && o.column === column) notNull = true;
+      else if (o.kind === 'drop-not-null' && o.column === column) notNull = false;
+      else if (o.kind === 'modify-column' && o.column === column) notNull = o.def.notNull;
+    }
     if (!notNull || added?.op.column.generated || added?.op.column.serial) return;
     const pg = ctx.input.settings.dialect === 'postgres';
     ctx.report(dropDefaultNotNull, f, {
