@@ -146,7 +146,7 @@ export const dropDefaultNotNull = defineMigrationRule({
   },
   examples: {
     postgres: {
-      flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;"],
+      flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;", "ALTER TABLE users ADD COLUMN a int NOT NULL DEFAULT 0, ADD COLUMN b int NOT NULL DEFAULT 0;\nALTER TABLE users ALTER COLUMN a DROP DEFAULT, ALTER COLUMN b DROP DEFAULT;"],
       safe: [
         { before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' },
         { before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP NOT NULL;\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' },
@@ -211,6 +211,8 @@ const drops: Check = (ctx) => {
 };
 
 const dropDefault: Check = (ctx) => {
+  // One finding per statement and kind (new columns / existing ones), naming every column.
+  const groups = new Map<string, { f: OpFacts & { op: OpOf<'drop-default'> }; columns: string[]; added?: OpFacts }>();
   each(ctx, ['drop-default'], (f) => {
     if (!existing(f)) return;
     const { table, column } = f.op;
@@ -227,16 +229,25 @@ const dropDefault: Check = (ctx) => {
       else if (o.kind === 'modify-column' && o.column === column) notNull = o.def.notNull;
     }
     if (!notNull || added?.op.column.generated || added?.op.column.serial) return;
-    const pg = ctx.input.settings.dialect === 'postgres';
+    const key = `${f.op.stmt}:${added ? 'new' : 'old'}`;
+    const g = groups.get(key);
+    if (g) g.columns.push(column);
+    else groups.set(key, { f, columns: [column], added });
+  });
+  const pg = ctx.input.settings.dialect === 'postgres';
+  for (const { f, columns, added } of groups.values()) {
+    const cols = columns.map((c) => `${q(f.op.table)}.${q(c)}`).join(', ');
+    const one = columns.length === 1;
     ctx.report(dropDefaultNotNull, f, {
-      message: `DROP DEFAULT on ${q(table)}.${q(column)}, which is NOT NULL: ${added ? `the code still running does not know the column added above, so every one of its INSERTs leaves it out` : 'INSERTs of the code still running that leave the column out relied on the default'} and now fail${pg ? '' : ' in strict mode'} until every instance runs the new code. Keep the default and drop it in a later release.`,
+      message: `DROP DEFAULT on ${cols}, which ${one ? 'is' : 'are'} NOT NULL: ${added ? `the code still running does not know ${one ? 'the column' : 'the columns'} added above: its INSERTs leave ${one ? 'it' : 'them'} out` : `INSERTs of the code still running that leave ${one ? 'it' : 'them'} out relied on the default`} and now fail${pg ? '' : ' in strict mode'} until every instance runs the new code. Keep the default and drop it in a later release.`,
+      ...(columns.length > 1 ? { span: { start: f.op.clause?.start ?? f.op.span.start, end: f.op.span.end } } : {}),
       ...(added ? { related: [{ file: ctx.input.file, range: ctx.index.rangeOf(added.op.span.start, added.op.span.end), message: 'column added NOT NULL here' }] } : {}),
-      data: { column },
+      data: { columns },
       // An existing column: ORMs that know it send a value anyway (Rails from its schema cache, Django
       // from the field); only code that leaves it out breaks. A column added above: every INSERT does.
       ...(added ? {} : { severity: 'warning' as const }),
     });
-  });
+  }
 };
 
 export const dropsChecks: readonly Check[] = [drops, dropDefault];
