@@ -1,7 +1,7 @@
 import type { Finding } from '../model';
 import { LineIndex } from '../text';
 import { describeBlocks, effectOf, lockOf, lockText } from './locks';
-import { tableKey, type LintOpsInput, type MigrationOp, type SchemaState, type Suppression, type TypeRef } from './ops';
+import { PG_LOCK_MODES, tableKey, type LintOpsInput, type Lock, type MigrationOp, type SchemaState, type Suppression, type TypeRef } from './ops';
 import { CHECKS, migrationRules, suppressionNeedsReason, unusedSuppression } from './rules';
 import type { CheckContext, OpFacts } from './context';
 
@@ -42,6 +42,7 @@ export function lintOps(given: LintOpsInput): Finding[] {
   for (const f of input.ops) if (f.kind === 'create-table') newTables.add(f.table);
   const stmts = new Set(input.ops.map((o) => o.stmt));
   const notNullChecks = collectNotNullChecks(input);
+  const stmtLocks = statementLocks(facts);
   const ctx: CheckContext = {
     input,
     index,
@@ -61,14 +62,16 @@ export function lintOps(given: LintOpsInput): Finding[] {
       const span = init.span ?? (at ? (at.op.clause ?? at.op.span) : { start: 0, end: 0 });
       let message = init.message;
       const data: Record<string, string | number | boolean | string[]> = { ...(init.data ?? {}) };
+      // Every finding on a statement carries the lock the statement holds (the strongest of its ops), so findings on one statement agree.
+      const held = at ? stmtLocks.get(at.op.stmt) : undefined;
+      if (held) {
+        data.lock = held.mode;
+        data.blocks = held.blocks;
+        data.lockDuration = held.duration;
+        if (held.algorithm) data.algorithm = held.algorithm;
+      }
       if (at && !init.noLock) {
-        if (at.lock) {
-          message += ` Takes ${lockText(at.lock)}${at.lock.on.length ? ` on ${at.lock.on.map((t) => `"${t}"`).join(', ')}` : ''}: ${describeBlocks(at.lock)}.`;
-          data.lock = at.lock.mode;
-          data.blocks = at.lock.blocks;
-          data.lockDuration = at.lock.duration;
-          if (at.lock.algorithm) data.algorithm = at.lock.algorithm;
-        }
+        if (at.lock) message += ` Takes ${lockText(at.lock)}${at.lock.on.length ? ` on ${at.lock.on.map((t) => `"${t}"`).join(', ')}` : ''}: ${describeBlocks(at.lock)}.`;
         data.classification = at.effect.change;
         data.backwardCompatible = at.effect.backwardCompatible;
         const t = tableOf(at.op);
@@ -86,6 +89,33 @@ export function lintOps(given: LintOpsInput): Finding[] {
   for (const check of CHECKS) check(ctx);
   for (const e of input.extra ?? []) pending.push({ finding: e, offset: index.offsetAt(e.range.start), ruleIds: [e.ruleId] });
   return applySuppressions(input, index, pending);
+}
+
+const DURATION_RANK: Record<Lock['duration'], number> = { brief: 0, rows: 1, build: 2, scan: 3, rewrite: 4 };
+const MYSQL_RANK: Record<string, number> = { 'MYSQL NONE': 0, 'MYSQL DEFAULT': 1, 'MYSQL SHARED': 2, 'MYSQL EXCLUSIVE': 3 };
+const ALGORITHM_RANK: Record<string, number> = { INSTANT: 0, NOCOPY: 1, INPLACE: 2, DEFAULT: 2, COPY: 3 };
+
+function lockRank(l: Lock): number[] {
+  const mode = (PG_LOCK_MODES as readonly string[]).indexOf(l.mode);
+  return [mode >= 0 ? mode : (MYSQL_RANK[l.mode] ?? 0), ALGORITHM_RANK[l.algorithm ?? 'INSTANT'] ?? 0, DURATION_RANK[l.duration]];
+}
+
+/** The lock each statement holds: the strongest of its ops' (one ALTER TABLE holds its strongest lock for every action). */
+function statementLocks(facts: OpFacts[]): Map<number, Lock> {
+  const out = new Map<number, Lock>();
+  for (const f of facts) {
+    if (!f.lock) continue;
+    const cur = out.get(f.op.stmt);
+    if (!cur) {
+      out.set(f.op.stmt, f.lock);
+      continue;
+    }
+    const a = lockRank(f.lock);
+    const b = lockRank(cur);
+    const i = a.findIndex((x, k) => x !== b[k]);
+    if (i >= 0 && a[i] > b[i]) out.set(f.op.stmt, f.lock);
+  }
+  return out;
 }
 
 /** Fills `fromType` of type changes from earlier statements in the file or the replayed schema. */
@@ -153,7 +183,11 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
     newTables: created,
     schema: input.schema,
     hasNotNullCheck: (t: string, c: string) => notNullChecks.some((x) => x.table === t && x.column === c && x.validatedAt < current) || schemaHasNotNullCheck(input.schema, t, c),
+    hasImpliedPartitionCheck: (t: string) => checkedTables.has(t) || [...(input.schema?.tables.get(t)?.constraints.values() ?? [])].some((c) => c.type === 'check' && c.validated),
   };
+  // Tables given a validated CHECK constraint earlier in this file.
+  const checkedTables = new Set<string>();
+  const notValidChecks = new Set<string>();
   input.ops.forEach((op, i) => {
     current = i;
     const runnerOpen = runner;
@@ -195,6 +229,11 @@ function computeFacts(input: LintOpsInput): OpFacts[] {
       lockTimeout,
       statementTimeout,
     });
+    if (op.kind === 'add-constraint' && op.constraint.type === 'check') {
+      if (op.constraint.notValid) notValidChecks.add(`${op.table}.${op.constraint.name ?? ''}`);
+      else checkedTables.add(op.table);
+    }
+    if (op.kind === 'validate-constraint' && (notValidChecks.has(`${op.table}.${op.name}`) || input.schema?.tables.get(op.table)?.constraints.get(op.name)?.type === 'check')) checkedTables.add(op.table);
     if (op.kind === 'create-table') {
       created.add(tableKey(op));
       filled.delete(tableKey(op));

@@ -152,6 +152,8 @@ export interface LockContext {
   schema?: SchemaState;
   /** A validated `CHECK (col IS NOT NULL)` exists for table.column (PG 12+ skips the scan). */
   hasNotNullCheck?(table: string, column: string): boolean;
+  /** A validated CHECK constraint on the table, taken as implying its partition bounds (ATTACH PARTITION skips the scan). */
+  hasImpliedPartitionCheck?(table: string): boolean;
 }
 
 /** The lock an operation takes, or undefined when it takes none worth reporting (SET, BEGIN…). */
@@ -220,7 +222,9 @@ function pgLockOf(op: MigrationOp, ctx: LockContext): Lock | undefined {
     case 'detach-partition':
       return op.concurrently ? pg('SHARE UPDATE EXCLUSIVE', on, 'brief') : pg('ACCESS EXCLUSIVE', on, 'brief');
     case 'attach-partition':
-      return pg(v >= 12 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE', [...on, op.partition], 'scan');
+      // The partition is locked ACCESS EXCLUSIVE and scanned (unless a CHECK implies its bounds);
+      // the parent takes SHARE UPDATE EXCLUSIVE since PostgreSQL 12, ACCESS EXCLUSIVE before.
+      return pg('ACCESS EXCLUSIVE', v >= 12 ? [op.partition] : [...on, op.partition], ctx.hasImpliedPartitionCheck?.(op.partition) ? 'brief' : 'scan');
     case 'set-logged':
       return pg('ACCESS EXCLUSIVE', on, 'rewrite');
     case 'alter-table-other':
@@ -239,6 +243,9 @@ function pgLockOf(op: MigrationOp, ctx: LockContext): Lock | undefined {
       return op.concurrently ? pg('EXCLUSIVE', [op.name], 'rewrite') : pg('ACCESS EXCLUSIVE', [op.name], 'rewrite');
     case 'create-trigger':
       return pg('SHARE ROW EXCLUSIVE', on, 'brief');
+    case 'drop-trigger':
+      // Verified on PostgreSQL 15: DROP TRIGGER takes ACCESS EXCLUSIVE on the table (CREATE takes SHARE ROW EXCLUSIVE).
+      return pg('ACCESS EXCLUSIVE', on, 'brief');
     case 'lock-table':
       return pg(op.mode, on, 'rows');
     default:
@@ -284,6 +291,7 @@ export function effectOf(op: MigrationOp): Effect {
       return { change: 'destructive', backwardCompatible: true };
     case 'drop-index':
     case 'drop-constraint':
+    case 'drop-trigger':
       return { change: 'destructive', backwardCompatible: true };
     case 'detach-partition':
       return { change: 'destructive', backwardCompatible: false, why: 'rows of the partition disappear from queries on the parent table' };

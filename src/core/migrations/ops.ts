@@ -219,6 +219,7 @@ export type MigrationOp =
   | (OpBase & { kind: 'rewrite-table'; command: 'vacuum-full' | 'cluster' | 'optimize' | 'repack'; tables: TableTarget[] })
   | (OpBase & { kind: 'refresh-matview'; name: string; concurrently: boolean })
   | (OpBase & TableTarget & { kind: 'create-trigger'; name: string })
+  | (OpBase & TableTarget & { kind: 'drop-trigger'; name: string; ifExists: boolean })
   | (OpBase & { kind: 'lock-table'; tables: TableTarget[]; mode: PgLockMode })
   /** The framework stops knowing a table or column (Django state-only DeleteModel/RemoveField); no SQL runs. */
   | (OpBase & TableTarget & { kind: 'state-remove'; column?: string })

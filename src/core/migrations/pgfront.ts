@@ -411,6 +411,9 @@ export class PgFront {
           case 'OBJECT_TYPE':
           case 'OBJECT_DOMAIN':
             return objs.map((p) => mk({ kind: 'drop-type' as const, name: p[p.length - 1] }));
+          case 'OBJECT_TRIGGER':
+            // [schema,] table, trigger
+            return objs.map((p) => mk({ kind: 'drop-trigger' as const, ...(p.length > 2 ? { schema: p[p.length - 3] } : {}), table: p[p.length - 2] ?? '', name: p[p.length - 1], ifExists }));
           default:
             return [mk({ kind: 'other' as const, statement: `DROP ${String(n.removeType).replace('OBJECT_', '')}` })];
         }

@@ -1,5 +1,7 @@
 /** Columns: adding them (required, volatile defaults, rewriting types, json) and changing their type. */
 import { defineMigrationRule } from './define';
+import { type F, edit, eol, ident, newMigration, opsInStmt, stmtEnd, tableName } from '../fixes';
+import type { Fix, TextEdit } from '../../model';
 import type { Check, CheckContext, OpFacts } from '../context';
 import * as fx from '../fixes';
 import { classifyPgTypeChange } from '../typechanges';
@@ -156,7 +158,7 @@ const addColumn: Check = (ctx) => {
         message: pg
           ? `ADD COLUMN ${q(c.name)} NOT NULL without a DEFAULT fails if ${q(f.op.table)} has rows, and INSERTs from the code still running do not set it. Add it nullable (or with a DEFAULT), backfill, then enforce NOT NULL.`
           : `ADD COLUMN ${q(c.name)} NOT NULL without a DEFAULT fills existing rows with the type's zero value (or fails in strict mode), and INSERTs from the code still running that omit it fail. Give it a DEFAULT or add it nullable.`,
-        fixes: fx.addColumnNullableFirst(ctx, f),
+        fixes: addColumnNullableFirst(ctx, f),
       });
     }
     // A new table with rows: nothing else runs against it, so locks and rewrites do not matter.
@@ -169,7 +171,7 @@ const addColumn: Check = (ctx) => {
             : c.default.volatility === 'unknown' && v >= 11
               ? `DEFAULT ${c.default.text} is not a constant or a known built-in function, so whether it is volatile cannot be told: if it is, adding ${q(c.name)} rewrites every row of ${q(f.op.table)} under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches (or ignore with a reason if the function is STABLE or IMMUTABLE).`
               : `On PostgreSQL ${v} (before 11) any DEFAULT on ADD COLUMN rewrites the whole table under ACCESS EXCLUSIVE. Add the column without a default, SET DEFAULT, then backfill in batches.`,
-        fixes: fx.defaultThenBackfill(ctx, f),
+        fixes: defaultThenBackfill(ctx, f),
         data: { assumedPostgresVersion: v },
         // Not known to be volatile: a warning, not an error that blocks the deploy.
         ...(c.default.volatility === 'unknown' && v >= 11 ? { severity: 'warning' as const } : {}),
@@ -215,5 +217,51 @@ const typeChange: Check = (ctx) => {
     });
   });
 };
+
+
+// ── Fixes ──
+function addColumnNullableFirst(ctx: CheckContext, f: F<'add-column'>): Fix[] | undefined {
+  const s = f.op.column.notNullSpan;
+  if (!ctx.input.sql || !s) return undefined;
+  // Remove " NOT NULL" with the space before it.
+  let start = s.start;
+  while (start > 0 && /[ \t]/.test(ctx.input.text[start - 1])) start--;
+  return [{ title: 'Add the column nullable (backfill, then add NOT NULL through a CHECK … NOT VALID)', isPreferred: true, edits: [edit(ctx, start, s.end, '')] }];
+}
+
+function defaultThenBackfill(ctx: CheckContext, f: F<'add-column'>): Fix[] | undefined {
+  const c = f.op.column;
+  const ds = c.defaultSpan;
+  if (!ctx.input.sql || !ds || !c.default || opsInStmt(ctx, f).length > 1) return undefined;
+  let start = ds.start;
+  while (start > 0 && /[ \t]/.test(ctx.input.text[start - 1])) start--;
+  const t = tableName(ctx, f.op);
+  const col = ident(ctx, c.name);
+  const edits: TextEdit[] = [];
+  // Drop NOT NULL too: it is enforced after the backfill.
+  if (c.notNullSpan) {
+    let ns = c.notNullSpan.start;
+    while (ns > 0 && /[ \t]/.test(ctx.input.text[ns - 1])) ns--;
+    edits.push(edit(ctx, ns, c.notNullSpan.end, ''));
+  }
+  edits.push(edit(ctx, start, ds.end, ''));
+  const end = stmtEnd(ctx, f);
+  edits.push(edit(ctx, end, end, eol(ctx, `\nALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${c.default.text};`)));
+  const backfill = [
+    `-- Backfill ${f.op.table}.${c.name} in batches of 10000 rows (each batch is a short UPDATE).`,
+    'DO $$',
+    'DECLARE n bigint;',
+    'BEGIN',
+    '  LOOP',
+    `    UPDATE ${t} SET ${col} = ${c.default.text} WHERE ctid IN (SELECT ctid FROM ${t} WHERE ${col} IS NULL LIMIT 10000);`,
+    '    GET DIAGNOSTICS n = ROW_COUNT;',
+    '    EXIT WHEN n = 0;',
+    '  END LOOP;',
+    'END $$;',
+  ];
+  if (c.notNull) backfill.push(`-- Then enforce NOT NULL: ADD CONSTRAINT … CHECK (${c.name} IS NOT NULL) NOT VALID, VALIDATE it, SET NOT NULL.`);
+  const m = newMigration(ctx, `backfill_${f.op.table}_${c.name}`, backfill.join('\n'), false);
+  return [{ title: `Add the column without a default, SET DEFAULT, and backfill in batches in ${m.path.replace(/^.*\//, '')}`, isPreferred: true, edits: [...edits, ...m.edits] }];
+}
 
 export const columnsChecks: readonly Check[] = [addColumn, typeChange];

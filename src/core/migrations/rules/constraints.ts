@@ -1,6 +1,8 @@
 /** Constraints: NOT VALID and VALIDATE, unique and primary keys, NOT NULL, foreign-key indexes, domains. */
 import { defineMigrationRule } from './define';
-import type { Check, OpFacts } from '../context';
+import { type F, canAppend, edit, eol, ident, newMigration, opsInStmt, optOutEdits, removeStmt, shortName, stmtEnd, tableName } from '../fixes';
+import type { Fix, TextEdit } from '../../model';
+import type { Check, CheckContext, OpFacts } from '../context';
 import * as fx from '../fixes';
 import { q, isPg, each, existing, addedInFile } from './helpers';
 
@@ -176,7 +178,7 @@ const constraintsNotValid: Check = (ctx) => {
     const what = c.type === 'foreign-key' ? `FOREIGN KEY to ${q(c.references?.table ?? '?')}` : 'CHECK constraint';
     ctx.report(constraintNotValid, f, {
       message: `Adding a ${what} without NOT VALID checks every existing row of ${q(f.op.table)} while holding the lock. Add it NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (VALIDATE takes only SHARE UPDATE EXCLUSIVE).`,
-      fixes: fx.notValidThenValidate(ctx, f),
+      fixes: notValidThenValidate(ctx, f),
     });
   });
   each(ctx, ['add-column'], (f) => {
@@ -213,7 +215,7 @@ const uniqueWithoutIndexCheck: Check = (ctx) => {
     const kw = c.type === 'unique' ? 'UNIQUE' : 'PRIMARY KEY';
     ctx.report(uniqueWithoutIndex, f, {
       message: `ADD ${kw} builds its index while holding ACCESS EXCLUSIVE on ${q(f.op.table)}. Build a unique index with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … ${kw} USING INDEX (brief).${c.type === 'primary-key' ? ' The columns must already be NOT NULL.' : ''}`,
-      fixes: fx.uniqueUsingIndex(ctx, f),
+      fixes: uniqueUsingIndex(ctx, f),
     });
   });
   each(ctx, ['add-column'], (f) => {
@@ -245,7 +247,7 @@ const setNotNullCheck: Check = (ctx) => {
         v >= 12
           ? `SET NOT NULL on ${q(f.op.table)}.${q(f.op.column)} scans the whole table under ACCESS EXCLUSIVE. Add CHECK (${f.op.column} IS NOT NULL) NOT VALID, VALIDATE it in another transaction, then SET NOT NULL (instant with the validated CHECK) and drop the CHECK.`
           : `SET NOT NULL on ${q(f.op.table)}.${q(f.op.column)} scans the whole table under ACCESS EXCLUSIVE, and before PostgreSQL 12 a CHECK does not help: keep a validated CHECK (${f.op.column} IS NOT NULL) NOT VALID constraint instead.`,
-      fixes: v >= 12 ? fx.setNotNullViaCheck(ctx, f) : undefined,
+      fixes: v >= 12 ? setNotNullViaCheck(ctx, f) : undefined,
     });
   });
 };
@@ -282,7 +284,7 @@ const fkIndex: Check = (ctx) => {
     if (indexed(k.table, k.cols, k.f.i)) continue;
     ctx.report(foreignKeyWithoutIndex, k.f, {
       message: `No index on ${q(k.table)} (${k.cols.join(', ')}) supports the foreign key to ${q(k.ref)}: every DELETE or key UPDATE on ${q(k.ref)} scans ${q(k.table)}. Create an index on (${k.cols.join(', ')}), CONCURRENTLY if the table exists.`,
-      fixes: fx.fkIndex(ctx, k.f, k.table, k.cols),
+      fixes: fkIndexFix(ctx, k.f, k.table, k.cols),
       noLock: true,
     });
   }
@@ -304,5 +306,98 @@ const domains: Check = (ctx) => {
     });
   });
 };
+
+
+// ── Fixes ──
+function constraintNameFor(ctx: CheckContext, f: F<'add-constraint'>): { name: string; edits: TextEdit[] } | undefined {
+  const c = f.op.constraint;
+  if (c.name) return { name: c.name, edits: [] };
+  const at = f.op.anchors?.constraintName;
+  if (at === undefined) return undefined;
+  const name = shortName(f.op.table, ...c.columns.slice(0, 2), c.type === 'foreign-key' ? 'fkey' : c.type === 'check' ? 'check' : c.type === 'unique' ? 'key' : 'pkey');
+  return { name, edits: [edit(ctx, at, at, `CONSTRAINT ${ident(ctx, name)} `)] };
+}
+
+function notValidThenValidate(ctx: CheckContext, f: F<'add-constraint'>): Fix[] | undefined {
+  const at = f.op.anchors?.notValid;
+  if (!ctx.input.sql || at === undefined) return undefined;
+  const n = constraintNameFor(ctx, f);
+  if (!n) return undefined;
+  const validate = `ALTER TABLE ${tableName(ctx, f.op)} VALIDATE CONSTRAINT ${ident(ctx, n.name)};`;
+  const edits = [...n.edits, edit(ctx, at, at, ' NOT VALID')];
+  if (canAppend(ctx, f)) {
+    const end = stmtEnd(ctx, f);
+    return [{ title: 'Add the constraint NOT VALID, then VALIDATE it', isPreferred: true, edits: [...edits, edit(ctx, end, end, eol(ctx, `\n${validate}`))] }];
+  }
+  const m = newMigration(ctx, `validate_${n.name}`, validate, false);
+  return [{ title: `Add the constraint NOT VALID and VALIDATE it in ${m.path.replace(/^.*\//, '')}`, isPreferred: true, edits: [...edits, ...m.edits] }];
+}
+
+function setNotNullViaCheck(ctx: CheckContext, f: F<'set-not-null'>): Fix[] | undefined {
+  if (!ctx.input.sql) return undefined;
+  const clause = f.op.clause ?? f.op.span;
+  const t = tableName(ctx, f.op);
+  const col = ident(ctx, f.op.column);
+  const name = ident(ctx, shortName(f.op.table, f.op.column, 'not_null'));
+  const add = `ADD CONSTRAINT ${name} CHECK (${col} IS NOT NULL) NOT VALID`;
+  const rest = `ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${name};`;
+  if (canAppend(ctx, f)) {
+    const end = stmtEnd(ctx, f);
+    return [{ title: 'SET NOT NULL through a CHECK … NOT VALID, VALIDATE, SET NOT NULL, DROP CHECK', isPreferred: true, edits: [edit(ctx, clause.start, clause.end, add), edit(ctx, end, end, eol(ctx, `\n${rest}`))] }];
+  }
+  const m = newMigration(ctx, `${f.op.table}_${f.op.column}_not_null`, rest, false);
+  return [
+    {
+      title: `Add CHECK (${f.op.column} IS NOT NULL) NOT VALID here; VALIDATE, SET NOT NULL and DROP CHECK in ${m.path.replace(/^.*\//, '')}`,
+      isPreferred: true,
+      edits: [edit(ctx, clause.start, clause.end, add), ...m.edits],
+    },
+  ];
+}
+
+function uniqueUsingIndex(ctx: CheckContext, f: F<'add-constraint'>): Fix[] | undefined {
+  if (!ctx.input.sql || opsInStmt(ctx, f).length > 1) return undefined;
+  const c = f.op.constraint;
+  if (!c.columns.length) return undefined;
+  const kw = c.type === 'unique' ? 'UNIQUE' : 'PRIMARY KEY';
+  const cname = c.name ?? shortName(f.op.table, ...(c.type === 'unique' ? [...c.columns, 'key'] : ['pkey']));
+  const idx = shortName(cname, 'idx');
+  const t = tableName(ctx, f.op);
+  const create = `CREATE UNIQUE INDEX CONCURRENTLY ${ident(ctx, idx)} ON ${t} (${c.columns.map((x) => ident(ctx, x)).join(', ')});`;
+  const attach = `ALTER TABLE ${t} ADD CONSTRAINT ${ident(ctx, cname)} ${kw} USING INDEX ${ident(ctx, idx)};`;
+  const title = `Build the index CONCURRENTLY, then ADD CONSTRAINT … ${kw} USING INDEX`;
+  const o = ctx.input.tx.optOut;
+  if (canAppend(ctx, f)) return [{ title, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, `${create}\n${attach}`))] }];
+  if (f.inTx && !f.implicitTx) return undefined;
+  if (o && (o.kind === 'directive' || o.kind === 'side-file')) {
+    return [{ title: `${title} (and ${o.description})`, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, `${create}\n${attach}`)), ...optOutEdits(ctx)] }];
+  }
+  // Split tools and others: the index in a migration of its own, the constraint in the one after it.
+  if (ctx.statementCount <= 1 && o?.kind === 'split') {
+    const m = newMigration(ctx, `${cname}_constraint`, attach, false);
+    return [{ title: `${title} (constraint in ${m.path.replace(/^.*\//, '')})`, isPreferred: true, edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), create), ...m.edits] }];
+  }
+  if (o?.kind === 'split') {
+    const a = newMigration(ctx, `${idx}`, create, true);
+    const b = newMigration(ctx, `${cname}_constraint`, attach, false, a.path);
+    return [{ title: `${title} (in ${a.path.replace(/^.*\//, '')} and ${b.path.replace(/^.*\//, '')})`, isPreferred: true, edits: [removeStmt(ctx, f), ...a.edits, ...b.edits] }];
+  }
+  return undefined;
+}
+
+function fkIndexFix(ctx: CheckContext, f: OpFacts, table: string, cols: string[]): Fix[] | undefined {
+  if (!ctx.input.sql) return undefined;
+  const schema = 'schema' in f.op ? f.op.schema : undefined;
+  const name = shortName(table, ...cols, 'idx');
+  const isNew = ctx.newTables.has(table);
+  const conc = !isNew && !f.inTx;
+  const sql = `CREATE INDEX${conc ? ' CONCURRENTLY' : ''} ${ident(ctx, name)} ON ${tableName(ctx, { table, schema })} (${cols.map((c) => ident(ctx, c)).join(', ')});`;
+  if (isNew || canAppend(ctx, f)) {
+    const end = stmtEnd(ctx, f);
+    return [{ title: `Index ${table} (${cols.join(', ')})`, isPreferred: true, edits: [edit(ctx, end, end, eol(ctx, `\n${sql}`))] }];
+  }
+  const m = newMigration(ctx, name, sql.replace('CREATE INDEX', 'CREATE INDEX CONCURRENTLY'), true);
+  return [{ title: `Index ${table} (${cols.join(', ')}) CONCURRENTLY in ${m.path.replace(/^.*\//, '')}`, isPreferred: true, edits: m.edits }];
+}
 
 export const constraintsChecks: readonly Check[] = [constraintsNotValid, validateSameTx, uniqueWithoutIndexCheck, exclusion, setNotNullCheck, fkIndex, domains];

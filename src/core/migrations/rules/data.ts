@@ -1,7 +1,6 @@
 /** Data changes: UPDATE and DELETE in a schema migration. */
 import { defineMigrationRule } from './define';
 import type { Check } from '../context';
-import * as fx from '../fixes';
 import { q, each } from './helpers';
 
 export const dataInSchemaMigration = defineMigrationRule({
@@ -34,7 +33,6 @@ const dml: Check = (ctx) => {
     if (!f.op.hasWhere) {
       ctx.report(dataInSchemaMigration, f, {
         message: `${f.op.verb.toUpperCase()} on ${q(f.op.table)} without WHERE touches every row in one statement${f.inTx ? ', holding every row lock until the migration commits' : ''}. Backfill in batches (by primary key ranges), outside the schema migration.`,
-        fixes: f.op.verb === 'update' ? fx.batchedUpdate(ctx, f) : undefined,
       });
     } else {
       ctx.report(dataInSchemaMigration, f, {

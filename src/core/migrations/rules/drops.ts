@@ -3,6 +3,7 @@ import { defineMigrationRule } from './define';
 import type { Check, OpFacts } from '../context';
 import * as fx from '../fixes';
 import { q, each, existing, addedInFile } from './helpers';
+import type { OpOf } from '../ops';
 
 export const dropColumn = defineMigrationRule({
   id: 'migration/drop-column',
@@ -130,6 +131,36 @@ export const truncateTable = defineMigrationRule({
   },
 });
 
+export const dropDefaultNotNull = defineMigrationRule({
+  id: 'migration/drop-default-not-null',
+  defaultSeverity: 'error',
+  summary: 'DROP DEFAULT on a NOT NULL column breaks the INSERTs of the running code that leave the column out',
+  equivalents: { 'django-migration-linter': ['NOT_NULL'] },
+  doc: {
+    dialect: 'PostgreSQL, MySQL, MariaDB',
+    lock: '`ACCESS EXCLUSIVE` briefly (PostgreSQL); a metadata lock, INSTANT (MySQL)',
+    what: '`ALTER COLUMN … DROP DEFAULT` on a column of an existing table that is `NOT NULL`: added `NOT NULL DEFAULT …` earlier in the same migration (the pattern Django emits for `AddField(default=…)`, the SQL equivalent of `migration/orm-default-not-in-database`): an error; or known `NOT NULL` from the replayed earlier migrations: a warning, since only code that leaves the column out breaks (ORMs that know the column, such as Rails and Django, send a value). Columns whose nullability is not known are not reported.',
+    why: 'The code still running during a rolling deploy was written against a column with a default: its INSERTs that leave the column out now violate NOT NULL (PostgreSQL, MySQL in strict mode) and fail until every instance runs the new code. A column added in the same migration is unknown to the old code, so every one of its INSERTs leaves it out.',
+    fix: 'Keep the default until no running code omits the column, and drop it in a later release; or keep it for good (a default costs nothing since PostgreSQL 11).',
+    compat: true,
+  },
+  examples: {
+    postgres: {
+      flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }, "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;", "ALTER TABLE users ADD COLUMN a int NOT NULL DEFAULT 0, ADD COLUMN b int NOT NULL DEFAULT 0;\nALTER TABLE users ALTER COLUMN a DROP DEFAULT, ALTER COLUMN b DROP DEFAULT;"],
+      safe: [
+        { before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' },
+        { before: "CREATE TABLE users (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP NOT NULL;\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' },
+        "CREATE TABLE teams (id bigint PRIMARY KEY, plan text NOT NULL DEFAULT 'free');\nALTER TABLE teams ALTER COLUMN plan DROP DEFAULT;",
+        'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;',
+      ],
+    },
+    mysql: {
+      flagged: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan varchar(20) NOT NULL DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }],
+      safe: [{ before: "CREATE TABLE users (id bigint PRIMARY KEY, plan varchar(20) DEFAULT 'free');", sql: 'ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;' }],
+    },
+  },
+});
+
 const drops: Check = (ctx) => {
   const separated = (table: string, column?: string): string | undefined => {
     const m = ctx.schema?.separated;
@@ -179,4 +210,44 @@ const drops: Check = (ctx) => {
   });
 };
 
-export const dropsChecks: readonly Check[] = [drops];
+const dropDefault: Check = (ctx) => {
+  // One finding per statement and kind (new columns / existing ones), naming every column.
+  const groups = new Map<string, { f: OpFacts & { op: OpOf<'drop-default'> }; columns: string[]; added?: OpFacts }>();
+  each(ctx, ['drop-default'], (f) => {
+    if (!existing(f)) return;
+    const { table, column } = f.op;
+    const before = ctx.facts.filter((g) => g.i < f.i);
+    const added = before.find((g): g is OpFacts & { op: OpOf<'add-column'> } => g.op.kind === 'add-column' && g.op.table === table && g.op.column.name === column);
+    // Nullability at this point: the replayed schema, then this file's changes in order.
+    let notNull = !!ctx.schema?.tables.get(table)?.columns.get(column)?.notNull;
+    for (const g of before) {
+      const o = g.op;
+      if (!('table' in o) || o.table !== table) continue;
+      if (o.kind === 'add-column' && o.column.name === column) notNull = o.column.notNull;
+      else if (o.kind === 'set-not-null' && o.column === column) notNull = true;
+      else if (o.kind === 'drop-not-null' && o.column === column) notNull = false;
+      else if (o.kind === 'modify-column' && o.column === column) notNull = o.def.notNull;
+    }
+    if (!notNull || added?.op.column.generated || added?.op.column.serial) return;
+    const key = `${f.op.stmt}:${added ? 'new' : 'old'}`;
+    const g = groups.get(key);
+    if (g) g.columns.push(column);
+    else groups.set(key, { f, columns: [column], added });
+  });
+  const pg = ctx.input.settings.dialect === 'postgres';
+  for (const { f, columns, added } of groups.values()) {
+    const cols = columns.map((c) => `${q(f.op.table)}.${q(c)}`).join(', ');
+    const one = columns.length === 1;
+    ctx.report(dropDefaultNotNull, f, {
+      message: `DROP DEFAULT on ${cols}, which ${one ? 'is' : 'are'} NOT NULL: ${added ? `the code still running does not know ${one ? 'the column' : 'the columns'} added above: its INSERTs leave ${one ? 'it' : 'them'} out` : `INSERTs of the code still running that leave ${one ? 'it' : 'them'} out relied on the default`} and now fail${pg ? '' : ' in strict mode'} until every instance runs the new code. Keep the default and drop it in a later release.`,
+      ...(columns.length > 1 ? { span: { start: f.op.clause?.start ?? f.op.span.start, end: f.op.span.end } } : {}),
+      ...(added ? { related: [{ file: ctx.input.file, range: ctx.index.rangeOf(added.op.span.start, added.op.span.end), message: 'column added NOT NULL here' }] } : {}),
+      data: { columns },
+      // An existing column: ORMs that know it send a value anyway (Rails from its schema cache, Django
+      // from the field); only code that leaves it out breaks. A column added above: every INSERT does.
+      ...(added ? {} : { severity: 'warning' as const }),
+    });
+  }
+};
+
+export const dropsChecks: readonly Check[] = [drops, dropDefault];

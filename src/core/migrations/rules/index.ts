@@ -20,13 +20,15 @@ import * as data from './data';
 import * as mysql from './mysql';
 import * as hygiene from './hygiene';
 import * as meta from './meta';
+import * as triggers from './triggers';
 
 export { requireConcurrentIndex, requireConcurrentReindex, concurrentInTransaction, concurrentIndexPg14 } from './indexes';
 export { constraintNotValid, validateInSameTransaction, uniqueWithoutIndex, exclusionConstraint, setNotNull, foreignKeyWithoutIndex, domainConstraint } from './constraints';
 export { addColumnRequired, volatileDefault, rewritingColumn, columnTypeChange, preferJsonb } from './columns';
-export { dropColumn, dropTable, dropSchema, dropNotNull, truncateTable } from './drops';
+export { dropColumn, dropTable, dropSchema, dropNotNull, truncateTable, dropDefaultNotNull } from './drops';
 export { renameColumn, renameTable, renameSchema, renameEnumValue, enumValueOrdering } from './renames';
-export { requireConcurrentDetach, tableRewrite } from './rewrites';
+export { requireConcurrentDetach, tableRewrite, attachPartition } from './rewrites';
+export { triggerChange } from './triggers';
 export { requireLockTimeout, requireStatementTimeout, statementAfterAccessExclusive, multipleAlters, uncommittedTransaction, transactionNesting, mysqlLockWaitTimeout } from './session';
 export { dataInSchemaMigration } from './data';
 export { mysqlCopyAlgorithm, mysqlExplicitAlgorithm, mysqlEnumReorder } from './mysql';
@@ -66,6 +68,9 @@ export const migrationRules: MigrationRule[] = [
   drops.truncateTable,
   rewrites.requireConcurrentDetach,
   rewrites.tableRewrite,
+  rewrites.attachPartition,
+  triggers.triggerChange,
+  drops.dropDefaultNotNull,
   session.requireLockTimeout,
   session.requireStatementTimeout,
   session.statementAfterAccessExclusive,
@@ -96,6 +101,7 @@ export const CHECKS: readonly Check[] = [
   ...drops.dropsChecks,
   ...renames.renamesChecks,
   ...rewrites.rewritesChecks,
+  ...triggers.triggersChecks,
   ...session.sessionChecks,
   ...data.dataChecks,
   ...mysql.mysqlChecks,

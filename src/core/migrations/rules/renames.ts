@@ -1,7 +1,8 @@
 /** Renames: columns, tables, schemas and enum values (what the running code still names), enum value order. */
 import { defineMigrationRule } from './define';
-import type { Check } from '../context';
-import * as fx from '../fixes';
+import { type F, edit, eol, ident, newMigration, opsInStmt, shortName, stmtEnd, tableName } from '../fixes';
+import type { Fix } from '../../model';
+import type { Check, CheckContext } from '../context';
 import { q, isPg, each, existing, addedInFile } from './helpers';
 
 export const renameColumn = defineMigrationRule({
@@ -33,6 +34,8 @@ export const renameColumn = defineMigrationRule({
       safe: ['ALTER TABLE users ADD COLUMN full_name varchar(255), ALGORITHM=INSTANT;'],
     },
   },
+  // The expand step's sync trigger is created on the live table: its brief lock is reported, on purpose.
+  fixMayRaise: ['migration/trigger-change'],
 });
 
 export const renameTable = defineMigrationRule({
@@ -133,7 +136,7 @@ const renames: Check = (ctx) => {
     if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
     ctx.report(renameColumn, f, {
       message: `Renaming ${q(f.op.table)}.${q(f.op.column)} to ${q(f.op.newName)} breaks the code still running, which uses the old name. Expand-contract: add ${q(f.op.newName)}, keep both in sync, move the code, then drop ${q(f.op.column)}.`,
-      fixes: fx.renameExpand(ctx, f),
+      fixes: renameExpand(ctx, f),
     });
   });
   each(ctx, ['rename-table'], (f) => {
@@ -142,7 +145,7 @@ const renames: Check = (ctx) => {
     if (ctx.facts.some((g) => g.i > f.i && g.op.kind === 'other' && g.op.statement === 'CREATE VIEW' && g.op.table === f.op.table)) return;
     ctx.report(renameTable, f, {
       message: `Renaming ${q(f.op.table)} to ${q(f.op.newName)} breaks the code still running, which uses the old name. Rename it and leave a view under the old name until the code has moved.`,
-      fixes: isPg(ctx) ? fx.renameTableWithView(ctx, f) : undefined,
+      fixes: isPg(ctx) ? renameTableWithView(ctx, f) : undefined,
     });
   });
   each(ctx, ['rename-schema'], (f) => ctx.report(renameSchema, f, { message: `Renaming schema ${q(f.op.name)} to ${q(f.op.newName)} breaks every query of the running code that names it.` }));
@@ -157,5 +160,68 @@ const renames: Check = (ctx) => {
     });
   });
 };
+
+
+// ── Fixes ──
+function renameExpand(ctx: CheckContext, f: F<'rename-column'>): Fix[] | undefined {
+  if (!ctx.input.sql || ctx.input.settings.dialect !== 'postgres' || opsInStmt(ctx, f).length > 1) return undefined;
+  const type = ctx.schema?.tables.get(f.op.table)?.columns.get(f.op.column)?.type;
+  if (!type) return undefined;
+  const t = tableName(ctx, f.op);
+  const o = ident(ctx, f.op.column);
+  const n = ident(ctx, f.op.newName);
+  const fn = ident(ctx, shortName(f.op.table, f.op.newName, 'sync'));
+  const sql = [
+    `-- Expand: add ${f.op.newName} beside ${f.op.column} and keep them in sync, both ways, until the code uses only ${f.op.newName}.`,
+    `ALTER TABLE ${t} ADD COLUMN ${n} ${type.text};`,
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
+    'BEGIN',
+    "  IF TG_OP = 'INSERT' THEN",
+    `    IF NEW.${n} IS NULL THEN NEW.${n} := NEW.${o}; ELSIF NEW.${o} IS NULL THEN NEW.${o} := NEW.${n}; END IF;`,
+    `  ELSIF NEW.${n} IS DISTINCT FROM OLD.${n} THEN`,
+    `    NEW.${o} := NEW.${n};  -- the new code wrote ${f.op.newName}`,
+    `  ELSIF NEW.${o} IS DISTINCT FROM OLD.${o} THEN`,
+    `    NEW.${n} := NEW.${o};  -- the old code wrote ${f.op.column}`,
+    '  END IF;',
+    '  RETURN NEW;',
+    'END $$;',
+    `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    `-- Contract, in a later release: DROP TRIGGER ${fn} ON ${t}; DROP FUNCTION ${fn}(); ALTER TABLE ${t} DROP COLUMN ${o};`,
+  ].join('\n');
+  const backfill = [
+    `-- Backfill ${f.op.table}.${f.op.newName} from ${f.op.column} in batches of 10000 rows (each batch is a short UPDATE).`,
+    'DO $$',
+    'DECLARE n bigint;',
+    'BEGIN',
+    '  LOOP',
+    `    UPDATE ${t} SET ${n} = ${o} WHERE ctid IN (SELECT ctid FROM ${t} WHERE ${n} IS NULL AND ${o} IS NOT NULL LIMIT 10000);`,
+    '    GET DIAGNOSTICS n = ROW_COUNT;',
+    '    EXIT WHEN n = 0;',
+    '  END LOOP;',
+    'END $$;',
+  ].join('\n');
+  const m = newMigration(ctx, `backfill_${f.op.table}_${f.op.newName}`, backfill, false);
+  return [
+    {
+      title: `Expand: add ${f.op.newName}, keep it in sync with ${f.op.column} both ways, backfill in batches in ${m.path.replace(/^.*\//, '')} (drop the old column later)`,
+      isPreferred: true,
+      edits: [edit(ctx, f.op.span.start, stmtEnd(ctx, f), eol(ctx, sql)), ...m.edits],
+    },
+  ];
+}
+
+function renameTableWithView(ctx: CheckContext, f: F<'rename-table'>): Fix[] | undefined {
+  if (!ctx.input.sql) return undefined;
+  const end = stmtEnd(ctx, f);
+  const oldName = tableName(ctx, f.op);
+  const newName = f.op.schema ? `${ident(ctx, f.op.schema)}.${ident(ctx, f.op.newName)}` : ident(ctx, f.op.newName);
+  return [
+    {
+      title: `Keep a view named ${f.op.table} until the code uses ${f.op.newName}`,
+      isPreferred: true,
+      edits: [edit(ctx, end, end, eol(ctx, `\n-- Old code reads and writes through this view (simple views are updatable); drop it in a later release.\nCREATE VIEW ${oldName} AS SELECT * FROM ${newName};`))],
+    },
+  ];
+}
 
 export const renamesChecks: readonly Check[] = [renames];

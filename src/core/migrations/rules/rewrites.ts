@@ -44,6 +44,29 @@ export const tableRewrite = defineMigrationRule({
   },
 });
 
+export const attachPartition = defineMigrationRule({
+  id: 'migration/attach-partition',
+  defaultSeverity: 'warning',
+  summary: 'ATTACH PARTITION scans the partition under ACCESS EXCLUSIVE unless a validated CHECK constraint already implies its bounds',
+  equivalents: { pgfence: ['attach-partition'] },
+  doc: {
+    dialect: 'PostgreSQL',
+    lock: '`ACCESS EXCLUSIVE` on the partition during a scan; `SHARE UPDATE EXCLUSIVE` on the parent (PostgreSQL 12+; `ACCESS EXCLUSIVE` before)',
+    what: '`ALTER TABLE … ATTACH PARTITION` of a table that was not created empty earlier in the migration and has no validated `CHECK` constraint (added earlier in the file, or known from the replayed migrations), which is taken as the bounds pattern below. A `DEFAULT` partition of the parent, if there is one, is scanned too.',
+    why: 'PostgreSQL proves that every row of the table fits the partition bounds by scanning it while holding ACCESS EXCLUSIVE: the running code cannot read or write that table for the whole scan. A validated CHECK that implies the bounds lets it skip the scan (verified on PostgreSQL 15: "partition constraint … is implied by existing constraints").',
+    fix: 'Add `CHECK (key IS NOT NULL AND key >= lower AND key < upper) NOT VALID` on the table, `VALIDATE CONSTRAINT` it (SHARE UPDATE EXCLUSIVE: reads and writes continue), then `ATTACH PARTITION`, and drop the CHECK afterwards. The `IS NOT NULL` matters: without it (or a NOT NULL column) PostgreSQL still scans.',
+  },
+  examples: {
+    postgres: {
+      flagged: ["ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"],
+      safe: [
+        "ALTER TABLE events_2024 ADD CONSTRAINT events_2024_bounds CHECK (created_at IS NOT NULL AND created_at >= '2024-01-01' AND created_at < '2025-01-01') NOT VALID;\nALTER TABLE events_2024 VALIDATE CONSTRAINT events_2024_bounds;\nALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+        "CREATE TABLE events_2025 (LIKE events);\nALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+      ],
+    },
+  },
+});
+
 const partitionsAndRewrites: Check = (ctx) => {
   if (!isPg(ctx)) return;
   each(ctx, ['detach-partition'], (f) => {
@@ -73,4 +96,21 @@ const partitionsAndRewrites: Check = (ctx) => {
   });
 };
 
-export const rewritesChecks: readonly Check[] = [partitionsAndRewrites];
+const attach: Check = (ctx) => {
+  if (!isPg(ctx)) return;
+  each(ctx, ['attach-partition'], (f) => {
+    const part = f.op.partition;
+    // Created empty earlier in this migration (or by an earlier one on this branch): nothing to scan.
+    const created = ctx.facts.find((g) => g.i < f.i && g.op.kind === 'create-table' && g.op.table === part);
+    const filled = ctx.facts.some((g) => g.i < f.i && g.op.kind === 'dml' && g.op.table === part && (g.op.verb === 'insert' || g.op.verb === 'merge'));
+    const branchNew = ctx.schema?.tables.get(part);
+    if ((created || (branchNew?.newOnBranch && !branchNew.hasRows)) && !filled) return;
+    if (f.lock?.duration !== 'scan') return;
+    const v = ctx.input.settings.postgresVersion;
+    ctx.report(attachPartition, f, {
+      message: `ATTACH PARTITION ${q(part)} scans every row of ${q(part)} to prove it fits the partition bounds, holding ACCESS EXCLUSIVE on it${v >= 12 ? ` (the parent ${q(f.op.table)} takes only SHARE UPDATE EXCLUSIVE)` : ` and on the parent ${q(f.op.table)} (before PostgreSQL 12)`}. First add CHECK (<key> IS NOT NULL AND <bounds>) NOT VALID on ${q(part)} and VALIDATE it (no blocking): then the attach skips the scan.`,
+    });
+  });
+};
+
+export const rewritesChecks: readonly Check[] = [partitionsAndRewrites, attach];
