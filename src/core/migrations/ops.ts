@@ -184,7 +184,7 @@ export type MigrationOp =
   | (OpBase & TableTarget & { kind: 'add-column'; column: ColumnDef; ifNotExists: boolean })
   | (OpBase & TableTarget & { kind: 'drop-column'; column: string; cascade: boolean; ifExists: boolean })
   | (OpBase & TableTarget & { kind: 'rename-column'; column: string; newName: string })
-  | (OpBase & TableTarget & { kind: 'alter-column-type'; column: string; type: TypeRef; using?: string; fromType?: TypeRef })
+  | (OpBase & TableTarget & { kind: 'alter-column-type'; column: string; type: TypeRef; using?: string; usingCasts?: string[]; fromType?: TypeRef })
   | (OpBase & TableTarget & { kind: 'set-not-null'; column: string })
   | (OpBase & TableTarget & { kind: 'drop-not-null'; column: string })
   | (OpBase & TableTarget & { kind: 'set-default'; column: string; default: DefaultExpr })
@@ -208,7 +208,7 @@ export type MigrationOp =
   | (OpBase & { kind: 'drop-schema'; name: string; cascade: boolean })
   | (OpBase & { kind: 'rename-schema'; name: string; newName: string })
   | (OpBase & { kind: 'drop-database'; name: string })
-  | (OpBase & { kind: 'drop-type'; name: string })
+  | (OpBase & { kind: 'drop-type'; name: string; cascade?: boolean })
   /** UPDATE/DELETE/INSERT … SELECT in a migration (a backfill, or worse). */
   | (OpBase & TableTarget & { kind: 'dml'; verb: 'update' | 'delete' | 'insert' | 'merge'; hasWhere: boolean; fromSelect?: boolean })
   /** SET [LOCAL] name = value, or a runner's equivalent. `lock_timeout`, `statement_timeout`, `lock_wait_timeout`… */

@@ -410,7 +410,7 @@ export class PgFront {
             return objs.map((p) => mk({ kind: 'drop-schema' as const, name: p[p.length - 1], cascade }));
           case 'OBJECT_TYPE':
           case 'OBJECT_DOMAIN':
-            return objs.map((p) => mk({ kind: 'drop-type' as const, name: p[p.length - 1] }));
+            return objs.map((p) => mk({ kind: 'drop-type' as const, name: p[p.length - 1], cascade }));
           case 'OBJECT_TRIGGER':
             // [schema,] table, trigger
             return objs.map((p) => mk({ kind: 'drop-trigger' as const, ...(p.length > 2 ? { schema: p[p.length - 3] } : {}), table: p[p.length - 2] ?? '', name: p[p.length - 1], ifExists }));
@@ -544,7 +544,8 @@ export class PgFront {
           const cd = c.def?.ColumnDef ?? {};
           const type = this.typeRef(s, cd.typeName) ?? { name: '?', args: [], array: false, text: '?' };
           const using = cd.raw_default ? 'USING' : undefined;
-          out.push(mk({ kind: 'alter-column-type' as const, ...t, column: col, type, ...(using ? { using } : {}) }, clause));
+          const casts = using ? columnThroughCasts(cd.raw_default, col) : undefined;
+          out.push(mk({ kind: 'alter-column-type' as const, ...t, column: col, type, ...(using ? { using } : {}), ...(casts ? { usingCasts: casts } : {}) }, clause));
           break;
         }
         case 'AT_SetNotNull':
@@ -603,4 +604,24 @@ function defOn(d: Node): boolean {
   if (!a) return true;
   const v = String(a.String?.sval ?? a.Integer?.ival ?? a.Boolean?.boolval ?? (a.A_Const ? (a.A_Const.boolval?.boolval ?? a.A_Const.ival?.ival ?? a.A_Const.sval?.sval) : 'true')).toLowerCase();
   return !['false', 'off', '0', 'no', 'undefined'].includes(v);
+}
+
+/**
+ * `USING col` or `USING col::text::varchar`: the column itself through casts without a length.
+ * The cast types, innermost first; undefined for any other expression (or a cast with a typmod,
+ * which is a length coercion, not a relabel).
+ */
+function columnThroughCasts(e: Node, col: string): string[] | undefined {
+  const casts: string[] = [];
+  let n = e;
+  for (let depth = 0; n?.TypeCast && depth < 16; depth++) {
+    const tn = n.TypeCast.typeName;
+    if (!tn || tn.typmods?.length || tn.arrayBounds) return undefined;
+    const parts = names(tn.names);
+    casts.unshift((parts[parts.length - 1] ?? '').toLowerCase());
+    n = n.TypeCast.arg;
+  }
+  const fields = n?.ColumnRef?.fields;
+  if (!Array.isArray(fields) || fields.length !== 1 || fields[0]?.String?.sval !== col) return undefined;
+  return casts;
 }

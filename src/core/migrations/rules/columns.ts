@@ -191,15 +191,19 @@ const addColumn: Check = (ctx) => {
   });
 };
 
+const TEXT_TYPES = new Set(['text', 'varchar']);
+
 const typeChange: Check = (ctx) => {
   if (!isPg(ctx)) return;
   each(ctx, ['alter-column-type'], (f) => {
     if (!existing(f) || addedInFile(ctx, f.op.table, f.op.column, f.i)) return;
     const from = f.op.fromType;
     const { verdict, row } = classifyPgTypeChange(from, f.op.type, ctx.input.settings.postgresVersion);
-    if (verdict === 'safe' && !f.op.using) return;
+    // `USING col::text` between the text types is a relabel PostgreSQL sees through: no rewrite of its own.
+    const using = !!f.op.using && !(f.op.usingCasts && from && TEXT_TYPES.has(from.name) && TEXT_TYPES.has(f.op.type.name) && f.op.usingCasts.every((t) => TEXT_TYPES.has(t)));
+    if (verdict === 'safe' && !using) return;
     const what = `${q(f.op.table)}.${q(f.op.column)}${from ? ` from ${from.text}` : ''} to ${f.op.type.text}`;
-    if (verdict === 'safe-if-utc' && !f.op.using) {
+    if (verdict === 'safe-if-utc' && !using) {
       ctx.report(columnTypeChange, f, {
         message: `Changing ${what} is done without a rewrite on PostgreSQL 12+ only when the session TimeZone is UTC (${row!.why}); in any other time zone it rewrites the table under ACCESS EXCLUSIVE. Run the migration with SET TimeZone = 'UTC'.`,
         severity: 'warning',

@@ -194,6 +194,15 @@ const drops: Check = (ctx) => {
     });
   });
   each(ctx, ['drop-schema', 'drop-database', 'drop-type'], (f) => {
+    if (f.op.kind === 'drop-type' && !f.op.cascade) {
+      // Without CASCADE PostgreSQL refuses while a column, a domain or a function still uses the
+      // type: when it succeeds no stored data depended on it; only SQL that names the type breaks.
+      ctx.report(dropSchema, f, {
+        severity: 'warning',
+        message: `Dropping type ${q(f.op.name)}: PostgreSQL refuses while a column or function still uses it, so no stored data is lost; running code that names the type in SQL (casts such as '…'::${f.op.name}) fails afterwards. Check that the running code no longer does.`,
+      });
+      return;
+    }
     const what = f.op.kind === 'drop-schema' ? 'schema' : f.op.kind === 'drop-database' ? 'database' : 'type';
     ctx.report(dropSchema, f, { message: `Dropping ${what} ${q(f.op.name)} removes what the running code and stored data depend on${f.op.kind === 'drop-schema' && f.op.cascade ? ', with everything in it (CASCADE)' : ''}.` });
   });
