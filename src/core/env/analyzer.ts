@@ -8,6 +8,7 @@ import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
 import { readText } from '../reader';
 import { appConfigFacts, isAppConfigFile } from './configs';
+import { goWorkspaceReads, type GoEnvTable } from './configs/goenv';
 import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
 import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
 import { checkHygiene, isSorted } from './hygiene';
@@ -94,6 +95,8 @@ interface FileFacts extends ConfigFacts {
   hasErrors: boolean;
   hash: string;
   wrappers?: WrapperDef[];
+  /** Go env-tagged structs of the file: their reads are resolved across the package (resolveGoEnv). */
+  goEnv?: GoEnvTable;
 }
 
 interface EnvState {
@@ -207,7 +210,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
     facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
   } else if (cls.kind === 'source') {
     const scan = await scanSource(cls.language, text);
-    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
+    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}), ...(scan.goEnv ? { goEnv: scan.goEnv } : {}) };
   } else {
     const kind = deployKind(path, text);
     if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
@@ -218,7 +221,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   return facts;
 }
 
-const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length;
+const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length && !f.goEnv;
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
@@ -651,7 +654,12 @@ async function committedEnvFiles(ctx: AnalysisContext): Promise<Finding[]> {
 /** Names read at the merge base: head facts of unchanged files plus the base versions of changed ones. */
 async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, changed: Set<string>): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const [file, f] of s.head) if (!changed.has(file)) for (const r of f.reads) names.add(r.name);
+  const goTables = new Map<string, GoEnvTable>();
+  for (const [file, f] of s.head) {
+    if (changed.has(file)) continue;
+    for (const r of f.reads) names.add(r.name);
+    if (f.goEnv) goTables.set(file, f.goEnv);
+  }
   for (const file of changed) {
     if (ctx.signal.aborted) break;
     const cls = ctx.classifier.classify(file);
@@ -661,6 +669,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
     try {
       const f = await factsOfText(cls, file, r.text);
       for (const x of f.reads) names.add(x.name);
+      if (f.goEnv) goTables.set(file, f.goEnv);
       if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
         for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers)).reads) names.add(x.name);
       }
@@ -668,7 +677,34 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
       /* an unreadable base version reads nothing */
     }
   }
+  // Go structs resolved across the base's packages, as head's are.
+  if (goTables.size > 1) for (const reads of goWorkspaceReads(goTables).values()) for (const x of reads) names.add(x.name);
   return names;
+}
+
+/**
+ * Go env-tagged structs resolved across files (a package's sections in sibling files, a struct parsed
+ * with a prefix in another package): each file's `env tag` reads are replaced by the resolved ones.
+ * Recomputed from the tables, so running it again gives the same facts.
+ */
+function resolveGoEnv(facts: Map<string, FileFacts>): void {
+  const tables = new Map<string, GoEnvTable>();
+  for (const [p, f] of facts) if (f.goEnv) tables.set(p, f.goEnv);
+  if (tables.size < 2) return;
+  for (const [p, reads] of goWorkspaceReads(tables)) {
+    const f = facts.get(p)!;
+    facts.set(p, { ...f, reads: [...f.reads.filter((r) => r.via !== 'env tag'), ...reads] });
+  }
+}
+
+/** One file's facts with its Go struct reads resolved against the other files' tables (editing one file). */
+function resolvedGoFile(head: Map<string, FileFacts>, path: string, facts: FileFacts): FileFacts {
+  const tables = new Map<string, GoEnvTable>();
+  for (const [p, f] of head) if (f.goEnv && p !== path) tables.set(p, f.goEnv);
+  if (!tables.size || !facts.goEnv) return facts;
+  tables.set(path, facts.goEnv);
+  const reads = goWorkspaceReads(tables).get(path) ?? [];
+  return { ...facts, reads: [...facts.reads.filter((r) => r.via !== 'env tag'), ...reads] };
 }
 
 function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
@@ -724,6 +760,7 @@ export const envAnalyzer: Analyzer = {
       noticesOf(ctx, f.path, facts);
     });
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
+    resolveGoEnv(s.head);
     await resolveWrappers(ctx, s, relevantFiles, failed);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base && !ctx.baseRun) {
@@ -749,6 +786,7 @@ export const envAnalyzer: Analyzer = {
     }
     const old = s.head.get(f.path);
     let facts = await factsOf(ctx, s, f);
+    if (facts?.goEnv) facts = resolvedGoFile(s.head, f.path, facts);
     if (f.cls.kind === 'source' && s.wrappers?.length) facts = await withWrapperReads(ctx, s, f, facts);
     if (facts !== old) {
       if (old) contribute(s, g, f.path, old, -1);

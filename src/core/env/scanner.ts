@@ -4,6 +4,7 @@ import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { parserFor, type Grammar } from '../treesitter';
 import { configReads } from './configs';
+import type { GoEnvTable } from './configs/goenv';
 import { envconfigReads } from './goconfig';
 import { scanKotlin } from './kotlin';
 import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
@@ -39,6 +40,8 @@ export interface ScanResult {
   hasErrors: boolean;
   /** Functions defined here that read the environment by a name they are given. */
   wrappers?: WrapperDef[];
+  /** Go env-tagged structs declared or parsed here, resolved across a package by the analysis. */
+  goEnv?: GoEnvTable;
 }
 
 const GRAMMAR: Partial<Record<SourceLanguage, Grammar>> = {
@@ -722,9 +725,11 @@ export async function scanSource(lang: SourceLanguage, text: string): Promise<Sc
         break;
       }
     }
-    ({ reads: sink.reads, dynamic: sink.dynamic } = configReads(lang, root, text, sink.reads, sink.dynamic));
+    const cfg = configReads(lang, root, text, sink.reads, sink.dynamic);
+    sink.reads = cfg.reads;
+    sink.dynamic = cfg.dynamic;
     const wrappers = wrappersOf(lang, sink);
-    return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) });
+    return fixLoneCr(text, { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}), ...(cfg.goEnv ? { goEnv: cfg.goEnv } : {}) });
   } finally {
     tree.delete();
   }

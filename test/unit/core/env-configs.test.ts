@@ -5,7 +5,7 @@ import { Workspace } from '../../../src/core/engine';
 import { springConfigReads, springPlaceholders } from '../../../src/core/env/configs/spring';
 import { scanSource } from '../../../src/core/env/scanner';
 import type { Finding, Report } from '../../../src/core/model';
-import { scratchDirs } from '../helpers';
+import { branchRepo, scratchDirs } from '../helpers';
 
 async function reads(lang: SourceLanguage, text: string): Promise<string[]> {
   const r = await scanSource(lang, text);
@@ -141,6 +141,71 @@ describe('env config structs: caarlos0/env', () => {
     const r = await analyze(dir);
     assert.deepEqual(missing(r), ['APP_DB_NAME:required']);
     assert.deepEqual(unused(r), []);
+  });
+});
+
+describe('env config structs across files: a Go package, and a struct parsed by another package', () => {
+  const { tree, keep } = scratchDirs();
+  const config = 'package config\n\ntype Config struct {\n\tMySQL MySQL `envPrefix:"MYSQL_"`\n\tJWT   JWT   `envPrefix:"JWT_"`\n\tDebug bool  `env:"LOCAL_DEBUG_MODE"`\n}\n';
+  const jwt = 'package config\n\ntype JWT struct {\n\tSecretKey string `env:"SECRET_KEY,required"`\n\tTTL       int    `env:"EXPIRED_MINUTE" envDefault:"15"`\n}\n';
+  const mysql = 'package config\n\ntype MySQL struct {\n\tHost string `env:"HOST,required"`\n}\n';
+  const main = [
+    'package main',
+    '',
+    'import (',
+    '\t"github.com/caarlos0/env/v11"',
+    '\t"example.com/app/internal/config"',
+    ')',
+    '',
+    'func main() {',
+    '\tvar cfg config.Config',
+    '\tif err := env.ParseWithOptions(&cfg, env.Options{Prefix: "APP_"}); err != nil {',
+    '\t\tpanic(err)',
+    '\t}',
+    '}',
+  ].join('\n');
+
+  it('sections declared in sibling files get their prefix from the struct that nests them; the Options prefix from cmd/ applies', async () => {
+    const dir = tree({
+      '.env.example': 'APP_JWT_SECRET_KEY=\nAPP_MYSQL_HOST=\nAPP_LOCAL_DEBUG_MODE=\n',
+      'internal/config/config.go': config,
+      'internal/config/jwt.go': jwt,
+      'internal/config/mysql.go': mysql,
+      'cmd/api/main.go': main,
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['APP_JWT_EXPIRED_MINUTE:default']);
+    assert.deepEqual(unused(r), []);
+    const ttl = by(r, 'env/missing-from-example')[0];
+    assert.equal(ttl.file, 'internal/config/jwt.go');
+    assert.deepEqual([ttl.range.start.line, ttl.range.start.character], [4, 24]);
+  });
+
+  it('a struct name two packages declare is not given another package\'s prefix', async () => {
+    const dir = tree({
+      '.env.example': 'LOCAL_DEBUG_MODE=\nMYSQL_HOST=\nJWT_SECRET_KEY=\nJWT_EXPIRED_MINUTE=\n',
+      'internal/config/config.go': config,
+      'internal/config/jwt.go': jwt,
+      'internal/config/mysql.go': mysql,
+      'tools/config/config.go': 'package config\n\ntype Config struct {\n\tOther string `env:"TOOL_ONLY"`\n}\n',
+      'cmd/api/main.go': main,
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['TOOL_ONLY:optional']);
+    assert.deepEqual(unused(r), []);
+  });
+
+  it('on a branch that edits one section file, the resolved names read at the base are not new', async () => {
+    const dir = keep(
+      branchRepo(
+        { '.env.example': 'APP_JWT_SECRET_KEY=\n', 'internal/config/config.go': config, 'internal/config/jwt.go': jwt, 'internal/config/mysql.go': mysql, 'cmd/api/main.go': main },
+        { 'internal/config/jwt.go': jwt.replace('}\n', '\tIssuer string `env:"ISSUER,required"`\n}\n') },
+      ),
+    );
+    const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: true, areas: ['env'] });
+    const r = await ws.analyze();
+    const isNew = r.facts.envVars.filter((v) => v.isNew).map((v) => v.name);
+    assert.deepEqual(isNew, ['APP_JWT_ISSUER']);
   });
 });
 
