@@ -23,7 +23,7 @@ const unused = (r: Report) => by(r, 'env/unused-in-example').map((f) => f.data?.
 describe('env config structs: caarlos0/env', () => {
   const { tree } = scratchDirs();
 
-  it('envPrefix on nested struct fields prefixes their fields; one struct nested twice yields both names', async () => {
+  it('envPrefix on nested struct fields prefixes their fields; one struct nested twice yields both names; a struct field with its own name is a variable', async () => {
     const src = [
       'package config',
       '',
@@ -39,6 +39,7 @@ describe('env config structs: caarlos0/env', () => {
       '\tReplica Database `envPrefix:"REPLICA_DB_"`',
       '\tToken   string   `env:"TOKEN,notEmpty"`',
       '\tSkip    string   `env:"-"`',
+      '\tLevel   Database `env:"LEVEL_AS_TEXT"`',
       '\tPlain   string',
       '}',
       '',
@@ -50,7 +51,7 @@ describe('env config structs: caarlos0/env', () => {
     ].join('\n');
     const r = await scanSource('go', src);
     assert.deepEqual(r.reads.map((x) => `${x.name}:${x.kind}`).sort(), [
-      'PRIMARY_DB_HOST:required', 'PRIMARY_DB_POOL:default', 'REPLICA_DB_HOST:required', 'REPLICA_DB_POOL:default', 'TOKEN:required',
+      'LEVEL_AS_TEXT:optional', 'PRIMARY_DB_HOST:required', 'PRIMARY_DB_POOL:default', 'REPLICA_DB_HOST:required', 'REPLICA_DB_POOL:default', 'TOKEN:required',
     ]);
     // the bare HOST of the nested struct is a suffix, not a variable
     assert.ok(!r.reads.some((x) => x.name === 'HOST' || x.name === 'POOL'));

@@ -167,9 +167,11 @@ export function goPackageReads(tables: readonly GoEnvTable[]): EnvRead[][] {
       const [rawName, ...rest] = (env ?? '').split(',');
       const name = rawName.trim();
       const opts = rest.map((o) => o.trim());
-      if (f.type && structs.has(f.type)) {
-        const own = tagValue(f.tag, 'envPrefix') ?? tagValue(f.tag, 'env-prefix') ?? opts.find((o) => o.startsWith('prefix='))?.slice(7) ?? '';
-        walk(f.type, prefix + own, r, depth + 1);
+      const own = tagValue(f.tag, 'envPrefix') ?? tagValue(f.tag, 'env-prefix') ?? opts.find((o) => o.startsWith('prefix='))?.slice(7);
+      // A struct-typed field is a section unless it names a variable of its own (a type parsed from
+      // text, e.g. one with UnmarshalText) and gives no prefix.
+      if (f.type && structs.has(f.type) && (own !== undefined || !name)) {
+        walk(f.type, prefix + (own ?? ''), r, depth + 1);
         continue;
       }
       const col = f.tag.indexOf(`env:"${rawName}`) + 5 + (rawName.length - rawName.trimStart().length);
