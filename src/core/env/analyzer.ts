@@ -198,6 +198,8 @@ export function isTestPath(path: string): boolean {
 function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
   if (isAppConfigFile(path)) return includeTests || !isTestPath(path);
   if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
+  // A compose file or manifest under tests/ (an end-to-end setup) is not how production is deployed.
+  if (!includeTests && TEST_DIR.test(path)) return false;
   if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
   return cls.kind === 'api-candidate' && cls.format === 'yaml';
 }

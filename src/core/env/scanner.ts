@@ -578,7 +578,9 @@ function shellCollect(root: TSNode): ShellState {
   const assigned = new Set<string>();
   for (const a of root.descendantsOfType('variable_assignment')) {
     const name = a?.childForFieldName('name');
-    if (name) assigned.add(name.text);
+    // `PUID=${PUID:-1000}` takes the variable from the environment, with a default: not a local.
+    const value = a?.childForFieldName('value')?.text ?? '';
+    if (name && !value.includes(`\${${name.text}`) && !new RegExp(`\\$${name.text}(?![A-Za-z0-9_])`).test(value)) assigned.add(name.text);
   }
   for (const f of root.descendantsOfType('for_statement')) {
     const v = f?.childForFieldName('variable');

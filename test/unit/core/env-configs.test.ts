@@ -623,3 +623,20 @@ describe('env: Rails credentials are not environment variables', () => {
     assert.ok(!r.findings.some((f) => /SECRET_KEY_BASE|ACCESS_KEY_ID|AWS/i.test(String(f.data?.variable ?? ''))));
   });
 });
+
+describe('env: shell self-defaults and test-only deployment files (seen on a real Go service)', () => {
+  const { tree } = scratchDirs();
+
+  it('`PUID=${PUID:-1000}` in an entrypoint reads PUID with a default, so declaring it is not "remove it"; a compose file under tests/ is not production', async () => {
+    const dir = tree({
+      '.env.example': 'PUID=1000\nAPP_URL=\n',
+      'scripts/docker/entrypoint.sh': '#!/bin/sh\nPUID=${PUID:-1000}\nLOCAL=1\necho "$LOCAL $PUID $APP_URL"\n',
+      'tests/setup/docker-compose.yml': 'services:\n  app:\n    image: app\n    environment:\n      FILE_BACKEND: ${FILE_BACKEND}\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(unused(r), []);
+    assert.deepEqual(missing(r), []);
+    const sh = await scanSource('shell', 'X=${X:-1}\nY=2\nZ="$Z/bin"\necho $X $Y $Z\n');
+    assert.deepEqual(sh.reads.map((x) => `${x.name}:${x.kind}`), ['X:default', 'Z:optional', 'X:optional', 'Z:optional']);
+  });
+});
