@@ -578,9 +578,7 @@ function shellCollect(root: TSNode): ShellState {
   const assigned = new Set<string>();
   for (const a of root.descendantsOfType('variable_assignment')) {
     const name = a?.childForFieldName('name');
-    // `PUID=${PUID:-1000}` takes the variable from the environment, with a default: not a local.
-    const value = a?.childForFieldName('value')?.text ?? '';
-    if (name && !value.includes(`\${${name.text}`) && !new RegExp(`\\$${name.text}(?![A-Za-z0-9_])`).test(value)) assigned.add(name.text);
+    if (name) assigned.add(name.text);
   }
   for (const f of root.descendantsOfType('for_statement')) {
     const v = f?.childForFieldName('variable');
@@ -601,12 +599,21 @@ function shellCollect(root: TSNode): ShellState {
   return { assigned, nounset };
 }
 
+function inOwnAssignment(n: TSNode, name: string): boolean {
+  let p = n.parent;
+  for (let depth = 0; p && depth < 6; depth++, p = p.parent) {
+    if (p.type === 'variable_assignment') return p.childForFieldName('name')?.text === name;
+  }
+  return false;
+}
+
 function visitShell(n: TSNode, sink: Sink, st: ShellState): void {
   if (n.type !== 'expansion' && n.type !== 'simple_expansion') return;
   const v = n.namedChildren.find((c) => c?.type === 'variable_name');
   if (!v) return;
   const name = v.text;
-  if (!/^[A-Z][A-Z0-9_]*$/.test(name) || st.assigned.has(name) || SHELL_BUILTINS.has(name)) return;
+  // `PUID=${PUID:-1000}`: the assignment's own value reads the variable from the environment.
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name) || (st.assigned.has(name) && !inOwnAssignment(n, name)) || SHELL_BUILTINS.has(name)) return;
   let kind: ReadKind = st.nounset ? 'required' : 'optional';
   if (n.type === 'expansion') {
     const op = SHELL_EXPANSION.exec(n.text.trimStart())?.[2];
