@@ -431,8 +431,12 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): M
   if (m) return m;
   m = new Map();
   const rows: [string, { read: EnvRead; file: string }][] = [];
+  // Example files of one folder (example.env, example.docker.env) describe the same code: a name
+  // declared in a sibling is declared.
+  const sibs = siblingsOf(s, ex.path);
   for (const [name, files] of g.readers) {
     if (ex.names.has(name) || ex.documented.has(name) || ignore(name)) continue;
+    if (sibs.some((x) => x.names.has(name) || x.documented.has(name))) continue;
     let first: string | undefined;
     for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
     if (first === undefined) continue;
@@ -446,6 +450,11 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): M
 }
 
 const rank: Record<EnvRead['kind'], number> = { optional: 0, default: 1, required: 2 };
+
+/** The other example files of the folder (example.env beside example.docker.env): they describe the same code. */
+function siblingsOf(s: EnvState, path: string): ExampleFile[] {
+  return (s.examplesByDir.get(dirOf(path)) ?? []).filter((p) => p !== path).map((p) => s.parsed.get(p)?.ex).filter((x): x is ExampleFile => !!x);
+}
 
 /** The example declares the variable: set, or (for a read whose absence the code handles) written commented out. */
 function declares(ex: ExampleFile, read: EnvRead): boolean {
@@ -511,7 +520,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
         );
       }
     }
-    if (!ex || declares(ex, read)) continue;
+    if (!ex || declares(ex, read) || siblingsOf(s, ex.path).some((x) => declares(x, read))) continue;
     const commented = ex.documented.has(read.name);
     const literal = providers.find((p) => p.literal);
     const severity = literal || ci ? 'info' : providers.length || commented ? 'warning' : read.kind === 'required' ? 'error' : 'warning';
@@ -568,7 +577,11 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
     out.push(exampleHygiene.finding({ message: p.message, severity: p.severity, file: path, range: p.range, fixes: p.fix ? [p.fix] : undefined, data: { check: p.check } }));
   }
   const ignore = s.ignore ?? ignorer(ctx);
-  const used = g.under.get(path) ?? new Map<string, number>();
+  // Reads are filed under the first example of their folder; its siblings (example.env beside
+  // example.docker.env) describe the same code, so a read under any of them counts for each.
+  const siblings = s.examplesByDir.get(dirOf(path)) ?? [path];
+  const used = new Map<string, number>(g.under.get(path) ?? []);
+  for (const sib of siblings) if (sib !== path) for (const [k, v] of g.under.get(sib) ?? []) used.set(k, (used.get(k) ?? 0) + v);
   const dyn = g.dynamicUnder.get(path) ?? 0;
   const reported = new Set<string>();
   for (const v of ex.vars) {
@@ -695,7 +708,7 @@ function resolveGoEnv(facts: Map<string, FileFacts>): void {
   if (tables.size < 2) return;
   for (const [p, reads] of goWorkspaceReads(tables)) {
     const f = facts.get(p)!;
-    facts.set(p, { ...f, reads: [...f.reads.filter((r) => r.via !== 'env tag'), ...reads] });
+    facts.set(p, { ...f, reads: [...f.reads.filter((r) => !replacedBy(r, reads)), ...reads] });
   }
 }
 
@@ -706,7 +719,13 @@ function resolvedGoFile(head: Map<string, FileFacts>, path: string, facts: FileF
   if (!tables.size || !facts.goEnv) return facts;
   tables.set(path, facts.goEnv);
   const reads = goWorkspaceReads(tables).get(path) ?? [];
-  return { ...facts, reads: [...facts.reads.filter((r) => r.via !== 'env tag'), ...reads] };
+  return { ...facts, reads: [...facts.reads.filter((r) => !replacedBy(r, reads)), ...reads] };
+}
+
+/** Struct-tag reads a package-wide resolution replaces: env tags always; envconfig's when it resolved some here. */
+function replacedBy(r: EnvRead, resolved: readonly EnvRead[]): boolean {
+  if (r.via === 'env tag') return true;
+  return (r.via === 'envconfig tag' || r.via === 'envconfig.Process') && resolved.some((x) => x.via === 'envconfig.Process');
 }
 
 function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {

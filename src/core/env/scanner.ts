@@ -68,7 +68,7 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   tsx: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
   python: /environ|getenv|BaseSettings/,
   ruby: /\bENV\b/,
-  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process|caarlos0\/env|spf13\/viper/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process|caarlos0\/env|spf13\/viper|split_words:"/,
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,

@@ -641,3 +641,53 @@ describe('env: shell self-defaults and test-only deployment files (seen on a rea
     assert.deepEqual(sh.reads.map((x) => `${x.name}:${x.kind}`), ['X:default', 'Z:required']);
   });
 });
+
+describe('env config: kelseyhightower/envconfig across packages (seen on supabase-auth)', () => {
+  const { tree } = scratchDirs();
+
+  it('Process in one package, the structs in another (one file without an envconfig tag); the bare tag name is a fallback; a self-decoding struct is a value', async () => {
+    const dir = tree({
+      'example.env': 'GOTRUE_LOG_LEVEL=\nDATABASE_URL=\nGOTRUE_SMS_VALID_UNTIL=\nGOTRUE_STALE=\n',
+      'example.docker.env': 'GOTRUE_SITE_URL=\n',
+      'internal/conf/configuration.go': [
+        'package conf',
+        '',
+        'type DBConfiguration struct {',
+        '\tURL string `json:"url" envconfig:"DATABASE_URL" required:"true"`',
+        '}',
+        '',
+        'type SmsConfiguration struct {',
+        '\tValidUntil Time `split_words:"true"`',
+        '}',
+        '',
+        'type Time struct{ Raw string }',
+        '',
+        'func (t *Time) Decode(v string) error { t.Raw = v; return nil }',
+        '',
+        'type GlobalConfiguration struct {',
+        '\tSiteURL string           `json:"site_url" split_words:"true" required:"true"`',
+        '\tDB      DBConfiguration  `json:"db"`',
+        '\tLogging LoggingConfig    `envconfig:"LOG"`',
+        '\tSms     SmsConfiguration `json:"sms"`',
+        '}',
+      ].join('\n'),
+      'internal/conf/logging.go': 'package conf\n\ntype LoggingConfig struct {\n\tLevel         string `json:"log_level"`\n\tDisableColors bool   `split_words:"true"`\n}\n',
+      'internal/conf/confload/confload.go': [
+        'package confload',
+        '',
+        'import (',
+        '\t"github.com/kelseyhightower/envconfig"',
+        '\t"example.com/auth/internal/conf"',
+        ')',
+        '',
+        'func loadGlobal(config *conf.GlobalConfiguration) error {',
+        '\treturn envconfig.Process("gotrue", config)',
+        '}',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    // the stale entry is the only "remove it"; a read under example.docker.env counts for example.env too
+    assert.deepEqual(unused(r), ['GOTRUE_STALE']);
+    assert.deepEqual(missing(r), ['GOTRUE_DB_DATABASE_URL:optional', 'GOTRUE_LOG_DISABLE_COLORS:optional']);
+  });
+});

@@ -19,7 +19,8 @@ import type { DynamicRead, EnvRead, ReadKind } from '../scanner';
 export function goEnvStructReads(root: TSNode): { reads: EnvRead[]; dynamic: DynamicRead[]; table: GoEnvTable } | undefined {
   const table = goEnvTable(root);
   if (!table) return undefined;
-  return { reads: goPackageReads([table])[0], dynamic: table.dynamic, table };
+  // the scanner resolves a file's own envconfig.Process (goconfig.ts); across files, the analysis does
+  return { reads: goPackageReads([table])[0].filter((r) => r.via === 'env tag'), dynamic: table.dynamic, table };
 }
 
 /** What one Go file declares for env-tagged structs: plain data, kept with the file's facts. */
@@ -29,6 +30,10 @@ export interface GoEnvTable {
   roots: Root[];
   /** Structs parsed with options it cannot read (not read under a guessed prefix). */
   skipped: string[];
+  /** kelseyhightower/envconfig `Process("PREFIX", &c)` calls here (prefix upper-cased). */
+  envconfig?: { type: string; prefix: string }[];
+  /** Struct types here that decode themselves from one value (a Decode/UnmarshalText/Set method). */
+  decoders?: string[];
   dynamic: DynamicRead[];
 }
 
@@ -71,7 +76,24 @@ function goEnvTable(root: TSNode): GoEnvTable | undefined {
       else roots.push({ type: r.type, prefix: r.prefix, requiredIfNoDef: r.requiredIfNoDef, useFieldName: r.useFieldName });
     }
   }
-  return tagged || roots.length || skipped.length || dynamic.length ? { structs, roots, skipped, dynamic } : undefined;
+  const envconfig: { type: string; prefix: string }[] = [];
+  for (const call of root.descendantsOfType('call_expression')) {
+    if (!call || !/^envconfig\.(?:Must)?Process$/.test(call.childForFieldName('function')?.text ?? '')) continue;
+    const a = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is TSNode => !!x && x.type !== 'comment');
+    const p = a[0];
+    const prefix = p && (p.type === 'interpreted_string_literal' || p.type === 'raw_string_literal') ? p.text.slice(1, -1) : undefined;
+    const type = a[1] ? targetType(a[1], call) : undefined;
+    if (prefix !== undefined && /^[A-Za-z0-9_]*$/.test(prefix) && type) envconfig.push({ type, prefix: prefix.toUpperCase() });
+  }
+  const decoders: string[] = [];
+  for (const m of root.descendantsOfType('method_declaration')) {
+    if (!m || !/^(?:Decode|UnmarshalText|UnmarshalBinary|Set)$/.test(m.childForFieldName('name')?.text ?? '')) continue;
+    const recv = m.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
+    if (recv) decoders.push(recv);
+  }
+  const envconfigTags = structs.some((st) => st.fields.some((f) => /(?:^|[\s`])(?:envconfig|split_words):"/.test(f.tag)));
+  if (!(tagged || roots.length || skipped.length || dynamic.length || envconfig.length || envconfigTags)) return undefined;
+  return { structs, roots, skipped, dynamic, ...(envconfig.length ? { envconfig } : {}), ...(decoders.length ? { decoders } : {}) };
 }
 
 /**
@@ -90,7 +112,12 @@ export function goWorkspaceReads(tables: ReadonlyMap<string, GoEnvTable>): Map<s
   // struct name → the folders declaring it
   const declared = new Map<string, Set<string>>();
   for (const [dir, files] of byDir) for (const f of files) for (const st of tables.get(f)!.structs) declared.set(st.name, (declared.get(st.name) ?? new Set()).add(dir));
-  const foreign = new Map<string, { roots: Root[]; skipped: string[] }>();
+  const foreign = new Map<string, { roots: Root[]; skipped: string[]; envconfig: { type: string; prefix: string }[] }>();
+  const foreignOf = (dir: string) => {
+    let x = foreign.get(dir);
+    if (!x) foreign.set(dir, (x = { roots: [], skipped: [], envconfig: [] }));
+    return x;
+  };
   for (const files of byDir.values()) {
     const own = new Set(files.flatMap((f) => tables.get(f)!.structs.map((s) => s.name)));
     for (const f of files) {
@@ -98,18 +125,17 @@ export function goWorkspaceReads(tables: ReadonlyMap<string, GoEnvTable>): Map<s
       for (const r of t.roots) {
         const dirs = declared.get(r.type);
         if (own.has(r.type) || dirs?.size !== 1) continue;
-        const target = [...dirs][0];
-        const x = foreign.get(target) ?? { roots: [], skipped: [] };
-        x.roots.push(r);
-        foreign.set(target, x);
+        foreignOf([...dirs][0]).roots.push(r);
+      }
+      for (const r of t.envconfig ?? []) {
+        const dirs = declared.get(r.type);
+        if (own.has(r.type) || dirs?.size !== 1) continue;
+        foreignOf([...dirs][0]).envconfig.push(r);
       }
       for (const k of t.skipped) {
         const dirs = declared.get(k);
         if (own.has(k) || dirs?.size !== 1) continue;
-        const target = [...dirs][0];
-        const x = foreign.get(target) ?? { roots: [], skipped: [] };
-        x.skipped.push(k);
-        foreign.set(target, x);
+        foreignOf([...dirs][0]).skipped.push(k);
       }
     }
   }
@@ -117,7 +143,7 @@ export function goWorkspaceReads(tables: ReadonlyMap<string, GoEnvTable>): Map<s
   for (const [dir, files] of byDir) {
     const list = files.map((f) => tables.get(f)!);
     const extra = foreign.get(dir);
-    const reads = goPackageReads(extra ? [...list, { structs: [], roots: extra.roots, skipped: extra.skipped, dynamic: [] }] : list);
+    const reads = goPackageReads(extra ? [...list, { structs: [], roots: extra.roots, skipped: extra.skipped, dynamic: [], envconfig: extra.envconfig }] : list);
     files.forEach((f, i) => out.set(f, reads[i]));
   }
   return out;
@@ -142,6 +168,8 @@ export function goPackageReads(tables: readonly GoEnvTable[]): EnvRead[][] {
   tables.forEach((t, file) => {
     for (const st of t.structs) if (!structs.has(st.name)) structs.set(st.name, { fields: st.fields, file });
   });
+  // a struct that decodes itself from one value is a variable, not a section
+  for (const t of tables) for (const d of t.decoders ?? []) structs.delete(d);
   const nested = new Set<string>();
   for (const st of structs.values()) for (const f of st.fields) if (f.type && structs.has(f.type)) nested.add(f.type);
   const roots: Root[] = [];
@@ -193,6 +221,45 @@ export function goPackageReads(tables: readonly GoEnvTable[]): EnvRead[][] {
     }
   };
   for (const r of roots) walk(r.type, r.prefix, r, 0);
+
+  // kelseyhightower/envconfig: PREFIX_NAME, NAME the envconfig tag, split_words, or the field name;
+  // a struct field is a prefix for its own fields (as goconfig.ts does within one file).
+  const ecWalk = (type: string, prefix: string, depth: number) => {
+    const st = structs.get(type);
+    if (!st || depth > 6) return;
+    for (const f of st.fields) {
+      if (tagValue(f.tag, 'ignored') === 'true') continue;
+      const own = tagValue(f.tag, 'envconfig');
+      if (own === '-') continue;
+      if (!f.names.length) {
+        if (f.type) ecWalk(f.type, prefix, depth + 1);
+        continue;
+      }
+      for (const n of f.names) {
+        const part = own ? own.toUpperCase() : tagValue(f.tag, 'split_words') === 'true' ? splitWords(n.text) : n.text.toUpperCase();
+        const key = prefix ? `${prefix}_${part}` : part;
+        if (f.type && structs.has(f.type)) {
+          ecWalk(f.type, key, depth + 1);
+          continue;
+        }
+        let kind: ReadKind = tagValue(f.tag, 'required') === 'true' ? 'required' : tagValue(f.tag, 'default') !== undefined ? 'default' : 'optional';
+        const col = own ? f.tag.indexOf(`envconfig:"${own}"`) + 11 : -1;
+        const range = own && f.tagAt && col >= 11 ? { start: { line: f.tagAt.line, character: f.tagAt.character + col }, end: { line: f.tagAt.line, character: f.tagAt.character + col + own.length } } : n.range;
+        // envconfig falls back to the bare tag name (DATABASE_URL) when PREFIX_…_DATABASE_URL is unset:
+        // either satisfies a required field, so neither alone is required.
+        const names = own && prefix ? [key, own.toUpperCase()] : [key];
+        if (names.length > 1 && kind === 'required') kind = 'optional';
+        for (const name of names) {
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+          const k = `${name}@${range.start.line}:${range.start.character}`;
+          if (seen[st.file].has(k)) continue;
+          seen[st.file].add(k);
+          out[st.file].push({ name, kind, range, via: 'envconfig.Process' });
+        }
+      }
+    }
+  };
+  for (const t of tables) for (const r of t.envconfig ?? []) if (structs.has(r.type)) ecWalk(r.type, r.prefix, 0);
   return out;
 }
 

@@ -19,7 +19,7 @@ import { viperReads } from './viper';
 export function configReads(lang: SourceLanguage, root: TSNode, text: string, reads: EnvRead[], dynamic: DynamicRead[]): { reads: EnvRead[]; dynamic: DynamicRead[]; goEnv?: GoEnvTable } {
   let goEnv: GoEnvTable | undefined;
   if (lang === 'go') {
-    if (text.includes('env:"') || text.includes('caarlos0/env') || text.includes('env-prefix:"')) {
+    if (text.includes('env:"') || text.includes('caarlos0/env') || text.includes('env-prefix:"') || text.includes('envconfig') || text.includes('split_words:"')) {
       const r = goEnvStructReads(root);
       if (r) {
         reads = byPosition([...reads.filter((x) => x.via !== 'env tag'), ...r.reads]);
