@@ -426,14 +426,14 @@ function firstRead(s: EnvState, g: Global, name: string): { file: string; read: 
   return read ? { file: first!, read } : undefined;
 }
 
-function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): Map<string, { read: EnvRead; file: string }> {
+function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore, configured: readonly string[]): Map<string, { read: EnvRead; file: string }> {
   let m = g.missing.get(ex.path);
   if (m) return m;
   m = new Map();
   const rows: [string, { read: EnvRead; file: string }][] = [];
   // Example files of one folder (example.env, example.docker.env) describe the same code: a name
   // declared in a sibling is declared.
-  const sibs = siblingsOf(s, ex.path);
+  const sibs = siblingsOf(s, ex.path, configured);
   for (const [name, files] of g.readers) {
     if (ex.names.has(name) || ex.documented.has(name) || ignore(name)) continue;
     if (sibs.some((x) => x.names.has(name) || x.documented.has(name))) continue;
@@ -452,8 +452,11 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): M
 const rank: Record<EnvRead['kind'], number> = { optional: 0, default: 1, required: 2 };
 
 /** The other example files of the folder (example.env beside example.docker.env): they describe the same code. */
-function siblingsOf(s: EnvState, path: string): ExampleFile[] {
-  return (s.examplesByDir.get(dirOf(path)) ?? []).filter((p) => p !== path).map((p) => s.parsed.get(p)?.ex).filter((x): x is ExampleFile => !!x);
+function siblingsOf(s: EnvState, path: string, configured: readonly string[]): ExampleFile[] {
+  // A configured example (env.exampleFiles) is the one: only files found by pattern pool their names.
+  const isConfigured = (p: string) => configured.includes(p.slice(p.lastIndexOf('/') + 1));
+  if (isConfigured(path)) return [];
+  return (s.examplesByDir.get(dirOf(path)) ?? []).filter((p) => p !== path && !isConfigured(p)).map((p) => s.parsed.get(p)?.ex).filter((x): x is ExampleFile => !!x);
 }
 
 /** The example declares the variable: set, or (for a read whose absence the code handles) written commented out. */
@@ -520,7 +523,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
         );
       }
     }
-    if (!ex || declares(ex, read) || siblingsOf(s, ex.path).some((x) => declares(x, read))) continue;
+    if (!ex || declares(ex, read) || siblingsOf(s, ex.path, ctx.config.env.exampleFiles).some((x) => declares(x, read))) continue;
     const commented = ex.documented.has(read.name);
     const literal = providers.find((p) => p.literal);
     const severity = literal || ci ? 'info' : providers.length || commented ? 'warning' : read.kind === 'required' ? 'error' : 'warning';
@@ -537,7 +540,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     // report stays linear in the number of reads.
     if (!allGiven) {
       allGiven = true;
-      const all = addAllFix(ex, missingFrom(s, g, ex, ignore));
+      const all = addAllFix(ex, missingFrom(s, g, ex, ignore, ctx.config.env.exampleFiles));
       if (all) fixes.push(all);
     }
     const related = [rel(ex.path, zeroRange, 'nearest example file')];
@@ -579,7 +582,7 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
   const ignore = s.ignore ?? ignorer(ctx);
   // Reads are filed under the first example of their folder; its siblings (example.env beside
   // example.docker.env) describe the same code, so a read under any of them counts for each.
-  const siblings = s.examplesByDir.get(dirOf(path)) ?? [path];
+  const siblings = siblingsOf(s, path, ctx.config.env.exampleFiles).map((x) => x.path);
   const used = new Map<string, number>(g.under.get(path) ?? []);
   for (const sib of siblings) if (sib !== path) for (const [k, v] of g.under.get(sib) ?? []) used.set(k, (used.get(k) ?? 0) + v);
   const dyn = g.dynamicUnder.get(path) ?? 0;
