@@ -8,6 +8,7 @@ import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
 import { readText } from '../reader';
 import { appConfigFacts, isAppConfigFile } from './configs';
+import { goWorkspaceReads, type GoEnvTable } from './configs/goenv';
 import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
 import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
 import { checkHygiene, isSorted } from './hygiene';
@@ -94,6 +95,8 @@ interface FileFacts extends ConfigFacts {
   hasErrors: boolean;
   hash: string;
   wrappers?: WrapperDef[];
+  /** Go env-tagged structs of the file: their reads are resolved across the package (resolveGoEnv). */
+  goEnv?: GoEnvTable;
 }
 
 interface EnvState {
@@ -195,6 +198,8 @@ export function isTestPath(path: string): boolean {
 function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
   if (isAppConfigFile(path)) return includeTests || !isTestPath(path);
   if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
+  // A compose file or manifest under tests/ (an end-to-end setup) is not how production is deployed.
+  if (!includeTests && TEST_DIR.test(path)) return false;
   if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
   return cls.kind === 'api-candidate' && cls.format === 'yaml';
 }
@@ -207,7 +212,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
     facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
   } else if (cls.kind === 'source') {
     const scan = await scanSource(cls.language, text, path);
-    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
+    facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}), ...(scan.goEnv ? { goEnv: scan.goEnv } : {}) };
   } else {
     const kind = deployKind(path, text);
     if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
@@ -218,7 +223,7 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   return facts;
 }
 
-const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length;
+const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length && !f.goEnv;
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
 async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Promise<FileFacts | undefined> {
@@ -421,13 +426,17 @@ function firstRead(s: EnvState, g: Global, name: string): { file: string; read: 
   return read ? { file: first!, read } : undefined;
 }
 
-function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): Map<string, { read: EnvRead; file: string }> {
+function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore, configured: readonly string[]): Map<string, { read: EnvRead; file: string }> {
   let m = g.missing.get(ex.path);
   if (m) return m;
   m = new Map();
   const rows: [string, { read: EnvRead; file: string }][] = [];
+  // Example files of one folder (example.env, example.docker.env) describe the same code: a name
+  // declared in a sibling is declared.
+  const sibs = siblingsOf(s, ex.path, configured);
   for (const [name, files] of g.readers) {
     if (ex.names.has(name) || ex.documented.has(name) || ignore(name)) continue;
+    if (sibs.some((x) => x.names.has(name) || x.documented.has(name))) continue;
     let first: string | undefined;
     for (const f of files) if (nearestOf(s, f) === ex.path && (first === undefined || f < first)) first = f;
     if (first === undefined) continue;
@@ -441,6 +450,14 @@ function missingFrom(s: EnvState, g: Global, ex: ExampleFile, ignore: Ignore): M
 }
 
 const rank: Record<EnvRead['kind'], number> = { optional: 0, default: 1, required: 2 };
+
+/** The other example files of the folder (example.env beside example.docker.env): they describe the same code. */
+function siblingsOf(s: EnvState, path: string, configured: readonly string[]): ExampleFile[] {
+  // A configured example (env.exampleFiles) is the one: only files found by pattern pool their names.
+  const isConfigured = (p: string) => configured.includes(p.slice(p.lastIndexOf('/') + 1));
+  if (isConfigured(path)) return [];
+  return (s.examplesByDir.get(dirOf(path)) ?? []).filter((p) => p !== path && !isConfigured(p)).map((p) => s.parsed.get(p)?.ex).filter((x): x is ExampleFile => !!x);
+}
 
 /** The example declares the variable: set, or (for a read whose absence the code handles) written commented out. */
 function declares(ex: ExampleFile, read: EnvRead): boolean {
@@ -506,7 +523,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
         );
       }
     }
-    if (!ex || declares(ex, read)) continue;
+    if (!ex || declares(ex, read) || siblingsOf(s, ex.path, ctx.config.env.exampleFiles).some((x) => declares(x, read))) continue;
     const commented = ex.documented.has(read.name);
     const literal = providers.find((p) => p.literal);
     const severity = literal || ci ? 'info' : providers.length || commented ? 'warning' : read.kind === 'required' ? 'error' : 'warning';
@@ -523,7 +540,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     // report stays linear in the number of reads.
     if (!allGiven) {
       allGiven = true;
-      const all = addAllFix(ex, missingFrom(s, g, ex, ignore));
+      const all = addAllFix(ex, missingFrom(s, g, ex, ignore, ctx.config.env.exampleFiles));
       if (all) fixes.push(all);
     }
     const related = [rel(ex.path, zeroRange, 'nearest example file')];
@@ -563,7 +580,11 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
     out.push(exampleHygiene.finding({ message: p.message, severity: p.severity, file: path, range: p.range, fixes: p.fix ? [p.fix] : undefined, data: { check: p.check } }));
   }
   const ignore = s.ignore ?? ignorer(ctx);
-  const used = g.under.get(path) ?? new Map<string, number>();
+  // Reads are filed under the first example of their folder; its siblings (example.env beside
+  // example.docker.env) describe the same code, so a read under any of them counts for each.
+  const siblings = siblingsOf(s, path, ctx.config.env.exampleFiles).map((x) => x.path);
+  const used = new Map<string, number>(g.under.get(path) ?? []);
+  for (const sib of siblings) if (sib !== path) for (const [k, v] of g.under.get(sib) ?? []) used.set(k, (used.get(k) ?? 0) + v);
   const dyn = g.dynamicUnder.get(path) ?? 0;
   const reported = new Set<string>();
   for (const v of ex.vars) {
@@ -651,7 +672,12 @@ async function committedEnvFiles(ctx: AnalysisContext): Promise<Finding[]> {
 /** Names read at the merge base: head facts of unchanged files plus the base versions of changed ones. */
 async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, changed: Set<string>): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const [file, f] of s.head) if (!changed.has(file)) for (const r of f.reads) names.add(r.name);
+  const goTables = new Map<string, GoEnvTable>();
+  for (const [file, f] of s.head) {
+    if (changed.has(file)) continue;
+    for (const r of f.reads) names.add(r.name);
+    if (f.goEnv) goTables.set(file, f.goEnv);
+  }
   for (const file of changed) {
     if (ctx.signal.aborted) break;
     const cls = ctx.classifier.classify(file);
@@ -661,6 +687,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
     try {
       const f = await factsOfText(cls, file, r.text);
       for (const x of f.reads) names.add(x.name);
+      if (f.goEnv) goTables.set(file, f.goEnv);
       if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
         for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers, file)).reads) names.add(x.name);
       }
@@ -668,7 +695,40 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
       /* an unreadable base version reads nothing */
     }
   }
+  // Go structs resolved across the base's packages, as head's are.
+  if (goTables.size > 1) for (const reads of goWorkspaceReads(goTables).values()) for (const x of reads) names.add(x.name);
   return names;
+}
+
+/**
+ * Go env-tagged structs resolved across files (a package's sections in sibling files, a struct parsed
+ * with a prefix in another package): each file's `env tag` reads are replaced by the resolved ones.
+ * Recomputed from the tables, so running it again gives the same facts.
+ */
+function resolveGoEnv(facts: Map<string, FileFacts>): void {
+  const tables = new Map<string, GoEnvTable>();
+  for (const [p, f] of facts) if (f.goEnv) tables.set(p, f.goEnv);
+  if (tables.size < 2) return;
+  for (const [p, reads] of goWorkspaceReads(tables)) {
+    const f = facts.get(p)!;
+    facts.set(p, { ...f, reads: [...f.reads.filter((r) => !replacedBy(r, reads)), ...reads] });
+  }
+}
+
+/** One file's facts with its Go struct reads resolved against the other files' tables (editing one file). */
+function resolvedGoFile(head: Map<string, FileFacts>, path: string, facts: FileFacts): FileFacts {
+  const tables = new Map<string, GoEnvTable>();
+  for (const [p, f] of head) if (f.goEnv && p !== path) tables.set(p, f.goEnv);
+  if (!tables.size || !facts.goEnv) return facts;
+  tables.set(path, facts.goEnv);
+  const reads = goWorkspaceReads(tables).get(path) ?? [];
+  return { ...facts, reads: [...facts.reads.filter((r) => !replacedBy(r, reads)), ...reads] };
+}
+
+/** Struct-tag reads a package-wide resolution replaces: env tags always; envconfig's when it resolved some here. */
+function replacedBy(r: EnvRead, resolved: readonly EnvRead[]): boolean {
+  if (r.via === 'env tag') return true;
+  return (r.via === 'envconfig tag' || r.via === 'envconfig.Process') && resolved.some((x) => x.via === 'envconfig.Process');
 }
 
 function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
@@ -724,6 +784,7 @@ export const envAnalyzer: Analyzer = {
       noticesOf(ctx, f.path, facts);
     });
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
+    resolveGoEnv(s.head);
     await resolveWrappers(ctx, s, relevantFiles, failed);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base && !ctx.baseRun) {
@@ -749,6 +810,7 @@ export const envAnalyzer: Analyzer = {
     }
     const old = s.head.get(f.path);
     let facts = await factsOf(ctx, s, f);
+    if (facts?.goEnv) facts = resolvedGoFile(s.head, f.path, facts);
     if (f.cls.kind === 'source' && s.wrappers?.length) facts = await withWrapperReads(ctx, s, f, facts);
     if (facts !== old) {
       if (old) contribute(s, g, f.path, old, -1);

@@ -3,6 +3,7 @@ import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
 import { markOffsets, parseable, walkTree, withParse, type Parsed } from '../source/service';
 import { configReads } from './configs';
+import type { GoEnvTable } from './configs/goenv';
 import { envconfigReads } from './goconfig';
 import { scanKotlin } from './kotlin';
 import { familyOf, mergeWrappers, wrapperFromDynamic, wrapperOfWrapper, type WrapperDef } from './wrappers';
@@ -38,6 +39,8 @@ export interface ScanResult {
   hasErrors: boolean;
   /** Functions defined here that read the environment by a name they are given. */
   wrappers?: WrapperDef[];
+  /** Go env-tagged structs declared or parsed here, resolved across a package by the analysis. */
+  goEnv?: GoEnvTable;
 }
 
 /**
@@ -50,7 +53,7 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   tsx: /process\??\.env|import\.meta\.env|Bun\.env|Deno\.env|\$env\/|cleanEnv|createEnv/,
   python: /environ|getenv|BaseSettings/,
   ruby: /\bENV\b/,
-  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process|caarlos0\/env|spf13\/viper/,
+  go: /os\.Getenv|os\.LookupEnv|env:"|envconfig:"|envconfig\.(?:Must)?Process|caarlos0\/env|spf13\/viper|split_words:"/,
   rust: /env::var|env!|dotenvy::var|dotenv::var/,
   java: /System\.getenv|@Value/,
   php: /getenv|\$_ENV|\$_SERVER|\benv\(/,
@@ -574,12 +577,21 @@ function shellCollect(root: TSNode): ShellState {
   return { assigned, nounset };
 }
 
+function inOwnAssignment(n: TSNode, name: string): boolean {
+  let p = n.parent;
+  for (let depth = 0; p && depth < 6; depth++, p = p.parent) {
+    if (p.type === 'variable_assignment') return p.childForFieldName('name')?.text === name;
+  }
+  return false;
+}
+
 function visitShell(n: TSNode, sink: Sink, st: ShellState): void {
   if (n.type !== 'expansion' && n.type !== 'simple_expansion') return;
   const v = n.namedChildren.find((c) => c?.type === 'variable_name');
   if (!v) return;
   const name = v.text;
-  if (!/^[A-Z][A-Z0-9_]*$/.test(name) || st.assigned.has(name) || SHELL_BUILTINS.has(name)) return;
+  // `PUID=${PUID:-1000}`: the assignment's own value reads the variable from the environment.
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name) || (st.assigned.has(name) && !inOwnAssignment(n, name)) || SHELL_BUILTINS.has(name)) return;
   let kind: ReadKind = st.nounset ? 'required' : 'optional';
   if (n.type === 'expansion') {
     const op = SHELL_EXPANSION.exec(n.text.trimStart())?.[2];
@@ -659,10 +671,12 @@ function scanParsed(p: Parsed): ScanResult {
       break;
   }
   const own = new Set<object>([...sink.reads, ...sink.dynamic]);
-  ({ reads: sink.reads, dynamic: sink.dynamic } = configReads(lang, root, text, sink.reads, sink.dynamic));
+  const cfg = configReads(lang, root, text, sink.reads, sink.dynamic);
+  sink.reads = cfg.reads;
+  sink.dynamic = cfg.dynamic;
   fromTreeRows(p, own, sink);
   const wrappers = wrappersOf(lang, sink);
-  return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}) };
+  return { reads: sink.reads, dynamic: sink.dynamic, hasErrors: root.hasError, ...(wrappers.length ? { wrappers } : {}), ...(cfg.goEnv ? { goEnv: cfg.goEnv } : {}) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { Workspace } from '../../../src/core/engine';
 import { springConfigReads, springPlaceholders } from '../../../src/core/env/configs/spring';
 import { scanSource } from '../../../src/core/env/scanner';
 import type { Finding, Report } from '../../../src/core/model';
-import { scratchDirs } from '../helpers';
+import { branchRepo, scratchDirs } from '../helpers';
 
 async function reads(lang: SourceLanguage, text: string): Promise<string[]> {
   const r = await scanSource(lang, text);
@@ -23,7 +23,7 @@ const unused = (r: Report) => by(r, 'env/unused-in-example').map((f) => f.data?.
 describe('env config structs: caarlos0/env', () => {
   const { tree } = scratchDirs();
 
-  it('envPrefix on nested struct fields prefixes their fields; one struct nested twice yields both names', async () => {
+  it('envPrefix on nested struct fields prefixes their fields; one struct nested twice yields both names; a struct field with its own name is a variable', async () => {
     const src = [
       'package config',
       '',
@@ -39,6 +39,7 @@ describe('env config structs: caarlos0/env', () => {
       '\tReplica Database `envPrefix:"REPLICA_DB_"`',
       '\tToken   string   `env:"TOKEN,notEmpty"`',
       '\tSkip    string   `env:"-"`',
+      '\tLevel   Database `env:"LEVEL_AS_TEXT"`',
       '\tPlain   string',
       '}',
       '',
@@ -50,7 +51,7 @@ describe('env config structs: caarlos0/env', () => {
     ].join('\n');
     const r = await scanSource('go', src);
     assert.deepEqual(r.reads.map((x) => `${x.name}:${x.kind}`).sort(), [
-      'PRIMARY_DB_HOST:required', 'PRIMARY_DB_POOL:default', 'REPLICA_DB_HOST:required', 'REPLICA_DB_POOL:default', 'TOKEN:required',
+      'LEVEL_AS_TEXT:optional', 'PRIMARY_DB_HOST:required', 'PRIMARY_DB_POOL:default', 'REPLICA_DB_HOST:required', 'REPLICA_DB_POOL:default', 'TOKEN:required',
     ]);
     // the bare HOST of the nested struct is a suffix, not a variable
     assert.ok(!r.reads.some((x) => x.name === 'HOST' || x.name === 'POOL'));
@@ -141,6 +142,71 @@ describe('env config structs: caarlos0/env', () => {
     const r = await analyze(dir);
     assert.deepEqual(missing(r), ['APP_DB_NAME:required']);
     assert.deepEqual(unused(r), []);
+  });
+});
+
+describe('env config structs across files: a Go package, and a struct parsed by another package', () => {
+  const { tree, keep } = scratchDirs();
+  const config = 'package config\n\ntype Config struct {\n\tMySQL MySQL `envPrefix:"MYSQL_"`\n\tJWT   JWT   `envPrefix:"JWT_"`\n\tDebug bool  `env:"LOCAL_DEBUG_MODE"`\n}\n';
+  const jwt = 'package config\n\ntype JWT struct {\n\tSecretKey string `env:"SECRET_KEY,required"`\n\tTTL       int    `env:"EXPIRED_MINUTE" envDefault:"15"`\n}\n';
+  const mysql = 'package config\n\ntype MySQL struct {\n\tHost string `env:"HOST,required"`\n}\n';
+  const main = [
+    'package main',
+    '',
+    'import (',
+    '\t"github.com/caarlos0/env/v11"',
+    '\t"example.com/app/internal/config"',
+    ')',
+    '',
+    'func main() {',
+    '\tvar cfg config.Config',
+    '\tif err := env.ParseWithOptions(&cfg, env.Options{Prefix: "APP_"}); err != nil {',
+    '\t\tpanic(err)',
+    '\t}',
+    '}',
+  ].join('\n');
+
+  it('sections declared in sibling files get their prefix from the struct that nests them; the Options prefix from cmd/ applies', async () => {
+    const dir = tree({
+      '.env.example': 'APP_JWT_SECRET_KEY=\nAPP_MYSQL_HOST=\nAPP_LOCAL_DEBUG_MODE=\n',
+      'internal/config/config.go': config,
+      'internal/config/jwt.go': jwt,
+      'internal/config/mysql.go': mysql,
+      'cmd/api/main.go': main,
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['APP_JWT_EXPIRED_MINUTE:default']);
+    assert.deepEqual(unused(r), []);
+    const ttl = by(r, 'env/missing-from-example')[0];
+    assert.equal(ttl.file, 'internal/config/jwt.go');
+    assert.deepEqual([ttl.range.start.line, ttl.range.start.character], [4, 24]);
+  });
+
+  it('a struct name two packages declare is not given another package\'s prefix', async () => {
+    const dir = tree({
+      '.env.example': 'LOCAL_DEBUG_MODE=\nMYSQL_HOST=\nJWT_SECRET_KEY=\nJWT_EXPIRED_MINUTE=\n',
+      'internal/config/config.go': config,
+      'internal/config/jwt.go': jwt,
+      'internal/config/mysql.go': mysql,
+      'tools/config/config.go': 'package config\n\ntype Config struct {\n\tOther string `env:"TOOL_ONLY"`\n}\n',
+      'cmd/api/main.go': main,
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(missing(r), ['TOOL_ONLY:optional']);
+    assert.deepEqual(unused(r), []);
+  });
+
+  it('on a branch that edits one section file, the resolved names read at the base are not new', async () => {
+    const dir = keep(
+      branchRepo(
+        { '.env.example': 'APP_JWT_SECRET_KEY=\n', 'internal/config/config.go': config, 'internal/config/jwt.go': jwt, 'internal/config/mysql.go': mysql, 'cmd/api/main.go': main },
+        { 'internal/config/jwt.go': jwt.replace('}\n', '\tIssuer string `env:"ISSUER,required"`\n}\n') },
+      ),
+    );
+    const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: true, areas: ['env'] });
+    const r = await ws.analyze();
+    const isNew = r.facts.envVars.filter((v) => v.isNew).map((v) => v.name);
+    assert.deepEqual(isNew, ['APP_JWT_ISSUER']);
   });
 });
 
@@ -555,5 +621,73 @@ describe('env: Rails credentials are not environment variables', () => {
     const r = await analyze(dir);
     assert.deepEqual(missing(r), ['SENTRY_DSN:required']);
     assert.ok(!r.findings.some((f) => /SECRET_KEY_BASE|ACCESS_KEY_ID|AWS/i.test(String(f.data?.variable ?? ''))));
+  });
+});
+
+describe('env: shell self-defaults and test-only deployment files (seen on a real Go service)', () => {
+  const { tree } = scratchDirs();
+
+  it('`PUID=${PUID:-1000}` in an entrypoint reads PUID with a default, so declaring it is not "remove it"; a compose file under tests/ is not production', async () => {
+    const dir = tree({
+      '.env.example': 'PUID=1000\nAPP_URL=\n',
+      'scripts/docker/entrypoint.sh': '#!/bin/sh\nPUID=${PUID:-1000}\nLOCAL=1\necho "$LOCAL $PUID $APP_URL"\n',
+      'tests/setup/docker-compose.yml': 'services:\n  app:\n    image: app\n    environment:\n      FILE_BACKEND: ${FILE_BACKEND}\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(unused(r), []);
+    assert.deepEqual(missing(r), []);
+    // with nounset, later uses of the defaulted local are not required reads
+    const sh = await scanSource('shell', 'set -u\nX=${X:-1}\nY=2\nZ="$Z/bin"\necho $X $Y $Z\n');
+    assert.deepEqual(sh.reads.map((x) => `${x.name}:${x.kind}`), ['X:default', 'Z:required']);
+  });
+});
+
+describe('env config: kelseyhightower/envconfig across packages (seen on supabase-auth)', () => {
+  const { tree } = scratchDirs();
+
+  it('Process in one package, the structs in another (one file without an envconfig tag); the bare tag name is a fallback; a self-decoding struct is a value', async () => {
+    const dir = tree({
+      'example.env': 'GOTRUE_LOG_LEVEL=\nDATABASE_URL=\nGOTRUE_SMS_VALID_UNTIL=\nGOTRUE_STALE=\n',
+      'example.docker.env': 'GOTRUE_SITE_URL=\n',
+      'internal/conf/configuration.go': [
+        'package conf',
+        '',
+        'type DBConfiguration struct {',
+        '\tURL string `json:"url" envconfig:"DATABASE_URL" required:"true"`',
+        '}',
+        '',
+        'type SmsConfiguration struct {',
+        '\tValidUntil Time `split_words:"true"`',
+        '}',
+        '',
+        'type Time struct{ Raw string }',
+        '',
+        'func (t *Time) Decode(v string) error { t.Raw = v; return nil }',
+        '',
+        'type GlobalConfiguration struct {',
+        '\tSiteURL string           `json:"site_url" split_words:"true" required:"true"`',
+        '\tDB      DBConfiguration  `json:"db"`',
+        '\tLogging LoggingConfig    `envconfig:"LOG"`',
+        '\tSms     SmsConfiguration `json:"sms"`',
+        '}',
+      ].join('\n'),
+      'internal/conf/logging.go': 'package conf\n\ntype LoggingConfig struct {\n\tLevel         string `json:"log_level"`\n\tDisableColors bool   `split_words:"true"`\n}\n',
+      'internal/conf/confload/confload.go': [
+        'package confload',
+        '',
+        'import (',
+        '\t"github.com/kelseyhightower/envconfig"',
+        '\t"example.com/auth/internal/conf"',
+        ')',
+        '',
+        'func loadGlobal(config *conf.GlobalConfiguration) error {',
+        '\treturn envconfig.Process("gotrue", config)',
+        '}',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    // the stale entry is the only "remove it"; a read under example.docker.env counts for example.env too
+    assert.deepEqual(unused(r), ['GOTRUE_STALE']);
+    assert.deepEqual(missing(r), ['GOTRUE_DB_DATABASE_URL:optional', 'GOTRUE_LOG_DISABLE_COLORS:optional']);
   });
 });
