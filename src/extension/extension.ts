@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-/** When this module started evaluating: activation cost is measured from here. */
-const loadedAt = performance.now();
+/** When the bundle started evaluating (a banner in scripts/build.mjs): activation cost is measured from there. */
+const loadedAt = (globalThis as { __deployReadinessLoadStart?: number }).__deployReadinessLoadStart ?? performance.now();
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
@@ -29,7 +29,7 @@ export interface DeployReadinessApi {
   /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
   /**
-   * Timings for the editor bench: `activationMs` from this module's evaluation to the end of
+   * Timings for the editor bench: `activationMs` from the bundle's evaluation (its dependencies' top-level code included) to the end of
    * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on).
    */
   timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string }[] };
