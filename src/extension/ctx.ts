@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/analyzer';
-import { CONFIG_FILE } from '../core/config';
+import { CONFIG_FILE } from '../core/configFile';
 import type { Report } from '../core/model';
 import { FindingCodeActions } from './codeActions';
 import { Diagnostics } from './diagnostics';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { Classifier } from '../core/classify';
-import { CONFIG_FILE } from '../core/config';
+import type { Classifier } from '../core/classify';
+import { CONFIG_FILE } from '../core/configFile';
 import { compareFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
 import type { Progress } from '../core/protocol';
 import type { Logger } from '../core/analyzer';
@@ -81,6 +81,8 @@ export class FolderSession implements vscode.Disposable {
         const settings = readSettings(this.folder.uri);
         const project = await loadProjectConfig(this.folder.uri, settings);
         const overlays: Record<string, string> = {};
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { Classifier } = require('../core/classify') as typeof import('../core/classify');
         const classifier = new Classifier(project.config);
         if (gen !== this.generation) return;
         // Per-file lints classify with this config from now on; they go to the worker at once.
