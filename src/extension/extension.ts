@@ -32,7 +32,7 @@ export interface DeployReadinessApi {
    * Timings for the editor bench: `activationMs` from the bundle's evaluation (its dependencies' top-level code included) to the end of
    * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on).
    */
-  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string }[] };
+  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string; refreshes: number; statusOnly: number; gitEvents: number }[] };
 }
 
 let activationMs = 0;
@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   activationMs = performance.now() - loadedAt;
   c.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
-    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state })) }),
+    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state, ...s.counts })) }),
     refresh: () => c.refreshAll(),
     whenIdle: () => c.whenIdle(),
     reports: () => c.reports(),

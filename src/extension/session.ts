@@ -35,6 +35,8 @@ export class FolderSession implements vscode.Disposable {
   progress: Progress | undefined;
   /** When the worker last finished opening the folder (per-file lints answer from then on). */
   readyAt: number | undefined;
+  /** What the session last did about git and how often it analysed (the API's timings, for tests). */
+  readonly counts = { refreshes: 0, statusOnly: 0, gitEvents: 0 };
   private readonly fileGen = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -72,6 +74,7 @@ export class FolderSession implements vscode.Disposable {
   /** Full analysis. A newer call supersedes an older one; the older one's results are dropped. */
   refresh(): Promise<void> {
     const gen = ++this.generation;
+    this.counts.refreshes++;
     this.state = 'analysing';
     this.progress = undefined;
     this.changed.fire();
@@ -147,6 +150,7 @@ export class FolderSession implements vscode.Disposable {
    * or upstream moved) analyses again.
    */
   async gitChanged(): Promise<void> {
+    this.counts.gitEvents++;
     if (!this.report || this.state !== 'done') return this.refresh();
     const gen = this.generation;
     let r;
@@ -157,6 +161,7 @@ export class FolderSession implements vscode.Disposable {
     }
     if (gen !== this.generation) return;
     if (r.full) return this.refresh();
+    this.counts.statusOnly++;
     this.report = r.report;
     this.changed.fire();
     await this.refreshChecklist();
