@@ -144,7 +144,8 @@ export class Ctx implements vscode.Disposable {
 
   private render(s: FolderSession): void {
     // Before the first report too: per-file lints of opened files show at once.
-    if (s.report || s.findings().length) this.diagnostics.publish(s);
+    const only = s.takeChangedFiles();
+    if (s.report || s.findings().length) this.diagnostics.publish(s, only);
     this.tree.refresh();
     this.status.update(this.allSessions());
     const total = this.reports().reduce((n, r) => n + r.summary.error + r.summary.warning, 0);

@@ -35,6 +35,14 @@ export class FolderSession implements vscode.Disposable {
   progress: Progress | undefined;
   /** When the worker last finished opening the folder (per-file lints answer from then on). */
   readyAt: number | undefined;
+  /** Set just before a change event that concerns these files only (a per-file lint). */
+  private onlyFiles: Set<string> | undefined;
+  /** The files the current change event concerns, or undefined for all (read once by the renderer). */
+  takeChangedFiles(): ReadonlySet<string> | undefined {
+    const f = this.onlyFiles;
+    this.onlyFiles = undefined;
+    return f;
+  }
   /** What the session last did about git and how often it analysed (the API's timings, for tests). */
   readonly counts = { refreshes: 0, statusOnly: 0, gitEvents: 0 };
   private readonly fileGen = new Map<string, number>();
@@ -57,6 +65,7 @@ export class FolderSession implements vscode.Disposable {
     engine.onProgress = (p) => {
       if (this.state !== 'analysing') return;
       this.progress = p;
+      this.onlyFiles = new Set(); // the view's message changes, no diagnostic does
       this.changed.fire();
     };
   }
@@ -252,6 +261,7 @@ export class FolderSession implements vscode.Disposable {
       const summary = summarize(findings, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
       this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
     }
+    this.onlyFiles = new Set([rel]);
     this.changed.fire();
     return true;
   }
