@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Classifier } from '../core/classify';
 import { CONFIG_FILE } from '../core/configFile';
-import { compareFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
+import { replaceFileFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
 import type { Progress } from '../core/protocol';
 import type { Logger } from '../core/analyzer';
 import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
@@ -35,6 +35,8 @@ export class FolderSession implements vscode.Disposable {
   progress: Progress | undefined;
   /** When the worker last finished opening the folder (per-file lints answer from then on). */
   readyAt: number | undefined;
+  private openedThisRun = false;
+  private gitPending = false;
   /** Set just before a change event that concerns these files only (a per-file lint). */
   private onlyFiles: Set<string> | undefined;
   /** The files the current change event concerns, or undefined for all (read once by the renderer). */
@@ -84,6 +86,7 @@ export class FolderSession implements vscode.Disposable {
   refresh(): Promise<void> {
     const gen = ++this.generation;
     this.counts.refreshes++;
+    this.openedThisRun = false;
     this.state = 'analysing';
     this.progress = undefined;
     this.changed.fire();
@@ -109,6 +112,7 @@ export class FolderSession implements vscode.Disposable {
         const opened = await this.engine.call('open', { root: this.folder.uri.fsPath, config: project.config, trusted: vscode.workspace.isTrusted, overlays });
         if (gen !== this.generation) return;
         this.readyAt = Date.now();
+        this.openedThisRun = true;
         this.gitInvocations = opened.gitInvocations;
         const [analysed] = await Promise.all([
           this.engine.call('analyze', {}),
@@ -147,6 +151,10 @@ export class FolderSession implements vscode.Disposable {
         this.touched.clear();
         await Promise.all(touched.filter((d) => !d.isClosed).map((d) => this.updateDocument(d)));
         await this.refreshChecklist();
+        if (this.gitPending && gen === this.generation) {
+          this.gitPending = false;
+          await this.gitChanged();
+        }
       }
     })();
     this.running = run;
@@ -160,6 +168,12 @@ export class FolderSession implements vscode.Disposable {
    */
   async gitChanged(): Promise<void> {
     this.counts.gitEvents++;
+    // An analysis still opening the folder is not restarted: once it is done, `git status` is
+    // read again (the cheap check: a moved head analyses again).
+    if (this.state === 'analysing' && !this.openedThisRun) {
+      this.gitPending = true;
+      return;
+    }
     if (!this.report || this.state !== 'done') return this.refresh();
     const gen = this.generation;
     let r;
@@ -255,9 +269,7 @@ export class FolderSession implements vscode.Disposable {
     if (!this.report) {
       this.early.set(rel, res.findings);
     } else {
-      const areas = new Set(res.areas);
-      const kept = this.report.findings.filter((f) => f.file !== rel || !areas.has(f.area));
-      const findings = [...kept, ...res.findings].sort(compareFindings);
+      const findings = replaceFileFindings(this.report.findings, rel, res.areas, res.findings);
       const summary = summarize(findings, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
       this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
     }
