@@ -7,7 +7,8 @@ import { envDefaults, envSchema, type EnvSettings } from './env/settings';
 import { apiDefaults, apiSchema, type ApiSettings } from './api/settings';
 import { checklistDefaults, checklistSchema, type ChecklistSettings } from './checklist/settings';
 
-export const CONFIG_FILE = '.deploy-readiness.yaml';
+import { CONFIG_FILE } from './configFile';
+export { CONFIG_FILE };
 
 export type RuleSetting = Severity | 'off';
 export type FailOn = 'error' | 'warning' | 'never';

@@ -281,3 +281,22 @@ export function verdictOf(summary: Summary): Verdict {
 }
 
 export const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/**
+ * `all` (sorted by compareFindings) with file `file`'s findings of `areas` replaced by `fresh`, in
+ * order, without sorting the whole list again: one pass and a small sort of that file's findings.
+ */
+export function replaceFileFindings(all: readonly Finding[], file: string, areas: readonly Area[], fresh: readonly Finding[]): Finding[] {
+  const before: Finding[] = [];
+  const group: Finding[] = [...fresh];
+  const after: Finding[] = [];
+  for (const f of all) {
+    if (f.file === file) {
+      if (!areas.includes(f.area)) group.push(f);
+      continue;
+    }
+    (f.file.localeCompare(file) < 0 ? before : after).push(f);
+  }
+  group.sort(compareFindings);
+  return [...before, ...group, ...after];
+}

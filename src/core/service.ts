@@ -10,7 +10,7 @@ import { frameworkFromContent, isFramework } from './frameworks/detect';
 import { Git, gitInvocations } from './git';
 import { isMariadbVersion } from './migrations/analyzer';
 import { describeStatement } from './migrations/describe';
-import { compareFindings, summarize, verdictOf, type Area, type Report } from './model';
+import { compareFindings, replaceFileFindings, summarize, verdictOf, type Area, type Finding, type Report } from './model';
 import { remoteUrl } from './pipeline/history';
 import { planInitCi } from './pipeline/initCi';
 import { checklistOf, rollbackPlanOf, runbookOf } from './plan/run';
@@ -56,9 +56,22 @@ export class AnalysisService {
   private running = 0;
   private report: Report | undefined;
 
-  /** The last full report (analysed now when there is none yet). */
+  /** Per-file lints not yet merged into `report` (merged when something reads it). */
+  private readonly pendingFiles = new Map<string, { areas: Area[]; findings: Finding[] }>();
+
+  /** The last full report with the per-file lints since (analysed now when there is none yet). */
   private async lastReport(ws: Workspace): Promise<Report> {
     this.report ??= await ws.analyze();
+    return this.merged(this.report);
+  }
+
+  private merged(report: Report): Report {
+    if (!this.pendingFiles.size) return report;
+    let all = report.findings;
+    for (const [rel, p] of this.pendingFiles) all = replaceFileFindings(all, rel, p.areas, p.findings);
+    this.pendingFiles.clear();
+    const summary = summarize(all, report.baseline?.scope ?? 'all', report.summary.fixed);
+    this.report = { ...report, findings: all, summary, verdict: verdictOf(summary) };
     return this.report;
   }
 
@@ -123,6 +136,7 @@ export class AnalysisService {
         this.nextOverlay = undefined;
         this.opening = undefined;
         this.report = undefined;
+        this.pendingFiles.clear();
         return { perFileAreas: [...new Set(ws.perFileAreas)], files: ws.ctx.files.length, gitInvocations: gitInvocations() };
       }
       case 'analyze': {
@@ -137,6 +151,7 @@ export class AnalysisService {
           const report = await ws.analyze();
           if (run.signal.aborted) throw new Cancelled();
           this.report = report;
+          this.pendingFiles.clear();
           return { report, gitInvocations: gitInvocations() };
         } finally {
           this.running--;
@@ -154,13 +169,8 @@ export class AnalysisService {
         const early = !this.report || this.running > 0;
         const areas = [...new Set(early ? ws.perFileAreas.filter((a) => SELF_CONTAINED_AREAS.includes(a)) : ws.perFileAreas)];
         const findings = await ws.analyzeFile(rel, areas);
-        // The checklist, the plan and the runbook read this report: keep it in step with the file.
-        if (this.report) {
-          const kept = this.report.findings.filter((f) => f.file !== rel || !areas.includes(f.area));
-          const all = [...kept, ...findings].sort(compareFindings);
-          const summary = summarize(all, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
-          this.report = { ...this.report, findings: all, summary, verdict: verdictOf(summary) };
-        }
+        // The checklist, the plan and the runbook read this report: kept in step with the file, after the answer.
+        if (this.report) this.pendingFiles.set(rel, { areas, findings });
         return { findings, areas, affectsWorkspace: ws.affectsWorkspace(rel) };
       }
       case 'forget':
@@ -174,6 +184,7 @@ export class AnalysisService {
         const now = await ws.ctx.git.status();
         const same = now.head === before.head && now.branch === before.branch && now.tracking === before.tracking && now.ahead === before.ahead && now.behind === before.behind;
         if (!same || !this.report) return { full: true };
+        this.merged(this.report);
         ws.ctx.status = now;
         const fresh = applyConfig(ws.ctx.config, await checklistAnalyzer.analyze(ws.ctx));
         for (const f of fresh) f.baseline = 'new';

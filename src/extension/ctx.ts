@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/analyzer';
-import { CONFIG_FILE } from '../core/config';
+import { CONFIG_FILE } from '../core/configFile';
 import type { Report } from '../core/model';
 import { FindingCodeActions } from './codeActions';
 import { Diagnostics } from './diagnostics';
@@ -90,8 +90,12 @@ export class Ctx implements vscode.Disposable {
       void this.refreshAll();
       // Open editors are linted at once, not after the whole-repository analysis.
       for (const e of vscode.window.visibleTextEditors) this.lintOpened(e.document);
-      if (vscode.workspace.isTrusted) this.gitWatch.start(this.allSessions().map((s) => s.folder));
     }, 0);
+  }
+
+  /** Follows git state from the first analysis on (only in a trusted workspace: Restricted Mode reads no git). */
+  private watchGit(): void {
+    if (vscode.workspace.isTrusted) this.gitWatch.start(this.allSessions().map((s) => s.folder));
   }
 
   /** A document was opened (or shown at start): lint it now, whatever the state of the full analysis. */
@@ -122,6 +126,7 @@ export class Ctx implements vscode.Disposable {
 
   async refreshAll(): Promise<void> {
     this.started = true;
+    this.watchGit();
     await Promise.all(this.allSessions().map((s) => this.refresh(s)));
   }
 
@@ -144,7 +149,8 @@ export class Ctx implements vscode.Disposable {
 
   private render(s: FolderSession): void {
     // Before the first report too: per-file lints of opened files show at once.
-    if (s.report || s.findings().length) this.diagnostics.publish(s);
+    const only = s.takeChangedFiles();
+    if (s.report || s.findings().length) this.diagnostics.publish(s, only);
     this.tree.refresh();
     this.status.update(this.allSessions());
     const total = this.reports().reduce((n, r) => n + r.summary.error + r.summary.warning, 0);
@@ -261,7 +267,6 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         if (!this.started) return;
         void this.refreshAll();
-        this.gitWatch.start(this.allSessions().map((s) => s.folder));
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.env.example,.env.sample,.env.template,.env.dist}`);

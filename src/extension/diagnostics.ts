@@ -41,18 +41,23 @@ export class Diagnostics implements vscode.Disposable {
     return d;
   }
 
-  /** Publishes a session's whole report (and its config problems). */
-  publish(session: FolderSession): void {
+  /**
+   * Publishes a session's report (and its config problems): every file, or only `files` (a per-file
+   * lint changed those alone: on a large report, re-sending every file's diagnostics on each
+   * keystroke costs the extension host more than the lint).
+   */
+  publish(session: FolderSession, files?: ReadonlySet<string>): void {
     const key = session.folder.uri.toString();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const f of session.findings()) {
       // Git state (uncommitted changes) belongs to the checklist: a fix must not create a new squiggle.
-      if (!isDiagnostic(f)) continue;
+      if (!isDiagnostic(f) || (files && !files.has(f.file))) continue;
       const list = byFile.get(f.file) ?? [];
       list.push(this.toDiagnostic(session, f));
       byFile.set(f.file, list);
     }
     for (const p of session.project?.problems ?? []) {
+      if (files && !files.has(p.file)) continue;
       const d = new vscode.Diagnostic(toRange(p.range), p.message, vscode.DiagnosticSeverity.Error);
       d.source = SOURCE;
       d.code = 'config';
@@ -60,8 +65,19 @@ export class Diagnostics implements vscode.Disposable {
       list.push(d);
       byFile.set(p.file, list);
     }
-    const before = this.published.get(key) ?? new Set();
-    for (const rel of before) if (!byFile.has(rel)) this.collection.delete(fileUri(session.folder.uri, rel));
+    const published = this.published.get(key) ?? new Set<string>();
+    if (files) {
+      for (const rel of files) {
+        const diags = byFile.get(rel);
+        if (diags) {
+          this.collection.set(fileUri(session.folder.uri, rel), diags);
+          published.add(rel);
+        } else if (published.delete(rel)) this.collection.delete(fileUri(session.folder.uri, rel));
+      }
+      this.published.set(key, published);
+      return;
+    }
+    for (const rel of published) if (!byFile.has(rel)) this.collection.delete(fileUri(session.folder.uri, rel));
     for (const [rel, diags] of byFile) this.collection.set(fileUri(session.folder.uri, rel), diags);
     this.published.set(key, new Set(byFile.keys()));
   }

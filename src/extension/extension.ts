@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-/** When this module started evaluating: activation cost is measured from here. */
-const loadedAt = performance.now();
+/** When the bundle started evaluating (a banner in scripts/build.mjs): activation cost is measured from there. */
+const loadedAt = (globalThis as { __deployReadinessLoadStart?: number }).__deployReadinessLoadStart ?? performance.now();
 import type { Report } from '../core/model';
 import { Ctx } from './ctx';
 import { registerIgnoreFinding } from './commands/ignoreFinding';
@@ -29,10 +29,10 @@ export interface DeployReadinessApi {
   /** How many times the analysis workers have run git (0 in Restricted Mode). */
   gitInvocations(): number;
   /**
-   * Timings for the editor bench: `activationMs` from this module's evaluation to the end of
+   * Timings for the editor bench: `activationMs` from the bundle's evaluation (its dependencies' top-level code included) to the end of
    * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on).
    */
-  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string }[] };
+  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string; refreshes: number; statusOnly: number; gitEvents: number }[] };
 }
 
 let activationMs = 0;
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   activationMs = performance.now() - loadedAt;
   c.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
-    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state })) }),
+    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state, ...s.counts })) }),
     refresh: () => c.refreshAll(),
     whenIdle: () => c.whenIdle(),
     reports: () => c.reports(),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { Classifier } from '../core/classify';
-import { CONFIG_FILE } from '../core/config';
-import { compareFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
+import type { Classifier } from '../core/classify';
+import { CONFIG_FILE } from '../core/configFile';
+import { replaceFileFindings, summarize, verdictOf, type Finding, type Report } from '../core/model';
 import type { Progress } from '../core/protocol';
 import type { Logger } from '../core/analyzer';
 import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
@@ -35,6 +35,18 @@ export class FolderSession implements vscode.Disposable {
   progress: Progress | undefined;
   /** When the worker last finished opening the folder (per-file lints answer from then on). */
   readyAt: number | undefined;
+  private openedThisRun = false;
+  private gitPending = false;
+  /** Set just before a change event that concerns these files only (a per-file lint). */
+  private onlyFiles: Set<string> | undefined;
+  /** The files the current change event concerns, or undefined for all (read once by the renderer). */
+  takeChangedFiles(): ReadonlySet<string> | undefined {
+    const f = this.onlyFiles;
+    this.onlyFiles = undefined;
+    return f;
+  }
+  /** What the session last did about git and how often it analysed (the API's timings, for tests). */
+  readonly counts = { refreshes: 0, statusOnly: 0, gitEvents: 0 };
   private readonly fileGen = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -55,6 +67,7 @@ export class FolderSession implements vscode.Disposable {
     engine.onProgress = (p) => {
       if (this.state !== 'analysing') return;
       this.progress = p;
+      this.onlyFiles = new Set(); // the view's message changes, no diagnostic does
       this.changed.fire();
     };
   }
@@ -72,6 +85,8 @@ export class FolderSession implements vscode.Disposable {
   /** Full analysis. A newer call supersedes an older one; the older one's results are dropped. */
   refresh(): Promise<void> {
     const gen = ++this.generation;
+    this.counts.refreshes++;
+    this.openedThisRun = false;
     this.state = 'analysing';
     this.progress = undefined;
     this.changed.fire();
@@ -81,6 +96,8 @@ export class FolderSession implements vscode.Disposable {
         const settings = readSettings(this.folder.uri);
         const project = await loadProjectConfig(this.folder.uri, settings);
         const overlays: Record<string, string> = {};
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { Classifier } = require('../core/classify') as typeof import('../core/classify');
         const classifier = new Classifier(project.config);
         if (gen !== this.generation) return;
         // Per-file lints classify with this config from now on; they go to the worker at once.
@@ -95,6 +112,7 @@ export class FolderSession implements vscode.Disposable {
         const opened = await this.engine.call('open', { root: this.folder.uri.fsPath, config: project.config, trusted: vscode.workspace.isTrusted, overlays });
         if (gen !== this.generation) return;
         this.readyAt = Date.now();
+        this.openedThisRun = true;
         this.gitInvocations = opened.gitInvocations;
         const [analysed] = await Promise.all([
           this.engine.call('analyze', {}),
@@ -133,6 +151,10 @@ export class FolderSession implements vscode.Disposable {
         this.touched.clear();
         await Promise.all(touched.filter((d) => !d.isClosed).map((d) => this.updateDocument(d)));
         await this.refreshChecklist();
+        if (this.gitPending && gen === this.generation) {
+          this.gitPending = false;
+          await this.gitChanged();
+        }
       }
     })();
     this.running = run;
@@ -145,6 +167,13 @@ export class FolderSession implements vscode.Disposable {
    * or upstream moved) analyses again.
    */
   async gitChanged(): Promise<void> {
+    this.counts.gitEvents++;
+    // An analysis still opening the folder is not restarted: once it is done, `git status` is
+    // read again (the cheap check: a moved head analyses again).
+    if (this.state === 'analysing' && !this.openedThisRun) {
+      this.gitPending = true;
+      return;
+    }
     if (!this.report || this.state !== 'done') return this.refresh();
     const gen = this.generation;
     let r;
@@ -155,6 +184,7 @@ export class FolderSession implements vscode.Disposable {
     }
     if (gen !== this.generation) return;
     if (r.full) return this.refresh();
+    this.counts.statusOnly++;
     this.report = r.report;
     this.changed.fire();
     await this.refreshChecklist();
@@ -239,12 +269,11 @@ export class FolderSession implements vscode.Disposable {
     if (!this.report) {
       this.early.set(rel, res.findings);
     } else {
-      const areas = new Set(res.areas);
-      const kept = this.report.findings.filter((f) => f.file !== rel || !areas.has(f.area));
-      const findings = [...kept, ...res.findings].sort(compareFindings);
+      const findings = replaceFileFindings(this.report.findings, rel, res.areas, res.findings);
       const summary = summarize(findings, this.report.baseline?.scope ?? 'all', this.report.summary.fixed);
       this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
     }
+    this.onlyFiles = new Set([rel]);
     this.changed.fire();
     return true;
   }

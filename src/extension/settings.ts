@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CONFIG_FILE, parseConfig, type Config, type ConfigProblem } from '../core/config';
+import type { Config, ConfigProblem } from '../core/config';
+import { CONFIG_FILE } from '../core/configFile';
 
 export const SECTION = 'deployReadiness';
 
@@ -56,6 +57,9 @@ export async function loadProjectConfig(folder: vscode.Uri, s: EditorSettings): 
   } catch {
     text = undefined;
   }
+  // Loaded on the first analysis, not at activation: the YAML parser is most of the host bundle's start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseConfig } = require('../core/config') as typeof import('../core/config');
   const loaded = parseConfig(text ?? '', CONFIG_FILE);
   const raw = text ? (safeKeys(text) ?? {}) : {};
   const c = loaded.config;

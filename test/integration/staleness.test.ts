@@ -40,12 +40,13 @@ describe('fresh state without Refresh (trusted)', function () {
     terminalGit('add', 'STALE-NOTES.md');
     try {
       await waitFor('"Working tree clean" to list the staged file', () => /STALE-NOTES\.md/.test(checkItem('Working tree clean')?.description ?? ''), 30_000);
+      const staged = JSON.stringify(api.timings().folders[0]);
       const t = Date.now();
       terminalGit('commit', '-qm', 'notes', '--', 'STALE-NOTES.md');
-      await waitFor('"Working tree clean" to drop the committed file', () => !/STALE-NOTES\.md/.test(checkItem('Working tree clean')?.description ?? ''), 30_000).catch((e: Error) => {
-        throw new Error(`${e.message}: ${checkItem('Working tree clean')?.description}; ${JSON.stringify(api.timings())}; git status: ${terminalGit('status', '--short')}`);
+      await waitFor('"Working tree clean" to drop the committed file', () => !/STALE-NOTES\.md/.test(checkItem('Working tree clean')?.description ?? ''), 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}: ${checkItem('Working tree clean')?.description}; after staging ${staged}, now ${JSON.stringify(api.timings())}; git status: ${terminalGit('status', '--short')}`);
       });
-      console.log(`      (commit → checklist updated in ${Date.now() - t} ms)`);
+      console.log(`      (commit → checklist updated in ${Date.now() - t} ms; after staging ${staged}, now ${JSON.stringify(api.timings().folders[0])})`);
     } finally {
       if (terminalGit('log', '-1', '--format=%s').trim() === 'notes') terminalGit('reset', '-q', '--soft', 'HEAD~1');
       terminalGit('rm', '-q', '--cached', '--ignore-unmatch', 'STALE-NOTES.md');

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { acceptEdit } from '../../core/api/accept';
-import { CONFIG_FILE } from '../../core/config';
+import { CONFIG_FILE } from '../../core/configFile';
 import { toWorkspaceEdit } from '../convert';
 import { writableTarget } from '../../core/safeWrite';
 
@@ -42,6 +41,8 @@ export function registerAcceptApiChange(): vscode.Disposable {
     } catch {
       text = undefined;
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { acceptEdit } = require('../../core/api/accept') as typeof import('../../core/api/accept');
     const edit = acceptEdit(CONFIG_FILE, text, { fingerprint, rule: ruleId, reason: reason.trim().replace(/\r?\n/g, ' '), expires: expires.trim() || undefined });
     const existed = text !== undefined;
     const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(folder, [edit]));

@@ -3,6 +3,7 @@ import { silentLogger } from '../../../src/core/analyzer';
 import { defaultConfig } from '../../../src/core/config';
 import type { Progress } from '../../../src/core/protocol';
 import { AnalysisService } from '../../../src/core/service';
+import { compareFindings, replaceFileFindings, type Finding } from '../../../src/core/model';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { branchRepo, git, removeTree } from '../helpers';
@@ -102,6 +103,16 @@ describe('the analysis worker: per-file first, cancel, progress, hovers', functi
     git(dir, 'add', 'NOTES.md');
     git(dir, 'commit', '-qm', 'notes');
     assert.deepEqual(await service.call('status', {}), { full: true }, 'the head moved: the findings need a whole analysis');
+  });
+
+  it('one file\'s findings are replaced in place, in the order a full sort gives', () => {
+    const f = (file: string, line: number, area: Finding['area'], ruleId = `${area}/x`): Finding =>
+      ({ file, ruleId, area, severity: 'warning', message: `${file}:${line}`, range: { start: { line, character: 0 }, end: { line, character: 1 } } }) as Finding;
+    const all = [f('a.sql', 1, 'migration'), f('b.js', 2, 'env'), f('b.sql', 3, 'migration'), f('b.sql', 9, 'env'), f('c.sql', 1, 'migration')].sort(compareFindings);
+    const fresh = [f('b.sql', 12, 'migration'), f('b.sql', 1, 'migration')];
+    const expected = [...all.filter((x) => !(x.file === 'b.sql' && x.area === 'migration')), ...fresh].sort(compareFindings);
+    assert.deepEqual(replaceFileFindings(all, 'b.sql', ['migration'], fresh), expected);
+    assert.deepEqual(replaceFileFindings(all, 'new.sql', ['migration'], [f('new.sql', 0, 'migration')]), [...all, f('new.sql', 0, 'migration')].sort(compareFindings));
   });
 
   it('hovers and the rule catalog are answered by the worker', async () => {
