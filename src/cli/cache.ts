@@ -16,8 +16,10 @@ interface Entry {
  * The CLI's report cache: `<git dir>/deploy-readiness/cache/<key>.json`, so `check` followed by
  * `checklist`, `rollback-plan` and `runbook` analyse once. The key covers everything a report
  * depends on: the tool (version and bundle), the head and base commits, the content of every walked
- * file, the configuration and the command's arguments. Only for trusted repositories with git.
- * Written atomically (exclusive temp file, then rename); never follows a symbolic link.
+ * file (a file git reports clean is the head commit's; the others are hashed), the configuration
+ * and the command's arguments. The entry also keeps the base snapshot (changed files, commits), so
+ * a hit reads neither again. Only for trusted repositories with git. Written atomically (exclusive
+ * temp file, then rename); never follows a symbolic link.
  */
 const KEEP = 16;
 

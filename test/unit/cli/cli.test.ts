@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
-import { branchRepo, cli, removeTree, runBuiltCli, runCli, scratchDirs, tempTree } from '../helpers';
+import { branchRepo, cli, removeTree, runBuiltCli, scratchDirs, tempTree } from '../helpers';
 
 describe('CLI contract (main(argv, io) in-process, as the binary runs it)', () => {
   const dirs: string[] = [];
@@ -160,9 +160,9 @@ describe('CLI: new and existing findings agree across formats', () => {
     );
   });
 
-  it('text, json, sarif, github and markdown name the same blocker and the same counts', function () {
+  it('text, json, sarif, github and markdown name the same blocker and the same counts', async function () {
     this.timeout(180_000); // five CLI runs
-    const json = runCli(['check', '--base', 'main', '--format', 'json'], repo);
+    const json = await cli(['check', '--base', 'main', '--format', 'json'], repo);
     assert.equal(json.code, 1, json.stderr);
     const out = JSON.parse(json.stdout);
     assert.equal(out.verdict, 'blocked');
@@ -178,14 +178,14 @@ describe('CLI: new and existing findings agree across formats', () => {
       'migrations/002.sql migration/require-statement-timeout',
     ]);
 
-    const text = runCli(['check', '--base', 'main'], repo);
+    const text = await cli(['check', '--base', 'main'], repo);
     assert.equal(text.code, 1);
     assert.match(text.stdout, /Verdict: blocked \(1 error, 1 warning, 1 info introduced by this change; 3 existing on main@[0-9a-f]{7}, 0 fixed\)/);
     assert.match(text.stdout, /Blockers:\n {2}✗ migrations\/002\.sql:1 migration\/require-concurrent-index: .*\n {6}→ quick fix: /);
     assert.match(text.stdout, /Already on main@[0-9a-f]{7} \(3, not deciding the verdict; --scope all lists them\):\n +2 +error +env\/missing-from-example\n +1 +info +env\/unused-in-example/);
     assert.doesNotMatch(text.stdout, /^src\/a\.js$/m, 'existing findings are not listed one by one');
 
-    const sarif = JSON.parse(runCli(['check', '--base', 'main', '--format', 'sarif'], repo).stdout);
+    const sarif = JSON.parse((await cli(['check', '--base', 'main', '--format', 'sarif'], repo)).stdout);
     const states = sarif.runs[0].results.map((r: { ruleId: string; baselineState: string }) => `${r.baselineState} ${r.ruleId}`).sort();
     assert.deepEqual(states, [
       'new migration/require-concurrent-index',
@@ -197,12 +197,12 @@ describe('CLI: new and existing findings agree across formats', () => {
     ]);
     for (const r of sarif.runs[0].results) assert.match(r.partialFingerprints['deployReadiness/v1'], /^[0-9a-f]{20}$/);
 
-    const gh = runCli(['check', '--base', 'main', '--format', 'github'], repo).stdout;
+    const gh = (await cli(['check', '--base', 'main', '--format', 'github'], repo)).stdout;
     const annotated = gh.split('\n').filter((l) => /^::(error|warning|notice) file=/.test(l));
     assert.deepEqual([...new Set(annotated.map((l) => /file=([^,]+),/.exec(l)?.[1]))], ['migrations/002.sql'], 'annotations only for what the branch introduces');
     assert.equal(annotated.length, 3);
 
-    const md = runCli(['check', '--base', 'main', '--format', 'markdown'], repo).stdout;
+    const md = (await cli(['check', '--base', 'main', '--format', 'markdown'], repo)).stdout;
     assert.match(md, /^## ⛔ Deploy Readiness: blocked\n\n1 error · 1 warning · 1 info introduced by this change · 3 already on `main@[0-9a-f]{7}` · 0 fixed/);
     assert.match(md, /\*\*Blockers\*\*\n\n- migrations\/002\.sql:1 migration\/require-concurrent-index: .* → quick fix: Create the index CONCURRENTLY\n/);
     assert.ok(md.indexOf('### Migrations (3)') < md.indexOf('<details><summary>Already on main@'), 'new findings first, existing folded below');
@@ -210,20 +210,20 @@ describe('CLI: new and existing findings agree across formats', () => {
     assert.match(md, /<details><summary>Already on main@[0-9a-f]{7}: 3 findings \(not deciding the verdict\)<\/summary>/);
   });
 
-  it('--scope all makes the existing findings count again', function () {
+  it('--scope all makes the existing findings count again', async function () {
     this.timeout(120_000);
-    const r = runCli(['check', '--base', 'main', '--scope', 'all', '--format', 'json'], repo);
+    const r = await cli(['check', '--base', 'main', '--scope', 'all', '--format', 'json'], repo);
     const out = JSON.parse(r.stdout);
     assert.equal(out.summary.error, 3);
     assert.equal(out.summary.existing, 3);
     assert.equal(out.baseline.scope, 'all');
-    const text = runCli(['check', '--base', 'main', '--scope', 'all'], repo).stdout;
+    const text = (await cli(['check', '--base', 'main', '--scope', 'all'], repo)).stdout;
     assert.match(text, /OLD_SECRET.*\(existing on main@[0-9a-f]{7}\)/);
     const fixedBranch = keep(branchRepo({ '.env.example': 'A=\n', 'src/a.js': 'const a = process.env.OLD_SECRET;\n' }, { '.env.example': 'A=\nOLD_SECRET=\n' }));
-    const ready = runCli(['check', '--base', 'main'], fixedBranch);
+    const ready = await cli(['check', '--base', 'main'], fixedBranch);
     assert.equal(ready.code, 0, ready.stdout);
     assert.match(ready.stdout, /Verdict: ready \(0 errors, 0 warnings, 0 info introduced by this change; 1 existing on main@[0-9a-f]{7}, 1 fixed\)/);
-    assert.equal(runCli(['check', '--scope', 'some'], repo).code, 2);
+    assert.equal((await cli(['check', '--scope', 'some'], repo)).code, 2);
   });
 });
 

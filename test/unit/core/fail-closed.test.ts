@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { DiskReader, type FileReader } from '../../../src/core/reader';
-import { branchRepo, runCli, scratchDirs } from '../helpers';
+import { branchRepo, cli, scratchDirs } from '../helpers';
 
 const BASE_SPEC = `openapi: 3.0.3
 info: { title: t, version: '1' }
@@ -39,9 +39,9 @@ paths:
 describe('fail closed: an analyzer that throws never lets a run pass', () => {
   const scratch = scratchDirs();
 
-  it('a malformed $ref is reported as unresolved and the rest of the file is still diffed (the removed path is reported)', () => {
+  it('a malformed $ref is reported as unresolved and the rest of the file is still diffed (the removed path is reported)', async () => {
     const dir = scratch.keep(branchRepo({ 'openapi.yaml': BASE_SPEC }, { 'openapi.yaml': HEAD_SPEC }));
-    const r = runCli(['check', '--base', 'main', '--format', 'json'], dir);
+    const r = await cli(['check', '--base', 'main', '--format', 'json'], dir);
     const report = JSON.parse(r.stdout);
     const ids = report.findings.map((f: { ruleId: string; message: string }) => `${f.ruleId} ${f.message}`);
     assert.ok(ids.some((s: string) => s.startsWith('api/') && s.includes('/users')), ids.join('\n'));
@@ -72,8 +72,8 @@ describe('fail closed: an analyzer that throws never lets a run pass', () => {
     assert.ok(perFile.length >= 1 && perFile.every((f) => f.ruleId === 'engine/analysis-failed' && f.severity === 'error'), JSON.stringify(perFile));
   });
 
-  it('the rule has a documentation page and is listed by `rules`', () => {
-    const r = runCli(['rules', '--format', 'json'], path.resolve('.'));
+  it('the rule has a documentation page and is listed by `rules`', async () => {
+    const r = await cli(['rules', '--format', 'json'], path.resolve('.'));
     const rule = JSON.parse(r.stdout).rules.find((x: { id: string }) => x.id === 'engine/analysis-failed');
     assert.equal(rule?.defaultSeverity, 'error');
     assert.equal(rule?.docs, 'docs/rules/engine/analysis-failed.md');

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
-import { branchRepo, git, removeTree, runCli, writeTree } from '../helpers';
+import { branchRepo, cli, git, removeTree, writeTree } from '../helpers';
 
 /**
  * Issue 12: no git configuration from the repository runs a program. Every key that can name a
@@ -65,11 +65,11 @@ describe('git configuration from the repository runs nothing', function () {
     git(repo, 'commit', '-qm', 'a folder shaped like a git dir');
     const api = path.join(repo, 'services', 'api');
     const runs = [
-      runCli(['check', 'services/api'], repo),
-      runCli(['checklist', '--now', '2026-03-03T10:00:00Z'], api),
-      runCli(['rollback-plan'], api),
-      runCli(['runbook', '--out', '-', '--now', '2026-03-03T10:00:00Z'], api),
-      runCli(['check'], api),
+      await cli(['check', 'services/api'], repo),
+      await cli(['checklist', '--now', '2026-03-03T10:00:00Z'], api),
+      await cli(['rollback-plan'], api),
+      await cli(['runbook', '--out', '-', '--now', '2026-03-03T10:00:00Z'], api),
+      await cli(['check'], api),
     ];
     assert.deepEqual(fired(), []);
     for (const r of runs) assert.ok(r.code === 0 || r.code === 1, r.stderr);
@@ -95,11 +95,11 @@ describe('git configuration from the repository runs nothing', function () {
     assert.ok(existsSync(`${m}-fsmonitor`), 'the planted fsmonitor command runs under plain git');
     for (const f of fired()) removeTree(path.join(markers, f));
     const runs = [
-      runCli(['check', '--base', 'main'], repo),
-      runCli(['check', '--base', 'main', 'src'], repo),
-      runCli(['checklist', '--now', '2026-03-03T10:00:00Z'], repo),
-      runCli(['rollback-plan'], repo),
-      runCli(['runbook', '--out', '-', '--now', '2026-03-03T10:00:00Z'], repo),
+      await cli(['check', '--base', 'main'], repo),
+      await cli(['check', '--base', 'main', 'src'], repo),
+      await cli(['checklist', '--now', '2026-03-03T10:00:00Z'], repo),
+      await cli(['rollback-plan'], repo),
+      await cli(['runbook', '--out', '-', '--now', '2026-03-03T10:00:00Z'], repo),
     ];
     assert.deepEqual(fired(), []);
     for (const r of runs) assert.ok(r.code === 0 || r.code === 1, r.stderr);

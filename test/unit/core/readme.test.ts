@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig } from '../../../src/core/config';
 import { ACTION_REF, githubWorkflow } from '../../../src/core/pipeline/initCi';
-import { branchRepo, git, REPO_ROOT, runCli, scratchDirs } from '../helpers';
+import { branchRepo, cli, git, REPO_ROOT, scratchDirs } from '../helpers';
 
 const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -32,11 +32,11 @@ describe('README stays true', function () {
     assert.ok(Buffer.byteLength(readme) < 15 * 1024, `${Buffer.byteLength(readme)} bytes`);
   });
 
-  it('the rule index docs/rules/README.md and the generated rule pages are up to date with the rule modules, one line per rule linking to its page', () => {
+  it('the rule index docs/rules/README.md and the generated rule pages are up to date with the rule modules, one line per rule linking to its page', async () => {
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'gen-rule-docs.mjs'), '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const index = readFileSync(path.join(REPO_ROOT, 'docs', 'rules', 'README.md'), 'utf8');
-    const { rules } = JSON.parse(runCli(['rules', '--format', 'json'], REPO_ROOT).stdout) as { rules: { id: string; docs: string }[] };
+    const { rules } = JSON.parse((await cli(['rules', '--format', 'json'], REPO_ROOT)).stdout) as { rules: { id: string; docs: string }[] };
     for (const rule of rules) {
       const lines = index.split('\n').filter((l) => l.startsWith(`- [\`${rule.id}\`](`));
       assert.equal(lines.length, 1, `${rule.id} is listed once`);
@@ -66,7 +66,7 @@ describe('README stays true', function () {
     assert.match(ci, /^npm test$/m);
   });
 
-  it('every shell command in it is one this repository provides (npm scripts, the .vsix name, the package, the CLI)', () => {
+  it('every shell command in it is one this repository provides (npm scripts, the .vsix name, the package, the CLI)', async () => {
     const commands = shellCommands();
     assert.ok(commands.length >= 6, commands.join('\n'));
     const example = scratch.keep(branchRepo({ 'db/migrations/001.sql': 'CREATE TABLE t (id int);\n' }, { 'db/migrations/001.sql': 'CREATE TABLE t (id int);\n', 'db/migrations/002.sql': 'CREATE INDEX t_id ON t (id);\n' }));
@@ -87,11 +87,11 @@ describe('README stays true', function () {
         } else if ((m = /^npx --yes ([\w-]+)@(\d+) (.+)$/.exec(part))) {
           assert.equal(m[1], pkg.name);
           assert.equal(m[2], pkg.version.split('.')[0], 'the major version the README pins is this one');
-          const r = runCli(m[3].split(/\s+/), clone);
+          const r = await cli(m[3].split(/\s+/), clone);
           assert.notEqual(r.code, 2, `${part}: ${r.stderr}`);
           assert.match(r.stdout, /migration\/require-concurrent-index/);
         } else if (words[0] === 'deploy-readiness') {
-          const r = runCli(words.slice(1), clone);
+          const r = await cli(words.slice(1), clone);
           assert.notEqual(r.code, 2, `${part}: ${r.stderr}`);
         } else {
           assert.fail(`README command not checked by any test: ${part}`);
@@ -133,8 +133,8 @@ describe('README stays true', function () {
     }
   });
 
-  it('documents every command of the CLI exactly as --help prints it', () => {
-    const help = runCli(['--help'], REPO_ROOT).stdout;
+  it('documents every command of the CLI exactly as --help prints it', async () => {
+    const help = (await cli(['--help'], REPO_ROOT)).stdout;
     const usage = help.split('\n').filter((l) => /^ {2}deploy-readiness (?!--)/.test(l)).map((l) => l.trim());
     assert.ok(usage.length >= 7, help);
     for (const line of usage) assert.ok(readme.includes(line), `README lacks: ${line}`);

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { formatGitlab } from '../../../src/core/format/gitlab';
 import type { Report } from '../../../src/core/model';
 import { emptyFacts } from '../../../src/core/model';
-import { git, removeTree, cli, tempTree, writeTree, runCli } from '../helpers';
+import { git, removeTree, cli, tempTree, writeTree } from '../helpers';
 import { analyze, pipelineFindings } from './helpers';
 
 describe('init-ci: one command to gate CI', () => {
@@ -100,7 +100,7 @@ describe('init-ci: one command to gate CI', () => {
     assert.ok(job.script.some((s: string) => /--format gitlab .*> gl-code-quality-report\.json/.test(s)));
     assert.equal(job.variables.GIT_DEPTH, 0);
     assert.ok(job.script.every((s: string) => !/npx/.test(s) || /npx --yes deploy-readiness@0 check /.test(s)), 'npx of the package pinned to the major version');
-    const again = runCli(['init-ci'], dir);
+    const again = await cli(['init-ci'], dir);
     assert.equal(again.code, 0);
     assert.equal(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), updated);
     // The included job is read as part of the pipeline: it counts as migration lint.
