@@ -128,7 +128,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
           fresh ? vscode.l10n.t('This branch') : vscode.l10n.t('Already on {0}', base),
           node.findings.length ? (hasBlocker(node.session, node.findings) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None,
         );
-        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group}`;
+        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group}${openMark(item)}`;
         item.description = fresh && !node.findings.length ? vscode.l10n.t('no new findings') : String(node.findings.length);
         item.iconPath = new vscode.ThemeIcon(fresh ? 'git-branch' : 'history');
         item.tooltip = fresh ? vscode.l10n.t('Findings this change introduces: they decide the verdict') : vscode.l10n.t('Findings already on {0}: counted, not deciding the verdict', base);
@@ -151,7 +151,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
         // Open where something blocks the deploy (or asks for review), folded everywhere else.
         const blocks = !!r && sectionBlocks(node.session, node.section);
         const item = new vscode.TreeItem(meta.label, blocks ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `${node.session.folder.uri.toString()}#${node.section}`;
+        item.id = `${node.session.folder.uri.toString()}#${node.section}${openMark(item)}`;
         const unchecked = restricted() && cl ? cl.items.filter((i) => i.state === 'unknown').length : 0;
         item.description = cl
           ? vscode.l10n.t('{0} of {1} done', cl.items.length - open, cl.items.length) + (unchecked ? ` · ${vscode.l10n.t('{0} not checked in Restricted Mode', unchecked)}` : '')
@@ -174,7 +174,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<Node> {
       }
       case 'file': {
         const item = new vscode.TreeItem(fileUri(node.session.folder.uri, node.file), hasBlocker(node.session, node.findings) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group ?? ''}#${node.file}`;
+        item.id = `${node.session.folder.uri.toString()}#${node.area}#${node.group ?? ''}#${node.file}${openMark(item)}`;
         // One count: the Problems badge the resource shows; the description is the folder.
         item.description = node.file.includes('/') ? node.file.slice(0, node.file.lastIndexOf('/')) : '';
         item.tooltip = `${node.file}\n${vscode.l10n.t(node.findings.length === 1 ? '{0} finding' : '{0} findings', node.findings.length)}`;
@@ -341,6 +341,15 @@ function CHECK_ICON(i: ChecklistItem): vscode.ThemeIcon {
 
 function checklistChildren(session: FolderSession): Node[] {
   return (session.checklist?.items ?? []).map((item) => ({ type: 'checkItem' as const, session, item }));
+}
+
+/**
+ * VS Code keeps a row's expansion by id across refreshes: the id carries whether the row opened
+ * for a blocker, so a row whose blockers come or go takes the new state, and otherwise keeps
+ * what the user chose.
+ */
+function openMark(item: vscode.TreeItem): string {
+  return item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded ? '#~open' : '';
 }
 
 /** Capitalised first letter (core notices are lowercase fragments for the CLI's "note: …"). */
