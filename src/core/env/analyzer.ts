@@ -566,6 +566,9 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
   const used = g.under.get(path) ?? new Map<string, number>();
   const dyn = g.dynamicUnder.get(path) ?? 0;
   const reported = new Set<string>();
+  // An example for the test run (.env.test.example) declares what test code reads; with test code
+  // not scanned, "no read found" says nothing about it.
+  const testOnly = /(?:^|[./_-])(?:test|testing|ci)(?:[./_-]|$)/i.test(path.slice(path.lastIndexOf('/') + 1));
   for (const v of ex.vars) {
     if (reported.has(v.name)) continue;
     reported.add(v.name);
@@ -591,7 +594,10 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
         }),
       );
     }
-    if (!used.has(v.name) && !ignore(v.name) && s.head.size > 0) {
+    // A name read anywhere in the workspace is live: an example beside the main one (.env.local.example)
+    // or in a deploy folder (docker/.env.example, loaded by compose into a container whose code lives
+    // elsewhere) declares variables read outside its own folder, and "remove it" would break them.
+    if (!used.has(v.name) && !g.readers.has(v.name) && !ignore(v.name) && s.head.size > 0 && !(testOnly && !ctx.config.env.includeTests)) {
       out.push(
         unusedInExample.finding({
           message: `${v.name} is declared here, but no read of it was found in the code or deployment config under ${dirOf(path) || 'the workspace root'}${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might read it)` : ''}. Reads through a project's own helper, by a framework or tool that takes it by name, and in test code${ctx.config.env.includeTests ? '' : ' (not read: env.includeTests)'} are not seen: check those before removing it.`,
