@@ -9,6 +9,7 @@ import type { FileReader } from '../reader';
 import { readText } from '../reader';
 import { appConfigFacts, isAppConfigFile } from './configs';
 import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
+import { erbRuby, isErbYaml } from './erb';
 import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
 import { checkHygiene, isSorted } from './hygiene';
 import {
@@ -193,6 +194,7 @@ export function isTestPath(path: string): boolean {
 
 /** Is this file one the env analysis reads (source with a grammar, or a deployment/CI config)? */
 function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
+  if (isErbYaml(path)) return includeTests || !isTestPath(path);
   if (isAppConfigFile(path)) return includeTests || !isTestPath(path);
   if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
   if (cls.kind === 'deploy-manifest' || cls.kind === 'ci-config') return !!deployKind(path, '');
@@ -210,9 +212,13 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
     facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}) };
   } else {
     const kind = deployKind(path, text);
-    if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
-    const f = await readDeployConfig(kind, text);
-    facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
+    const f = kind ? await readDeployConfig(kind, text) : undefined;
+    facts = f ? { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' } : { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
+  }
+  const ruby = isErbYaml(path) ? erbRuby(text) : undefined;
+  if (ruby !== undefined) {
+    const scan = await scanSource('ruby', ruby, path);
+    facts = { ...facts, reads: [...facts.reads, ...scan.reads], dynamic: [...facts.dynamic, ...scan.dynamic] };
   }
   if (!isEmpty(facts)) facts.hash = hashOf(text);
   return facts;

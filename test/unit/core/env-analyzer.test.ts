@@ -78,6 +78,26 @@ describe('env analysis: code and config against the nearest example file', () =>
     assert.deepEqual(unused, ['.env.local.example:NOBODY_READS', 'ops/container/.env.example:STALE_KNOB']);
   });
 
+  it('Rails YAML run through ERB: ENV reads inside <%= %> tags count, at their own positions; comments and plain YAML do not', async () => {
+    const dir = tree({
+      '.env.example': 'PG_HOST=\nPG_PORT=\n',
+      'config/database.yml': [
+        'default: &default',
+        '  adapter: postgresql',
+        '  host: <%= ENV.fetch("PG_HOST") { "localhost" } %>',
+        '  port: <%= ENV.fetch("PG_PORT") { 5432 } %>',
+        '  pool: <%= ENV["PG_POOL"] %><%# ENV["IN_A_COMMENT"] %>',
+        '  note: ENV["NOT_RUBY_HERE"]',
+        '',
+      ].join('\n'),
+      'config/cable.yml.erb': 'production:\n  url: <%= ENV.fetch("CABLE_URL") %>\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(by(r, 'env/unused-in-example'), [], 'PG_HOST and PG_PORT are read by database.yml');
+    const m = by(r, 'env/missing-from-example').map((f) => `${f.file}:${f.data?.variable}:${f.data?.use}:${f.range.start.line}:${f.range.start.character}`);
+    assert.deepEqual(m.sort(), ['config/cable.yml.erb:CABLE_URL:required:1:22', 'config/database.yml:PG_POOL:optional:4:17']);
+  });
+
   it('unused, dynamic, client-exposed, secret-looking values (named, never shown) and hygiene', async () => {
     const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
     const example = `API_URL=https://example.com\nNEXT_PUBLIC_STRIPE_SECRET_KEY=\nGITHUB_PAT=${token}\nOLD_FLAG=1\nlower_key=1\nSPACED = 2\n`;
