@@ -10,6 +10,7 @@ import { readText } from '../reader';
 import { appConfigFacts, isAppConfigFile } from './configs';
 import { goWorkspaceReads, type GoEnvTable } from './configs/goenv';
 import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
+import { erbRuby, isErbYaml } from './erb';
 import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
 import { checkHygiene, isSorted } from './hygiene';
 import {
@@ -196,6 +197,7 @@ export function isTestPath(path: string): boolean {
 
 /** Is this file one the env analysis reads (source with a grammar, or a deployment/CI config)? */
 function relevant(cls: Classification, path: string, includeTests: boolean): boolean {
+  if (isErbYaml(path)) return includeTests || !isTestPath(path);
   if (isAppConfigFile(path)) return includeTests || !isTestPath(path);
   if (cls.kind === 'source') return scannable(cls.language) && (includeTests || !isTestPath(path));
   // A compose file or manifest under tests/ (an end-to-end setup) is not how production is deployed.
@@ -215,9 +217,13 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
     facts = { reads: scan.reads, dynamic: scan.dynamic, provides: [], ci: [], notes: [], hasErrors: scan.hasErrors, hash: '', ...(scan.wrappers ? { wrappers: scan.wrappers } : {}), ...(scan.goEnv ? { goEnv: scan.goEnv } : {}) };
   } else {
     const kind = deployKind(path, text);
-    if (!kind) return { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
-    const f = await readDeployConfig(kind, text);
-    facts = { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' };
+    const f = kind ? await readDeployConfig(kind, text) : undefined;
+    facts = f ? { ...f, hasErrors: f.notes.some((n) => n.level === 'warning'), hash: '' } : { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: '' };
+  }
+  const ruby = isErbYaml(path) ? erbRuby(text) : undefined;
+  if (ruby !== undefined) {
+    const scan = await scanSource('ruby', ruby, path);
+    facts = { ...facts, reads: [...facts.reads, ...scan.reads], dynamic: [...facts.dynamic, ...scan.dynamic] };
   }
   if (!isEmpty(facts)) facts.hash = hashOf(text);
   return facts;
@@ -587,6 +593,9 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
   for (const sib of siblings) if (sib !== path) for (const [k, v] of g.under.get(sib) ?? []) used.set(k, (used.get(k) ?? 0) + v);
   const dyn = g.dynamicUnder.get(path) ?? 0;
   const reported = new Set<string>();
+  // An example for the test run (.env.test.example) declares what test code reads; with test code
+  // not scanned, "no read found" says nothing about it.
+  const testOnly = /(?:^|[./_-])(?:test|testing|ci)(?:[./_-]|$)/i.test(path.slice(path.lastIndexOf('/') + 1));
   for (const v of ex.vars) {
     if (reported.has(v.name)) continue;
     reported.add(v.name);
@@ -612,7 +621,10 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
         }),
       );
     }
-    if (!used.has(v.name) && !ignore(v.name) && s.head.size > 0) {
+    // A name read anywhere in the workspace is live: an example beside the main one (.env.local.example)
+    // or in a deploy folder (docker/.env.example, loaded by compose into a container whose code lives
+    // elsewhere) declares variables read outside its own folder, and "remove it" would break them.
+    if (!used.has(v.name) && !g.readers.has(v.name) && !ignore(v.name) && s.head.size > 0 && !(testOnly && !ctx.config.env.includeTests)) {
       out.push(
         unusedInExample.finding({
           message: `${v.name} is declared here, but no read of it was found in the code or deployment config under ${dirOf(path) || 'the workspace root'}${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might read it)` : ''}. Reads through a project's own helper, by a framework or tool that takes it by name, and in test code${ctx.config.env.includeTests ? '' : ' (not read: env.includeTests)'} are not seen: check those before removing it.`,

@@ -115,7 +115,12 @@ export function paramArgument(n: TSNode, fn: TSNode): number | undefined {
   while (stack.length && ids.length < 64) {
     const x = stack.pop()!;
     if ((x.type === 'identifier' || x.type === 'variable_name') && x.parent && ARG_PARENTS.has(x.parent.type)) ids.push(x);
-    else for (const c of x.namedChildren) if (c) stack.push(c);
+    else {
+      // Pushed last child first, so identifiers come out in source order: in `os.getenv(s, default)`
+      // the name is `s` (argument 0), not the default after it.
+      const kids = x.namedChildren;
+      for (let i = kids.length - 1; i >= 0; i--) if (kids[i]) stack.push(kids[i]!);
+    }
   }
   for (const id of ids) {
     const i = params.indexOf(id.text.replace(/^\$/, ''));

@@ -62,6 +62,42 @@ describe('env analysis: code and config against the nearest example file', () =>
     assert.equal(by(r, 'env/unused-in-example').length, 0, 'DATABASE_URL is read by the compose interpolation');
   });
 
+  it('"remove it" only for a name no code reads: not for a second example beside the main one, a deploy-folder example, or a test-run example', async () => {
+    const dir = tree({
+      '.env.example': 'APP_MODE=\n',
+      '.env.local.example': 'APP_MODE=dev\nPRICE_FEED_KEY=\nNOBODY_READS=1\n',
+      '.env.test.example': 'SLOW_SPECS=false\n',
+      'ops/container/.env.example': 'QUEUE_URL=\nSTALE_KNOB=1\n',
+      'ops/container/compose.yml': 'services:\n  app:\n    env_file: .env\n',
+      'lib/mode.rb': 'MODE = ENV["APP_MODE"]\nFEED = ENV.fetch("PRICE_FEED_KEY", nil)\n',
+      'worker/queue.py': 'import os\nq = os.environ["QUEUE_URL"]\n',
+      'spec/spec_helper.rb': 'SLOW = ENV["SLOW_SPECS"] == "true"\n',
+    });
+    const r = await analyze(dir);
+    const unused = by(r, 'env/unused-in-example').map((f) => `${f.file}:${f.data?.variable}`).sort();
+    assert.deepEqual(unused, ['.env.local.example:NOBODY_READS', 'ops/container/.env.example:STALE_KNOB']);
+  });
+
+  it('Rails YAML run through ERB: ENV reads inside <%= %> tags count, at their own positions; comments and plain YAML do not', async () => {
+    const dir = tree({
+      '.env.example': 'PG_HOST=\nPG_PORT=\n',
+      'config/database.yml': [
+        'default: &default',
+        '  adapter: postgresql',
+        '  host: <%= ENV.fetch("PG_HOST") { "localhost" } %>',
+        '  port: <%= ENV.fetch("PG_PORT") { 5432 } %>',
+        '  pool: <%= ENV["PG_POOL"] %><%# ENV["IN_A_COMMENT"] %>',
+        '  note: ENV["NOT_RUBY_HERE"]',
+        '',
+      ].join('\n'),
+      'config/cable.yml.erb': 'production:\n  url: <%= ENV.fetch("CABLE_URL") %>\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(by(r, 'env/unused-in-example'), [], 'PG_HOST and PG_PORT are read by database.yml');
+    const m = by(r, 'env/missing-from-example').map((f) => `${f.file}:${f.data?.variable}:${f.data?.use}:${f.range.start.line}:${f.range.start.character}`);
+    assert.deepEqual(m.sort(), ['config/cable.yml.erb:CABLE_URL:required:1:22', 'config/database.yml:PG_POOL:optional:4:17']);
+  });
+
   it('unused, dynamic, client-exposed, secret-looking values (named, never shown) and hygiene', async () => {
     const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
     const example = `API_URL=https://example.com\nNEXT_PUBLIC_STRIPE_SECRET_KEY=\nGITHUB_PAT=${token}\nOLD_FLAG=1\nlower_key=1\nSPACED = 2\n`;

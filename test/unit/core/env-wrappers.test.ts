@@ -89,6 +89,35 @@ describe('env analysis: reads through project helpers (wrappers)', () => {
     assert.deepEqual(by(r, 'env/dynamic-read'), []);
   });
 
+  it('Python: a helper passing its name and its default positionally (`os.getenv(key, fallback)`) reads the name at argument 0, not the default', async () => {
+    const dir = tree({
+      '.env.example': 'WORKER_COUNT=4\nTOKEN_FOR_BOT=\n',
+      'conf/helpers.py': [
+        'import os',
+        '',
+        'def number_from_env(key, fallback):',
+        '    raw = os.getenv(key, fallback)',
+        '    return None if raw == "None" else int(raw)',
+        '',
+        'def secret_from_env(key, fallback=None):',
+        '    if path := os.getenv(key + "_PATH"):',
+        '        return open(path).read()',
+        '    return os.getenv(key, fallback)',
+        '',
+      ].join('\n'),
+      'conf/settings.py': [
+        'from .helpers import number_from_env, secret_from_env',
+        'WORKERS = number_from_env("WORKER_COUNT", "4")',
+        'BOT = secret_from_env("TOKEN_FOR_BOT")',
+        'RETRIES = number_from_env("RETRY_LIMIT", "3")',
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(unused(r), [], 'both declared names are read through the helpers');
+    assert.deepEqual(missing(r), ['conf/settings.py:RETRY_LIMIT:default:4']);
+  });
+
   it('Go: `envStr(&c.Addr, "ADDR")` reads ADDR (the name is the second argument); a computed name stays dynamic', async () => {
     const dir = tree({
       '.env.example': 'ADDR=\n',
