@@ -91,13 +91,15 @@ export function interpolations(raw: string): { name: string; offset: number; kin
       const m = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-?+=])?/.exec(raw.slice(i + 2));
       if (!m) continue;
       const op = m[2];
-      const kind: ReadKind = op === ':?' || op === '?' ? 'required' : op === ':-' || op === '-' || op === ':=' || op === '=' ? 'default' : op ? 'optional' : 'required';
+      // Unset `${X}` is substituted as an empty string (compose warns, Docker leaves it blank): only
+      // `${X:?e}` stops the run, so only that is required, as `$X` is in a shell script.
+      const kind: ReadKind = op === ':?' || op === '?' ? 'required' : op === ':-' || op === '-' || op === ':=' || op === '=' ? 'default' : 'optional';
       out.push({ name: m[1], offset: i + 2, kind });
       i += 1 + m[1].length;
     } else {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(raw.slice(i + 1));
       if (m) {
-        out.push({ name: m[0], offset: i + 1, kind: 'required' });
+        out.push({ name: m[0], offset: i + 1, kind: 'optional' });
         i += m[0].length;
       }
     }

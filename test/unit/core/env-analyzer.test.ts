@@ -98,6 +98,15 @@ describe('env analysis: code and config against the nearest example file', () =>
     assert.deepEqual(m.sort(), ['config/cable.yml.erb:CABLE_URL:required:1:22', 'config/database.yml:PG_POOL:optional:4:17']);
   });
 
+  it('compose: a missing ${X:?err} blocks (error), a missing bare ${X} (substituted blank) is a warning', async () => {
+    const dir = tree({
+      '.env.example': 'APP_PORT=\n',
+      'compose.yml': 'services:\n  web:\n    environment:\n      CHAT_MODEL_TOKEN: ${CHAT_MODEL_TOKEN}\n      SESSION_KEY: ${SESSION_KEY:?set a session key}\n      PORT: $APP_PORT\n',
+    });
+    const m = by(await analyze(dir), 'env/missing-from-example').map((f) => `${f.data?.variable}:${f.severity}`);
+    assert.deepEqual(m, ['CHAT_MODEL_TOKEN:warning', 'SESSION_KEY:error']);
+  });
+
   it('unused, dynamic, client-exposed, secret-looking values (named, never shown) and hygiene', async () => {
     const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
     const example = `API_URL=https://example.com\nNEXT_PUBLIC_STRIPE_SECRET_KEY=\nGITHUB_PAT=${token}\nOLD_FLAG=1\nlower_key=1\nSPACED = 2\n`;

@@ -4,10 +4,10 @@ import { deployKind, interpolations, readDeployConfig } from '../../../src/core/
 const names = (xs: { name: string; kind?: string }[]) => xs.map((x) => (x.kind ? `${x.name}:${x.kind}` : x.name));
 
 describe('env: deployment and CI config readers', () => {
-  it('compose interpolation: ${X}, ${X:-d}, ${X:?e}, $X, $$ literal, nested defaults', () => {
+  it('compose interpolation: ${X}, ${X:-d}, ${X:?e}, $X, $$ literal, nested defaults; only ${X:?e} is required (an unset ${X} is substituted blank)', () => {
     assert.deepEqual(
       interpolations('a ${A} ${B:-d} ${C:?err} $D $$E ${F:-${G}} ${H+x}').map((i) => `${i.name}:${i.kind}`),
-      ['A:required', 'B:default', 'C:required', 'D:required', 'F:default', 'G:required', 'H:optional'],
+      ['A:optional', 'B:default', 'C:required', 'D:optional', 'F:default', 'G:optional', 'H:optional'],
     );
   });
 
