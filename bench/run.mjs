@@ -160,11 +160,24 @@ const md = [
   `Benches run: ${runs.map((r) => `\`bench/${r.name}.mjs\` (${r.seconds} s${r.ok ? '' : ', FAILED'}${r.kept ? ', rows kept from an earlier run' : ''})`).join(', ') || 'none'}.`,
   '',
 ];
+// The hand-written sections (the plan-command analysis, the editor figures from the real VS Code
+// suite) follow a marker line and are kept as they are.
+const HAND_WRITTEN = '<!-- Hand-written sections below: bench/run.mjs keeps everything from this line on as it is. -->';
+function withHandWritten(generated) {
+  let old = '';
+  try {
+    old = readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
+  } catch {
+    /* first run */
+  }
+  const at = old.indexOf(HAND_WRITTEN);
+  return at < 0 ? generated : `${generated}${old.slice(at)}`;
+}
 if (write && previous) {
-  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md.join('\n'));
+  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), withHandWritten(md.join('\n')));
 } else if (write) {
   mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md.join('\n'));
+  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), withHandWritten(md.join('\n')));
   writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify({ version: 1, machine: facts, quick: QUICK, benches: runs.map(({ records: _r, kept: _k, ...b }) => b), results: rows }, null, 2) + '\n');
 }
 
