@@ -2,7 +2,7 @@ import { defineRule } from '../rule';
 
 /**
  * Rules only framework migrations have. Everything else a DSL call can do wrong is reported by the
- * SQL migration rules (src/core/migrations/rules.ts), through the same operations.
+ * SQL migration rules (src/core/migrations/rules/), through the same operations.
  */
 export const ormDefaultNotInDatabase = defineRule({
   id: 'migration/orm-default-not-in-database',
