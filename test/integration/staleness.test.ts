@@ -93,7 +93,7 @@ describe('fresh state without Refresh (trusted)', function () {
   });
 
   it('after the CI workflow is written the tree no longer says "no CI configuration found"', async () => {
-    const says = () => flatten(api.tree()).some((n) => /no CI configuration found/.test(`${n.label} ${n.description ?? ''} ${n.tooltip ?? ''}`));
+    const says = () => flatten(api.tree()).some((n) => /no CI configuration found/i.test(`${n.label} ${n.description ?? ''} ${n.tooltip ?? ''}`));
     await waitFor('the notice before', () => says(), 30_000);
     // What "Add to CI" writes (writeInRepository: a plain file write, as from a terminal).
     const dir = path.join(root(), '.github', 'workflows');
