@@ -142,6 +142,36 @@ function readArg(sink: Sink, arg: TSNode | undefined, kind: ReadKind, via: strin
 interface JsState {
   /** Local identifiers bound to an env object (SvelteKit `$env/dynamic/*` `env`). */
   envIdents: Set<string>;
+  /** The file is a dev tool's config (vite.config.*…): its dev-server options are not deploy settings. */
+  devConfig?: boolean;
+}
+
+/** Config files of dev tools whose `server` / `preview` / `devServer` options only the local dev or preview server uses. */
+const DEV_TOOL_CONFIG = /(?:^|\/)(?:vite|astro|nuxt|webpack)\.config\.[cm]?[jt]s$/;
+const DEV_SERVER_KEYS = new Set(['server', 'preview', 'devServer']);
+
+/**
+ * `server: { host: process.env.HOST }` in a vite.config.*: the value of a property (at any depth of
+ * object literals) under a dev-server key. Left unset, the dev server uses its own default.
+ */
+function jsDevServerOption(n: TSNode): boolean {
+  let cur = n;
+  let parent = cur.parent;
+  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'as_expression' || parent.type === 'non_null_expression')) {
+    cur = parent;
+    parent = cur.parent;
+  }
+  if (parent?.type !== 'pair' || parent.childForFieldName('value')?.id !== cur.id) return false;
+  for (let p: TSNode | null = parent, depth = 0; p && depth < 40; depth++) {
+    if (p.type !== 'pair') return false;
+    const key = p.childForFieldName('key');
+    const k = key?.type === 'string' ? literal(key)?.text : key?.text;
+    if (k && DEV_SERVER_KEYS.has(k)) return true;
+    const obj: TSNode | null = p.parent;
+    if (obj?.type !== 'object') return false;
+    p = obj.parent;
+  }
+  return false;
 }
 
 function jsEnvObject(n: TSNode | null, st: JsState): string | undefined {
@@ -175,8 +205,30 @@ function jsKindOfUse(n: TSNode, name?: string): ReadKind {
   // `process.env.DEBUG === '1'`: an absent variable is simply not equal.
   if (parent?.type === 'binary_expression' && /^[!=]==?$/.test(parent.childForFieldName('operator')?.text ?? '')) return 'optional';
   if (parent?.type === 'binary_expression' && parent.childForFieldName('operator')?.text === '&&' && parent.childForFieldName('left')?.id === cur.id) return 'optional';
+  if (inCondition(cur)) return 'optional';
   if (name && jsGuarded(cur, name)) return 'optional';
   return 'required';
+}
+
+/**
+ * `if (typeof process !== 'undefined' && process?.env?.X)`: an operand of an `&&`/`||` chain that
+ * is itself a condition (of `if`, `while`, a ternary, or `!`) is only tested for truthiness.
+ */
+function inCondition(n: TSNode): boolean {
+  let cur = n;
+  let parent = cur.parent;
+  for (let depth = 0; parent && depth < 200; depth++) {
+    if (parent.type === 'parenthesized_expression') {
+      // fall through: walk up
+    } else if (parent.type === 'binary_expression' && /^(&&|\|\|)$/.test(parent.childForFieldName('operator')?.text ?? '')) {
+      // fall through
+    } else break;
+    cur = parent;
+    parent = cur.parent;
+  }
+  if (cur.id === n.id || !parent) return false;
+  if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'ternary_expression') && parent.childForFieldName('condition')?.id === cur.id) return true;
+  return parent.type === 'unary_expression' && parent.text.startsWith('!');
 }
 
 /** Whether a condition's text reads the variable (`env.NAME`, `env['NAME']`), with a word boundary after the name. */
@@ -268,7 +320,8 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) return;
       // `process.env.X = …` sets the variable for the rest of the process: a write, not a read.
       if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === n.id) return;
-      const kind = jsKindOfUse(n, prop.text);
+      let kind = jsKindOfUse(n, prop.text);
+      if (kind === 'required' && st.devConfig && jsDevServerOption(n)) kind = 'optional';
       addRead(sink, prop.text, kind, prop, via, kind === 'default' ? jsFallback(n) : undefined);
       return;
     }
@@ -278,7 +331,10 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       const idx = n.childForFieldName('index');
       const lit = literal(idx);
       if (n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id) return;
-      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) addRead(sink, lit.text, jsKindOfUse(n, lit.text), lit.node, via, jsFallback(n));
+      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) {
+        const kind = jsKindOfUse(n, lit.text);
+        addRead(sink, lit.text, kind === 'required' && st.devConfig && jsDevServerOption(n) ? 'optional' : kind, lit.node, via, jsFallback(n));
+      }
       else addDynamic(sink, n, via, jsKindOfUse(n) === 'default' ? 'default' : 'optional');
       return;
     }
@@ -620,11 +676,11 @@ const NOTHING: ScanResult = { reads: [], dynamic: [], hasErrors: false };
 export async function scanSource(lang: SourceLanguage, text: string, file?: string): Promise<ScanResult> {
   if (lang === 'kotlin') return scanKotlin(text);
   if (!parseable(lang) || !mayRead(lang, text)) return { ...NOTHING };
-  const r = await withParse(lang, text, file, (p) => scanParsed(p));
+  const r = await withParse(lang, text, file, (p) => scanParsed(p, file));
   return r ?? { reads: [], dynamic: [], hasErrors: true };
 }
 
-function scanParsed(p: Parsed): ScanResult {
+function scanParsed(p: Parsed, file?: string): ScanResult {
   const { lang, text, root } = p;
   const sink: Sink = { p, reads: [], dynamic: [], dynNodes: [] };
   // SvelteKit's dynamic `env` import makes plain `env.X` a read, which no marker shows: walk everything.
@@ -633,7 +689,7 @@ function scanParsed(p: Parsed): ScanResult {
     case 'javascript':
     case 'typescript':
     case 'tsx': {
-      const st: JsState = { envIdents: new Set() };
+      const st: JsState = { envIdents: new Set(), devConfig: file !== undefined && DEV_TOOL_CONFIG.test(file) };
       walkTree(root, (n) => visitJs(n, sink, st), marks);
       break;
     }

@@ -131,4 +131,30 @@ describe('env scanner: reads per language, with their kind and position', () => 
     assert.deepEqual(await reads('python', 'print("hello")\n'), []);
     assert.deepEqual(await reads('kotlin', 'val x = getenvFromSomewhere("X") // System.getenv not called'), [], 'Kotlin: only System.getenv in call position');
   });
+
+  it('a read tested inside an && / || chain that is a condition is optional; the same read used as a value stays required', async () => {
+    const src = [
+      "if (typeof process !== 'undefined' && process?.env?.BACKEND_ORIGIN) { setBase(); }",
+      'while (ready() || process.env.KEEP_POLLING) { poll(); }',
+      'const tag = isProd() && process.env.RELEASE_TAG ? 1 : 0;',
+      'if (!(flag && process.env.TRACE_ON)) { quiet(); }',
+      'const token = enabled && process.env.SERVICE_TOKEN;',
+      'send(process.env.MAIL_RELAY);',
+    ].join('\n');
+    assert.deepEqual(await reads('typescript', src), ['BACKEND_ORIGIN:optional', 'KEEP_POLLING:optional', 'RELEASE_TAG:optional', 'TRACE_ON:optional', 'SERVICE_TOKEN:required', 'MAIL_RELAY:required']);
+  });
+
+  it('in a dev tool config file, a read that sets a dev-server or preview option is optional; other reads there and the same code elsewhere stay required', async () => {
+    const src = [
+      "import { defineConfig } from 'vite';",
+      'export default defineConfig({',
+      '  define: { RELEASE: JSON.stringify(process.env.RELEASE_NAME) },',
+      "  server: { host: process.env.DEV_HOST, hmr: { clientPort: process.env['HMR_PORT'] } },",
+      '  preview: { port: process.env.PREVIEW_PORT },',
+      '});',
+    ].join('\n');
+    const kinds = async (file: string) => (await scanSource('typescript', src, file)).reads.map((x) => `${x.name}:${x.kind}`);
+    assert.deepEqual(await kinds('web/vite.config.ts'), ['RELEASE_NAME:required', 'DEV_HOST:optional', 'HMR_PORT:optional', 'PREVIEW_PORT:optional']);
+    assert.deepEqual(await kinds('web/src/settings.ts'), ['RELEASE_NAME:required', 'DEV_HOST:required', 'HMR_PORT:required', 'PREVIEW_PORT:required']);
+  });
 });
