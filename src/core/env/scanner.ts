@@ -228,6 +228,8 @@ function inCondition(n: TSNode): boolean {
   }
   if (cur.id === n.id || !parent) return false;
   if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'ternary_expression') && parent.childForFieldName('condition')?.id === cur.id) return true;
+  // `Boolean(a && process.env.X)`: converted to a flag
+  if (parent.type === 'arguments' && parent.namedChildren.length === 1 && parent.parent?.type === 'call_expression' && parent.parent.childForFieldName('function')?.text === 'Boolean') return true;
   return parent.type === 'unary_expression' && parent.text.startsWith('!');
 }
 
@@ -278,6 +280,37 @@ function jsGuarded(n: TSNode, name: string): boolean {
   return false;
 }
 
+/**
+ * `const token = process.env.X; if (!token) return null;`: the read is kept in a local that the
+ * next `if` mentioning it tests, and that `if` does not end in `throw`: the code handles absence.
+ * (`if (!token) throw new Error(…)` keeps the read required.)
+ */
+function jsLocalTested(n: TSNode): boolean {
+  let cur = n;
+  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
+  const decl = cur.parent;
+  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return false;
+  const id = decl.childForFieldName('name');
+  if (id?.type !== 'identifier') return false;
+  const stmt = decl.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return false;
+  const siblings = block.namedChildren;
+  const i = siblings.findIndex((x) => x?.id === stmt.id);
+  if (i < 0) return false;
+  // the next few statements only: linear in the number of reads
+  for (let seen = 0, j = i + 1; j < siblings.length && seen < 20; j++, seen++) {
+    const x = siblings[j];
+    if (x?.type !== 'if_statement') continue;
+    const cond = x.childForFieldName('condition');
+    if (!cond?.descendantsOfType('identifier').some((d) => d?.text === id.text)) continue;
+    const then = x.childForFieldName('consequence');
+    const last = then?.type === 'statement_block' ? then.namedChildren[then.namedChildren.length - 1] : then;
+    return last?.type !== 'throw_statement';
+  }
+  return false;
+}
+
 /** Keys of a schema object (envalid, t3-env, zod): required unless the validator says optional or default. */
 function jsSchemaKeys(sink: Sink, obj: TSNode | null, via: string): void {
   if (!obj || obj.type !== 'object') return;
@@ -321,7 +354,7 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       // `process.env.X = …` sets the variable for the rest of the process: a write, not a read.
       if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === n.id) return;
       let kind = jsKindOfUse(n, prop.text);
-      if (kind === 'required' && st.devConfig && jsDevServerOption(n)) kind = 'optional';
+      if (kind === 'required' && ((st.devConfig && jsDevServerOption(n)) || jsLocalTested(n))) kind = 'optional';
       addRead(sink, prop.text, kind, prop, via, kind === 'default' ? jsFallback(n) : undefined);
       return;
     }
@@ -333,7 +366,7 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       if (n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id) return;
       if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) {
         const kind = jsKindOfUse(n, lit.text);
-        addRead(sink, lit.text, kind === 'required' && st.devConfig && jsDevServerOption(n) ? 'optional' : kind, lit.node, via, jsFallback(n));
+        addRead(sink, lit.text, kind === 'required' && ((st.devConfig && jsDevServerOption(n)) || jsLocalTested(n)) ? 'optional' : kind, lit.node, via, jsFallback(n));
       }
       else addDynamic(sink, n, via, jsKindOfUse(n) === 'default' ? 'default' : 'optional');
       return;

@@ -132,7 +132,7 @@ describe('env scanner: reads per language, with their kind and position', () => 
     assert.deepEqual(await reads('kotlin', 'val x = getenvFromSomewhere("X") // System.getenv not called'), [], 'Kotlin: only System.getenv in call position');
   });
 
-  it('a read tested inside an && / || chain that is a condition is optional; the same read used as a value stays required', async () => {
+  it('a read tested inside an && / || chain that is a condition (or Boolean(…)) is optional; the same read used as a value stays required', async () => {
     const src = [
       "if (typeof process !== 'undefined' && process?.env?.BACKEND_ORIGIN) { setBase(); }",
       'while (ready() || process.env.KEEP_POLLING) { poll(); }',
@@ -140,8 +140,9 @@ describe('env scanner: reads per language, with their kind and position', () => 
       'if (!(flag && process.env.TRACE_ON)) { quiet(); }',
       'const token = enabled && process.env.SERVICE_TOKEN;',
       'send(process.env.MAIL_RELAY);',
+      'const on = Boolean(process.env.CHAT_ID && process.env.CHAT_SECRET);',
     ].join('\n');
-    assert.deepEqual(await reads('typescript', src), ['BACKEND_ORIGIN:optional', 'KEEP_POLLING:optional', 'RELEASE_TAG:optional', 'TRACE_ON:optional', 'SERVICE_TOKEN:required', 'MAIL_RELAY:required']);
+    assert.deepEqual(await reads('typescript', src), ['BACKEND_ORIGIN:optional', 'KEEP_POLLING:optional', 'RELEASE_TAG:optional', 'TRACE_ON:optional', 'SERVICE_TOKEN:required', 'MAIL_RELAY:required', 'CHAT_ID:optional', 'CHAT_SECRET:optional']);
   });
 
   it('in a dev tool config file, a read that sets a dev-server or preview option is optional; other reads there and the same code elsewhere stay required', async () => {
@@ -156,5 +157,29 @@ describe('env scanner: reads per language, with their kind and position', () => 
     const kinds = async (file: string) => (await scanSource('typescript', src, file)).reads.map((x) => `${x.name}:${x.kind}`);
     assert.deepEqual(await kinds('web/vite.config.ts'), ['RELEASE_NAME:required', 'DEV_HOST:optional', 'HMR_PORT:optional', 'PREVIEW_PORT:optional']);
     assert.deepEqual(await kinds('web/src/settings.ts'), ['RELEASE_NAME:required', 'DEV_HOST:required', 'HMR_PORT:required', 'PREVIEW_PORT:required']);
+  });
+
+  it('a read kept in a local that the next if tests is optional unless that if throws', async () => {
+    const src = [
+      'export function client() {',
+      '  const key = process.env.SEARCH_KEY;',
+      '  if (!key) {',
+      '    return null;',
+      '  }',
+      '  return key;',
+      '}',
+      'export function strict() {',
+      "  const secret = process.env['SIGNING_SECRET'];",
+      '  log(secret);',
+      '  if (!secret) {',
+      "    throw new Error('SIGNING_SECRET is not set');",
+      '  }',
+      '}',
+      'export function plain() {',
+      '  const region = process.env.STORE_REGION;',
+      '  return region;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await reads('typescript', src), ['SEARCH_KEY:optional', 'SIGNING_SECRET:required', 'STORE_REGION:required']);
   });
 });
