@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { scanShellSnippet, type DynamicRead, type EnvRead, type ReadKind } from './scanner';
@@ -356,7 +356,7 @@ function yamlConfig(kind: DeployKind, text: string): ConfigFacts {
     for (const err of doc.errors) facts.notes.push({ level: 'warning', message: `YAML error: ${err.message.split('\n')[0]}`, range: r(err.pos[0], err.pos[1]) });
     const root = doc.contents as YamlNode | null;
     if (!root) continue;
-    if (kind === 'compose') compose(root, text, facts, r);
+    if (kind === 'compose') compose(root, text, facts, r, doc);
     else if (kind === 'kubernetes' || kind === 'helm-values') kubernetes(root, facts, r, kind === 'helm-values' ? 'Helm values' : 'Kubernetes');
     else if (kind === 'github-actions') actions(root, text, facts, r);
     else if (kind === 'render') render(root, facts, r);
@@ -399,15 +399,37 @@ function scalarInterpolations(node: unknown, text: string, facts: ConfigFacts, r
   visit(node);
 }
 
-function compose(root: YamlNode, text: string, facts: ConfigFacts, r: R): void {
+/**
+ * The pairs of a compose `environment` map, with YAML merge keys resolved:
+ * `<<: *common-env` (or `<<: [*a, *b]`) brings the anchored map's pairs, as compose does.
+ */
+function envPairs(env: unknown, doc: Document.Parsed): Pair[] {
+  const out: Pair[] = [];
+  const seen = new Set<unknown>();
+  const add = (node: unknown, depth: number) => {
+    const m = isAlias(node) ? node.resolve(doc) : node;
+    if (!isMap(m) || seen.has(m) || depth > 8) return;
+    seen.add(m);
+    for (const p of m.items) {
+      if (isScalar(p.key) && p.key.value === '<<') {
+        if (isSeq(p.value)) for (const x of p.value.items) add(x, depth + 1);
+        else add(p.value, depth + 1);
+      } else out.push(p as Pair);
+    }
+  };
+  add(env, 0);
+  return out;
+}
+
+function compose(root: YamlNode, text: string, facts: ConfigFacts, r: R, doc: Document.Parsed): void {
   scalarInterpolations(root, text, facts, r, 'compose interpolation');
   const services = get(root, 'services');
   if (!isMap(services)) return;
   for (const svc of services.items) {
     const env = get(svc.value, 'environment');
     const name = isScalar(svc.key) ? String(svc.key.value) : 'service';
-    if (isMap(env)) {
-      for (const p of env.items) {
+    if (isMap(env) || isAlias(env)) {
+      for (const p of envPairs(env, doc)) {
         if (!isScalar(p.key) || !p.key.range) continue;
         const key = String(p.key.value);
         const kr = r(p.key.range[0], p.key.range[0] + key.length);

@@ -113,6 +113,33 @@ describe('env: deployment and CI config readers', () => {
     assert.deepEqual(f.reads[2].range.start, { line: 20, character: 10 });
   });
 
+  it('docker-compose: an environment map merged from an anchor (<<: *common, <<: [*a, *b], or environment: *common) provides its keys', async () => {
+    const text = [
+      'x-common: &common',
+      '  QUEUE_HOST: broker',
+      '  QUEUE_USER: ${QUEUE_USER:-app}',
+      'x-extra: &extra',
+      '  CACHE_TTL: "60"',
+      'services:',
+      '  api:',
+      '    environment:',
+      '      <<: *common',
+      '      API_MODE: full',
+      '  worker:',
+      '    environment:',
+      '      <<: [*common, *extra]',
+      '  cron:',
+      '    environment: *extra',
+    ].join('\n');
+    const f = await readDeployConfig('compose', text);
+    assert.deepEqual(
+      f.provides.map((p) => `${p.source}:${p.name}`),
+      ['compose service api:QUEUE_HOST', 'compose service api:QUEUE_USER', 'compose service api:API_MODE', 'compose service worker:QUEUE_HOST', 'compose service worker:QUEUE_USER', 'compose service worker:CACHE_TTL', 'compose service cron:CACHE_TTL'],
+    );
+    assert.deepEqual(f.provides[0].range.start, { line: 1, character: 2 });
+    assert.deepEqual(names(f.reads), ['QUEUE_USER:default']);
+  });
+
   it('GitHub Actions: env maps provide, secrets.X and vars.X are CI-provided', async () => {
     const text = [
       'on: push',
