@@ -207,7 +207,53 @@ function jsKindOfUse(n: TSNode, name?: string): ReadKind {
   if (parent?.type === 'binary_expression' && parent.childForFieldName('operator')?.text === '&&' && parent.childForFieldName('left')?.id === cur.id) return 'optional';
   if (inCondition(cur)) return 'optional';
   if (name && jsGuarded(cur, name)) return 'optional';
+  if (jsFeatureGated(cur)) return 'optional';
   return 'required';
+}
+
+/** A bare truthiness read of a variable: `process.env.X`, `process?.env?.X`, `env['X']`, `env('X')`. */
+function jsBareEnvRead(n: TSNode | null): boolean {
+  while (n?.type === 'parenthesized_expression') n = n.namedChildren[0];
+  if (!n) return false;
+  if (n.type === 'member_expression' || n.type === 'subscript_expression') {
+    const obj = n.childForFieldName('object')?.text ?? '';
+    return /^(?:process|Bun)\??\.env$|^import\.meta\.env$/.test(obj);
+  }
+  if (n.type === 'call_expression') {
+    const fn = n.childForFieldName('function')?.text ?? '';
+    const a = args(n.childForFieldName('arguments'));
+    return /^(?:[A-Za-z_$][\w$]*\.)?(?:env|getEnv|getenv)$/.test(fn) && a.length === 1 && /^[A-Z][A-Z0-9_]*$/.test(literal(a[0])?.text ?? '');
+  }
+  return false;
+}
+
+/** The conjuncts of a condition (`a && (b && c)` → a, b, c). */
+function conjuncts(n: TSNode | null, out: TSNode[] = [], depth = 0): TSNode[] {
+  while (n?.type === 'parenthesized_expression') n = n.namedChildren[0];
+  if (!n) return out;
+  if (depth < 50 && n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&&') {
+    conjuncts(n.childForFieldName('left'), out, depth + 1);
+    conjuncts(n.childForFieldName('right'), out, depth + 1);
+  } else out.push(n);
+  return out;
+}
+
+/**
+ * `if (env('CDN_DOMAIN')) { sign(env('CDN_KEY_ID')) }`: a read reached only when another variable
+ * is set (a conjunct of the condition is its bare read, not negated or compared) belongs to an
+ * optional feature, so it is optional. `if (process.env.NODE_ENV === 'production')` gates nothing.
+ */
+function jsFeatureGated(n: TSNode): boolean {
+  let child = n;
+  let p = n.parent;
+  for (let depth = 0; p && depth < 200; depth++, child = p, p = p.parent) {
+    let cond: TSNode | null = null;
+    if ((p.type === 'if_statement' || p.type === 'ternary_expression') && p.childForFieldName('consequence')?.id === child.id) cond = p.childForFieldName('condition');
+    else if (p.type === 'binary_expression' && p.childForFieldName('operator')?.text === '&&' && p.childForFieldName('right')?.id === child.id) cond = p.childForFieldName('left');
+    if (cond && conjuncts(cond).some(jsBareEnvRead)) return true;
+    if (p.type === 'function_declaration' || p.type === 'method_definition' || p.type === 'arrow_function' || p.type === 'function_expression') return false;
+  }
+  return false;
 }
 
 /**

@@ -182,4 +182,20 @@ describe('env scanner: reads per language, with their kind and position', () => 
     ].join('\n');
     assert.deepEqual(await reads('typescript', src), ['SEARCH_KEY:optional', 'SIGNING_SECRET:required', 'STORE_REGION:required']);
   });
+
+  it('a read reached only when another variable is set is optional; a production-only or negated gate keeps it required', async () => {
+    const src = [
+      'if (process.env.CDN_DOMAIN && ready) {',
+      '  sign(process.env.CDN_KEY_ID);',
+      '} else {',
+      '  plain(process.env.BUCKET_NAME);',
+      '}',
+      'const sig = process.env.AUDIT_SINK ? send(process.env.AUDIT_TOKEN) : null;',
+      "if (process.env.NODE_ENV === 'production') { pay(process.env.PAYMENT_KEY); }",
+      'if (!process.env.SKIP_MAIL) { mail(process.env.MAIL_HOST); }',
+    ].join('\n');
+    assert.deepEqual(await reads('typescript', src), [
+      'CDN_DOMAIN:optional', 'CDN_KEY_ID:optional', 'BUCKET_NAME:required', 'AUDIT_SINK:optional', 'AUDIT_TOKEN:optional', 'NODE_ENV:optional', 'PAYMENT_KEY:required', 'SKIP_MAIL:optional', 'MAIL_HOST:required',
+    ]);
+  });
 });
