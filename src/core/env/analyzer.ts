@@ -50,6 +50,12 @@ const VITE_VARS = new Set(['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR']);
  */
 const GITHUB_DEFAULTS = /^GITHUB_(?:ACTION|ACTION_PATH|ACTION_REPOSITORY|ACTIONS|ACTOR|ACTOR_ID|API_URL|BASE_REF|ENV|EVENT_NAME|EVENT_PATH|GRAPHQL_URL|HEAD_REF|JOB|OUTPUT|PATH|REF|REF_NAME|REF_PROTECTED|REF_TYPE|REPOSITORY|REPOSITORY_ID|REPOSITORY_OWNER|REPOSITORY_OWNER_ID|RETENTION_DAYS|RUN_ATTEMPT|RUN_ID|RUN_NUMBER|SERVER_URL|SHA|STATE|STEP_SUMMARY|TRIGGERING_ACTOR|WORKFLOW|WORKFLOW_REF|WORKFLOW_SHA|WORKSPACE)$/;
 const NEXT_VARS = new Set(['NEXT_RUNTIME', 'NEXT_PHASE', 'NEXT_DEPLOYMENT_ID']);
+/**
+ * Vercel's system variables that it also exposes to a Next app's browser code with the
+ * `NEXT_PUBLIC_` prefix (NEXT_PUBLIC_VERCEL_ENV, NEXT_PUBLIC_VERCEL_GIT_COMMIT_SHA…). A project's own
+ * `NEXT_PUBLIC_ACME_VERCEL_FLAG` is not one of them.
+ */
+const NEXT_PUBLIC_VERCEL = /^NEXT_PUBLIC_VERCEL_(?:ENV|TARGET_ENV|URL|BRANCH_URL|PROJECT_PRODUCTION_URL|REGION|DEPLOYMENT_ID|PROJECT_ID|SKEW_PROTECTION_ENABLED|GIT_[A-Z0-9_]+)$/;
 const VITE_CONFIG = /(?:^|\/)vite\.config\.[cm]?[jt]s$/;
 const NEXT_CONFIG = /(?:^|\/)next\.config\.[cm]?[jt]s$/;
 
@@ -63,7 +69,7 @@ function underAny(file: string, dirs: ReadonlySet<string>): boolean {
 
 function runtimeProvides(s: EnvState, name: string, file: string, via?: string): boolean {
   if (VITE_VARS.has(name)) return via === 'import.meta.env' || underAny(file, s.viteDirs);
-  if (NEXT_VARS.has(name) || name.startsWith('__NEXT_')) return underAny(file, s.nextDirs);
+  if (NEXT_VARS.has(name) || name.startsWith('__NEXT_') || NEXT_PUBLIC_VERCEL.test(name)) return underAny(file, s.nextDirs);
   if (name.startsWith('GITHUB_')) return file.startsWith('.github/') || file.includes('/.github/');
   return false;
 }

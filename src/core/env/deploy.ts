@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { Range } from '../model';
 import { LineIndex } from '../text';
 import { scanShellSnippet, type DynamicRead, type EnvRead, type ReadKind } from './scanner';
@@ -120,7 +120,13 @@ interface Instruction {
   /** Offset of the arguments in the file, and their raw text (continuations kept). */
   argsOffset: number;
   args: string;
+  /** BuildKit heredocs (`RUN <<EOF` … `EOF`): each body, from the line after the instruction to its terminator line. */
+  heredocs?: { word: string; body: string; bodyOffset: number }[];
 }
+
+/** `<<EOF`, `<<-EOF`, `<<'EOF'`, `<<"EOF"` (not `<<<`), in the instructions that take heredocs. */
+const HEREDOC = /(?<!<)<<(?!<)(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
 /** Splits a Dockerfile into instructions: comments, blank lines and `\` (or the `escape` directive) continuations handled. */
 export function dockerInstructions(text: string): Instruction[] {
@@ -129,10 +135,29 @@ export function dockerInstructions(text: string): Instruction[] {
   const lineRe = /[^\r\n]*(\r\n|\n|\r|$)/g;
   let cur: Instruction | undefined;
   let m: RegExpExecArray | null;
+  // the heredocs an instruction opened, still to be read (their bodies are not instructions)
+  let pending: { inst: Instruction; words: { word: string; dash: boolean }[]; bodyOffset: number } | undefined;
+  const finish = (inst: Instruction, next: number) => {
+    out.push(inst);
+    if (!HEREDOC_KEYWORDS.has(inst.keyword) || !inst.args.includes('<<')) return;
+    const words = [...inst.args.matchAll(HEREDOC)].map((h) => ({ word: h[3], dash: h[1] === '-' }));
+    if (words.length) pending = { inst, words, bodyOffset: next };
+  };
   while ((m = lineRe.exec(text)) && m[0].length > 0) {
     const line = m[0].replace(/[\r\n]+$/, '');
     const start = m.index;
     const trimmed = line.trim();
+    const next = start + m[0].length;
+    if (pending) {
+      const w = pending.words[0];
+      if ((w.dash ? line.replace(/^\t+/, '') : line) === w.word) {
+        (pending.inst.heredocs ??= []).push({ word: w.word, body: text.slice(pending.bodyOffset, start), bodyOffset: pending.bodyOffset });
+        pending.words.shift();
+        pending.bodyOffset = next;
+        if (!pending.words.length) pending = undefined;
+      }
+      continue;
+    }
     if (cur) {
       if (trimmed.startsWith('#') || trimmed === '') {
         // comments and empty lines inside a continuation are skipped by Docker
@@ -140,8 +165,9 @@ export function dockerInstructions(text: string): Instruction[] {
         cur.args = text.slice(cur.argsOffset, start + line.length);
       }
       if (!trimmed.endsWith(escapeChar) && trimmed !== '' && !trimmed.startsWith('#')) {
-        out.push(cur);
+        const done = cur;
         cur = undefined;
+        finish(done, next);
       }
       continue;
     }
@@ -151,9 +177,11 @@ export function dockerInstructions(text: string): Instruction[] {
     const argsOffset = start + im[0].length;
     const inst: Instruction = { keyword: im[2].toUpperCase(), argsOffset, args: text.slice(argsOffset, start + line.length) };
     if (trimmed.endsWith(escapeChar)) cur = inst;
-    else out.push(inst);
+    else finish(inst, next);
   }
   if (cur) out.push(cur);
+  // an unterminated heredoc runs to the end of the file
+  if (pending) (pending.inst.heredocs ??= []).push({ word: pending.words[0].word, body: text.slice(pending.bodyOffset), bodyOffset: pending.bodyOffset });
   return out;
 }
 
@@ -188,16 +216,21 @@ async function dockerfile(text: string): Promise<ConfigFacts> {
       }
       continue;
     }
+    if (inst.keyword === 'RUN' && inst.heredocs?.length) {
+      // `RUN <<EOF` alone: the body is the script the shell runs. `RUN python3 <<EOF`, `cat > f <<'EOF'`:
+      // the heredoc is a command's input, which the shell expands only when its word is unquoted.
+      const own = /^\s*(?:--\S+\s+(?:\\\s+)?)*<<-?\s*(["']?)[A-Za-z_][A-Za-z0-9_]*\1\s*$/.test(inst.args);
+      const last = inst.heredocs[inst.heredocs.length - 1];
+      const offset = own ? inst.heredocs[0].bodyOffset : inst.argsOffset;
+      const script = own ? inst.heredocs[0].body : text.slice(inst.argsOffset, last.bodyOffset + last.body.length) + last.word + '\n';
+      await shellReads(script, offset, 'Dockerfile RUN (heredoc)');
+      continue;
+    }
     if (!inst.args.includes('$')) continue;
     if (inst.keyword === 'RUN' || inst.keyword === 'CMD' || inst.keyword === 'ENTRYPOINT') {
       // shell form: a shell expands at run time; exec form (JSON) is not expanded by Docker
       if (inst.args.trimStart().startsWith('[')) continue;
-      const scan = await scanShellSnippet(inst.args, defined);
-      const base = idx.positionAt(inst.argsOffset);
-      for (const r of scan.reads) {
-        const shift = (p: { line: number; character: number }) => ({ line: p.line + base.line, character: p.line === 0 ? p.character + base.character : p.character });
-        facts.reads.push({ ...r, kind: r.kind === 'optional' ? 'optional' : r.kind, range: { start: shift(r.range.start), end: shift(r.range.end) }, via: `Dockerfile ${inst.keyword}` });
-      }
+      await shellReads(inst.args, inst.argsOffset, `Dockerfile ${inst.keyword}`);
       continue;
     }
     // WORKDIR, COPY, EXPOSE, USER...: Docker itself substitutes ${X}
@@ -206,6 +239,15 @@ async function dockerfile(text: string): Promise<ConfigFacts> {
     }
   }
   return facts;
+
+  async function shellReads(script: string, offset: number, via: string): Promise<void> {
+    const scan = await scanShellSnippet(script, defined);
+    const base = idx.positionAt(offset);
+    for (const r of scan.reads) {
+      const shift = (p: { line: number; character: number }) => ({ line: p.line + base.line, character: p.line === 0 ? p.character + base.character : p.character });
+      facts.reads.push({ ...r, kind: r.kind === 'optional' ? 'optional' : r.kind, range: { start: shift(r.range.start), end: shift(r.range.end) }, via });
+    }
+  }
 }
 
 /** `K=V K2="v 2"` (or the legacy `K V` form when `legacy`), with offsets of keys and values. */
@@ -314,7 +356,7 @@ function yamlConfig(kind: DeployKind, text: string): ConfigFacts {
     for (const err of doc.errors) facts.notes.push({ level: 'warning', message: `YAML error: ${err.message.split('\n')[0]}`, range: r(err.pos[0], err.pos[1]) });
     const root = doc.contents as YamlNode | null;
     if (!root) continue;
-    if (kind === 'compose') compose(root, text, facts, r);
+    if (kind === 'compose') compose(root, text, facts, r, doc);
     else if (kind === 'kubernetes' || kind === 'helm-values') kubernetes(root, facts, r, kind === 'helm-values' ? 'Helm values' : 'Kubernetes');
     else if (kind === 'github-actions') actions(root, text, facts, r);
     else if (kind === 'render') render(root, facts, r);
@@ -357,15 +399,37 @@ function scalarInterpolations(node: unknown, text: string, facts: ConfigFacts, r
   visit(node);
 }
 
-function compose(root: YamlNode, text: string, facts: ConfigFacts, r: R): void {
+/**
+ * The pairs of a compose `environment` map, with YAML merge keys resolved:
+ * `<<: *common-env` (or `<<: [*a, *b]`) brings the anchored map's pairs, as compose does.
+ */
+function envPairs(env: unknown, doc: Document.Parsed): Pair[] {
+  const out: Pair[] = [];
+  const seen = new Set<unknown>();
+  const add = (node: unknown, depth: number) => {
+    const m = isAlias(node) ? node.resolve(doc) : node;
+    if (!isMap(m) || seen.has(m) || depth > 8) return;
+    seen.add(m);
+    for (const p of m.items) {
+      if (isScalar(p.key) && p.key.value === '<<') {
+        if (isSeq(p.value)) for (const x of p.value.items) add(x, depth + 1);
+        else add(p.value, depth + 1);
+      } else out.push(p as Pair);
+    }
+  };
+  add(env, 0);
+  return out;
+}
+
+function compose(root: YamlNode, text: string, facts: ConfigFacts, r: R, doc: Document.Parsed): void {
   scalarInterpolations(root, text, facts, r, 'compose interpolation');
   const services = get(root, 'services');
   if (!isMap(services)) return;
   for (const svc of services.items) {
     const env = get(svc.value, 'environment');
     const name = isScalar(svc.key) ? String(svc.key.value) : 'service';
-    if (isMap(env)) {
-      for (const p of env.items) {
+    if (isMap(env) || isAlias(env)) {
+      for (const p of envPairs(env, doc)) {
         if (!isScalar(p.key) || !p.key.range) continue;
         const key = String(p.key.value);
         const kr = r(p.key.range[0], p.key.range[0] + key.length);

@@ -142,6 +142,36 @@ function readArg(sink: Sink, arg: TSNode | undefined, kind: ReadKind, via: strin
 interface JsState {
   /** Local identifiers bound to an env object (SvelteKit `$env/dynamic/*` `env`). */
   envIdents: Set<string>;
+  /** The file is a dev tool's config (vite.config.*…): its dev-server options are not deploy settings. */
+  devConfig?: boolean;
+}
+
+/** Config files of dev tools whose `server` / `preview` / `devServer` options only the local dev or preview server uses. */
+const DEV_TOOL_CONFIG = /(?:^|\/)(?:vite|astro|nuxt|webpack)\.config\.[cm]?[jt]s$/;
+const DEV_SERVER_KEYS = new Set(['server', 'preview', 'devServer']);
+
+/**
+ * `server: { host: process.env.HOST }` in a vite.config.*: the value of a property (at any depth of
+ * object literals) under a dev-server key. Left unset, the dev server uses its own default.
+ */
+function jsDevServerOption(n: TSNode): boolean {
+  let cur = n;
+  let parent = cur.parent;
+  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'as_expression' || parent.type === 'non_null_expression')) {
+    cur = parent;
+    parent = cur.parent;
+  }
+  if (parent?.type !== 'pair' || parent.childForFieldName('value')?.id !== cur.id) return false;
+  for (let p: TSNode | null = parent, depth = 0; p && depth < 40; depth++) {
+    if (p.type !== 'pair') return false;
+    const key = p.childForFieldName('key');
+    const k = key?.type === 'string' ? literal(key)?.text : key?.text;
+    if (k && DEV_SERVER_KEYS.has(k)) return true;
+    const obj: TSNode | null = p.parent;
+    if (obj?.type !== 'object') return false;
+    p = obj.parent;
+  }
+  return false;
 }
 
 function jsEnvObject(n: TSNode | null, st: JsState): string | undefined {
@@ -175,8 +205,78 @@ function jsKindOfUse(n: TSNode, name?: string): ReadKind {
   // `process.env.DEBUG === '1'`: an absent variable is simply not equal.
   if (parent?.type === 'binary_expression' && /^[!=]==?$/.test(parent.childForFieldName('operator')?.text ?? '')) return 'optional';
   if (parent?.type === 'binary_expression' && parent.childForFieldName('operator')?.text === '&&' && parent.childForFieldName('left')?.id === cur.id) return 'optional';
+  if (inCondition(cur)) return 'optional';
   if (name && jsGuarded(cur, name)) return 'optional';
+  if (jsFeatureGated(cur)) return 'optional';
   return 'required';
+}
+
+/** A bare truthiness read of a variable: `process.env.X`, `process?.env?.X`, `env['X']`, `env('X')`. */
+function jsBareEnvRead(n: TSNode | null): boolean {
+  while (n?.type === 'parenthesized_expression') n = n.namedChildren[0];
+  if (!n) return false;
+  if (n.type === 'member_expression' || n.type === 'subscript_expression') {
+    const obj = n.childForFieldName('object')?.text ?? '';
+    return /^(?:process|Bun)\??\.env$|^import\.meta\.env$/.test(obj);
+  }
+  if (n.type === 'call_expression') {
+    const fn = n.childForFieldName('function')?.text ?? '';
+    const a = args(n.childForFieldName('arguments'));
+    return /^(?:[A-Za-z_$][\w$]*\.)?(?:env|getEnv|getenv)$/.test(fn) && a.length === 1 && /^[A-Z][A-Z0-9_]*$/.test(literal(a[0])?.text ?? '');
+  }
+  return false;
+}
+
+/** The conjuncts of a condition (`a && (b && c)` → a, b, c). */
+function conjuncts(n: TSNode | null, out: TSNode[] = [], depth = 0): TSNode[] {
+  while (n?.type === 'parenthesized_expression') n = n.namedChildren[0];
+  if (!n) return out;
+  if (depth < 50 && n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&&') {
+    conjuncts(n.childForFieldName('left'), out, depth + 1);
+    conjuncts(n.childForFieldName('right'), out, depth + 1);
+  } else out.push(n);
+  return out;
+}
+
+/**
+ * `if (env('CDN_DOMAIN')) { sign(env('CDN_KEY_ID')) }`: a read reached only when another variable
+ * is set (a conjunct of the condition is its bare read, not negated or compared) belongs to an
+ * optional feature, so it is optional. `if (process.env.NODE_ENV === 'production')` gates nothing.
+ */
+function jsFeatureGated(n: TSNode): boolean {
+  let child = n;
+  let p = n.parent;
+  for (let depth = 0; p && depth < 200; depth++, child = p, p = p.parent) {
+    let cond: TSNode | null = null;
+    if ((p.type === 'if_statement' || p.type === 'ternary_expression') && p.childForFieldName('consequence')?.id === child.id) cond = p.childForFieldName('condition');
+    else if (p.type === 'binary_expression' && p.childForFieldName('operator')?.text === '&&' && p.childForFieldName('right')?.id === child.id) cond = p.childForFieldName('left');
+    if (cond && conjuncts(cond).some(jsBareEnvRead)) return true;
+    if (p.type === 'function_declaration' || p.type === 'method_definition' || p.type === 'arrow_function' || p.type === 'function_expression') return false;
+  }
+  return false;
+}
+
+/**
+ * `if (typeof process !== 'undefined' && process?.env?.X)`: an operand of an `&&`/`||` chain that
+ * is itself a condition (of `if`, `while`, a ternary, or `!`) is only tested for truthiness.
+ */
+function inCondition(n: TSNode): boolean {
+  let cur = n;
+  let parent = cur.parent;
+  for (let depth = 0; parent && depth < 200; depth++) {
+    if (parent.type === 'parenthesized_expression') {
+      // fall through: walk up
+    } else if (parent.type === 'binary_expression' && /^(&&|\|\|)$/.test(parent.childForFieldName('operator')?.text ?? '')) {
+      // fall through
+    } else break;
+    cur = parent;
+    parent = cur.parent;
+  }
+  if (cur.id === n.id || !parent) return false;
+  if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'ternary_expression') && parent.childForFieldName('condition')?.id === cur.id) return true;
+  // `Boolean(a && process.env.X)`: converted to a flag
+  if (parent.type === 'arguments' && parent.namedChildren.length === 1 && parent.parent?.type === 'call_expression' && parent.parent.childForFieldName('function')?.text === 'Boolean') return true;
+  return parent.type === 'unary_expression' && parent.text.startsWith('!');
 }
 
 /** Whether a condition's text reads the variable (`env.NAME`, `env['NAME']`), with a word boundary after the name. */
@@ -226,6 +326,37 @@ function jsGuarded(n: TSNode, name: string): boolean {
   return false;
 }
 
+/**
+ * `const token = process.env.X; if (!token) return null;`: the read is kept in a local that the
+ * next `if` mentioning it tests, and that `if` does not end in `throw`: the code handles absence.
+ * (`if (!token) throw new Error(…)` keeps the read required.)
+ */
+function jsLocalTested(n: TSNode): boolean {
+  let cur = n;
+  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
+  const decl = cur.parent;
+  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return false;
+  const id = decl.childForFieldName('name');
+  if (id?.type !== 'identifier') return false;
+  const stmt = decl.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return false;
+  const siblings = block.namedChildren;
+  const i = siblings.findIndex((x) => x?.id === stmt.id);
+  if (i < 0) return false;
+  // the next few statements only: linear in the number of reads
+  for (let seen = 0, j = i + 1; j < siblings.length && seen < 20; j++, seen++) {
+    const x = siblings[j];
+    if (x?.type !== 'if_statement') continue;
+    const cond = x.childForFieldName('condition');
+    if (!cond?.descendantsOfType('identifier').some((d) => d?.text === id.text)) continue;
+    const then = x.childForFieldName('consequence');
+    const last = then?.type === 'statement_block' ? then.namedChildren[then.namedChildren.length - 1] : then;
+    return last?.type !== 'throw_statement';
+  }
+  return false;
+}
+
 /** Keys of a schema object (envalid, t3-env, zod): required unless the validator says optional or default. */
 function jsSchemaKeys(sink: Sink, obj: TSNode | null, via: string): void {
   if (!obj || obj.type !== 'object') return;
@@ -268,7 +399,8 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) return;
       // `process.env.X = …` sets the variable for the rest of the process: a write, not a read.
       if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === n.id) return;
-      const kind = jsKindOfUse(n, prop.text);
+      let kind = jsKindOfUse(n, prop.text);
+      if (kind === 'required' && ((st.devConfig && jsDevServerOption(n)) || jsLocalTested(n))) kind = 'optional';
       addRead(sink, prop.text, kind, prop, via, kind === 'default' ? jsFallback(n) : undefined);
       return;
     }
@@ -278,7 +410,10 @@ function visitJs(n: TSNode, sink: Sink, st: JsState): void {
       const idx = n.childForFieldName('index');
       const lit = literal(idx);
       if (n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id) return;
-      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) addRead(sink, lit.text, jsKindOfUse(n, lit.text), lit.node, via, jsFallback(n));
+      if (lit && (idx!.type !== 'template_string' || !idx!.text.includes('${'))) {
+        const kind = jsKindOfUse(n, lit.text);
+        addRead(sink, lit.text, kind === 'required' && ((st.devConfig && jsDevServerOption(n)) || jsLocalTested(n)) ? 'optional' : kind, lit.node, via, jsFallback(n));
+      }
       else addDynamic(sink, n, via, jsKindOfUse(n) === 'default' ? 'default' : 'optional');
       return;
     }
@@ -620,11 +755,11 @@ const NOTHING: ScanResult = { reads: [], dynamic: [], hasErrors: false };
 export async function scanSource(lang: SourceLanguage, text: string, file?: string): Promise<ScanResult> {
   if (lang === 'kotlin') return scanKotlin(text);
   if (!parseable(lang) || !mayRead(lang, text)) return { ...NOTHING };
-  const r = await withParse(lang, text, file, (p) => scanParsed(p));
+  const r = await withParse(lang, text, file, (p) => scanParsed(p, file));
   return r ?? { reads: [], dynamic: [], hasErrors: true };
 }
 
-function scanParsed(p: Parsed): ScanResult {
+function scanParsed(p: Parsed, file?: string): ScanResult {
   const { lang, text, root } = p;
   const sink: Sink = { p, reads: [], dynamic: [], dynNodes: [] };
   // SvelteKit's dynamic `env` import makes plain `env.X` a read, which no marker shows: walk everything.
@@ -633,7 +768,7 @@ function scanParsed(p: Parsed): ScanResult {
     case 'javascript':
     case 'typescript':
     case 'tsx': {
-      const st: JsState = { envIdents: new Set() };
+      const st: JsState = { envIdents: new Set(), devConfig: file !== undefined && DEV_TOOL_CONFIG.test(file) };
       walkTree(root, (n) => visitJs(n, sink, st), marks);
       break;
     }

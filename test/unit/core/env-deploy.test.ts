@@ -82,6 +82,64 @@ describe('env: deployment and CI config readers', () => {
     assert.deepEqual(f.reads.find((r) => r.name === 'CACHE_DIR')!.range.start, { line: 8, character: 14 });
   });
 
+  it('Dockerfile heredocs: a RUN <<EOF body is the script (its locals are not reads; under set -u a read is required), a quoted heredoc written to a file is not expanded, and no body line is an instruction', async () => {
+    const text = [
+      '# syntax=docker/dockerfile:1',
+      'FROM alpine',
+      "RUN <<'EOF'",
+      'set -eu',
+      'token_line="$(fetch-token)"',
+      'eval "$token_line"',
+      'echo "$MIRROR_HOST"',
+      "cat > /usr/local/bin/start <<'SCRIPT'",
+      'if [ -n "${QUEUE_ARN:-}" ]; then',
+      '  loaded="$(load)"',
+      '  eval "$loaded"',
+      'fi',
+      'SCRIPT',
+      'EOF',
+      'RUN python3 <<PY',
+      'print("$PY_GREETING")',
+      'PY',
+      'COPY <<-CONF /etc/app.conf',
+      '\tlevel=$LOG_TIER',
+      '\tCONF',
+      'WORKDIR ${APP_DIR}',
+    ].join('\n');
+    const f = await readDeployConfig('dockerfile', text);
+    assert.deepEqual(names(f.reads), ['MIRROR_HOST:required', 'PY_GREETING:optional', 'APP_DIR:optional']);
+    assert.deepEqual(f.reads[0].range.start, { line: 6, character: 7 });
+    assert.deepEqual(f.reads[1].range.start, { line: 15, character: 8 });
+    assert.deepEqual(f.reads[2].range.start, { line: 20, character: 10 });
+  });
+
+  it('docker-compose: an environment map merged from an anchor (<<: *common, <<: [*a, *b], or environment: *common) provides its keys', async () => {
+    const text = [
+      'x-common: &common',
+      '  QUEUE_HOST: broker',
+      '  QUEUE_USER: ${QUEUE_USER:-app}',
+      'x-extra: &extra',
+      '  CACHE_TTL: "60"',
+      'services:',
+      '  api:',
+      '    environment:',
+      '      <<: *common',
+      '      API_MODE: full',
+      '  worker:',
+      '    environment:',
+      '      <<: [*common, *extra]',
+      '  cron:',
+      '    environment: *extra',
+    ].join('\n');
+    const f = await readDeployConfig('compose', text);
+    assert.deepEqual(
+      f.provides.map((p) => `${p.source}:${p.name}`),
+      ['compose service api:QUEUE_HOST', 'compose service api:QUEUE_USER', 'compose service api:API_MODE', 'compose service worker:QUEUE_HOST', 'compose service worker:QUEUE_USER', 'compose service worker:CACHE_TTL', 'compose service cron:CACHE_TTL'],
+    );
+    assert.deepEqual(f.provides[0].range.start, { line: 1, character: 2 });
+    assert.deepEqual(names(f.reads), ['QUEUE_USER:default']);
+  });
+
   it('GitHub Actions: env maps provide, secrets.X and vars.X are CI-provided', async () => {
     const text = [
       'on: push',

@@ -131,4 +131,71 @@ describe('env scanner: reads per language, with their kind and position', () => 
     assert.deepEqual(await reads('python', 'print("hello")\n'), []);
     assert.deepEqual(await reads('kotlin', 'val x = getenvFromSomewhere("X") // System.getenv not called'), [], 'Kotlin: only System.getenv in call position');
   });
+
+  it('a read tested inside an && / || chain that is a condition (or Boolean(…)) is optional; the same read used as a value stays required', async () => {
+    const src = [
+      "if (typeof process !== 'undefined' && process?.env?.BACKEND_ORIGIN) { setBase(); }",
+      'while (ready() || process.env.KEEP_POLLING) { poll(); }',
+      'const tag = isProd() && process.env.RELEASE_TAG ? 1 : 0;',
+      'if (!(flag && process.env.TRACE_ON)) { quiet(); }',
+      'const token = enabled && process.env.SERVICE_TOKEN;',
+      'send(process.env.MAIL_RELAY);',
+      'const on = Boolean(process.env.CHAT_ID && process.env.CHAT_SECRET);',
+    ].join('\n');
+    assert.deepEqual(await reads('typescript', src), ['BACKEND_ORIGIN:optional', 'KEEP_POLLING:optional', 'RELEASE_TAG:optional', 'TRACE_ON:optional', 'SERVICE_TOKEN:required', 'MAIL_RELAY:required', 'CHAT_ID:optional', 'CHAT_SECRET:optional']);
+  });
+
+  it('in a dev tool config file, a read that sets a dev-server or preview option is optional; other reads there and the same code elsewhere stay required', async () => {
+    const src = [
+      "import { defineConfig } from 'vite';",
+      'export default defineConfig({',
+      '  define: { RELEASE: JSON.stringify(process.env.RELEASE_NAME) },',
+      "  server: { host: process.env.DEV_HOST, hmr: { clientPort: process.env['HMR_PORT'] } },",
+      '  preview: { port: process.env.PREVIEW_PORT },',
+      '});',
+    ].join('\n');
+    const kinds = async (file: string) => (await scanSource('typescript', src, file)).reads.map((x) => `${x.name}:${x.kind}`);
+    assert.deepEqual(await kinds('web/vite.config.ts'), ['RELEASE_NAME:required', 'DEV_HOST:optional', 'HMR_PORT:optional', 'PREVIEW_PORT:optional']);
+    assert.deepEqual(await kinds('web/src/settings.ts'), ['RELEASE_NAME:required', 'DEV_HOST:required', 'HMR_PORT:required', 'PREVIEW_PORT:required']);
+  });
+
+  it('a read kept in a local that the next if tests is optional unless that if throws', async () => {
+    const src = [
+      'export function client() {',
+      '  const key = process.env.SEARCH_KEY;',
+      '  if (!key) {',
+      '    return null;',
+      '  }',
+      '  return key;',
+      '}',
+      'export function strict() {',
+      "  const secret = process.env['SIGNING_SECRET'];",
+      '  log(secret);',
+      '  if (!secret) {',
+      "    throw new Error('SIGNING_SECRET is not set');",
+      '  }',
+      '}',
+      'export function plain() {',
+      '  const region = process.env.STORE_REGION;',
+      '  return region;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await reads('typescript', src), ['SEARCH_KEY:optional', 'SIGNING_SECRET:required', 'STORE_REGION:required']);
+  });
+
+  it('a read reached only when another variable is set is optional; a production-only or negated gate keeps it required', async () => {
+    const src = [
+      'if (process.env.CDN_DOMAIN && ready) {',
+      '  sign(process.env.CDN_KEY_ID);',
+      '} else {',
+      '  plain(process.env.BUCKET_NAME);',
+      '}',
+      'const sig = process.env.AUDIT_SINK ? send(process.env.AUDIT_TOKEN) : null;',
+      "if (process.env.NODE_ENV === 'production') { pay(process.env.PAYMENT_KEY); }",
+      'if (!process.env.SKIP_MAIL) { mail(process.env.MAIL_HOST); }',
+    ].join('\n');
+    assert.deepEqual(await reads('typescript', src), [
+      'CDN_DOMAIN:optional', 'CDN_KEY_ID:optional', 'BUCKET_NAME:required', 'AUDIT_SINK:optional', 'AUDIT_TOKEN:optional', 'NODE_ENV:optional', 'PAYMENT_KEY:required', 'SKIP_MAIL:optional', 'MAIL_HOST:required',
+    ]);
+  });
 });

@@ -277,6 +277,18 @@ describe('env analysis: platform-provided names per runtime', () => {
     assert.deepEqual(names, ['other/src/x.ts:NEXT_RUNTIME', 'other/src/x.ts:PROD', 'svc/main.go:BASE_URL', 'svc/main.go:GITHUB_TOKEN', 'tools/run.py:DEBUG']);
   });
 
+  it("Vercel's NEXT_PUBLIC_VERCEL_* system names are provided in a Next app only; a project's own NEXT_PUBLIC_*VERCEL* flag is not", async () => {
+    const dir = tree({
+      '.env.example': 'APP_URL=\n',
+      'shop/next.config.mjs': 'export default { env: { STAGE: process.env.NEXT_PUBLIC_VERCEL_ENV } };\n',
+      'shop/src/build.ts': 'export const b = [process.env.NEXT_PUBLIC_VERCEL_GIT_COMMIT_SHA, process.env.NEXT_PUBLIC_VERCEL_URL, process.env.NEXT_PUBLIC_SHOP_VERCEL_INSIGHTS];\n',
+      'worker/src/main.ts': 'export const w = process.env.NEXT_PUBLIC_VERCEL_ENV;\n',
+    });
+    const r = await analyze(dir);
+    const names = by(r, 'env/missing-from-example').map((f) => `${f.file}:${f.data?.variable}`).sort();
+    assert.deepEqual(names, ['shop/src/build.ts:NEXT_PUBLIC_SHOP_VERCEL_INSIGHTS', 'worker/src/main.ts:NEXT_PUBLIC_VERCEL_ENV']);
+  });
+
   it('env.ignorePlatform: false reports them all', async () => {
     const dir = tree({ '.env.example': 'APP_URL=\n', 'web/vite.config.ts': 'export default {};\n', 'web/src/main.ts': 'export const a = [import.meta.env.BASE_URL, process.env.APP_URL];\n' });
     const config = defaultConfig();
