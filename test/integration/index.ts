@@ -13,7 +13,7 @@ export async function run(): Promise<void> {
   const Mocha = require('mocha') as typeof import('mocha');
   const suite = process.env.DR_SUITE === 'restricted' ? 'restricted' : process.env.DR_SUITE === 'bench' ? 'bench' : 'trusted';
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec' });
-  const BOTH = ['panel.test.js'];
+  const BOTH = ['panel.test.js', 'prompts.test.js'];
   const all = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   const files =
     suite === 'trusted'
