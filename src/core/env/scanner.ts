@@ -326,21 +326,29 @@ function jsGuarded(n: TSNode, name: string): boolean {
   return false;
 }
 
+/** `const x = <n>;` (through parentheses and TypeScript casts): the local's name, its statement and the enclosing block. */
+function keptInLocal(n: TSNode): { id: TSNode; stmt: TSNode; block: TSNode } | undefined {
+  let cur = n;
+  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
+  const decl = cur.parent;
+  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return undefined;
+  const id = decl.childForFieldName('name');
+  if (id?.type !== 'identifier') return undefined;
+  const stmt = decl.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return undefined;
+  return { id, stmt, block };
+}
+
 /**
  * `const token = process.env.X; if (!token) return null;`: the read is kept in a local that the
  * next `if` mentioning it tests, and that `if` does not end in `throw`: the code handles absence.
  * (`if (!token) throw new Error(…)` keeps the read required.)
  */
 function jsLocalTested(n: TSNode): boolean {
-  let cur = n;
-  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
-  const decl = cur.parent;
-  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return false;
-  const id = decl.childForFieldName('name');
-  if (id?.type !== 'identifier') return false;
-  const stmt = decl.parent;
-  const block = stmt?.parent;
-  if (!stmt || !block) return false;
+  const kept = keptInLocal(n);
+  if (!kept) return false;
+  const { id, stmt, block } = kept;
   const siblings = block.namedChildren;
   const i = siblings.findIndex((x) => x?.id === stmt.id);
   if (i < 0) return false;
@@ -866,15 +874,9 @@ const WRAPPED_NAME = /^[A-Z][A-Z0-9_]*$/;
  * (`if (url)`, `!url`, `url ?`, `url ??`, `url ||`, `url &&`) later in the same block.
  */
 function jsTestedLater(call: TSNode, text: string): boolean {
-  let cur = call;
-  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'as_expression' || cur.parent.type === 'non_null_expression')) cur = cur.parent;
-  const decl = cur.parent;
-  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== cur.id) return false;
-  const id = decl.childForFieldName('name');
-  if (id?.type !== 'identifier') return false;
-  const stmt = decl.parent;
-  const block = stmt?.parent;
-  if (!stmt || !block) return false;
+  const kept = keptInLocal(call);
+  if (!kept) return false;
+  const { id, stmt, block } = kept;
   // a bounded window after the declaration keeps this linear in the number of calls
   const after = text.slice(stmt.endIndex, Math.min(block.endIndex, stmt.endIndex + 4000));
   const v = id.text.replace(/\$/g, '\\$');
