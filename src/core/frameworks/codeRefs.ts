@@ -98,7 +98,7 @@ async function factsOf(reader: FileReader, path: string, language: string | unde
   const out: FileFacts = { text: r.text, comments: [], ignored: [] };
   if (!language || !PARSED.has(language)) return out;
   // through the one source service: a file the env scan or the flag detector parsed is not parsed again
-  const parsed = await withParse(language as SourceLanguage, r.text, path, (p) => {
+  await withParse(language as SourceLanguage, r.text, path, (p) => {
     for (const c of p.root.descendantsOfType('comment')) if (c) out.comments.push([c.startIndex, c.endIndex]);
     if (language === 'ruby') {
       for (const a of p.root.descendantsOfType(['assignment', 'operator_assignment'])) {
@@ -106,9 +106,7 @@ async function factsOf(reader: FileReader, path: string, language: string | unde
         if (a && left && /(^|\.)ignored_columns$/.test(left.text)) out.ignored.push([a.startIndex, a.endIndex]);
       }
     }
-    return true;
   });
-  if (!parsed) return out;
   return out;
 }
 
