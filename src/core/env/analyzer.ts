@@ -125,6 +125,13 @@ interface EnvState {
   nearest: Map<string, string | undefined>;
   /** Project helpers that read the environment by name (found in the last full run, plus env.readers). */
   wrappers?: WrapperDef[];
+  /**
+   * Test code's reads of names no production code reads (env.includeTests off): name → its first
+   * test read, or null when no test reads it. Filled on demand for the example files' unread names.
+   */
+  testReads: Map<string, { file: string; range: Range } | null>;
+  /** Test files' reads by path, cached by content hash. */
+  testFacts: Map<string, { hash: string; reads: EnvRead[] }>;
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -132,7 +139,7 @@ const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 function state(ctx: AnalysisContext): EnvState {
   let s = ctx.cache.get('env') as EnvState | undefined;
   if (!s) {
-    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set() };
+    s = { examplesByDir: new Map(), parsed: new Map(), head: new Map(), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set(), testReads: new Map(), testFacts: new Map() };
     ctx.cache.set('env', s);
   }
   const order = ctx.config.env.exampleFiles;
@@ -602,6 +609,8 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
   // An example for the test run (.env.test.example) declares what test code reads; with test code
   // not scanned, "no read found" says nothing about it.
   const testOnly = /(?:^|[./_-])(?:test|testing|ci)(?:[./_-]|$)/i.test(path.slice(path.lastIndexOf('/') + 1));
+  const unread = (name: string) => !used.has(name) && !g.readers.has(name) && !ignore(name) && s.head.size > 0 && !(testOnly && !ctx.config.env.includeTests);
+  if (!ctx.config.env.includeTests) await findTestReads(ctx, s, ex.vars.filter((v) => unread(v.name)).map((v) => v.name));
   for (const v of ex.vars) {
     if (reported.has(v.name)) continue;
     reported.add(v.name);
@@ -630,10 +639,23 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
     // A name read anywhere in the workspace is live: an example beside the main one (.env.local.example)
     // or in a deploy folder (docker/.env.example, loaded by compose into a container whose code lives
     // elsewhere) declares variables read outside its own folder, and "remove it" would break them.
-    if (!used.has(v.name) && !g.readers.has(v.name) && !ignore(v.name) && s.head.size > 0 && !(testOnly && !ctx.config.env.includeTests)) {
+    if (!unread(v.name)) continue;
+    const inTest = s.testReads.get(v.name);
+    if (inTest) {
+      // Its tests read it: "remove it" would break them, and whether the test run takes it from
+      // this file is the project's call.
       out.push(
         unusedInExample.finding({
-          message: `${v.name} is declared here, but no read of it was found in the code or deployment config under ${dirOf(path) || 'the workspace root'}${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might read it)` : ''}. Reads through a project's own helper, by a framework or tool that takes it by name, and in test code${ctx.config.env.includeTests ? '' : ' (not read: env.includeTests)'} are not seen: check those before removing it.`,
+          message: `${v.name} is declared here and read only by test code (${inTest.file}:${inTest.range.start.line + 1}); no production code or deployment config under ${dirOf(path) || 'the workspace root'} reads it.`,
+          file: path,
+          range: v.range,
+          data: { variable: v.name, testOnly: true, testFile: inTest.file },
+        }),
+      );
+    } else {
+      out.push(
+        unusedInExample.finding({
+          message: `${v.name} is declared here, but no read of it was found in the code or deployment config under ${dirOf(path) || 'the workspace root'}${dyn ? ` (${dyn} dynamic read${dyn === 1 ? '' : 's'} there might read it)` : ''}. Reads by a framework or tool that takes it by name, or through a helper not recognised as one (name it under env.readers), are not seen: check those before removing it.`,
           file: path,
           range: v.range,
           fixes: [{ title: `Remove ${v.name} from ${path}`, edits: [{ file: path, range: { start: { line: v.line, character: 0 }, end: { line: v.endLine + 1, character: 0 } }, newText: '' }] }],
@@ -644,6 +666,41 @@ async function exampleFindings(ctx: AnalysisContext, s: EnvState, g: Global, pat
   }
   return out;
 }
+
+/**
+ * Which of `names` (declared, read by no production code) test code reads: the test files that
+ * mention one of them are scanned like production code, helpers included, and the first read of
+ * each is kept in `s.testReads`. Only with env.includeTests off (test reads are ordinary reads
+ * otherwise); files are read at most once per run and parsed only when they contain a name.
+ */
+async function findTestReads(ctx: AnalysisContext, s: EnvState, names: readonly string[]): Promise<void> {
+  const wanted = names.filter((n) => !s.testReads.has(n));
+  if (!wanted.length) return;
+  const found = new Map<string, { file: string; range: Range }>();
+  for (const f of ctx.files) {
+    if (ctx.signal.aborted || found.size === wanted.length) break;
+    if (!isTestCode(f)) continue;
+    const text = await readText(ctx.reader, f.path);
+    if (text === undefined || !wanted.some((n) => !found.has(n) && text.includes(n))) continue;
+    const hash = hashOf(text);
+    let reads = s.testFacts.get(f.path)?.hash === hash ? s.testFacts.get(f.path)!.reads : undefined;
+    if (!reads) {
+      try {
+        let facts: FileFacts | undefined = await factsOfText(f.cls, f.path, text);
+        if (s.wrappers?.length) facts = await withWrapperReads(ctx, s, f, facts);
+        reads = facts?.reads ?? [];
+      } catch {
+        reads = []; // a test file that cannot be scanned reads nothing here: the advice keeps its hedge
+      }
+      s.testFacts.set(f.path, { hash, reads });
+    }
+    for (const r of reads) if (wanted.includes(r.name) && !found.has(r.name)) found.set(r.name, { file: f.path, range: r.range });
+  }
+  for (const n of wanted) s.testReads.set(n, found.get(n) ?? null);
+}
+
+/** Test code by convention, which the analysis skips while env.includeTests is off. */
+const isTestCode = (f: WorkspaceFile) => relevant(f.cls, f.path, true) && !relevant(f.cls, f.path, false);
 
 /** `.env` files tracked by git. Their values are never read: only the path is reported. */
 async function committedEnvFiles(ctx: AnalysisContext): Promise<Finding[]> {
@@ -784,6 +841,7 @@ export const envAnalyzer: Analyzer = {
         message: `no example file in the workspace (looked for ${ctx.config.env.exampleFiles.join(', ')}, and ${EXAMPLE_FILE_PATTERNS_TEXT}): variables were not checked against one. Add one, or name yours in .deploy-readiness.yaml under env.exampleFiles.`,
       });
     }
+    s.testReads.clear();
     const present = new Set<string>();
     const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path, ctx.config.env.includeTests));
     const failed: Finding[] = [];
@@ -826,6 +884,7 @@ export const envAnalyzer: Analyzer = {
       g.missing.clear();
       return exampleFindings(ctx, s, g, f.path);
     }
+    if (!ctx.config.env.includeTests && isTestCode(f)) s.testReads.clear();
     const old = s.head.get(f.path);
     let facts = await factsOf(ctx, s, f);
     if (facts?.goEnv) facts = resolvedGoFile(s.head, f.path, facts);
@@ -850,7 +909,7 @@ export const envAnalyzer: Analyzer = {
 export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): void {
   const s = head.cache.get('env') as EnvState | undefined;
   if (!s) return;
-  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set() } satisfies EnvState);
+  base.cache.set('env', { examplesByDir: new Map(), parsed: new Map(s.parsed), head: new Map(s.head), nearest: new Map(), viteDirs: new Set(), nextDirs: new Set(), testReads: new Map(), testFacts: new Map(s.testFacts) } satisfies EnvState);
 }
 
 // ───────────────────────────── reads through project helpers ─────────────────────────────

@@ -112,4 +112,30 @@ describe('env analysis: test code is not production', () => {
     const all = (await ws.analyze()).findings.filter((f) => f.ruleId === 'env/missing-from-example').map((f) => f.data?.variable).sort();
     assert.deepEqual(all, ['JEST_WORKER_ID', 'SNAPSHOT_DIR', 'SPEC_SEED', 'TEST_DB_PASSWORD', 'TEST_DSN']);
   });
+
+  it('a declared variable only tests read is said to be read by tests (info, no "remove it", no fix); one nobody reads keeps the remove fix', async () => {
+    const dir = tree({
+      '.env.example': 'SITE_ROOT=\nDB_TEST_PASSWORD=\nE2E_ADMIN_EMAIL=\nTEST_SMTP_PORT=\nLINENOTIFY_CLIENT_ID=\n',
+      'hc/settings.py': 'import os\n\ndef envint(s, default):\n    v = os.getenv(s, default)\n    return int(v)\n\nSITE_ROOT = os.getenv("SITE_ROOT", "http://localhost:8000")\n',
+      'hc/api/tests/test_db.py': 'import os\nPASSWORD = os.environ["DB_TEST_PASSWORD"]\n',
+      'hc/api/tests/test_smtp.py': 'from hc.settings import envint\nPORT = envint("TEST_SMTP_PORT", "2525")\n',
+      'packages/app-tests/e2e/admin.spec.ts': 'const email = process.env.E2E_ADMIN_EMAIL ?? "admin@example.com";\n',
+    });
+    const unused = by(await analyze(dir), 'env/unused-in-example');
+    const row = (v: string) => unused.find((f) => f.data?.variable === v)!;
+    for (const [v, file, line] of [['DB_TEST_PASSWORD', 'hc/api/tests/test_db.py', 2], ['TEST_SMTP_PORT', 'hc/api/tests/test_smtp.py', 2], ['E2E_ADMIN_EMAIL', 'packages/app-tests/e2e/admin.spec.ts', 1]] as const) {
+      const f = row(v);
+      assert.ok(f, `${v} is reported`);
+      assert.equal(f.severity, 'info');
+      assert.equal(f.data?.testOnly, true);
+      assert.ok(f.message.includes(`read only by test code (${file}:${line})`), f.message);
+      assert.doesNotMatch(f.message, /remov/i);
+      assert.equal(f.fixes, undefined, `${v}: no remove fix`);
+    }
+    const stale = row('LINENOTIFY_CLIENT_ID');
+    assert.equal(stale.data?.testOnly, undefined);
+    assert.match(stale.message, /no read of it was found.*before removing it/);
+    assert.equal(stale.fixes?.[0].title, 'Remove LINENOTIFY_CLIENT_ID from .env.example');
+    assert.equal(row('SITE_ROOT'), undefined);
+  });
 });
