@@ -89,16 +89,22 @@ export class Workspace {
     // The walk (the file system) and git (processes) at once; the walk's notices come first.
     const walkNotices: Notice[] = [];
     progress({ phase: 'Reading files' });
-    const walked = collectFiles(root, opts, classifier, walkNotices, signal);
+    // The walk asks git for its tracked files only if a .gitignore rule matched something.
+    let gitOpened: (g: Git | undefined) => void = () => {};
+    const opened = new Promise<Git | undefined>((resolve) => (gitOpened = resolve));
+    const tracked = async () => (await opened)?.trackedFiles().catch(() => undefined);
+    const walked = collectFiles(root, opts, classifier, walkNotices, signal, tracked);
     walked.catch(() => undefined);
     let pending: { ref: string; commit: string } | undefined;
     let git: Git | undefined;
     let status: Awaited<ReturnType<Git['status']>> | undefined;
     let base: Awaited<ReturnType<Git['baseSnapshot']>> | undefined;
     if (!trusted) {
+      gitOpened(undefined);
       notices.push({ level: 'info', message: 'Restricted Mode: git was not run, so nothing is compared with the base branch and the working tree is not checked.' });
     } else {
       git = await Git.open(root);
+      gitOpened(git);
       if (!git) {
         notices.push({ level: 'warning', message: 'not a git repository (or git is not installed): nothing is compared with a base branch' });
       } else {
@@ -322,10 +328,17 @@ export class Workspace {
   }
 }
 
-async function collectFiles(root: string, opts: EngineOptions, classifier: Classifier, notices: Notice[], signal: AbortSignal): Promise<WorkspaceFile[]> {
+async function collectFiles(
+  root: string,
+  opts: EngineOptions,
+  classifier: Classifier,
+  notices: Notice[],
+  signal: AbortSignal,
+  tracked?: () => Promise<ReadonlySet<string> | undefined>,
+): Promise<WorkspaceFile[]> {
   const onProblem = (message: string) => notices.push({ level: 'warning', message });
   if (!opts.paths?.length) {
-    return (await walk(root, { exclude: opts.config.exclude, signal, onProblem })).map((p) => ({ path: p, cls: classifier.classify(p) }));
+    return (await walk(root, { exclude: opts.config.exclude, signal, onProblem, tracked })).map((p) => ({ path: p, cls: classifier.classify(p) }));
   }
   const out: WorkspaceFile[] = [];
   const seen = new Set<string>();

@@ -568,6 +568,18 @@ export class Git {
   }
   private index: Promise<string> | undefined;
 
+  /** Workspace-relative paths of the files in git's index (tracked), from the one `git ls-files`. */
+  async trackedFiles(): Promise<Set<string>> {
+    const out = await this.listIndex();
+    const tracked = new Set<string>();
+    for (const rec of out.split('\0')) {
+      // "<tag> <path>"
+      const p = rec.length > 2 ? this.fromRepoPath(rec.slice(2)) : undefined;
+      if (p) tracked.add(p);
+    }
+    return tracked;
+  }
+
   /**
    * Workspace-relative paths whose working-tree content is the HEAD commit's: tracked, with no
    * staged, unstaged or untracked change in `status`, and not marked assume-unchanged or

@@ -30,6 +30,12 @@ export interface WalkOptions {
   onProblem?: (message: string) => void;
   /** Stop after this many files (a guard against pathological trees). */
   maxFiles?: number;
+  /**
+   * The files git tracks (root-relative), asked only when a .gitignore rule matched something: git
+   * ignores only untracked files, so a tracked file a rule matches (a committed `.env.example` under
+   * `.env.*`) is still listed.
+   */
+  tracked?: () => Promise<ReadonlySet<string> | undefined>;
 }
 
 /**
@@ -40,6 +46,9 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<string
   const out: string[] = [];
   const excluded = opts.exclude?.length ? picomatch(opts.exclude, { dot: true }) : undefined;
   const max = opts.maxFiles ?? 200_000;
+  // What .gitignore rules left out: files, and folders not walked into.
+  const ignoredFiles = new Set<string>();
+  const ignoredDirs = new Set<string>();
   async function visit(dirRel: string, ignores: { base: string; ig: Ignore }[]): Promise<void> {
     if (opts.signal?.aborted || out.length >= max) return;
     const abs = path.join(root, dirRel);
@@ -67,16 +76,58 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<string
       if (isDir && VENDOR_DIRS.has(e.name)) continue;
       if (e.isSymbolicLink()) continue; // never follow links: no loops, no reads outside the workspace
       if (!isDir && !e.isFile()) continue;
-      if (isIgnored(scoped, rel, isDir)) continue;
       if (excluded && excluded(rel)) continue;
+      if (isIgnored(scoped, rel, isDir)) {
+        (isDir ? ignoredDirs : ignoredFiles).add(rel);
+        continue;
+      }
       if (isDir) subdirs.push(rel);
       else if (out.length < max) out.push(rel);
     }
     for (const d of subdirs) await visit(d, scoped);
   }
   await visit('', []);
+  if ((ignoredFiles.size || ignoredDirs.size) && opts.tracked && !opts.signal?.aborted) {
+    out.push(...(await trackedButIgnored(root, await opts.tracked(), ignoredFiles, ignoredDirs, excluded, max - out.length)));
+  }
   if (out.length >= max) opts.onProblem?.(`workspace has more than ${max} files; the rest were not analysed`);
   return out;
+}
+
+/**
+ * Tracked files a .gitignore rule left out of the walk: the file itself, or a folder on its path,
+ * was ignored. Vendor folders and excluded globs still apply, and a path through a symbolic link is
+ * not followed (its real path must be the path itself).
+ */
+async function trackedButIgnored(
+  root: string,
+  tracked: ReadonlySet<string> | undefined,
+  files: ReadonlySet<string>,
+  dirs: ReadonlySet<string>,
+  excluded: ((p: string) => boolean) | undefined,
+  room: number,
+): Promise<string[]> {
+  if (!tracked?.size || room <= 0) return [];
+  const realRoot = await fs.realpath(root).catch(() => undefined);
+  if (!realRoot) return [];
+  const found: string[] = [];
+  for (const rel of tracked) {
+    if (found.length >= room) break;
+    let hit = files.has(rel);
+    for (let i = rel.lastIndexOf('/'); !hit && i > 0; i = rel.lastIndexOf('/', i - 1)) hit = dirs.has(rel.slice(0, i));
+    if (!hit) continue;
+    const parts = rel.split('/');
+    if (parts.some((x, i) => i < parts.length - 1 && VENDOR_DIRS.has(x)) || (excluded && excluded(rel))) continue;
+    const abs = path.join(root, rel);
+    try {
+      const st = await fs.lstat(abs);
+      if (!st.isFile() || (await fs.realpath(abs)) !== path.join(realRoot, rel)) continue;
+    } catch {
+      continue; // tracked but not on disk (deleted, skip-worktree)
+    }
+    found.push(rel);
+  }
+  return found.sort();
 }
 
 function isIgnored(ignores: { base: string; ig: Ignore }[], rel: string, isDir: boolean): boolean {
