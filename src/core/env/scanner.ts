@@ -341,9 +341,12 @@ function keptInLocal(n: TSNode): { id: TSNode; stmt: TSNode; block: TSNode } | u
 }
 
 /**
- * `const token = process.env.X; if (!token) return null;`: the read is kept in a local that the
- * next `if` mentioning it tests, and that `if` does not end in `throw`: the code handles absence.
- * (`if (!token) throw new Error(…)` keeps the read required.)
+ * `const token = process.env.X; if (!token) return null;`, `const url = env('X'); … url ?? fallback`:
+ * a read (direct, or through a helper) kept in a local that later code in the same block tests for
+ * absence. The first test decides: `!v`, `v ? … : …`, `v ??`/`||`/`&&`, or an `if` whose condition
+ * mentions `v`, is optional, unless it is an `if` ending in `throw` (`if (!token) throw …` keeps
+ * the read required). Bounded (the next 20 statements, a few thousand characters and nodes), so
+ * linear in the number of reads.
  */
 function jsLocalTested(n: TSNode): boolean {
   const kept = keptInLocal(n);
@@ -352,16 +355,53 @@ function jsLocalTested(n: TSNode): boolean {
   const siblings = block.namedChildren;
   const i = siblings.findIndex((x) => x?.id === stmt.id);
   if (i < 0) return false;
-  // the next few statements only: linear in the number of reads
+  const budget = { nodes: 4000 };
   for (let seen = 0, j = i + 1; j < siblings.length && seen < 20; j++, seen++) {
     const x = siblings[j];
-    if (x?.type !== 'if_statement') continue;
-    const cond = x.childForFieldName('condition');
-    if (!cond?.descendantsOfType('identifier').some((d) => d?.text === id.text)) continue;
-    const then = x.childForFieldName('consequence');
-    const last = then?.type === 'statement_block' ? then.namedChildren[then.namedChildren.length - 1] : then;
-    return last?.type !== 'throw_statement';
+    if (!x || x.startIndex > stmt.endIndex + 4000) break;
+    const test = firstTest(x, id.text, budget);
+    if (test) return !(test.parent && endsInThrow(test.parent.childForFieldName('consequence')));
+    if (budget.nodes <= 0) break;
   }
+  return false;
+}
+
+/** The last statement of a block (or the statement) is `throw`. */
+function endsInThrow(n: TSNode | null): boolean {
+  const last = n?.type === 'statement_block' ? n.namedChildren[n.namedChildren.length - 1] : n;
+  return last?.type === 'throw_statement';
+}
+
+/**
+ * The first place in `root` (source order) that tests the identifier `name` for absence; `parent` is
+ * the `if` statement when the test is (in) an `if` condition.
+ */
+function firstTest(root: TSNode, name: string, budget: { nodes: number }): { parent?: TSNode } | undefined {
+  const stack: TSNode[] = [root];
+  while (stack.length && budget.nodes-- > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'if_statement') {
+      const cond = n.childForFieldName('condition');
+      if (cond?.descendantsOfType('identifier').some((d) => d?.text === name)) return { parent: n };
+    }
+    if (n.type === 'identifier' && n.text === name && testsAbsence(n)) return {};
+    for (let k = n.namedChildCount - 1; k >= 0; k--) {
+      const c = n.namedChild(k);
+      if (c) stack.push(c);
+    }
+  }
+  return undefined;
+}
+
+/** `!v`, `v ? … : …`, `v ?? …`, `v || …`, `v && …`: an identifier tested for absence where it is used. */
+function testsAbsence(id: TSNode): boolean {
+  let cur = id;
+  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const p = cur.parent;
+  if (!p) return false;
+  if (p.type === 'unary_expression') return p.childForFieldName('operator')?.text === '!';
+  if (p.type === 'ternary_expression') return p.childForFieldName('condition')?.id === cur.id;
+  if (p.type === 'binary_expression') return /^(?:\?\?|\|\||&&)$/.test(p.childForFieldName('operator')?.text ?? '') && p.childForFieldName('left')?.id === cur.id;
   return false;
 }
 
@@ -869,21 +909,6 @@ function wrappersOf(lang: SourceLanguage, sink: Sink): WrapperDef[] {
 
 const WRAPPED_NAME = /^[A-Z][A-Z0-9_]*$/;
 
-/**
- * `const url = env('X'); if (url) …`: the value is kept in a local that the code tests for absence
- * (`if (url)`, `!url`, `url ?`, `url ??`, `url ||`, `url &&`) later in the same block.
- */
-function jsTestedLater(call: TSNode, text: string): boolean {
-  const kept = keptInLocal(call);
-  if (!kept) return false;
-  const { id, stmt, block } = kept;
-  // a bounded window after the declaration keeps this linear in the number of calls
-  const after = text.slice(stmt.endIndex, Math.min(block.endIndex, stmt.endIndex + 4000));
-  const v = id.text.replace(/\$/g, '\\$');
-  // No two adjacent quantifiers can take the same spaces (`\s*!?\s*` could): linear in the window.
-  const re = new RegExp(`(?:if\\s*\\(\\s*(?:!\\s*)?${v}\\s*[)&|]|!\\s*${v}\\b|\\b${v}\\s*(?:\\?(?![.?])|\\?\\?|\\|\\||&&))`);
-  return re.test(after);
-}
 const CALL_TYPES = new Set(['call_expression', 'call', 'function_call_expression', 'member_call_expression', 'scoped_call_expression', 'method_invocation']);
 
 function calleeName(n: TSNode): string | undefined {
@@ -895,7 +920,7 @@ function calleeName(n: TSNode): string | undefined {
 }
 
 /** The kind of a read through a wrapper: from the wrapper's shape, then from the call site's use. */
-function wrappedKind(lang: SourceLanguage, text: string, call: TSNode, def: WrapperDef, a: TSNode[], name: string): ReadKind {
+function wrappedKind(lang: SourceLanguage, call: TSNode, def: WrapperDef, a: TSNode[], name: string): ReadKind {
   const family = familyOf(lang);
   if (def.inner === 'default') return 'default';
   const extra = a.length > def.arg + 1 || a.some((x) => x.type === 'keyword_argument' && /^default/.test(x.text));
@@ -904,7 +929,7 @@ function wrappedKind(lang: SourceLanguage, text: string, call: TSNode, def: Wrap
   const p = call.parent;
   if (family === 'js') {
     const k = jsKindOfUse(call, name);
-    return k === 'required' && jsTestedLater(call, text) ? 'optional' : k;
+    return k === 'required' && jsLocalTested(call) ? 'optional' : k;
   }
   if (family === 'python' && p?.type === 'boolean_operator' && p.childForFieldName('left')?.id === call.id && p.childForFieldName('operator')?.text === 'or') return 'default';
   if (family === 'ruby' && p?.type === 'binary' && p.childForFieldName('left')?.id === call.id && /^(\|\||or)$/.test(p.childForFieldName('operator')?.text ?? '')) return 'default';
@@ -934,7 +959,7 @@ export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs:
       if (!at) return;
       const lit = literal(at);
       if (lit) {
-        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, text, n, def, a, lit.text), range: p.rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
+        if (WRAPPED_NAME.test(lit.text)) reads.push({ name: lit.text, kind: wrappedKind(lang, n, def, a, lit.text), range: p.rangeOf(lit.node), via: `${def.name}()`, wrapper: def.name });
         return;
       }
       const w = wrapperOfWrapper(n, at, lang, def);

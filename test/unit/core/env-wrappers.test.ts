@@ -223,6 +223,50 @@ describe('env analysis: how a read through a helper treats absence', () => {
     const r = await analyze(dir);
     assert.deepEqual(missing(r), ['src/pdf.ts:BROWSERLESS_URL:optional:3', 'src/pdf.ts:CDN_DOMAIN:optional:7', 'src/pdf.ts:STORAGE_KEY:required:10']);
   });
+
+  it('helper calls and direct reads kept in a local follow one rule: the first later test decides, an `if` that throws keeps it required', async () => {
+    const dir = tree({
+      '.env.example': 'APP_URL=\n',
+      'src/env.ts': 'export const env = (n: string) => process.env[n];\nexport const a = process.env.APP_URL;\n',
+      // documenso's session-cookies.ts and bullmq.ts: the helper's value is checked and the code throws
+      'src/session.ts': [
+        "import { env } from './env';",
+        'const getAuthSecret = () => {',
+        "  const authSecret = env('NEXTAUTH_SECRET');",
+        '',
+        '  if (!authSecret) {',
+        "    throw new Error('NEXTAUTH_SECRET is not set');",
+        '  }',
+        '  return authSecret;',
+        '};',
+        "const prefix = env('REDIS_PREFIX') || 'documenso';",
+        "const region = env('SES_REGION');",
+        'export const client = () => new Client({ region: region ?? "us-east-1", prefix });',
+        '',
+      ].join('\n'),
+      // documenso's telemetry-client.ts: module constants tested inside a method, which returns
+      'src/telemetry.ts': [
+        'const TELEMETRY_KEY = process.env.TELEMETRY_KEY;',
+        'const TELEMETRY_HOST = process.env.TELEMETRY_HOST;',
+        'export class TelemetryClient {',
+        '  start() {',
+        '    if (!TELEMETRY_KEY || !TELEMETRY_HOST) {',
+        '      return;',
+        '    }',
+        '    send(TELEMETRY_KEY, TELEMETRY_HOST);',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(missing(await analyze(dir)), [
+      'src/session.ts:NEXTAUTH_SECRET:required:3',
+      'src/session.ts:REDIS_PREFIX:default:10',
+      'src/session.ts:SES_REGION:optional:11',
+      'src/telemetry.ts:TELEMETRY_KEY:optional:1',
+      'src/telemetry.ts:TELEMETRY_HOST:optional:2',
+    ]);
+  });
 });
 
 describe('env analysis: example files under other names', () => {
