@@ -212,7 +212,8 @@ export function secretReason(name: string, value: string): string | undefined {
   if (!value) return undefined;
   for (const [re, what] of TOKEN_FORMATS) if (re.test(value)) return `looks like ${what}`;
   const cred = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i.exec(value);
-  if (cred && !PLACEHOLDER.test(cred[1]) && cred[1].length >= 8 && entropy(cred[1]) >= 3) return 'is a URL with a real-looking password';
+  // `postgres://u:${POSTGRES_PASSWORD}@…` / `:$DB_PASS@`: a reference to another variable, not a password
+  if (cred && !PLACEHOLDER.test(cred[1]) && !/^\$\{?[A-Za-z_]/.test(cred[1]) && cred[1].length >= 8 && entropy(cred[1]) >= 3) return 'is a URL with a real-looking password';
   if (/\s/.test(value) || PLACEHOLDER.test(value) || /^\$\{?[A-Za-z_]/.test(value)) return undefined;
   const minLen = SECRET_NAME.test(name) ? 16 : 24;
   const minEntropy = SECRET_NAME.test(name) ? 3.5 : 4.0;

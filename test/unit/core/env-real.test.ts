@@ -91,6 +91,20 @@ describe('env analysis on real-shaped code', () => {
   });
 });
 
+describe('env analysis: secrets in the example file', () => {
+  const { tree } = scratchDirs();
+  it('a URL whose password is a reference to another variable (full-stack-fastapi-template) is not a secret; a real-looking one is', async () => {
+    const planted = 'Xk29fPq7vLm3Zt';
+    const dir = tree({
+      '.env.example': `DATABASE_URL=postgresql://postgres:\${POSTGRES_PASSWORD}@localhost:5432/app\nCACHE_URL=redis://default:$REDIS_PASSWORD@cache:6379\nLEGACY_DB_URL=postgres://app:${planted}@db.internal/app\n`,
+      'app/config.py': 'import os\nDB = os.environ["DATABASE_URL"]\nCACHE = os.environ["CACHE_URL"]\nLEGACY = os.environ["LEGACY_DB_URL"]\n',
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(by(r, 'env/secret-in-example').map((f) => f.data?.variable), ['LEGACY_DB_URL']);
+    assert.ok(!JSON.stringify(r).includes(planted));
+  });
+});
+
 describe('env analysis: test code is not production', () => {
   const { tree } = scratchDirs();
   it('variables read only in tests (by each language convention) are not reported or listed; env.includeTests reads them', async () => {
