@@ -533,7 +533,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
         const where = providers.length ? ` It is provided by ${providers[0].source} (${providers[0].file}).` : '';
         out.push(
           newOnBranch.finding({
-            message: `${read.name} is first read on this branch (${read.kind}, via ${read.via}); it is not read at the merge base ${s.baseCommit?.slice(0, 7) ?? ''}. Set it in every production environment before deploying.${where}`,
+            message: `${read.name} is first read on this branch (${read.kind}, via ${read.via}); it is not read at the merge base ${s.baseCommit?.slice(0, 7) ?? ''}. ${read.kind === 'required' ? 'Set it in every production environment before deploying.' : read.kind === 'default' ? 'The code has a default: set it in production where the default is not right.' : 'The code runs without it: set it where its feature is wanted.'}${where}`,
             file,
             range: read.range,
             related: ex?.names.has(read.name) ? [rel(ex.path, ex.vars.find((v) => v.name === read.name)!.range, 'declared here')] : undefined,
@@ -565,7 +565,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     const related = [rel(ex.path, zeroRange, 'nearest example file')];
     if (literal) related.push(rel(literal.file, literal.range, literal.source));
     else if (providers[0]) related.push(rel(providers[0].file, providers[0].range, providers[0].source));
-    const newNote = isNew ? ` It is first read on this branch (not at the merge base ${s.baseCommit?.slice(0, 7) ?? ''}): set it in every production environment before deploying.` : '';
+    const newNote = isNew ? ` It is first read on this branch (not at the merge base ${s.baseCommit?.slice(0, 7) ?? ''})${read.kind === 'required' ? ': set it in every production environment before deploying' : ''}.` : '';
     out.push(
       missingFromExample.finding({
         message: `${read.name} is read here (${use}, via ${read.via}) but ${commented ? 'only commented out' : 'not declared'} in ${ex.path}.${supplied}${newNote}`,

@@ -197,6 +197,64 @@ describe('env analysis: reads through project helpers (wrappers)', () => {
   });
 });
 
+describe('env analysis: new variables through real-shaped helpers on a branch', () => {
+  const { keep } = scratchDirs();
+
+  it("healthchecks' envbool/envint and microservices-demo's mustMapEnv(&field, \"X\"): each new name is new on the branch, advised by its use", async () => {
+    const settings = [
+      'import os',
+      '',
+      'def envbool(s: str, default: str) -> bool:',
+      '    v = os.getenv(s, default=default)',
+      '    if v not in ("", "True", "False"):',
+      '        raise ValueError(s)',
+      '    return v == "True"',
+      '',
+      'def envint(s: str, default: str) -> int | None:',
+      '    v = os.getenv(s, default)',
+      '    return None if v == "None" else int(v)',
+      '',
+      'ZULIP_ENABLED = envbool("ZULIP_ENABLED", "True")',
+      '',
+    ].join('\n');
+    const main = [
+      'package main',
+      'import ("fmt"; "os")',
+      'type frontendServer struct { cartSvcAddr string; loyaltySvcAddr string }',
+      'func main() {',
+      '  svc := new(frontendServer)',
+      '  mustMapEnv(&svc.cartSvcAddr, "CART_SERVICE_ADDR")',
+      '}',
+      'func mustMapEnv(target *string, envKey string) {',
+      '  v := os.Getenv(envKey)',
+      '  if v == "" {',
+      '    panic(fmt.Sprintf("environment variable %q not set", envKey))',
+      '  }',
+      '  *target = v',
+      '}',
+      '',
+    ].join('\n');
+    const dir = keep(
+      branchRepo(
+        { 'hc/settings.py': settings, 'src/frontend/main.go': main },
+        {
+          'hc/settings.py': settings + 'ROCKETCHAT_THREADS_ENABLED = envbool("ROCKETCHAT_THREADS_ENABLED", "False")\n',
+          'hc/lib/workers.py': 'from hc.settings import envint\n\nMAX_WORKERS = envint("HC_SENDALERTS_WORKERS", "4")\n',
+          'src/frontend/main.go': main.replace('  mustMapEnv(&svc.cartSvcAddr, "CART_SERVICE_ADDR")\n', '  mustMapEnv(&svc.cartSvcAddr, "CART_SERVICE_ADDR")\n  mustMapEnv(&svc.loyaltySvcAddr, "LOYALTY_SERVICE_ADDR")\n'),
+        },
+      ),
+    );
+    const found = by(await analyze(dir, true), 'env/new-on-branch');
+    assert.deepEqual(
+      found.map((f) => `${f.file}:${f.range.start.line + 1}:${f.data?.variable}:${f.data?.use}`),
+      ['hc/lib/workers.py:3:HC_SENDALERTS_WORKERS:default', 'hc/settings.py:14:ROCKETCHAT_THREADS_ENABLED:default', 'src/frontend/main.go:7:LOYALTY_SERVICE_ADDR:required'],
+    );
+    assert.match(found[2].message, /LOYALTY_SERVICE_ADDR is first read on this branch \(required, via mustMapEnv\(\)\).*Set it in every production environment before deploying/);
+    assert.match(found[0].message, /has a default: set it in production where the default is not right/);
+    assert.doesNotMatch(found[0].message, /every production environment/);
+  });
+});
+
 describe('env analysis: how a read through a helper treats absence', () => {
   const { tree } = scratchDirs();
 
