@@ -716,7 +716,8 @@ async function committedEnvFiles(ctx: AnalysisContext): Promise<Finding[]> {
     const cls = ctx.classifier.classify(p);
     if (cls.kind !== 'env-file') continue;
     const base = p.slice(p.lastIndexOf('/') + 1);
-    if (base === '.env.vault' || base.endsWith('.example')) continue;
+    // .env.vault is encrypted; .env.example, .env.development-example, .env.sample… are examples by name
+    if (base === '.env.vault' || /[.-](?:example|sample|template|dist)$/i.test(base)) continue;
     const serious = base === '.env' || base.endsWith('.local') || base === '.env.keys' || base.startsWith('.env.prod');
     const gitignore = dirOf(p) ? `${dirOf(p)}/.gitignore` : '.gitignore';
     const gi = await readText(ctx.reader, gitignore);

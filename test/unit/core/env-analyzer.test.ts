@@ -178,7 +178,8 @@ describe('env analysis: code and config against the nearest example file', () =>
   });
 
   it('.env tracked by git is reported by path with a fix that ignores it; values are never read', async () => {
-    const dir = tree({ '.env': 'SECRET=abc\n', '.env.example': 'SECRET=\n', '.gitignore': 'node_modules\n', 'a.js': 'process.env.SECRET;\n' });
+    // pocket-id commits backend/.env.development-example: an example by its name, not a leaked .env
+    const dir = tree({ '.env': 'SECRET=abc\n', '.env.example': 'SECRET=\n', '.gitignore': 'node_modules\n', 'a.js': 'process.env.SECRET;\n', 'backend/.env.development-example': 'SECRET=\n', 'web/.env.sample': 'SECRET=\n' });
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'oops');
