@@ -34,6 +34,8 @@ export const PLATFORM_VARS = new Set([
   'VERCEL', 'VERCEL_ENV', 'VERCEL_URL', 'NETLIFY', 'HEROKU_APP_NAME', 'DYNO', 'PORT', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT',
   'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONPATH', 'VIRTUAL_ENV', 'GOPATH', 'GOOS', 'GOARCH',
   'JAVA_HOME', 'DOTNET_ENVIRONMENT', 'ASPNETCORE_ENVIRONMENT', 'BUILDKIT_INLINE_CACHE',
+  // Windows sets these for every process (memos reads ProgramData for its default data folder)
+  'ProgramData', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'SystemRoot', 'SYSTEMROOT', 'windir', 'ProgramFiles', 'ComSpec', 'COMSPEC', 'HOMEDRIVE', 'HOMEPATH',
 ]);
 const PLATFORM_PREFIXES = ['RUNNER_', 'VERCEL_', 'NETLIFY_', 'RENDER_', 'FLY_', 'RAILWAY_', 'HEROKU_', 'npm_', 'AWS_LAMBDA_', 'K_', 'CF_PAGES', 'BASH_', 'LC_', 'XDG_'];
 
@@ -199,10 +201,10 @@ async function example(ctx: AnalysisContext, s: EnvState, p: string): Promise<Ex
 
 /**
  * Test code by each language's convention: `*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
- * `spec/`, `tests/`, `__tests__/`, fixtures and end-to-end suites. Variables read only there are
+ * `spec/`, `tests/`, `__tests__/`, Go's `testutil/` helpers, fixtures and end-to-end suites. Variables read only there are
  * not production's business (`PYTEST_XDIST_WORKER`, a test database password).
  */
-const TEST_DIR = /(?:^|\/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures|testdata|e2e|cypress|playwright)\//;
+const TEST_DIR = /(?:^|\/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures|testdata|testutils?|e2e|cypress|playwright)\//;
 const TEST_FILE = /(?:^|\/)(?:test_[^/]*\.py|[^/]*_test\.(?:go|py|rb)|[^/]*_spec\.rb|[^/]*\.(?:test|spec|e2e)\.[cm]?[jt]sx?|conftest\.py|[^/]*Tests?\.(?:java|kt|cs))$/;
 export function isTestPath(path: string): boolean {
   return TEST_DIR.test(path) || TEST_FILE.test(path);
