@@ -922,8 +922,10 @@ function calleeName(n: TSNode): string | undefined {
 /** The kind of a read through a wrapper: from the wrapper's shape, then from the call site's use. */
 function wrappedKind(lang: SourceLanguage, call: TSNode, def: WrapperDef, a: TSNode[], name: string): ReadKind {
   const family = familyOf(lang);
-  if (def.inner === 'default') return 'default';
   const extra = a.length > def.arg + 1 || a.some((x) => x.type === 'keyword_argument' && /^default/.test(x.text));
+  // The helper passes its own default parameter on (`os.getenv(s, default)`): a call that gives no
+  // default gets the parameter's (healthchecks' `envsecret("X")`: None), so the read is optional.
+  if (def.inner === 'default') return def.extraParams && !extra ? 'optional' : 'default';
   if (extra && def.extraParams) return 'default';
   if (def.throws) return 'required';
   const p = call.parent;

@@ -258,6 +258,30 @@ describe('env analysis: new variables through real-shaped helpers on a branch', 
 describe('env analysis: how a read through a helper treats absence', () => {
   const { tree } = scratchDirs();
 
+  it("a helper that passes its default parameter on: a call with a default has one, a call without it (healthchecks' envsecret(\"X\")) is optional", async () => {
+    const dir = tree({
+      '.env.example': 'SITE_ROOT=\n',
+      'hc/settings.py': [
+        'import os',
+        'from pathlib import Path',
+        '',
+        'def envsecret(s: str, default: str | None = None) -> str | None:',
+        '    if secret_path := os.getenv(s + "_FILE"):',
+        '        p = Path(secret_path)',
+        '        if not p.is_file():',
+        '            raise ValueError(s)',
+        '        return p.read_text()',
+        '    return os.getenv(s, default)',
+        '',
+        'SITE_ROOT = os.getenv("SITE_ROOT", "http://localhost:8000")',
+        'SECRET_KEY = envsecret("SECRET_KEY", "---")',
+        'TELEGRAM_TOKEN = envsecret("TELEGRAM_TOKEN")',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(missing(await analyze(dir)), ['hc/settings.py:SECRET_KEY:default:13', 'hc/settings.py:TELEGRAM_TOKEN:optional:14']);
+  });
+
   it('a helper call kept in a local that is tested later, or guarded by the same call, is optional; a plain use is required', async () => {
     const dir = tree({
       '.env.example': 'APP_URL=\n',
