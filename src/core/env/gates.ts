@@ -300,38 +300,44 @@ function nodeOfRead(p: Parsed, r: EnvRead): TSNode | undefined {
 }
 
 /**
- * A read tested as a feature switch: a conjunct of an `if`/ternary/`&&` condition, of `Boolean(…)`
- * or `!!…`, or of a flag local, and not an assertion (`if (!X) throw`).
+ * A read tested as a feature switch: a conjunct of a condition made only of presence tests, that
+ * is a flag local (`const enabled = Boolean(process.env.A && process.env.B)`, `!!process.env.X`)
+ * or a condition of two variables or more (`if (process.env.A && process.env.B)`). An assertion
+ * (`if (!X) throw`) or a one-off use (`process.env.X ? new URL(process.env.X) : d`) is not one.
  */
-function presenceTest(n: TSNode): boolean {
-  let cur = n;
+function presenceTest(n: TSNode, fe: FileEnv): boolean {
   // up from the name to the whole read (`process.env.X`, `env('X')`)
-  for (let i = 0; i < 4 && cur.parent && /^(member_expression|subscript_expression|string|arguments|call_expression)$/.test(cur.parent.type); i++) {
-    cur = cur.parent;
-    if (cur.type === 'call_expression' || (cur.type === 'member_expression' && cur.childForFieldName('property')?.id === n.id) || (cur.type === 'subscript_expression' && cur.childForFieldName('index')?.id === n.parent?.id)) break;
+  let cur: TSNode | null = n;
+  for (let i = 0; i < 4 && cur && !directRead(cur, fe); i++) cur = cur.parent;
+  if (!cur) return false;
+  let top = cur;
+  for (let depth = 0; top.parent && depth < 40; depth++) {
+    const p: TSNode = top.parent;
+    if (p.type === 'parenthesized_expression' || p.type === 'non_null_expression' || (p.type === 'binary_expression' && p.childForFieldName('operator')?.text === '&&')) top = p;
+    else break;
   }
-  let conjunction = false;
-  for (let depth = 0; cur.parent && depth < 40; depth++) {
-    const p = cur.parent;
-    if (p.type === 'parenthesized_expression' || p.type === 'non_null_expression') {
-      cur = p;
-      continue;
-    }
-    if (p.type === 'binary_expression' && p.childForFieldName('operator')?.text === '&&') {
-      conjunction = true;
-      cur = p;
-      continue;
-    }
-    break;
-  }
-  const p = cur.parent;
+  const conj = conjunctsOf(top);
+  if (!conj.every((c) => !!directRead(c, fe))) return false;
+  const p = top.parent;
   if (!p) return false;
-  if ((p.type === 'if_statement' || p.type === 'ternary_expression') && p.childForFieldName('condition')?.id === cur.id) return true;
-  if (p.type === 'binary_expression' && p.childForFieldName('operator')?.text === '&&' && p.childForFieldName('left')?.id === cur.id) return true;
-  if (p.type === 'arguments' && p.parent?.type === 'call_expression' && p.parent.childForFieldName('function')?.text === 'Boolean') return true;
-  if (p.type === 'unary_expression' && p.text.startsWith('!!')) return true;
-  // `const enabled = A && B`
-  return conjunction && p.type === 'variable_declarator';
+  const flag = (x: TSNode | null | undefined) => x?.type === 'variable_declarator' && x.childForFieldName('name')?.type === 'identifier';
+  // `Boolean(…)` / `!!…` held in a local
+  if (p.type === 'arguments' && p.namedChildren.length === 1 && p.parent?.type === 'call_expression' && p.parent.childForFieldName('function')?.text === 'Boolean') return flag(p.parent.parent);
+  if (p.type === 'unary_expression' && p.text.startsWith('!!')) return flag(p.parent?.type === 'unary_expression' ? p.parent.parent : p.parent);
+  if (p.type === 'unary_expression' && p.parent?.type === 'unary_expression' && p.parent.text.startsWith('!!')) return flag(p.parent.parent);
+  if (conj.length < 2) return false;
+  if (flag(p)) return true;
+  return (p.type === 'if_statement' || p.type === 'ternary_expression') && p.childForFieldName('condition')?.id === top.id;
+}
+
+function conjunctsOf(n: TSNode, out: TSNode[] = [], depth = 0): TSNode[] {
+  const u = unwrap(n);
+  if (!u) return out;
+  if (depth < 40 && u.type === 'binary_expression' && u.childForFieldName('operator')?.text === '&&') {
+    conjunctsOf(u.childForFieldName('left')!, out, depth + 1);
+    conjunctsOf(u.childForFieldName('right')!, out, depth + 1);
+  } else out.push(u);
+  return out;
 }
 
 /** A unit named in more files than this is shared code: not followed (its reads stay as they are). */
@@ -368,13 +374,14 @@ export async function buildGates(
     if (text === undefined) continue;
     texts.set(f.path, text);
     await withParse(f.lang, text, f.path, (p) => {
+      const fe: FileEnv = { wrappers, locals: new Map() };
       for (const r of reads) {
         const n = nodeOfRead(p, r);
         if (!n) continue;
         if ((r as GatedRead).gatedFrom === 'required' || r.kind === 'required') {
           const u = unitOf(n);
           if (u) units.set(u, [...(units.get(u) ?? []), f.path]);
-        } else if (presenceTest(n)) {
+        } else if (presenceTest(n, fe)) {
           const list = index.presence.get(r.name) ?? [];
           if (list.length < 20) list.push({ file: f.path, line: r.range.start.line });
           index.presence.set(r.name, list);
