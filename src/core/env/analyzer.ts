@@ -934,6 +934,9 @@ async function withGates(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, fa
   return { ...facts, reads };
 }
 
+/** Single-file components and pages with script the scanner does not parse: they may use a class or function too. */
+const COMPONENT_FILE = /\.(?:vue|svelte|astro|mdx|html?)$/;
+
 /**
  * Feature gates across the workspace's JavaScript and TypeScript: the index of classes and
  * functions reached only from env-selected branches, and presence tests, then each file's reads.
@@ -952,6 +955,7 @@ async function applyGates(ctx: AnalysisContext, s: EnvState, files: readonly Wor
       (p) => s.head.get(p)?.reads,
       wrappers,
       ctx.signal,
+      ctx.files.filter((f) => COMPONENT_FILE.test(f.path) && (ctx.config.env.includeTests || !isTestPath(f.path))).map((f) => ({ path: f.path, text: () => readText(ctx.reader, f.path) })),
     );
   } catch (e) {
     if (ctx.signal.aborted) throw e;

@@ -176,10 +176,18 @@ const FALSY = new Set(['', "''", '""', '``', 'null', 'undefined', 'false', '0'])
 function envLocals(root: TSNode, wrappers: ReadonlySet<string>): FileEnv {
   const fe: FileEnv = { wrappers, locals: new Map() };
   const falsy: { name: string }[] = [];
-  // Two passes at most: a local may be derived from a local declared before it.
   const decls = root.descendantsOfType('variable_declarator').filter((d): d is TSNode => !!d && d.childForFieldName('name')?.type === 'identifier');
+  // A name declared twice, or also a parameter, may be another variable where it is tested: not followed.
+  const ambiguous = parameterNames(root);
+  const seen = new Set<string>();
   for (const d of decls) {
     const name = d.childForFieldName('name')!.text;
+    if (seen.has(name)) ambiguous.add(name);
+    seen.add(name);
+  }
+  for (const d of decls) {
+    const name = d.childForFieldName('name')!.text;
+    if (ambiguous.has(name)) continue;
     const value = d.childForFieldName('value');
     if (!value || FALSY.has(value.text)) {
       if (d.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'let') falsy.push({ name });
@@ -225,6 +233,26 @@ function envLocals(root: TSNode, wrappers: ReadonlySet<string>): FileEnv {
   return fe;
 }
 
+/** Names bound as function parameters anywhere in the file (`(url) => …`, `function f({ key }, b = 1)`). */
+function parameterNames(root: TSNode): Set<string> {
+  const out = new Set<string>();
+  for (const list of root.descendantsOfType('formal_parameters')) {
+    for (const c of list?.namedChildren ?? []) {
+      if (!c) continue;
+      const pat = c.type === 'required_parameter' || c.type === 'optional_parameter' ? c.childForFieldName('pattern') : c;
+      const id = pat?.type === 'assignment_pattern' ? pat.childForFieldName('left') : pat;
+      if (id?.type === 'identifier') out.add(id.text);
+      else if (id) for (const x of id.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) if (x) out.add(x.text);
+    }
+  }
+  // `(url) => …` without parentheses: the arrow's single parameter
+  for (const a of root.descendantsOfType('arrow_function')) {
+    const p = a?.childForFieldName('parameter');
+    if (p?.type === 'identifier') out.add(p.text);
+  }
+  return out;
+}
+
 /** The top-level class or function a node is inside (its body, not module code around it), by name. */
 function unitOf(n: TSNode): string | undefined {
   let child = n;
@@ -237,6 +265,8 @@ function unitOf(n: TSNode): string | undefined {
     const parent = p.parent;
     if (parent?.type !== 'program' && parent?.type !== 'export_statement') continue;
     if (parent.type === 'export_statement' && parent.parent?.type !== 'program') continue;
+    // `export default class …`: importers name it as they like, so its uses cannot be found by name
+    if (parent.type === 'export_statement' && parent.children.some((c) => c?.type === 'default')) return undefined;
     if (p.type === 'class_declaration' || p.type === 'abstract_class_declaration') return p.childForFieldName('name')?.text;
     if ((p.type === 'function_declaration' || p.type === 'generator_function_declaration') && inFunction) return p.childForFieldName('name')?.text;
     if ((p.type === 'lexical_declaration' || p.type === 'variable_declaration') && inFunction) {
@@ -361,6 +391,7 @@ export async function buildGates(
   readsOf: (path: string) => readonly EnvRead[] | undefined,
   wrappers: ReadonlySet<string>,
   signal?: AbortSignal,
+  opaque: readonly { path: string; text: () => Promise<string | undefined> }[] = [],
 ): Promise<GateIndex> {
   const index = emptyGates();
   const units = new Map<string, string[]>(); // unit name → files defining it
@@ -404,6 +435,12 @@ export async function buildGates(
     candidates.push({ f, text, names });
   }
   for (const [n, count] of namedIn) if (count > MAX_FILES_PER_UNIT) wanted.delete(n);
+  // Components whose script is not parsed here (.vue, .svelte, .astro, .mdx): a name there is a use we cannot classify.
+  for (const f of opaque) {
+    if (signal?.aborted || !wanted.size) break;
+    const text = await f.text();
+    if (text !== undefined) for (const t of tokensIn(text, wanted)) wanted.delete(t.name);
+  }
   // 3. every use of the remaining names, classified
   const uses = new Map<string, { open: boolean; gate?: Gate }>();
   for (const { f, text, names } of candidates) {

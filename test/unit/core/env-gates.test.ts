@@ -211,6 +211,33 @@ describe('env analysis: feature gates', () => {
     assert.deepEqual(severities(r, 'src/url.ts'), { FRONTEND_URL: 'error' });
   });
 
+  it('controls that stay required: a local shadowed by a parameter, a default-exported class, a function also used from a Vue component', async () => {
+    const dir = tree({
+      '.env.example': 'TRANSPORT=\n',
+      'src/shadow.ts': [
+        "const transport = process.env.TRANSPORT;",
+        'export function send(transport: string) {',
+        "  if (transport === 'smtp') return connect(process.env.SMTP_PASSWORD!);",
+        '}',
+        '',
+      ].join('\n'),
+      'src/azure.ts': 'export default class AzureProvider {\n  constructor() { this.key = process.env.AZURE_KEY!; }\n}\n',
+      'src/sms.ts': 'export function sendSms() {\n  return twilio(process.env.TWILIO_TOKEN!);\n}\n',
+      'src/index.ts': [
+        "import AzureProvider from './azure';",
+        "import { sendSms } from './sms';",
+        "if (process.env.TRANSPORT === 'azure') new AzureProvider();",
+        "if (process.env.TRANSPORT === 'sms') sendSms();",
+        '',
+      ].join('\n'),
+      'src/components/Notify.vue': "<script setup lang=\"ts\">\nimport { sendSms } from '../sms';\nsendSms();\n</script>\n",
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(severities(r, 'src/shadow.ts'), { SMTP_PASSWORD: 'error' });
+    assert.deepEqual(severities(r, 'src/azure.ts'), { AZURE_KEY: 'error' });
+    assert.deepEqual(severities(r, 'src/sms.ts'), { TWILIO_TOKEN: 'error' });
+  });
+
   it('editing one file keeps the gates found by the last full run, and a new ungated read in it is required', async () => {
     const dir = tree({
       '.env.example': 'ENABLE_BILLING=\n',
