@@ -27,7 +27,7 @@ export interface Gate {
   file: string;
   line: number;
   /** How: the class or function reached only from there, or a presence test in a parent folder. */
-  how: 'branch' | 'caller' | 'folder';
+  how: 'branch' | 'caller' | 'folder' | 'import';
   /** The class or function the read is in (for `caller`). */
   unit?: string;
 }
@@ -316,9 +316,11 @@ export interface GateIndex {
   units: Map<string, Gate>;
   /** variable → presence tests that act as a feature switch (file, line, directory). */
   presence: Map<string, { file: string; line: number }[]>;
+  /** module path → its gate, when it is only ever imported by a dynamic `import()` in an env-selected branch. */
+  modules: Map<string, Gate>;
 }
 
-export const emptyGates = (): GateIndex => ({ units: new Map(), presence: new Map() });
+export const emptyGates = (): GateIndex => ({ units: new Map(), presence: new Map(), modules: new Map() });
 
 const dirOf = (p: string) => (p.lastIndexOf('/') < 0 ? '' : p.slice(0, p.lastIndexOf('/')));
 
@@ -396,6 +398,9 @@ export async function buildGates(
   const index = emptyGates();
   const units = new Map<string, string[]>(); // unit name → files defining it
   const texts = new Map<string, string>();
+  const known = new Set(files.map((f) => f.path));
+  const required = new Set<string>();
+  const dynamic: DynamicImport[] = [];
   // 1. units of required reads, and presence tests
   for (const f of files) {
     if (signal?.aborted) break;
@@ -406,10 +411,12 @@ export async function buildGates(
     texts.set(f.path, text);
     await withParse(f.lang, text, f.path, (p) => {
       const fe: FileEnv = { wrappers, locals: new Map() };
+      if (text.includes('import(')) dynamic.push(...gatedImports(p, f.path, envLocals(p.root, wrappers), known));
       for (const r of reads) {
         const n = nodeOfRead(p, r);
         if (!n) continue;
         if ((r as GatedRead).gatedFrom === 'required' || r.kind === 'required') {
+          required.add(f.path);
           const u = unitOf(n);
           if (u) units.set(u, [...(units.get(u) ?? []), f.path]);
         } else if (presenceTest(n, fe)) {
@@ -420,6 +427,7 @@ export async function buildGates(
       }
     });
   }
+  await moduleGates(index, dynamic.filter((d) => required.has(d.target)), files, opaque, texts, signal);
   if (!units.size) return index;
   // 2. the files naming a unit (one token pass each); a name in many files is a shared helper, not a feature's
   const wanted = new Set(units.keys());
@@ -468,6 +476,138 @@ export async function buildGates(
   return index;
 }
 
+// ───────────────────────────── modules imported only under a gate ─────────────────────────────
+
+interface DynamicImport {
+  target: string;
+  /** the importing file and the offset of its `import(…)` call */
+  file: string;
+  at: number;
+  gate: Gate;
+}
+
+const MAX_GATED_MODULES = 50;
+const JS_EXTS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+
+/** The workspace file a relative specifier names (`./azure` → `src/azure.ts`, `./x.js` → `src/x.ts`, `./dir` → `src/dir/index.ts`). */
+function resolveRelative(from: string, spec: string, known: ReadonlySet<string>): string | undefined {
+  if (!spec.startsWith('./') && !spec.startsWith('../')) return undefined;
+  const parts = dirOf(from) ? dirOf(from).split('/') : [];
+  for (const seg of spec.split('/')) {
+    if (seg === '.' || seg === '') continue;
+    if (seg === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  const base = parts.join('/');
+  const stripped = base.replace(/\.[cm]?jsx?$/, '');
+  for (const b of [base, stripped]) {
+    if (known.has(b)) return b;
+    for (const e of JS_EXTS) if (known.has(b + e)) return b + e;
+    for (const e of JS_EXTS) if (known.has(`${b}/index${e}`)) return `${b}/index${e}`;
+  }
+  return undefined;
+}
+
+/** The name importers use for a module: its file name without extension, or its folder's for an index file. */
+function stemOf(path: string): string {
+  const segs = path.split('/');
+  const last = segs[segs.length - 1].replace(/\.[^.]*$/, '');
+  return last === 'index' && segs.length > 1 ? segs[segs.length - 2] : last;
+}
+
+function specStem(spec: string): string {
+  const segs = spec.split('/').filter((x) => x && x !== '.' && x !== '..');
+  const last = (segs[segs.length - 1] ?? '').replace(/\.[cm]?[jt]sx?$/, '');
+  return last === 'index' && segs.length > 1 ? segs[segs.length - 2] : last;
+}
+
+/** `import('./x')` calls inside env-selected branches, resolved to workspace files. */
+function gatedImports(p: Parsed, file: string, fe: FileEnv, known: ReadonlySet<string>): DynamicImport[] {
+  const out: DynamicImport[] = [];
+  for (const c of p.root.descendantsOfType('call_expression')) {
+    if (!c || c.childForFieldName('function')?.type !== 'import') continue;
+    const a = c.childForFieldName('arguments')?.namedChildren.filter((x) => x && x.type !== 'comment') ?? [];
+    const spec = stringValue(a[0] ?? null);
+    const target = spec !== undefined ? resolveRelative(file, spec, known) : undefined;
+    if (!target || target === file) continue;
+    const b = branchGate(c, fe);
+    if (b) out.push({ target, file, at: c.startIndex, gate: { by: [...new Set(b.vars)], file, line: p.positionAt(b.at.startIndex).line, how: 'import' } });
+    if (out.length >= 200) break;
+  }
+  return out;
+}
+
+/** Every module specifier of a file: static imports, re-exports, `require()`, `import()` (with the call's offset). */
+function specifiers(root: TSNode): { spec: string; at: number }[] {
+  const out: { spec: string; at: number }[] = [];
+  for (const n of root.descendantsOfType(['import_statement', 'export_statement', 'call_expression'])) {
+    if (!n) continue;
+    if (n.type === 'call_expression') {
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'import' && fn?.text !== 'require') continue;
+      const a = n.childForFieldName('arguments')?.namedChildren.filter((x) => x && x.type !== 'comment') ?? [];
+      const spec = stringValue(a[0] ?? null);
+      // a computed specifier may name anything
+      out.push({ spec: spec ?? '*', at: n.startIndex });
+    } else {
+      const spec = stringValue(n.childForFieldName('source'));
+      if (spec !== undefined) out.push({ spec, at: n.startIndex });
+    }
+  }
+  return out;
+}
+
+/**
+ * Modules reached only through gated `import()`: every specifier in the workspace that may name the
+ * module (same stem, resolving to it or not resolvable: an alias) is one of those gated calls.
+ */
+async function moduleGates(
+  index: GateIndex,
+  dynamic: readonly DynamicImport[],
+  files: readonly { path: string; lang: SourceLanguage; text: () => Promise<string | undefined> }[],
+  opaque: readonly { path: string; text: () => Promise<string | undefined> }[],
+  texts: ReadonlyMap<string, string>,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!dynamic.length) return;
+  const known = new Set(files.map((f) => f.path));
+  const byTarget = new Map<string, DynamicImport[]>();
+  for (const d of dynamic) {
+    // a bounded number of modules; a stem too short to search for (`a.ts`) is not followed
+    if ((!byTarget.has(d.target) && byTarget.size >= MAX_GATED_MODULES) || stemOf(d.target).length < 3) continue;
+    byTarget.set(d.target, [...(byTarget.get(d.target) ?? []), d]);
+  }
+  if (!byTarget.size) return;
+  const open = new Set<string>();
+  const stems = new Map<string, string[]>(); // stem → targets
+  for (const t of byTarget.keys()) stems.set(stemOf(t), [...(stems.get(stemOf(t)) ?? []), t]);
+  // a component file (.vue, .svelte…) naming the module may import it: not followed
+  for (const f of opaque) {
+    if (signal?.aborted) return;
+    const text = await f.text();
+    if (text !== undefined) for (const [st, ts] of stems) if (text.includes(st)) for (const t of ts) open.add(t);
+  }
+  for (const f of files) {
+    if (signal?.aborted) return;
+    const text = texts.get(f.path) ?? (await f.text());
+    if (text === undefined || ![...stems.keys()].some((st) => text.includes(st))) continue;
+    await withParse(f.lang, text, f.path, (p) => {
+      for (const { spec, at } of specifiers(p.root)) {
+        const st = spec === '*' ? undefined : specStem(spec);
+        for (const t of spec === '*' ? [...byTarget.keys()] : (stems.get(st!) ?? [])) {
+          const resolved = spec === '*' ? undefined : resolveRelative(f.path, spec, known);
+          if (resolved !== undefined && resolved !== t) continue;
+          if (byTarget.get(t)!.some((d) => d.file === f.path && d.at === at)) continue;
+          open.add(t);
+        }
+      }
+    });
+  }
+  for (const [t, list] of byTarget) if (!open.has(t)) index.modules.set(t, list[0].gate);
+}
+
 /**
  * The reads of one file with gates applied: required reads in an env-selected branch of this file,
  * in a unit the index says is only reached from one, or of a variable a file of the feature's
@@ -494,6 +634,8 @@ export async function gateReads(
       const u = unitOf(n);
       const ug = u !== undefined ? index.units.get(u) : undefined;
       if (ug) return gated(read, ug);
+      const mg = index.modules.get(file.path);
+      if (mg) return gated(read, mg);
       const pt = folderTest(index, read.name, file.path, exampleDir);
       if (pt) return gated(read, { by: [read.name], file: pt.file, line: pt.line, how: 'folder' });
       return read;
@@ -532,6 +674,7 @@ export function gateNote(read: EnvRead): string {
   const by = g.by.slice(0, 4).join(', ');
   const at = `${g.file}:${g.line + 1}`;
   if (g.how === 'folder') return ` ${read.name} is tested for presence as a feature switch in ${at}, so its absence is handled.`;
+  if (g.how === 'import') return ` This module is only imported by \`import()\` where ${by} ${g.by.length > 1 ? 'select' : 'selects'} it (${at}).`;
   if (g.how === 'caller') return ` ${g.unit} is only used where ${by} ${g.by.length > 1 ? 'select' : 'selects'} it (${at}).`;
   return ` It is only reached when ${by} ${g.by.length > 1 ? 'select' : 'selects'} this branch (${at}).`;
 }

@@ -130,6 +130,31 @@ describe('env analysis: feature gates', () => {
     assert.match(missing(r).find((f) => f.data?.variable === 'STRIPE_SECRET_KEY')!.message, /startBilling is only used where ENABLE_BILLING selects it \(src\/server\.ts:4\)/);
   });
 
+  it('a module only loaded by `import()` in an env-selected branch reads optional variables at its top level; one also imported statically, or through an alias, stays required', async () => {
+    const dir = tree({
+      '.env.example': 'SENTRY_ENABLED=\nOTEL=\nTRACING=\n',
+      'src/instrument.ts': 'Sentry.init({ dsn: process.env.SENTRY_DSN! });\n',
+      'src/otel.ts': 'start({ token: process.env.OTEL_TOKEN! });\n',
+      'src/lib/tracing/index.ts': 'export const tracer = create(process.env.TRACING_KEY!);\n',
+      'src/server.ts': [
+        'export async function boot() {',
+        "  if (process.env.SENTRY_ENABLED === 'true') {",
+        "    await import('./instrument');",
+        '  }',
+        "  if (process.env.OTEL === '1') await import('./otel.js');",
+        "  if (process.env.TRACING) await import('./lib/tracing');",
+        '}',
+        '',
+      ].join('\n'),
+      'src/worker.ts': "import './otel';\nimport { tracer } from '@/lib/tracing';\n",
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(severities(r, 'src/instrument.ts'), { SENTRY_DSN: 'warning' });
+    assert.match(missing(r).find((f) => f.data?.variable === 'SENTRY_DSN')!.message, /only imported by `import\(\)` where SENTRY_ENABLED selects it \(src\/server\.ts:2\)/);
+    assert.deepEqual(severities(r, 'src/otel.ts'), { OTEL_TOKEN: 'error' });
+    assert.deepEqual(severities(r, 'src/lib/tracing/index.ts'), { TRACING_KEY: 'error' });
+  });
+
   it('in one file: a branch on a local only set under an env test, or on a flag compared to a feature value, is optional; a branch on the deployment stage is not a feature', async () => {
     const dir = tree({
       '.env.example': 'PR_ID=\nPREVIEW_BUILD=\n',
