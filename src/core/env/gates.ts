@@ -40,6 +40,12 @@ export const gateable = (lang: SourceLanguage): boolean => JS.has(lang);
 
 /** Variables and values that name the deployment stage: a branch on them is the production path, not a feature. */
 const STAGE_VAR = /^(?:NODE_ENV|ENV|ENVIRONMENT|STAGE|MODE|[A-Z0-9_]*_(?:ENV|ENVIRONMENT|STAGE|MODE))$/;
+/**
+ * Variables the runtime or platform sets on every deployment it runs (`NEXT_RUNTIME === 'nodejs'`
+ * in a Next.js instrumentation file loads Sentry in production): a branch on them is not a feature.
+ */
+const ALWAYS_SET = /^(?:NEXT_RUNTIME|NEXT_PHASE|VERCEL|VERCEL_(?:URL|REGION|DEPLOYMENT_ID|PROJECT_ID|BRANCH_URL|PROJECT_PRODUCTION_URL)|NEXT_PUBLIC_VERCEL_(?:URL|REGION|DEPLOYMENT_ID)|AWS_REGION|AWS_DEFAULT_REGION|AWS_EXECUTION_ENV|AWS_LAMBDA_[A-Z0-9_]+|LAMBDA_TASK_ROOT|K_SERVICE|K_REVISION|K_CONFIGURATION|FUNCTION_TARGET|DYNO|FLY_APP_NAME|FLY_REGION|FLY_MACHINE_ID|RENDER|RENDER_SERVICE_[A-Z_]+|RAILWAY_[A-Z_]+|KUBERNETES_SERVICE_HOST|KUBERNETES_SERVICE_PORT|PORT|HOST|HOSTNAME|HOME|PATH|PWD|USER|TZ|LANG|SHELL|TMPDIR)$/;
+const notFeature = (v: string) => STAGE_VAR.test(v) || ALWAYS_SET.test(v);
 const STAGE_VALUE = /^(?:prod|production|staging|stage|dev|development|test|testing|preview|local|ci)$/i;
 const UPPER = /^[A-Z][A-Z0-9_]*$/;
 
@@ -122,13 +128,13 @@ function selector(cond: TSNode | null, fe: FileEnv, depth = 0): { vars: string[]
       for (const [a, b] of [[l, r], [r, l]] as const) {
         const v = envValue(a, fe);
         const lit = stringValue(b);
-        if (v && lit && !STAGE_VALUE.test(lit) && !v.vars.some((x) => STAGE_VAR.test(x))) return { vars: v.vars, truthy: true };
+        if (v && lit && !STAGE_VALUE.test(lit) && !v.vars.some(notFeature)) return { vars: v.vars, truthy: true };
       }
     }
     return undefined;
   }
   const v = envValue(cond, fe);
-  return v?.truthy && !v.vars.some((x) => STAGE_VAR.test(x)) ? v : undefined;
+  return v?.truthy && !v.vars.some(notFeature) ? v : undefined;
 }
 
 /** The switch a case belongs to, when the switch is on an env value and the case names a feature value. */
@@ -139,7 +145,7 @@ function switchGate(kase: TSNode, fe: FileEnv): string[] | undefined {
   const sw = kase.parent?.parent;
   if (sw?.type !== 'switch_statement') return undefined;
   const v = envValue(sw.childForFieldName('value'), fe);
-  return v && !v.vars.some((x) => STAGE_VAR.test(x)) ? v.vars : undefined;
+  return v && !v.vars.some(notFeature) ? v.vars : undefined;
 }
 
 /**

@@ -147,12 +147,16 @@ describe('env analysis: feature gates', () => {
         '',
       ].join('\n'),
       'src/worker.ts': "import './otel';\nimport { tracer } from '@/lib/tracing';\n",
+      // Next.js sets NEXT_RUNTIME on every server: this loads Sentry in production
+      'instrumentation.ts': "export async function register() {\n  if (process.env.NEXT_RUNTIME === 'nodejs') await import('./sentry.server.config');\n}\n",
+      'sentry.server.config.ts': 'Sentry.init({ dsn: String(process.env.SENTRY_SERVER_DSN) });\n',
     });
     const r = await analyze(dir);
     assert.deepEqual(severities(r, 'src/instrument.ts'), { SENTRY_DSN: 'warning' });
     assert.match(missing(r).find((f) => f.data?.variable === 'SENTRY_DSN')!.message, /only imported by `import\(\)` where SENTRY_ENABLED selects it \(src\/server\.ts:2\)/);
     assert.deepEqual(severities(r, 'src/otel.ts'), { OTEL_TOKEN: 'error' });
     assert.deepEqual(severities(r, 'src/lib/tracing/index.ts'), { TRACING_KEY: 'error' });
+    assert.deepEqual(severities(r, 'sentry.server.config.ts'), { SENTRY_SERVER_DSN: 'error' });
   });
 
   it('in one file: a branch on a local only set under an env test, or on a flag compared to a feature value, is optional; a branch on the deployment stage is not a feature', async () => {
