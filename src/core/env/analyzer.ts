@@ -564,7 +564,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     const newNote = isNew ? ` It is first read on this branch (not at the merge base ${s.baseCommit?.slice(0, 7) ?? ''}): set it in every production environment before deploying.` : '';
     out.push(
       missingFromExample.finding({
-        message: `${read.name} is read here (${use}, via ${read.via}) but ${commented ? 'only commented out' : 'not declared'} in ${ex.path}.${read.kind === 'required' ? '' : gateNote(read)}${supplied}${newNote}`,
+        message: `${read.name} is read here (${use}, via ${read.via}) but ${commented ? 'only commented out' : 'not declared'} in ${ex.path}.${read.kind === 'required' ? '' : ([read, ...others].map(gateNote).find(Boolean) ?? '')}${supplied}${newNote}`,
         severity,
         file,
         range: read.range,

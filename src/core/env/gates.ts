@@ -682,5 +682,5 @@ export function gateNote(read: EnvRead): string {
   if (g.how === 'folder') return ` ${read.name} is tested for presence as a feature switch in ${at}, so its absence is handled.`;
   if (g.how === 'import') return ` This module is only imported by \`import()\` where ${by} ${g.by.length > 1 ? 'select' : 'selects'} it (${at}).`;
   if (g.how === 'caller') return ` ${g.unit} is only used where ${by} ${g.by.length > 1 ? 'select' : 'selects'} it (${at}).`;
-  return ` It is only reached when ${by} ${g.by.length > 1 ? 'select' : 'selects'} this branch (${at}).`;
+  return ` ${read.range.start.line === g.line ? 'It is' : `The read on line ${read.range.start.line + 1} is`} only reached when ${by} ${g.by.length > 1 ? 'select' : 'selects'} the branch at ${at}.`;
 }

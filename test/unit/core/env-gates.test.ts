@@ -189,7 +189,7 @@ describe('env analysis: feature gates', () => {
       PROD_DATABASE_URL: 'error',
       ALWAYS_SECRET: 'error',
     });
-    assert.match(missing(r).find((f) => f.data?.variable === 'PREVIEW_BACKEND_HOST')!.message, /only reached when PR_ID, PREVIEW_HOST select this branch \(next\.config\.mjs:8\)/);
+    assert.match(missing(r).find((f) => f.data?.variable === 'PREVIEW_BACKEND_HOST')!.message, /The read on line 10 is only reached when PR_ID, PREVIEW_HOST select the branch at next\.config\.mjs:8\./);
   });
 
   it('a route under a feature folder whose page tests the variables as a feature switch (polar AI chat) reads optional ones; the same read outside the folder, or tested only at the app root, stays required', async () => {
