@@ -303,6 +303,18 @@ function useOf(id: TSNode, fe: FileEnv): 'none' | { vars: string[]; at: TSNode }
   if (NEUTRAL_PARENTS.has(p.type)) return 'none';
   if (DECLARATION_PARENTS.has(p.type) && p.childForFieldName('name')?.id === id.id) return 'none';
   if (p.type === 'variable_declarator' && p.childForFieldName('name')?.id === id.id) return 'none';
+  // `module.exports = { startQueue }`, `exports.startQueue = startQueue`: CommonJS's export
+  const obj = p.type === 'object' ? p : p.type === 'pair' && p.childForFieldName('value')?.id === id.id && p.parent?.type === 'object' ? p.parent : undefined;
+  const asg = obj ? obj.parent : p;
+  const rightSide = obj ?? id;
+  if (asg?.type === 'assignment_expression' && asg.childForFieldName('right')?.id === rightSide.id && /^(?:module\.exports|exports)\b/.test(asg.childForFieldName('left')?.text ?? '')) return 'none';
+  // `const { S3Provider } = require('./s3')`: CommonJS's import
+  const pattern = p.type === 'object_pattern' ? p : p.type === 'pair_pattern' && p.parent?.type === 'object_pattern' ? p.parent : undefined;
+  const decl = pattern?.parent;
+  if (decl?.type === 'variable_declarator' && decl.childForFieldName('name')?.id === pattern!.id && decl.parent?.parent?.type === 'program') {
+    const v = unwrap(decl.childForFieldName('value'));
+    if (v?.type === 'call_expression' && v.childForFieldName('function')?.text === 'require') return 'none';
+  }
   // `export default X;` re-exports under another name: uses we cannot follow
   return branchGate(id, fe) ?? 'open';
 }

@@ -103,10 +103,13 @@ describe('env analysis: feature gates', () => {
 
   it('a function only called under `if (process.env.X)` in another file, or destructured from a dynamic import in such a branch, reads optional variables; the same shape called anywhere else stays required', async () => {
     const dir = tree({
-      '.env.example': 'ENABLE_BILLING=\nSEARCH_BACKEND=\n',
+      '.env.example': 'ENABLE_BILLING=\nSEARCH_BACKEND=\nENABLE_QUEUE=\n',
       'src/billing.ts': 'export function startBilling() {\n  return connect(process.env.STRIPE_SECRET_KEY!);\n}\n',
       'src/search/meili.ts': 'export const createMeili = () => new Client({ key: process.env.MEILI_MASTER_KEY! });\n',
       'src/mailer.ts': 'export function startMailer() {\n  return smtp(process.env.SMTP_PASSWORD!);\n}\n',
+      // CommonJS: the destructuring require at the top is the import, the call under the flag the use
+      'lib/queue.js': 'function startQueue() {\n  return connect(process.env.QUEUE_URL);\n}\nmodule.exports = { startQueue };\n',
+      'lib/main.js': "const { startQueue } = require('./queue');\nif (process.env.ENABLE_QUEUE === 'true') startQueue();\n",
       'src/server.ts': [
         "import { startBilling } from './billing';",
         "import { startMailer } from './mailer';",
@@ -127,6 +130,7 @@ describe('env analysis: feature gates', () => {
     assert.deepEqual(severities(r, 'src/billing.ts'), { STRIPE_SECRET_KEY: 'warning' });
     assert.deepEqual(severities(r, 'src/search/meili.ts'), { MEILI_MASTER_KEY: 'warning' });
     assert.deepEqual(severities(r, 'src/mailer.ts'), { SMTP_PASSWORD: 'error' });
+    assert.deepEqual(severities(r, 'lib/queue.js'), { QUEUE_URL: 'warning' });
     assert.match(missing(r).find((f) => f.data?.variable === 'STRIPE_SECRET_KEY')!.message, /startBilling is only used where ENABLE_BILLING selects it \(src\/server\.ts:4\)/);
   });
 
