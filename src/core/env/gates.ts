@@ -67,7 +67,18 @@ function stringValue(n: TSNode | null): string | undefined {
 interface FileEnv {
   wrappers: ReadonlySet<string>;
   /** local name → the variables its value comes from; `truthy` when its truthiness means "set". */
-  locals: Map<string, { vars: string[]; truthy: boolean }>;
+  locals: Map<string, EnvValue>;
+}
+
+interface EnvValue {
+  vars: string[];
+  /** Its truthiness means "set". */
+  truthy: boolean;
+  /**
+   * The value it takes when unset (`env('X') ?? 'smtp-auth'`): comparing with it is not a gate.
+   * `null` when the fallback is not a literal, so any comparison may hold without the variable.
+   */
+  fallback?: string | null;
 }
 
 /** The variable a direct read names: `process.env.X`, `process?.env?.['X']`, `import.meta.env.X`, `env('X')`. */
@@ -92,7 +103,7 @@ function directRead(n: TSNode | null, fe: FileEnv): string | undefined {
 }
 
 /** The variables an expression's value is (a read, or a local derived from reads), and whether its truthiness means "set". */
-function envValue(n: TSNode | null, fe: FileEnv): { vars: string[]; truthy: boolean } | undefined {
+function envValue(n: TSNode | null, fe: FileEnv): EnvValue | undefined {
   n = unwrap(n);
   if (!n) return undefined;
   const d = directRead(n, fe);
@@ -111,7 +122,7 @@ function envValue(n: TSNode | null, fe: FileEnv): { vars: string[]; truthy: bool
  * The variables a condition requires set (or equal to a feature value) for it to hold: each conjunct
  * that is a truthy read or a comparison `=== 'value'` with a value that is not a stage name.
  */
-function selector(cond: TSNode | null, fe: FileEnv, depth = 0): { vars: string[]; truthy: boolean } | undefined {
+function selector(cond: TSNode | null, fe: FileEnv, depth = 0): EnvValue | undefined {
   cond = unwrap(cond);
   if (!cond || depth > 40) return undefined;
   if (cond.type === 'binary_expression') {
@@ -128,13 +139,18 @@ function selector(cond: TSNode | null, fe: FileEnv, depth = 0): { vars: string[]
       for (const [a, b] of [[l, r], [r, l]] as const) {
         const v = envValue(a, fe);
         const lit = stringValue(b);
-        if (v && lit && !STAGE_VALUE.test(lit) && !v.vars.some(notFeature)) return { vars: v.vars, truthy: true };
+        if (v && lit && !STAGE_VALUE.test(lit) && !v.vars.some(notFeature) && !reachedUnset(v, lit)) return { vars: v.vars, truthy: true };
       }
     }
     return undefined;
   }
   const v = envValue(cond, fe);
   return v?.truthy && !v.vars.some(notFeature) ? v : undefined;
+}
+
+/** Whether a comparison with `lit` may hold while the variables are unset (the value's fallback). */
+function reachedUnset(v: EnvValue, lit: string): boolean {
+  return v.fallback === null || v.fallback === lit;
 }
 
 /** The switch a case belongs to, when the switch is on an env value and the case names a feature value. */
@@ -145,7 +161,7 @@ function switchGate(kase: TSNode, fe: FileEnv): string[] | undefined {
   const sw = kase.parent?.parent;
   if (sw?.type !== 'switch_statement') return undefined;
   const v = envValue(sw.childForFieldName('value'), fe);
-  return v && !v.vars.some(notFeature) ? v.vars : undefined;
+  return v && !v.vars.some(notFeature) && !reachedUnset(v, lit) ? v.vars : undefined;
 }
 
 /**
@@ -215,7 +231,8 @@ function envLocals(root: TSNode, wrappers: ReadonlySet<string>): FileEnv {
     // `process.env.X || 'default'`: derived, but its truthiness says nothing
     if (v.type === 'binary_expression' && /^(\|\||\?\?)$/.test(v.childForFieldName('operator')?.text ?? '')) {
       const l = envValue(v.childForFieldName('left'), fe);
-      if (l) fe.locals.set(name, { vars: l.vars, truthy: false });
+      const right = v.childForFieldName('right');
+      if (l) fe.locals.set(name, { vars: l.vars, truthy: false, fallback: stringValue(right) ?? (right && FALSY.has(right.text) ? undefined : null) });
     }
   }
   if (falsy.length) {

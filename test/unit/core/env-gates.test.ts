@@ -163,6 +163,24 @@ describe('env analysis: feature gates', () => {
     assert.deepEqual(severities(r, 'sentry.server.config.ts'), { SENTRY_SERVER_DSN: 'error' });
   });
 
+  it('a comparison with the value a local falls back to when unset is no gate (documenso mailer transport)', async () => {
+    const dir = tree({
+      '.env.example': 'SMTP_TRANSPORT=\n',
+      'mailer.ts': [
+        "const transport = process.env.SMTP_TRANSPORT ?? 'smtp-auth';",
+        "const driver = process.env.DB_DRIVER || defaultDriver();",
+        "if (transport === 'resend') send(String(process.env.RESEND_API_KEY));",
+        "if (transport === 'smtp-auth') send(String(process.env.SMTP_PASSWORD));",
+        'switch (driver) {',
+        "  case 'postgres': connect(String(process.env.DATABASE_URL));",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await analyze(dir);
+    assert.deepEqual(severities(r, 'mailer.ts'), { DB_DRIVER: 'warning', RESEND_API_KEY: 'warning', SMTP_PASSWORD: 'error', DATABASE_URL: 'error' });
+  });
+
   it('in one file: a branch on a local only set under an env test, or on a flag compared to a feature value, is optional; a branch on the deployment stage is not a feature', async () => {
     const dir = tree({
       '.env.example': 'PR_ID=\nPREVIEW_BUILD=\n',
