@@ -66,8 +66,8 @@ function stringValue(n: TSNode | null): string | undefined {
 /** What a file knows about env values: wrapper names and locals derived from the environment. */
 interface FileEnv {
   wrappers: ReadonlySet<string>;
-  /** local name → the variables its value comes from; `truthy` when its truthiness means "set". */
-  locals: Map<string, EnvValue>;
+  /** local name → the variables its value comes from. */
+  readonly locals: Map<string, EnvValue>;
 }
 
 interface EnvValue {
@@ -196,6 +196,18 @@ const FALSY = new Set(['', "''", '""', '``', 'null', 'undefined', 'false', '0'])
  * falsy that is only assigned inside env-selected branches (`let base = ''; if (process.env.X) base = …`).
  */
 function envLocals(root: TSNode, wrappers: ReadonlySet<string>): FileEnv {
+  // Computed on the first lookup of a local in a condition: most reads are in no branch at all.
+  let locals: Map<string, EnvValue> | undefined;
+  return {
+    wrappers,
+    get locals() {
+      return (locals ??= computeLocals(root, wrappers));
+    },
+  };
+}
+
+function computeLocals(root: TSNode, wrappers: ReadonlySet<string>): Map<string, EnvValue> {
+  // declarations are resolved in order: a local may be derived from one declared before it
   const fe: FileEnv = { wrappers, locals: new Map() };
   const falsy: { name: string }[] = [];
   const decls = root.descendantsOfType('variable_declarator').filter((d): d is TSNode => !!d && d.childForFieldName('name')?.type === 'identifier');
@@ -253,7 +265,7 @@ function envLocals(root: TSNode, wrappers: ReadonlySet<string>): FileEnv {
       if (gates.every((g) => !!g)) fe.locals.set(name, { vars: [...new Set(gates.flatMap((g) => g!.vars))], truthy: true });
     }
   }
-  return fe;
+  return fe.locals;
 }
 
 /** Names bound as function parameters anywhere in the file (`(url) => …`, `function f({ key }, b = 1)`). */
@@ -436,21 +448,27 @@ export async function buildGates(
   const known = new Set(files.map((f) => f.path));
   const required = new Set<string>();
   const dynamic: DynamicImport[] = [];
-  // 1. units of required reads, and presence tests
+  const isRequired = (r: EnvRead) => (r as GatedRead).gatedFrom === 'required' || r.kind === 'required';
+  // only variables read as required somewhere can be made optional: presence tests of others do not matter
+  const requiredNames = new Set<string>();
+  for (const f of files) for (const r of readsOf(f.path) ?? []) if (isRequired(r)) requiredNames.add(r.name);
+  if (!requiredNames.size) return index;
+  // 1. units of required reads, presence tests, gated `import()`s
   for (const f of files) {
     if (signal?.aborted) break;
-    const reads = readsOf(f.path);
-    if (!reads?.length) continue;
+    const reads = readsOf(f.path)?.filter((r) => requiredNames.has(r.name));
+    if (!reads) continue;
     const text = await f.text();
     if (text === undefined) continue;
     texts.set(f.path, text);
+    if (!reads.length && !text.includes('import(')) continue;
     await withParse(f.lang, text, f.path, (p) => {
       const fe: FileEnv = { wrappers, locals: new Map() };
       if (text.includes('import(')) dynamic.push(...gatedImports(p, f.path, envLocals(p.root, wrappers), known));
       for (const r of reads) {
         const n = nodeOfRead(p, r);
         if (!n) continue;
-        if ((r as GatedRead).gatedFrom === 'required' || r.kind === 'required') {
+        if (isRequired(r)) {
           required.add(f.path);
           const u = unitOf(n);
           if (u) units.set(u, [...(units.get(u) ?? []), f.path]);
