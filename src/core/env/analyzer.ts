@@ -12,6 +12,7 @@ import { goWorkspaceReads, type GoEnvTable } from './configs/goenv';
 import { deployKind, readDeployConfig, type ConfigFacts } from './deploy';
 import { erbRuby, isErbYaml } from './erb';
 import { clientExposedSecret as isClientExposed, parseExample, type ExampleFile } from './example';
+import { buildGates, emptyGates, gateable, gateNote, gateReads, type GateIndex } from './gates';
 import { checkHygiene, isSorted } from './hygiene';
 import {
   clientExposedSecret,
@@ -134,6 +135,8 @@ interface EnvState {
   testReads: Map<string, { file: string; range: Range } | null>;
   /** Test files' reads by path, cached by content hash. */
   testFacts: Map<string, { hash: string; reads: EnvRead[] }>;
+  /** Feature gates found in the last full run (./gates): applied again to a single edited file. */
+  gates?: GateIndex;
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -570,7 +573,7 @@ async function findingsForFile(ctx: AnalysisContext, s: EnvState, g: Global, fil
     const newNote = isNew ? ` It is first read on this branch (not at the merge base ${s.baseCommit?.slice(0, 7) ?? ''})${read.kind === 'required' ? ': set it in every production environment before deploying' : ''}.` : '';
     out.push(
       missingFromExample.finding({
-        message: `${read.name} is read here (${use}, via ${read.via}) but ${commented ? 'only commented out' : 'not declared'} in ${ex.path}.${supplied}${newNote}`,
+        message: `${read.name} is read here (${use}, via ${read.via}) but ${commented ? 'only commented out' : 'not declared'} in ${ex.path}.${read.kind === 'required' ? '' : ([read, ...others].map(gateNote).find(Boolean) ?? '')}${supplied}${newNote}`,
         severity,
         file,
         range: read.range,
@@ -865,6 +868,7 @@ export const envAnalyzer: Analyzer = {
     for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
     resolveGoEnv(s.head);
     await resolveWrappers(ctx, s, relevantFiles, failed);
+    await applyGates(ctx, s, relevantFiles, failed);
     for (const list of s.examplesByDir.values()) for (const p of list) await example(ctx, s, p);
     if (ctx.base && !ctx.baseRun) {
       s.baseNames = await baseNames(ctx, s, ctx.base.reader, ctx.base.changedFiles);
@@ -892,6 +896,7 @@ export const envAnalyzer: Analyzer = {
     let facts = await factsOf(ctx, s, f);
     if (facts?.goEnv) facts = resolvedGoFile(s.head, f.path, facts);
     if (f.cls.kind === 'source' && s.wrappers?.length) facts = await withWrapperReads(ctx, s, f, facts);
+    if (facts && f.cls.kind === 'source' && s.gates && gateable(f.cls.language)) facts = await withGates(ctx, s, f, facts, s.gates);
     if (facts !== old) {
       if (old) contribute(s, g, f.path, old, -1);
       if (facts && !isEmpty(facts)) {
@@ -973,4 +978,62 @@ async function resolveWrappers(ctx: AnalysisContext, s: EnvState, files: readonl
     round = mergeWrappers(all, next);
   }
   s.wrappers = [...all.values()];
+}
+
+// ───────────────────────────── feature gates ─────────────────────────────
+
+function jsWrapperNames(s: EnvState): Set<string> {
+  return new Set((s.wrappers ?? []).filter((w) => w.family === 'js' || w.family === 'any').map((w) => w.name));
+}
+
+/** One file's reads with the gates applied (./gates): required reads only reached when another variable selects them become optional. */
+async function withGates(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, facts: FileFacts, index: GateIndex): Promise<FileFacts> {
+  if (f.cls.kind !== 'source' || !facts.reads.length) return facts;
+  const text = await readText(ctx.reader, f.path);
+  if (text === undefined) return facts;
+  const ex = nearestOf(s, f.path);
+  const reads = await gateReads({ path: f.path, lang: f.cls.language, text }, facts.reads, index, jsWrapperNames(s), ex === undefined ? undefined : dirOf(ex));
+  return { ...facts, reads };
+}
+
+/** Single-file components and pages with script the scanner does not parse: they may use a class or function too. */
+const COMPONENT_FILE = /\.(?:vue|svelte|astro|mdx|html?)$/;
+
+/**
+ * Feature gates across the workspace's JavaScript and TypeScript: the index of classes and
+ * functions reached only from env-selected branches, and presence tests, then each file's reads.
+ */
+async function applyGates(ctx: AnalysisContext, s: EnvState, files: readonly WorkspaceFile[], failed: Finding[]): Promise<void> {
+  const js = files.filter((f) => f.cls.kind === 'source' && gateable(f.cls.language));
+  if (!js.length) {
+    s.gates = undefined;
+    return;
+  }
+  const wrappers = jsWrapperNames(s);
+  let index: GateIndex;
+  try {
+    index = await buildGates(
+      js.map((f) => ({ path: f.path, lang: f.cls.kind === 'source' ? f.cls.language : 'typescript', text: () => readText(ctx.reader, f.path) })),
+      (p) => s.head.get(p)?.reads,
+      wrappers,
+      ctx.signal,
+      ctx.files.filter((f) => COMPONENT_FILE.test(f.path) && (ctx.config.env.includeTests || !isTestPath(f.path))).map((f) => ({ path: f.path, text: () => readText(ctx.reader, f.path) })),
+    );
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    // without the index, reads keep the kind their own file gives them (a gate is only ever a relaxation)
+    index = emptyGates();
+  }
+  s.gates = index;
+  for (const f of js) {
+    if (ctx.signal.aborted) return;
+    const facts = s.head.get(f.path);
+    if (!facts?.reads.length) continue;
+    try {
+      s.head.set(f.path, await withGates(ctx, s, f, facts, index));
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      failed.push(failureFinding('env', f.path, e));
+    }
+  }
 }
