@@ -112,6 +112,26 @@ export class FileMemo {
     return value;
   }
 
+  /**
+   * `get` for a result that also depends on files found while computing it (an API document's
+   * `$ref`s): a memoised result is used only when `valid` says its recorded inputs are unchanged.
+   */
+  async getChecked<T>(kind: string, file: string, hash: string, extra: string, valid: (value: T) => Promise<boolean>, compute: () => Promise<T>): Promise<T> {
+    const key = this.key(kind, file, hash, extra);
+    const hit = this.lookup(key);
+    this.used.add(key);
+    if (hit !== undefined) {
+      const value = JSON.parse(hit) as T;
+      if (await valid(value)) {
+        this.hits++;
+        return value;
+      }
+    }
+    const value = await compute();
+    this.miss(key, file, value);
+    return value;
+  }
+
   /** `get` for a synchronous computation. */
   getSync<T>(kind: string, file: string, hash: string, extra: string, compute: () => T): T {
     const key = this.key(kind, file, hash, extra);

@@ -78,6 +78,19 @@ describe('incremental analysis: a change to one file re-analyses that file', fun
     assert.ok(indexOn003(warm), 'the later file is linted against the new schema');
   });
 
+  it('CLI: editing a file an API document $refs re-analyses the document (its results name what they read)', async () => {
+    const users = 'openapi: 3.0.3\ninfo: { title: U, version: 1.0.0 }\npaths:\n  /users:\n    get:\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: "./user.yaml#/User" }\n';
+    const user = 'User:\n  type: object\n  required: [id, email]\n  properties:\n    id: { type: string }\n    email: { type: string }\n';
+    const dir = branchRepo({ 'api/users.yaml': users, 'api/user.yaml': user }, { 'README.md': 'x\n' });
+    dirs.push(dir);
+    const cold = await check(dir);
+    assert.equal(cold.findings.filter((f) => f.area === 'api').length, 0);
+    writeFileSync(path.join(dir, 'api/user.yaml'), user.replace('    email: { type: string }\n', '').replace('[id, email]', '[id]'));
+    const warm = await check(dir);
+    assert.ok(warm.findings.some((f) => f.area === 'api' && f.file === 'api/user.yaml'), JSON.stringify(warm.findings.map((f) => [f.ruleId, f.file])));
+    assert.equal(sameAs(warm), sameAs(await check(dir, '--no-cache')));
+  });
+
   it('CLI: the saved results follow the configuration; a damaged file is ignored', async () => {
     const dir = repo();
     dirs.push(dir);
