@@ -107,9 +107,7 @@ export class FileMemo {
       this.hits++;
       return JSON.parse(hit) as T;
     }
-    const value = await compute();
-    this.miss(key, file, value);
-    return value;
+    return this.miss(key, file, await compute());
   }
 
   /**
@@ -127,9 +125,7 @@ export class FileMemo {
         return value;
       }
     }
-    const value = await compute();
-    this.miss(key, file, value);
-    return value;
+    return this.miss(key, file, await compute());
   }
 
   /** `get` for a synchronous computation. */
@@ -141,16 +137,21 @@ export class FileMemo {
       this.hits++;
       return JSON.parse(hit) as T;
     }
-    const value = compute();
-    this.miss(key, file, value);
-    return value;
+    return this.miss(key, file, compute());
   }
 
-  private miss(key: string, file: string, value: unknown): void {
+  /**
+   * Memoises a computed value and returns its copy through JSON, as a later hit would get it: a
+   * field set to undefined is absent either way, so a run that computed and a run that reused see
+   * the same value.
+   */
+  private miss<T>(key: string, file: string, value: T): T {
     this.misses++;
     this.computedFiles.add(file);
     const json = JSON.stringify(value);
-    if (json !== undefined) this.store(key, json);
+    if (json === undefined) return value;
+    this.store(key, json);
+    return JSON.parse(json) as T;
   }
 
   /** True when a result was added or the scope changed since the last `markSaved`. */
