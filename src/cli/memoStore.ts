@@ -73,7 +73,8 @@ export async function loadMemo(ws: Workspace): Promise<void> {
 export async function saveMemo(ws: Workspace): Promise<void> {
   const gitDir = usable(ws);
   const memo = ws.ctx.memo;
-  if (!gitDir || !memo.dirty || ws.ctx.signal.aborted) return;
+  // A run over explicit paths used part of the results: saving only those would drop the rest.
+  if (!gitDir || !memo.dirty || ws.ctx.signal.aborted || ws.partial) return;
   let target: string;
   try {
     target = await writableTarget(gitDir, FILE, { create: true });

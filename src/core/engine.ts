@@ -204,6 +204,11 @@ export class Workspace {
     forgetParses();
   }
 
+  /** Explicit paths were given: the run covers part of the repository. */
+  get partial(): boolean {
+    return this.explicit;
+  }
+
   /** Git processes started since this workspace was opened. */
   gitProcesses(): number {
     return gitInvocations() - this.started.git;

@@ -61,6 +61,11 @@ describe('incremental analysis: a change to one file re-analyses that file', fun
     const scratch = await check(dir, '--no-cache');
     assert.equal(scratch.timing?.reanalysed, cold.timing?.reanalysed, '--no-cache analyses every file');
     assert.equal(sameAs(warm), sameAs(scratch), 'the incremental report is the from-scratch report');
+
+    // A run over part of the repository does not replace the saved results with its own few.
+    await check(dir, 'src/m3.ts');
+    writeFileSync(path.join(dir, 'src/m4.ts'), 'export const m4 = process.env.REDIS_URL;\n');
+    assert.equal((await check(dir)).timing?.reanalysed, 1);
   });
 
   it('CLI: editing a migration re-analyses it; later migrations see the new schema', async () => {
