@@ -30,6 +30,8 @@ export function memoScope(config: Config, extra = ''): string {
  * memory. Only plain data (no Map, no undefined in arrays) is memoised.
  */
 export class FileMemo {
+  /** `maxChars`: results past this many characters are dropped, least recently used first. */
+  constructor(private readonly maxChars = MAX_CHARS) {}
   private scope = '';
   private readonly entries = new Map<string, string>();
   private chars = 0;
@@ -89,7 +91,7 @@ export class FileMemo {
     this.chars += json.length;
     this.changed = true;
     for (const [k, v] of this.entries) {
-      if (this.chars <= MAX_CHARS) break;
+      if (this.chars <= this.maxChars) break;
       this.entries.delete(k);
       this.chars -= v.length;
     }
