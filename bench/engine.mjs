@@ -3,9 +3,9 @@
 // (cold process and warm in-process), peak memory of each CLI run, and the .vsix size.
 // Standalone: `node bench/engine.mjs [--quick]` after a build; bench/run.mjs runs it with the others.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLI, QUICK, ROOT, compare, importTs, measureProcess, report, round, tempDir } from './common.mjs';
+import { CLI, QUICK, ROOT, compare, importTs, measureProcess, report, round, runNode, stats, tempDir } from './common.mjs';
 import { generateRepo } from './lib/corpus.mjs';
 import { parseFloor } from './lib/floor.mjs';
 
@@ -59,6 +59,58 @@ console.log(`engine bench: generated ${FILES} files (${Object.entries(kinds).map
     baseline: { label: 'parse floor process', kind: 'floor', ...floor.rss },
     notes: 'maxRSS of the whole process (Node, WASM heaps, report)',
   });
+}
+
+// 2b. `check` after one file changed, in the same repository under git: the previous run's
+// per-file results (saved under the git dir) are reused, only the changed file is analysed again
+// and the cross-file facts are rebuilt; the report cache misses (the content changed). Against the
+// parse floor, interleaved, each run after a different edit.
+{
+  const runs = 3;
+  const gitRun = (...args) => {
+    const r = spawnSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status !== 0) throw new Error(`git ${args[0]}: ${r.stderr}`);
+  };
+  gitRun('init', '-q', '-b', 'main');
+  gitRun('add', '-A');
+  gitRun('commit', '-qm', 'corpus');
+  const floorScript = path.join(ROOT, 'bench', 'lib', 'floor.mjs');
+  const edited = path.join(repo, 'packages', 'p1', 'src', 'edited.ts');
+  const args = ['check', '--format', 'json', '--fail-on', 'never'];
+  writeFileSync(edited, 'export const e = process.env.EDITED_0;\n');
+  const first = await runNode(CLI, args, { cwd: repo });
+  const ours = [];
+  const cold = [];
+  const floor = [];
+  const counts = [];
+  for (let i = 1; i <= runs; i++) {
+    floor.push((await runNode(floorScript, [repo])).ms);
+    cold.push((await runNode(CLI, [...args, '--no-cache'], { cwd: repo })).ms);
+    writeFileSync(edited, `export const e = process.env.EDITED_${i};\n`);
+    const r = await runNode(CLI, args, { cwd: repo });
+    if (r.code !== 0) throw new Error(`check exited ${r.code}: ${r.stderr.slice(0, 500)}`);
+    ours.push(r.ms);
+    const t = JSON.parse(r.stdout).timing;
+    counts.push(`${t.reanalysed} re-analysed, ${t.reused} reused, ${t.gitProcesses} git processes`);
+  }
+  report({
+    area: 'engine',
+    name: `\`check\` on a ${FILES.toLocaleString('en')}-file git repository, nothing reused (--no-cache), cold process`,
+    ours: stats(cold),
+    baseline: { label: 'read + parse the same files, cold process', kind: 'floor', ...stats(floor) },
+    target: { ratioAtMost: 1.5, text: '≤ 1.5× the parse floor' },
+    notes: 'with git: the merge base is compared (the row without git is above); interleaved with the next row',
+  });
+  report({
+    area: 'engine',
+    name: `\`check\` after editing one file of ${FILES.toLocaleString('en')}, per-file results reused, cold process`,
+    ours: stats(ours),
+    baseline: { label: 'read + parse the same files, cold process', kind: 'floor', ...stats(floor) },
+    target: { ratioAtMost: 1.5, text: '≤ 1.5× the parse floor' },
+    notes: `${counts.join('; ')}; the first run (nothing saved yet, saving every file's results) ${Math.round(first.ms)} ms`,
+  });
+  rmSync(edited, { force: true });
+  rmSync(path.join(repo, '.git'), { recursive: true, force: true });
 }
 
 // 3. Warm, in-process: the engine's open + analyze against the parse floor, interleaved.

@@ -5,6 +5,7 @@ import type { Workspace } from '../core/engine';
 import { TOOL_VERSION } from '../core/format';
 import type { SavedSnapshot } from '../core/git';
 import type { Report } from '../core/model';
+import { loadMemo, saveMemo } from './memoStore';
 
 /** A cache entry: the report and the base snapshot it was computed against. */
 interface Entry {
@@ -132,7 +133,10 @@ export async function analyzeWithCache(ws: Workspace, opts: { useCache: boolean;
       return hit.report;
     }
   }
+  // Per-file results of earlier runs: only files whose content changed are analysed again.
+  if (opts.useCache) await loadMemo(ws);
   const report = await ws.analyze();
+  if (opts.useCache) await saveMemo(ws);
   // A cancelled (partial) run is not cached, nor one whose base could not be read after the key named it.
   if (key && !ws.ctx.signal.aborted && report.facts.base === keyedBase) await writeCachedReport(ws, key, report, ws.savedBase()).catch(() => undefined);
   return report;

@@ -1,4 +1,5 @@
 import type { Classification, Classifier } from './classify';
+import type { FileMemo } from './memo';
 import type { Config } from './config';
 import type { BaseSnapshot, Git, WorkingTreeStatus } from './git';
 import type { Area, Finding, Notice, ReportFacts } from './model';
@@ -48,6 +49,11 @@ export interface AnalysisContext {
   facts: ReportFacts;
   /** Per-analyzer memo that lives as long as the workspace session (editor) or the run (CLI). */
   cache: Map<string, unknown>;
+  /**
+   * Per-file results by content hash (outlives the session: the worker keeps one, the CLI saves
+   * one): a pure per-file step (a scan, a parse) asks it before computing.
+   */
+  memo: FileMemo;
 }
 
 /** An analysis area: its rules and how to run them over the workspace or one file. */

@@ -9,6 +9,7 @@ import { failureFinding, fileOfError } from './failure';
 import { Git, gitInvocations, type SavedSnapshot } from './git';
 import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
+import { FileMemo, memoScope } from './memo';
 import { DiskReader, type FileReader } from './reader';
 import type { Progress } from './protocol';
 import { forgetParses } from './source/service';
@@ -46,6 +47,12 @@ export interface EngineOptions {
    * from the CLI's report cache skips them.
    */
   deferBase?: boolean;
+  /**
+   * Per-file results kept from earlier analyses (the worker's, or the CLI's loaded from disk): only
+   * files whose content (or scope: config, analyzer version) changed are analysed again. Default:
+   * a new one for this workspace.
+   */
+  memo?: FileMemo;
 }
 
 /** Which files each area reads, for the "Migrations 41/41" counts of the progress. */
@@ -146,7 +153,9 @@ export class Workspace {
       notices,
       facts: emptyFacts(),
       cache: new Map(),
+      memo: opts.memo ?? new FileMemo(),
     };
+    ctx.memo.setScope(memoScope(opts.config));
     if (git) {
       ctx.git = git;
       if (status) {
@@ -201,6 +210,11 @@ export class Workspace {
     forgetParses();
   }
 
+  /** Explicit paths were given: the run covers part of the repository. */
+  get partial(): boolean {
+    return this.explicit;
+  }
+
   /** Git processes started since this workspace was opened. */
   gitProcesses(): number {
     return gitInvocations() - this.started.git;
@@ -216,6 +230,7 @@ export class Workspace {
     analyses++;
     await this.ensureBase();
     this.forgetReads();
+    this.ctx.memo.beginRun();
     const findings: Finding[] = [];
     for (const a of this.analyzers) {
       if (this.ctx.signal.aborted) break;
@@ -238,7 +253,8 @@ export class Workspace {
     if (this.noBaselineReason() === undefined) this.progress({ phase: 'Comparing with the base branch' });
     const { info, fixed } = await this.baseline(kept);
     const report = buildReport(this.ctx, kept, info, fixed);
-    report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false };
+    const memo = this.ctx.memo.stats();
+    report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false, reanalysed: memo.reanalysed, reused: memo.reused };
     forgetParses();
     return report;
   }

@@ -137,6 +137,14 @@ export interface Timing {
   gitProcesses: number;
   /** True when the report was read from the on-disk cache instead of analysed again. */
   cached: boolean;
+  /**
+   * Files whose per-file results (environment reads, parsed migration operations, API paths) were
+   * computed in this analysis, head and merge base together; the others' were reused from an
+   * earlier analysis of the same content (the CLI's saved per-file results, the editor's memory).
+   */
+  reanalysed?: number;
+  /** Per-file results reused instead of computed. */
+  reused?: number;
 }
 
 export interface ReportFacts {

@@ -16,6 +16,7 @@ import { planInitCi } from './pipeline/initCi';
 import { checklistOf, rollbackPlanOf, runbookOf } from './plan/run';
 import { rollbackSection } from './plan/rollback';
 import type { Method, Params, Progress, Request, Response, Result } from './protocol';
+import { FileMemo } from './memo';
 import { DiskReader, OverlayReader } from './reader';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -55,6 +56,11 @@ export class AnalysisService {
   private runAbort: AbortController | undefined;
   private running = 0;
   private report: Report | undefined;
+  /**
+   * Per-file results kept across analyses and re-opens (by content hash, within the config's
+   * scope): a full analysis after an edit, a save or a commit analyses only the changed files again.
+   */
+  private readonly memo = new FileMemo();
 
   /** Per-file lints not yet merged into `report` (merged when something reads it). */
   private readonly pendingFiles = new Map<string, { areas: Area[]; findings: Finding[] }>();
@@ -123,7 +129,7 @@ export class AnalysisService {
         for (const [rel, text] of Object.entries(p.overlays)) overlay.set(rel, text);
         this.nextOverlay = overlay;
         this.config = p.config;
-        const opening = Workspace.open({ root: p.root, config: p.config, reader: overlay, trusted: p.trusted, baseRef: p.baseRef, signal: abort.signal, log: this.log, onProgress: this.onProgress });
+        const opening = Workspace.open({ root: p.root, config: p.config, reader: overlay, trusted: p.trusted, baseRef: p.baseRef, signal: abort.signal, log: this.log, onProgress: this.onProgress, memo: this.memo });
         this.opening = opening.catch(() => undefined);
         const ws = await opening;
         if (abort.signal.aborted) {

@@ -1,7 +1,8 @@
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
 import { failureFinding } from '../failure';
-import type { Finding } from '../model';
-import { describeUnreadable, type FileReader } from '../reader';
+import type { Finding, Notice } from '../model';
+import { contentHash } from '../memo';
+import { describeUnreadable, type FileReader, type ReadResult } from '../reader';
 import { applyAccepted } from './accept';
 import { detectOpenApi, rootIsOpenApi } from './detect';
 import { ApiDiff, type ApiChange } from './diff';
@@ -110,21 +111,71 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     const schema = (f.cls as { schema: 'graphql' | 'proto' }).schema;
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind: schema, hasBase });
     const base = hasBase ? await readBase(ctx, f.path, limit) : undefined;
-    out = schema === 'graphql' ? await diffGraphql(f.path, base, text, label, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays }) : diffProto(f.path, base, text, label);
+    // A schema's diff reads only its own two versions: memoised by both.
+    const extra = JSON.stringify([schema, base === undefined ? null : contentHash(base), label, ctx.config.api.includeInfo, ctx.config.api.deprecationDays]);
+    out = await ctx.memo.get('api:schema-diff', f.path, contentHash(text), extra, async () =>
+      schema === 'graphql' ? await diffGraphql(f.path, base, text, label, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays }) : diffProto(f.path, base, text, label),
+    );
   } else {
     const kind = detectOpenApi(text);
     if (!kind) return [];
     if (!ctx.facts.apiSchemas.some((s) => s.file === f.path)) ctx.facts.apiSchemas.push({ file: f.path, kind, hasBase });
-    const head = await loadOpenApi(f.path, text, readerFn(ctx.reader, limit));
-    if (!head.set.root.problems.length && !rootIsOpenApi(head.set.root.value)) return [];
-    for (const d of head.set.docs.keys()) if (d !== f.path) referencedFiles.add(d);
-    out = problemFindings(head.set);
-    if (head.model && hasBase) {
-      const base = await baseModel(ctx, f.path, limit);
-      if (base) out.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays, baseLabel: label }));
-    }
+    const r = await openApiResult(ctx, f.path, text, hasBase, label, limit);
+    for (const d of r.docs) referencedFiles.add(d);
+    for (const n of r.notices) if (!ctx.notices.some((x) => x.file === n.file && x.message === n.message)) ctx.notices.push(n);
+    if (!r.isApi) return [];
+    out = r.findings;
   }
   return acceptApiFindings(out, ctx.config.api.accepted);
+}
+
+/** What one OpenAPI document gives, and the files (at head and at the base) it was computed from. */
+interface OpenApiResult {
+  isApi: boolean;
+  findings: Finding[];
+  /** Other files its `$ref`s read. */
+  docs: string[];
+  notices: Notice[];
+  /** Every read besides the document itself: [h(ead) or b(ase), path, digest of what was read]. */
+  deps: [string, string, string][];
+}
+
+const digestOf = (r: ReadResult) => (r.kind === 'text' ? contentHash(r.text) : r.kind);
+
+/**
+ * A document's problems and its diff with the base, through the per-file memo: reused while the
+ * document, every file its `$ref`s read (at head and at the base) and the base version are unchanged.
+ */
+async function openApiResult(ctx: AnalysisContext, file: string, text: string, hasBase: boolean, label: string | undefined, limit: number): Promise<OpenApiResult> {
+  const readerOf = (side: string) => (side === 'b' ? ctx.base?.reader : ctx.reader);
+  const valid = async (v: OpenApiResult) => {
+    for (const [side, p, d] of v.deps) {
+      const reader = readerOf(side);
+      if (!reader || digestOf(await reader.read(p, limit)) !== d) return false;
+    }
+    return true;
+  };
+  const extra = JSON.stringify([hasBase, label, ctx.config.api]);
+  return ctx.memo.getChecked('api:openapi', file, contentHash(text), extra, valid, async () => {
+    const deps: [string, string, string][] = [];
+    const recording = (inner: FileReader): FileReader => ({
+      read: async (p, l) => {
+        const r = await inner.read(p, l);
+        deps.push(['h', p, digestOf(r)]);
+        return r;
+      },
+    });
+    const notices: Notice[] = [];
+    const head = await loadOpenApi(file, text, readerFn(recording(ctx.reader), limit));
+    const isApi = !!head.set.root.problems.length || rootIsOpenApi(head.set.root.value);
+    const docs = [...head.set.docs.keys()].filter((d) => d !== file);
+    const findings = isApi ? problemFindings(head.set) : [];
+    if (isApi && head.model && hasBase) {
+      const base = await baseModel(ctx, file, limit, deps, notices);
+      if (base) findings.push(...diffOpenApi(base, head.model, { includeInfo: ctx.config.api.includeInfo, deprecationDays: ctx.config.api.deprecationDays, baseLabel: label }));
+    }
+    return { isApi, findings, docs, notices, deps };
+  });
 }
 
 async function readBase(ctx: AnalysisContext, rel: string, limit: number): Promise<string | undefined> {
@@ -133,24 +184,40 @@ async function readBase(ctx: AnalysisContext, rel: string, limit: number): Promi
   return r.kind === 'text' ? r.text : undefined;
 }
 
-/** The base model of a file, loaded once per merge-base commit (external `$ref`s read at that commit too). */
-async function baseModel(ctx: AnalysisContext, rel: string, limit: number): Promise<ApiModel | undefined> {
+interface BaseLoad {
+  model?: ApiModel;
+  notice?: Notice;
+  /** The base reads it took: [path, digest]. */
+  reads: [string, string][];
+}
+
+/** The base model of a file, loaded once per merge-base commit for the session (external `$ref`s read at that commit too). */
+async function baseModel(ctx: AnalysisContext, rel: string, limit: number, deps: [string, string, string][], notices: Notice[]): Promise<ApiModel | undefined> {
   const base = ctx.base!;
   const key = `api-base:${base.commit}:${rel}`;
-  const hit = ctx.cache.get(key) as Promise<ApiModel | undefined> | undefined;
-  if (hit) return hit;
-  const p = (async () => {
-    const text = await readBase(ctx, rel, limit);
-    if (text === undefined || !detectOpenApi(text)) return undefined;
-    const { set, model } = await loadOpenApi(rel, text, readerFn(base.reader, limit));
-    if (set.root.problems.length) {
-      ctx.notices.push({ level: 'warning', area: 'api', file: rel, message: `${rel} does not parse at ${baseLabelOf(ctx)}, so it is not compared` });
-      return undefined;
-    }
-    return model;
-  })();
-  ctx.cache.set(key, p);
-  return p;
+  let p = ctx.cache.get(key) as Promise<BaseLoad> | undefined;
+  if (!p) {
+    p = (async (): Promise<BaseLoad> => {
+      const reads: [string, string][] = [];
+      const reader: FileReader = {
+        read: async (path, l) => {
+          const r = await base.reader.read(path, l);
+          reads.push([path, digestOf(r)]);
+          return r;
+        },
+      };
+      const r = await reader.read(rel, limit);
+      if (r.kind !== 'text' || !detectOpenApi(r.text)) return { reads };
+      const { set, model } = await loadOpenApi(rel, r.text, readerFn(reader, limit));
+      if (set.root.problems.length) return { reads, notice: { level: 'warning', area: 'api', file: rel, message: `${rel} does not parse at ${baseLabelOf(ctx)}, so it is not compared` } };
+      return { reads, model };
+    })();
+    ctx.cache.set(key, p);
+  }
+  const done = await p;
+  for (const [path, d] of done.reads) deps.push(['b', path, d]);
+  if (done.notice) notices.push(done.notice);
+  return done.model;
 }
 
 /** Files `$ref`'d by an analysed spec: editing one re-runs the workspace analysis (its root's findings change). */

@@ -10,6 +10,7 @@ import { detectOpenApi } from './detect';
 import { acceptApiFindings, diffOpenApi, loadOpenApi, problemFindings, readerFn } from './analyzer';
 import { diffGraphql } from './graphql';
 import { diffProto } from './proto';
+import { FileMemo } from '../memo';
 
 /**
  * `api-diff <base> <head>`: compares two files directly, without git, into the same report shape
@@ -60,6 +61,7 @@ export async function apiDiffFiles(cwd: string, baseFile: string, headFile: stri
     notices,
     facts: emptyFacts(),
     cache: new Map(),
+    memo: new FileMemo(),
   };
   ctx.facts.apiSchemas.push({ file: head.rel, kind: hk, hasBase: true });
   return buildReport(ctx, acceptApiFindings(findings, config.api.accepted));

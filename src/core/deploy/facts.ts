@@ -3,6 +3,7 @@ import type { AnalysisContext } from '../analyzer';
 import { findFlags, flagScannable, type FlagUse } from '../flags/detect';
 import type { FlagFact } from '../model';
 import { packageScripts } from '../npmScripts';
+import { contentHash } from '../memo';
 import { readText } from '../reader';
 import { gatherDeployFacts } from './targets';
 
@@ -56,20 +57,27 @@ async function healthEndpoints(ctx: AnalysisContext): Promise<{ path: string; fi
     if (s.kind === 'graphql' || s.kind === 'proto') continue;
     const text = await readText(ctx.reader, s.file);
     if (!text) continue;
-    let paths: unknown;
-    if (s.file.endsWith('.json')) {
-      try {
-        paths = (JSON.parse(text) as { paths?: unknown }).paths;
-      } catch {
-        paths = undefined; // the API analyzer reports the parse error
-      }
-    } else {
-      const d = parseDocument(text, { logLevel: 'silent', uniqueKeys: false });
-      paths = d.errors.length ? undefined : (d.toJS({ maxAliasCount: 100 }) as { paths?: unknown } | null)?.paths;
-    }
-    if (paths && typeof paths === 'object') for (const p of Object.keys(paths)) if (HEALTH.test(p)) out.push({ path: p, file: s.file });
+    // The document's path keys, through the per-file memo (parsed once per content).
+    const paths = ctx.memo.getSync('deploy:api-paths', s.file, contentHash(text), '', () => apiPaths(s.file, text));
+    for (const p of paths) if (HEALTH.test(p)) out.push({ path: p, file: s.file });
   }
   return out;
+}
+
+/** The keys of an API document's `paths` (none when it does not parse). */
+function apiPaths(file: string, text: string): string[] {
+  let paths: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      paths = (JSON.parse(text) as { paths?: unknown }).paths;
+    } catch {
+      paths = undefined; // the API analyzer reports the parse error
+    }
+  } else {
+    const d = parseDocument(text, { logLevel: 'silent', uniqueKeys: false });
+    paths = d.errors.length ? undefined : (d.toJS({ maxAliasCount: 100 }) as { paths?: unknown } | null)?.paths;
+  }
+  return paths && typeof paths === 'object' ? Object.keys(paths) : [];
 }
 
 /** Fills the plan facts of the report (called once per full analysis). */

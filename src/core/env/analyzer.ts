@@ -247,6 +247,15 @@ async function factsOfText(cls: Classification, path: string, text: string): Pro
   return facts;
 }
 
+/**
+ * `factsOfText` through the per-file memo (by path, classification and content hash): a file whose
+ * text was scanned before, at head or at the merge base, in this run or an earlier one, is not
+ * scanned again. The memo keeps its own copy; the result is the caller's.
+ */
+function memoFacts(ctx: AnalysisContext, cls: Classification, path: string, text: string, hash = hashOf(text)): Promise<FileFacts> {
+  return ctx.memo.get('env:facts', path, hash, JSON.stringify(cls), () => factsOfText(cls, path, text));
+}
+
 const isEmpty = (f: FileFacts) => !f.reads.length && !f.dynamic.length && !f.provides.length && !f.ci.length && !f.notes.length && !f.hasErrors && !f.wrappers?.length && !f.goEnv;
 
 /** Facts of a workspace file; only files that read or provide something are kept (cached by content hash). */
@@ -254,11 +263,12 @@ async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Pro
   if (!relevant(f.cls, f.path, ctx.config.env.includeTests)) return undefined;
   const text = await readText(ctx.reader, f.path, (m) => ctx.notices.push({ level: 'info', message: m, file: f.path, area: 'env' }));
   if (text === undefined) return undefined;
+  const hash = hashOf(text);
   const cached = s.head.get(f.path);
-  if (cached && cached.hash === hashOf(text)) return cached;
+  if (cached && cached.hash === hash) return cached;
   // A scanner exception propagates: the caller reports it as engine/analysis-failed on this file
   // (a file whose reads were not scanned must not let the check pass).
-  return factsOfText(f.cls, f.path, text);
+  return memoFacts(ctx, f.cls, f.path, text, hash);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight (file reads overlap; parsing stays on this thread). */
@@ -766,7 +776,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
     const r = await reader.read(file);
     if (r.kind !== 'text') continue;
     try {
-      const f = await factsOfText(cls, file, r.text);
+      const f = await memoFacts(ctx, cls, file, r.text);
       for (const x of f.reads) names.add(x.name);
       if (f.goEnv) goTables.set(file, f.goEnv);
       if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
@@ -827,7 +837,9 @@ function fillFacts(ctx: AnalysisContext, s: EnvState, g: Global): void {
         else if (ci) v.provider = `CI ${ci.store} (${ci.file})`;
         byName.set(r.name, v);
       }
-      if (!v.files.includes(file)) v.files.push(file);
+      // Files come in order, each one's reads together: the last entry is the only possible repeat
+      // (a search of the whole list was quadratic: 5,000 files reading one variable).
+      if (v.files[v.files.length - 1] !== file) v.files.push(file);
       v.required ||= r.kind === 'required';
     }
   }

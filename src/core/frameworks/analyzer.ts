@@ -14,6 +14,7 @@ import { extract, lintDslMigration } from './lint';
 import { frameworkRules, notAnalysed } from './rules';
 import { sqlFrontEnd } from './sqlFront';
 import { dslToOps } from './toOps';
+import { contentHash } from '../memo';
 
 /** The settings a framework migration is linted with: config first, then the project's own database config. */
 export async function settingsFor(ctx: AnalysisContext, framework: Framework, path: string): Promise<{ settings: MigrationLintSettings; source?: string }> {
@@ -46,9 +47,13 @@ async function opsOf(ctx: AnalysisContext, path: string, framework: Framework, s
   if (r.kind !== 'text') return undefined;
   const hit = cache.get(path);
   if (hit && hit.text === r.text) return hit;
-  const file = await extract(framework, r.text, path);
-  const ops = (await dslToOps(file, path, settings.dialect, sqlFrontEnd)).ops;
-  const c: CachedOps = { text: r.text, ops, revision: file.meta.revision, downRevision: file.meta.downRevision };
+  // Through the per-file memo: an earlier migration's DSL is parsed once per content (and framework, dialect).
+  const done = await ctx.memo.get('frameworks:ops', path, contentHash(r.text), JSON.stringify([framework, settings.dialect]), async () => {
+    const file = await extract(framework, r.text, path);
+    const ops = (await dslToOps(file, path, settings.dialect, sqlFrontEnd)).ops;
+    return { ops, revision: file.meta.revision, downRevision: file.meta.downRevision };
+  });
+  const c: CachedOps = { text: r.text, ...done };
   cache.set(path, c);
   return c;
 }

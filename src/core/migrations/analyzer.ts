@@ -10,6 +10,16 @@ import { historyRules, migrationHistory } from './history';
 import { applyOps, cloneSchema, emptySchema, markNewOnBranch, migrationOrderKey, sequenceDir } from './schema';
 import { downSection, inferDialect, lintSqlFile, sqlOps, upSection, type SqlFileOptions } from './sqlfile';
 import type { MigrationSettings } from './settings';
+import { contentHash } from '../memo';
+
+/**
+ * `sqlOps` through the per-file memo: a migration's statements are parsed once per content (and
+ * dialect, MariaDB flag, placeholders), whichever run (head, merge base, an earlier CLI run) asks.
+ */
+function memoSqlOps(ctx: AnalysisContext, file: string): typeof sqlOps {
+  return (pg, body, dialect, mariadb = false, placeholders = []) =>
+    ctx.memo.getSync('migrations:sql-ops', file, contentHash(body), JSON.stringify([dialect, mariadb, placeholders]), () => sqlOps(pg, body, dialect, mariadb, placeholders));
+}
 
 /** MariaDB when the configured version says so ("10.11", "11.4", "10.6-mariadb"). */
 export function isMariadbVersion(v: string): boolean {
@@ -63,7 +73,7 @@ async function opsOf(ctx: AnalysisContext, pg: PgModule, g: WorkspaceFile): Prom
     const tool = sqlToolFromContent(r.text, g.cls.kind === 'migration' ? g.cls.tool : 'sql');
     const body = upSection(r.text, tool);
     const dialect = ctx.config.migrations.dialect ?? (await dialectFromTool(ctx, g.path, tool)) ?? dialectFor(ctx, body);
-    c = { text: r.text, ops: sqlOps(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion), ctx.config.migrations.placeholders).ops };
+    c = { text: r.text, ops: memoSqlOps(ctx, g.path)(pg, body, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion), ctx.config.migrations.placeholders).ops };
     cache.set(g.path, c);
   }
   return c.ops;
@@ -209,7 +219,7 @@ async function sqlDownStep(ctx: AnalysisContext, pg: PgModule, file: string, too
   }
   const down = downSection(text, tool);
   if (down === undefined) return undefined;
-  const ops = sqlOps(pg, down, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops;
+  const ops = memoSqlOps(ctx, file)(pg, down, dialect, isMariadbVersion(ctx.config.migrations.mysqlVersion)).ops;
   return ops.some((o) => o.kind !== 'transaction' && o.kind !== 'set') ? { kind: 'section' } : undefined;
 }
 
@@ -242,6 +252,7 @@ async function analyzeOne(ctx: AnalysisContext, f: WorkspaceFile): Promise<Findi
     optIn: OPT_IN.filter((id) => ctx.config.rules[id] && ctx.config.rules[id] !== 'off'),
     direction: f.cls.direction,
     placeholders: m.placeholders,
+    parse: memoSqlOps(ctx, f.path),
   });
   const fact: MigrationFact = { file: f.path, tool, dialect: res.dialect, isNew, direction: f.cls.direction };
   if (f.cls.direction === 'up') Object.assign(fact, reversalOf(res.ops, await sqlDownStep(ctx, pg, f.path, tool, r.text, res.dialect)));

@@ -32,6 +32,8 @@ export interface SqlFileOptions {
   direction?: 'up' | 'down';
   /** Placeholders the config declares (`migrations.placeholders`), on top of the known template syntaxes. */
   placeholders?: readonly string[];
+  /** `sqlOps` as the caller wants it run (the engine passes one through its per-file memo). */
+  parse?: typeof sqlOps;
 }
 
 export interface SqlFileResult {
@@ -199,7 +201,7 @@ export function lintSqlFile(pg: PgModule, text: string, o: SqlFileOptions): SqlF
   const dialect = o.dialect ?? (needDialect ? inferDialect(body, toks) : 'postgres');
   const comments = needComments ? toks.filter((t) => t.kind === 'comment') : [];
   const settings: MigrationLintSettings = { ...o.settings, dialect };
-  const { ops: rawOps, statements, errors, subs } = sqlOps(pg, body, dialect, settings.mariadb, o.placeholders);
+  const { ops: rawOps, statements, errors, subs } = (o.parse ?? sqlOps)(pg, body, dialect, settings.mariadb, o.placeholders);
   const extra = errors.length ? [unparsed(text, body, o.file, dialect, errors, subs.length > 0)] : [];
   const tx = transactionModelFor(o.tool, o.file, text, dialect, o.tx);
   if (o.direction === 'down') return { findings: extra, ops: rawOps, dialect, tx, statements };
