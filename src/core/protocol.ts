@@ -58,8 +58,18 @@ export interface RuleInfo {
 
 export type Request = { [M in Method]: { id: number; method: M; params: Params<M> } }[Method];
 
+/**
+ * When the worker took a request off its message queue and when it posted the answer, in
+ * milliseconds since the epoch (`performance.timeOrigin + performance.now()`, comparable across
+ * threads): the editor's edit-latency trace splits host, queue and worker time with them.
+ */
+export interface WorkerTiming {
+  received: number;
+  answered: number;
+}
+
 /** The answer to request `id`: its method's result, or why there is none. */
-export type Response = { [M in Method]: { id: number; method: M; ok: true; result: Result<M> } }[Method] | { id: number; ok: false; error: string };
+export type Response = ({ [M in Method]: { id: number; method: M; ok: true; result: Result<M> } }[Method] | { id: number; ok: false; error: string }) & { timing?: WorkerTiming };
 
 /** What the analysis is doing now, for the progress shown in the view. */
 export interface Progress {

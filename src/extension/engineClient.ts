@@ -3,8 +3,9 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/analyzer';
 import type { Checklist, Tick } from '../core/checklist/items';
 import type { Method, Params, PlanReply, Progress, Request, Response, Result, WorkerEvent } from '../core/protocol';
+import { now, type EditTrace } from './editTrace';
 
-type Pending = { resolve: (r: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (r: unknown) => void; reject: (e: Error) => void; trace?: EditTrace };
 
 /**
  * Talks to the analysis worker (dist/worker.js): full scans, per-file lints, hovers and the rule
@@ -38,6 +39,11 @@ export class EngineClient {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
+      if (p.trace) {
+        p.trace.received = now();
+        p.trace.workerReceived = m.timing?.received;
+        p.trace.workerAnswered = m.timing?.answered;
+      }
       if (m.ok) p.resolve(m.result);
       else p.reject(new Error(m.error));
     });
@@ -53,12 +59,13 @@ export class EngineClient {
     return w;
   }
 
-  /** One request; resolves with that method's result, rejects with the worker's error. */
-  call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+  /** One request; resolves with that method's result, rejects with the worker's error. `trace` gets the request's times. */
+  call<M extends Method>(method: M, params: Params<M>, trace?: EditTrace): Promise<Result<M>> {
     const id = this.nextId++;
     const w = this.ensure();
     return new Promise<Result<M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, trace });
+      if (trace) trace.sent = now();
       w.postMessage({ id, method, params } as Request);
     });
   }

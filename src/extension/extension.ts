@@ -12,6 +12,7 @@ import { registerShowRuleDocs } from './commands/showRuleDocs';
 import { registerInitCi } from './commands/initCi';
 import { registerMigrationHover } from './hover';
 import type { Node } from './tree';
+import type { EditTrace } from './editTrace';
 import { registerTickChecklistItem } from './commands/tickChecklistItem';
 import { registerScaffoldRollbackPlan } from './commands/scaffoldRollbackPlan';
 import { registerGenerateRunbook } from './commands/generateRunbook';
@@ -30,9 +31,10 @@ export interface DeployReadinessApi {
   gitInvocations(): number;
   /**
    * Timings for the editor bench: `activationMs` from the bundle's evaluation (its dependencies' top-level code included) to the end of
-   * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on).
+   * `activate`; per folder, when the worker last finished opening it (per-file lints answer from then on); the last per-file
+   * lints' traces (change → debounce → worker → diagnostics set, epoch milliseconds).
    */
-  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string; refreshes: number; statusOnly: number; gitEvents: number }[] };
+  timings(): { activationMs: number; folders: { name: string; readyAt?: number; state: string; refreshes: number; statusOnly: number; gitEvents: number }[]; edits: EditTrace[] };
 }
 
 let activationMs = 0;
@@ -62,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): DeployReadinessApi {
   activationMs = performance.now() - loadedAt;
   c.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
-    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state, ...s.counts })) }),
+    timings: () => ({ activationMs, folders: c.allSessions().map((s) => ({ name: s.folder.name, readyAt: s.readyAt, state: s.state, ...s.counts })), edits: c.traces.all() }),
     refresh: () => c.refreshAll(),
     whenIdle: () => c.whenIdle(),
     reports: () => c.reports(),
