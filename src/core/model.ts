@@ -290,12 +290,20 @@ export function replaceFileFindings(all: readonly Finding[], file: string, areas
   const before: Finding[] = [];
   const group: Finding[] = [...fresh];
   const after: Finding[] = [];
+  // One comparison per run of findings in the same file, not per finding: on the editor's report
+  // of 8,761 findings, localeCompare per finding took 16-65 ms of each edit in the extension host.
+  let last: string | undefined;
+  let side = before;
   for (const f of all) {
     if (f.file === file) {
       if (!areas.includes(f.area)) group.push(f);
       continue;
     }
-    (f.file.localeCompare(file) < 0 ? before : after).push(f);
+    if (f.file !== last) {
+      last = f.file;
+      side = f.file.localeCompare(file) < 0 ? before : after;
+    }
+    side.push(f);
   }
   group.sort(compareFindings);
   return [...before, ...group, ...after];

@@ -27,6 +27,11 @@ export interface Methods {
   analyzeFile: { params: { rel: string; text: string }; result: { findings: Finding[]; areas: Area[]; affectsWorkspace: boolean } };
   forget: { params: { rel: string }; result: Record<string, never> };
   /**
+   * One file's unsaved text, kept for the next full analysis without linting it (the editor's lint
+   * worker linted it while this worker was busy with a full analysis).
+   */
+  overlay: { params: { rel: string; text: string }; result: Record<string, never> };
+  /**
    * The git state changed (the index, the working tree's changed files): reads `git status` again.
    * When only the set of uncommitted files changed, the report's uncommitted-changes finding is
    * recomputed and returned (`report`); when the head, the branch or the upstream moved, nothing

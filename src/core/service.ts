@@ -173,6 +173,10 @@ export class AnalysisService {
         if (this.report) this.pendingFiles.set(rel, { areas, findings });
         return { findings, areas, affectsWorkspace: ws.affectsWorkspace(rel) };
       }
+      case 'overlay':
+        this.overlay?.set(req.params.rel, req.params.text);
+        this.nextOverlay?.set(req.params.rel, req.params.text);
+        return {};
       case 'forget':
         this.overlay?.delete(req.params.rel);
         this.nextOverlay?.delete(req.params.rel);

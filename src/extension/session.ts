@@ -72,6 +72,12 @@ export class FolderSession implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     this.resetConfigReady();
+    // The lint worker opens the folder with each analysis when a file it lints is open in an editor.
+    engine.lintEagerly = () =>
+      vscode.workspace.textDocuments.some((d) => {
+        const rel = this.relativePath(d.uri);
+        return !!rel && this.isAnalysed(rel);
+      });
     engine.onProgress = (p) => {
       if (this.state !== 'analysing') return;
       this.progress = p;
