@@ -15,6 +15,7 @@ import { progressText } from './progress';
 import { loadRules } from './rules';
 import type { RuleInfo } from '../core/protocol';
 import { EditTraces, now, type EditTrace } from './editTrace';
+import { mark } from './activationMarks';
 
 /**
  * Owns every disposable of the extension (one place to dispose), the folder sessions and the
@@ -33,6 +34,7 @@ export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private started = false;
+  private watchingFiles = false;
   private readonly gitWatch = new GitWatch((folder, why) => this.onGitChange(folder, why));
   private progressShown: Promise<void> | undefined;
   /** The last per-file lints' timings, from the change to the diagnostics (the API's `timings().edits`). */
@@ -42,6 +44,7 @@ export class Ctx implements vscode.Disposable {
     this.log = vscode.window.createOutputChannel('Deploy Readiness', { log: true });
     const log = this.log;
     this.logger = { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m), debug: (m) => log.debug(m) };
+    mark('ctx.outputChannel');
     this.diagnostics = new Diagnostics(extension.extensionUri);
     this.tree = new ReadinessTree(() => this.allSessions());
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
@@ -52,8 +55,10 @@ export class Ctx implements vscode.Disposable {
         providedCodeActionKinds: FindingCodeActions.kinds,
       }),
     );
+    mark('ctx.views');
     this.syncFolders();
     this.watch();
+    mark('ctx.watch');
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysed', false);
     this.status.update(this.allSessions());
     // Two-stage start: analyse when the view is shown or a relevant file is open, not during activation.
@@ -132,6 +137,7 @@ export class Ctx implements vscode.Disposable {
 
   async refreshAll(): Promise<void> {
     this.started = true;
+    this.watchFiles();
     this.watchGit();
     await Promise.all(this.allSessions().map((s) => this.refresh(s)));
   }
@@ -282,6 +288,16 @@ export class Ctx implements vscode.Disposable {
         void this.refreshAll();
       }),
     );
+  }
+
+  /**
+   * File system watchers, from the first analysis on (not during activation: their events only
+   * matter once the folder was analysed).
+   */
+  private watchFiles(): void {
+    if (this.watchingFiles) return;
+    this.watchingFiles = true;
+    const d = this.disposables;
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.env.example,.env.sample,.env.template,.env.dist}`);
     const onFs = (uri: vscode.Uri) => {
       const s = this.sessionFor(uri);

@@ -15,6 +15,8 @@ export interface EditTrace {
   debounced?: number;
   /** The request was posted to the worker. */
   sent?: number;
+  /** Which worker thread answered: the analysis worker, or the lint worker while a full analysis runs. */
+  worker?: 'analysis' | 'lint';
   /** The worker took it off its queue. */
   workerReceived?: number;
   /** The worker posted the answer. */

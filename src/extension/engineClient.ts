@@ -14,6 +14,7 @@ class WorkerChannel {
   private readonly pending = new Map<number, Pending>();
 
   constructor(
+    readonly name: 'analysis' | 'lint',
     private readonly script: string,
     private readonly onLog: (level: 'info' | 'warn' | 'error' | 'debug', message: string) => void,
     private readonly onProgress: (p: Progress) => void,
@@ -59,7 +60,10 @@ class WorkerChannel {
     const w = this.ensure();
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, trace });
-      if (trace) trace.sent = now();
+      if (trace) {
+        trace.sent = now();
+        trace.worker = this.name;
+      }
       w.postMessage({ id, method, params } as Request);
     });
   }
@@ -104,9 +108,10 @@ export class EngineClient {
 
   constructor(extensionPath: string, log: Logger) {
     const script = path.join(extensionPath, 'dist', 'worker.js');
-    this.main = new WorkerChannel(script, (level, m) => log[level](m), (p) => this.onProgress?.(p));
+    this.main = new WorkerChannel('analysis', script, (level, m) => log[level](m), (p) => this.onProgress?.(p));
     // The lint worker repeats the analysis worker's walk: only its problems are worth a log line.
     this.lint = new WorkerChannel(
+      'lint',
       script,
       (level, m) => (level === 'warn' || level === 'error') && log[level](`lint worker: ${m}`),
       () => undefined,

@@ -111,7 +111,7 @@ export class FolderSession implements vscode.Disposable {
         const project = await loadProjectConfig(this.folder.uri, settings);
         const overlays: Record<string, string> = {};
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { Classifier } = require('../core/classify') as typeof import('../core/classify');
+        const { Classifier } = require('./lazy') as typeof import('./lazy');
         const classifier = new Classifier(project.config);
         if (gen !== this.generation) return;
         // Per-file lints classify with this config from now on; they go to the worker at once.
