@@ -26,6 +26,8 @@ export interface Methods {
    */
   analyzeFile: { params: { rel: string; text: string }; result: { findings: Finding[]; areas: Area[]; affectsWorkspace: boolean } };
   forget: { params: { rel: string }; result: Record<string, never> };
+  /** Loads what a first per-file lint would (the PostgreSQL parser, the base snapshot), so that lint answers at once. */
+  warm: { params: Record<string, never>; result: Record<string, never> };
   /**
    * One file's unsaved text, kept for the next full analysis without linting it (the editor's lint
    * worker linted it while this worker was busy with a full analysis).

@@ -10,6 +10,7 @@ import { frameworkFromContent, isFramework } from './frameworks/detect';
 import { Git, gitInvocations } from './git';
 import { isMariadbVersion } from './migrations/analyzer';
 import { describeStatement } from './migrations/describe';
+import { loadPg } from './migrations/postgres';
 import { compareFindings, replaceFileFindings, summarize, verdictOf, type Area, type Finding, type Report } from './model';
 import { remoteUrl } from './pipeline/history';
 import { planInitCi } from './pipeline/initCi';
@@ -172,6 +173,11 @@ export class AnalysisService {
         // The checklist, the plan and the runbook read this report: kept in step with the file, after the answer.
         if (this.report) this.pendingFiles.set(rel, { areas, findings });
         return { findings, areas, affectsWorkspace: ws.affectsWorkspace(rel) };
+      }
+      case 'warm': {
+        const ws = await this.workspace();
+        await Promise.all([loadPg(), ws.ensureBase()]);
+        return {};
       }
       case 'overlay':
         this.overlay?.set(req.params.rel, req.params.text);

@@ -123,13 +123,22 @@ export class EngineClient {
     return this.analysing > 0 && this.lintReady;
   }
 
+  /** Resolves when the lint worker has opened the folder (false: it is not opening it, or failed). */
+  lintOpened(): Promise<boolean> {
+    return this.lintOpening ?? Promise.resolve(false);
+  }
+
   private openLint(): void {
     const params = this.lastOpen;
     if (this.lintOpening || !params) return;
-    const opening = this.lint.call('open', params).then(
-      () => true,
-      () => false,
-    );
+    // Ready once it has also loaded the SQL parser and the base snapshot: its first lint would otherwise pay for them.
+    const opening = this.lint
+      .call('open', params)
+      .then(() => this.lint.call('warm', {}))
+      .then(
+        () => true,
+        () => false,
+      );
     this.lintOpening = opening;
     void opening.then((ok) => {
       if (this.lintOpening === opening) this.lintReady = ok;
