@@ -164,7 +164,10 @@ export class EngineClient {
       }
       case 'analyzeFile':
         if (this.lintWorkerActive) return this.lintFile(params as Params<'analyzeFile'>, trace) as Promise<Result<M>>;
-        if (this.analysing > 0) this.openLint();
+        if (this.analysing > 0) {
+          this.openLint();
+          return this.race(params as Params<'analyzeFile'>, trace) as Promise<Result<M>>;
+        }
         return this.main.call(method, params, trace);
       case 'hover':
       case 'rules':
@@ -189,6 +192,32 @@ export class EngineClient {
     } catch {
       return this.main.call('analyzeFile', params, trace);
     }
+  }
+
+  /**
+   * A per-file lint while the full analysis runs and the lint worker is still opening the folder:
+   * asked of both, the first answer wins (the analysis worker answers between two steps of its
+   * analysis, the lint worker once it is ready; which is first depends on the repository).
+   */
+  private race(params: Params<'analyzeFile'>, trace?: EditTrace): Promise<Result<'analyzeFile'>> {
+    const mainTrace = trace && { ...trace };
+    const lintTrace = trace && { ...trace };
+    const fromMain = this.main.call('analyzeFile', params, mainTrace);
+    const fromLint = this.lintOpening!.then((ok) => (ok ? this.lint.call('analyzeFile', params, lintTrace) : Promise.reject(new Error('the lint worker did not open the folder'))));
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let failed = 0;
+      const win = (r: Result<'analyzeFile'>, t: EditTrace | undefined) => {
+        if (settled) return;
+        settled = true;
+        // The trace shows the worker whose answer is the one shown.
+        if (trace && t) Object.assign(trace, t);
+        resolve(r);
+      };
+      const fail = (e: unknown) => ++failed === 2 && reject(e as Error);
+      fromMain.then((r) => win(r, mainTrace), fail);
+      fromLint.then((r) => win(r, lintTrace), fail);
+    });
   }
 
   /** The checklist of the last analysis (GitHub is read only with a token). */

@@ -55,6 +55,30 @@ describe('the editor engine client: per-file lints never queue behind the full a
     assert.ok(afterReport.sent! <= afterReport.workerReceived! && afterReport.workerReceived! <= afterReport.workerAnswered! && afterReport.workerAnswered! <= afterReport.received!, JSON.stringify(afterReport));
   });
 
+  it('with no editable file open at the analysis, the lint worker opens on the first per-file lint; that lint is answered by whichever worker is first', async () => {
+    const dir = repo(1500);
+    dirs.push(dir);
+    engine = new EngineClient(ROOT, silentLogger);
+    engine.lintEagerly = () => false;
+    await engine.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {} });
+    assert.equal(await engine.lintOpened(), false, 'not opened with the analysis worker');
+    const order: string[] = [];
+    const full = engine.call('analyze', {}).then((r) => (order.push('analyze'), r));
+    await new Promise((r) => setTimeout(r, 100));
+    const first = trace();
+    const one = await engine.call('analyzeFile', { rel: MIGRATION, text: FIXED }, first);
+    order.push('analyzeFile');
+    assert.ok(!one.findings.some((f) => f.ruleId === 'migration/require-concurrent-index'));
+    assert.ok(first.worker === 'lint' || first.worker === 'analysis', JSON.stringify(first));
+    assert.equal(await engine.lintOpened(), true, 'the first lint opened the folder in the lint worker');
+    const second = trace();
+    await engine.call('analyzeFile', { rel: MIGRATION, text: BAD }, second);
+    order.push('analyzeFile');
+    await full;
+    assert.deepEqual(order.slice(0, 2), ['analyzeFile', 'analyzeFile'], 'both lints answered before the full analysis finished');
+    assert.equal(second.worker, 'lint');
+  });
+
   it('the analysis worker keeps the text the lint worker linted: the next full analysis reads it', async () => {
     const dir = repo(300);
     dirs.push(dir);
