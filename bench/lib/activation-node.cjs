@@ -65,12 +65,13 @@ else {
   const sample = (b) => JSON.parse(spawnSync(process.execPath, [__filename, '--one', b], { encoding: 'utf8' }).stdout.trim().split('\n').pop());
   const ours = [];
   const floor = [];
+  const fmt = (x) => (typeof x === 'number' && !Number.isNaN(x) ? x.toFixed(1) : '?');
   for (let i = 0; i < runs; i++) {
     floor.push(sample(empty));
     ours.push(sample(bundle));
-    console.log(`run ${i + 1}: ours ${ours.at(-1).totalMs.toFixed(1)} ms (require ${ours.at(-1).requireMs.toFixed(1)} of which top-level code ${ours.at(-1).topLevelMs.toFixed(1)}, activate ${ours.at(-1).activateMs.toFixed(1)}), empty ${floor.at(-1).totalMs.toFixed(1)} ms`);
+    console.log(`run ${i + 1}: ours ${ours.at(-1).totalMs.toFixed(1)} ms (require ${ours.at(-1).requireMs.toFixed(1)} of which top-level code ${fmt(ours.at(-1).topLevelMs)}, activate ${ours.at(-1).activateMs.toFixed(1)}), empty ${floor.at(-1).totalMs.toFixed(1)} ms`);
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const m = (k, xs) => median(xs.map((x) => x[k]));
-  console.log(`median of ${runs}: ours ${m('totalMs', ours).toFixed(1)} ms (require ${m('requireMs', ours).toFixed(1)} of which top-level code ${m('topLevelMs', ours).toFixed(1)}, activate ${m('activateMs', ours).toFixed(1)}), empty ${m('totalMs', floor).toFixed(1)} ms, over the empty extension ${(m('totalMs', ours) - m('totalMs', floor)).toFixed(1)} ms; load ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`median of ${runs}: ours ${m('totalMs', ours).toFixed(1)} ms (require ${m('requireMs', ours).toFixed(1)} of which top-level code ${fmt(m('topLevelMs', ours))}, activate ${m('activateMs', ours).toFixed(1)}), empty ${m('totalMs', floor).toFixed(1)} ms, over the empty extension ${(m('totalMs', ours) - m('totalMs', floor)).toFixed(1)} ms; load ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
