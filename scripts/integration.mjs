@@ -59,6 +59,8 @@ for (const suite of suites) {
     '--timeout', suite === 'bench' ? '1500' : '900',
   ];
   if (suite === 'restricted') args.push('--restricted');
+  // The editor bench writes CPU profiles of the extension host around its edits there.
+  if (suite === 'bench' && process.env.DR_BENCH_PROFILE) args.push('--env', `DR_BENCH_PROFILE=${process.env.DR_BENCH_PROFILE}`);
   console.log(`\n== integration suite: ${suite} (real VS Code extension host via code-server) ==`);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout);

@@ -292,19 +292,25 @@ export const severityRank: Record<Severity, number> = { error: 3, warning: 2, in
 
 /**
  * `all` (sorted by compareFindings) with file `file`'s findings of `areas` replaced by `fresh`, in
- * order, without sorting the whole list again: one pass and a small sort of that file's findings.
+ * order, without sorting the whole list again: a binary search and a small sort of that file's findings.
  */
 export function replaceFileFindings(all: readonly Finding[], file: string, areas: readonly Area[], fresh: readonly Finding[]): Finding[] {
-  const before: Finding[] = [];
+  // The file's findings are one run of the sorted list: found by binary search, not by comparing
+  // every finding's file (on the editor's report of 8,761 findings, localeCompare per finding
+  // took 16-65 ms of each edit in the extension host).
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid].file !== file && all[mid].file.localeCompare(file) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
   const group: Finding[] = [...fresh];
-  const after: Finding[] = [];
-  for (const f of all) {
-    if (f.file === file) {
-      if (!areas.includes(f.area)) group.push(f);
-      continue;
-    }
-    (f.file.localeCompare(file) < 0 ? before : after).push(f);
+  while (end < all.length && all[end].file === file) {
+    if (!areas.includes(all[end].area)) group.push(all[end]);
+    end++;
   }
   group.sort(compareFindings);
-  return [...before, ...group, ...after];
+  return [...all.slice(0, lo), ...group, ...all.slice(end)];
 }

@@ -26,6 +26,13 @@ export interface Methods {
    */
   analyzeFile: { params: { rel: string; text: string }; result: { findings: Finding[]; areas: Area[]; affectsWorkspace: boolean } };
   forget: { params: { rel: string }; result: Record<string, never> };
+  /** Loads what a first per-file lint would (the PostgreSQL parser, the base snapshot), so that lint answers at once. */
+  warm: { params: Record<string, never>; result: Record<string, never> };
+  /**
+   * One file's unsaved text, kept for the next full analysis without linting it (the editor's lint
+   * worker linted it while this worker was busy with a full analysis).
+   */
+  overlay: { params: { rel: string; text: string }; result: Record<string, never> };
   /**
    * The git state changed (the index, the working tree's changed files): reads `git status` again.
    * When only the set of uncommitted files changed, the report's uncommitted-changes finding is
@@ -58,8 +65,18 @@ export interface RuleInfo {
 
 export type Request = { [M in Method]: { id: number; method: M; params: Params<M> } }[Method];
 
+/**
+ * When the worker took a request off its message queue and when it posted the answer, in
+ * milliseconds since the epoch (`performance.timeOrigin + performance.now()`, comparable across
+ * threads): the editor's edit-latency trace splits host, queue and worker time with them.
+ */
+export interface WorkerTiming {
+  received: number;
+  answered: number;
+}
+
 /** The answer to request `id`: its method's result, or why there is none. */
-export type Response = { [M in Method]: { id: number; method: M; ok: true; result: Result<M> } }[Method] | { id: number; ok: false; error: string };
+export type Response = ({ [M in Method]: { id: number; method: M; ok: true; result: Result<M> } }[Method] | { id: number; ok: false; error: string }) & { timing?: WorkerTiming };
 
 /** What the analysis is doing now, for the progress shown in the view. */
 export interface Progress {

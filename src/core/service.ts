@@ -10,6 +10,7 @@ import { frameworkFromContent, isFramework } from './frameworks/detect';
 import { Git, gitInvocations } from './git';
 import { isMariadbVersion } from './migrations/analyzer';
 import { describeStatement } from './migrations/describe';
+import { loadPg } from './migrations/postgres';
 import { compareFindings, replaceFileFindings, summarize, verdictOf, type Area, type Finding, type Report } from './model';
 import { remoteUrl } from './pipeline/history';
 import { planInitCi } from './pipeline/initCi';
@@ -179,6 +180,15 @@ export class AnalysisService {
         if (this.report) this.pendingFiles.set(rel, { areas, findings });
         return { findings, areas, affectsWorkspace: ws.affectsWorkspace(rel) };
       }
+      case 'warm': {
+        const ws = await this.workspace();
+        await Promise.all([loadPg(), ws.ensureBase()]);
+        return {};
+      }
+      case 'overlay':
+        this.overlay?.set(req.params.rel, req.params.text);
+        this.nextOverlay?.set(req.params.rel, req.params.text);
+        return {};
       case 'forget':
         this.overlay?.delete(req.params.rel);
         this.nextOverlay?.delete(req.params.rel);

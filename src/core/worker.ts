@@ -15,7 +15,9 @@ if (port) {
   };
   const service = new AnalysisService(log, undefined, (progress) => post({ id: -1, progress }));
   // Each request is answered as soon as it is done: a per-file lint does not wait for a running analysis.
+  const now = () => performance.timeOrigin + performance.now();
   port.on('message', (req: Request) => {
-    void service.handle(req).then(post);
+    const received = now();
+    void service.handle(req).then((r) => post({ ...r, timing: { received, answered: now() } }));
   });
 }

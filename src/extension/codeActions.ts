@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BUFFER_FIX_CHECKS, bufferFix, type HygieneCheck } from '../core/env/hygiene';
+import type { HygieneCheck } from '../core/env/hygiene';
 import { toPosix } from '../core/text';
 import { toWorkspaceEdit } from './convert';
 import type { Diagnostics } from './diagnostics';
@@ -33,9 +33,12 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
       const fixes = [...(finding.fixes ?? [])];
       // .env.example fixes that would carry a value are never in the report: computed here from the buffer.
       const check = finding.data?.check;
-      if (finding.ruleId === 'env/example-hygiene' && typeof check === 'string' && BUFFER_FIX_CHECKS.includes(check as HygieneCheck)) {
+      if (finding.ruleId === 'env/example-hygiene' && typeof check === 'string') {
+        // Loaded on the first .env.example quick fix, not at activation (dotenv, an ICU collator).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { BUFFER_FIX_CHECKS, bufferFix } = require('./lazy') as typeof import('./lazy');
         const rel = toPosix(path.relative(session.folder.uri.fsPath, document.uri.fsPath));
-        const fix = bufferFix(check, rel, document.getText(), finding.range);
+        const fix = BUFFER_FIX_CHECKS.includes(check as HygieneCheck) ? bufferFix(check, rel, document.getText(), finding.range) : undefined;
         if (fix) fixes.push(fix);
       }
       for (const fix of fixes) {

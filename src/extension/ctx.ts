@@ -14,6 +14,8 @@ import { GitWatch } from './gitWatch';
 import { progressText } from './progress';
 import { loadRules } from './rules';
 import type { RuleInfo } from '../core/protocol';
+import { EditTraces, now, type EditTrace } from './editTrace';
+import { mark } from './activationMarks';
 
 /**
  * Owns every disposable of the extension (one place to dispose), the folder sessions and the
@@ -32,13 +34,17 @@ export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private started = false;
+  private watchingFiles = false;
   private readonly gitWatch = new GitWatch((folder, why) => this.onGitChange(folder, why));
   private progressShown: Promise<void> | undefined;
+  /** The last per-file lints' timings, from the change to the diagnostics (the API's `timings().edits`). */
+  readonly traces = new EditTraces();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Deploy Readiness', { log: true });
     const log = this.log;
     this.logger = { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m), debug: (m) => log.debug(m) };
+    mark('ctx.outputChannel');
     this.diagnostics = new Diagnostics(extension.extensionUri);
     this.tree = new ReadinessTree(() => this.allSessions());
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
@@ -49,8 +55,10 @@ export class Ctx implements vscode.Disposable {
         providedCodeActionKinds: FindingCodeActions.kinds,
       }),
     );
+    mark('ctx.views');
     this.syncFolders();
     this.watch();
+    mark('ctx.watch');
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysed', false);
     this.status.update(this.allSessions());
     // Two-stage start: analyse when the view is shown or a relevant file is open, not during activation.
@@ -101,13 +109,16 @@ export class Ctx implements vscode.Disposable {
   /** A document was opened (or shown at start): lint it now, whatever the state of the full analysis. */
   private lintOpened(doc: vscode.TextDocument): void {
     const s = this.sessionFor(doc.uri);
-    if (!s || !s.relativePath(doc.uri) || !readSettings(doc.uri).enable) return;
-    this.schedule(`doc:${doc.uri}`, 0, () => this.update(s, doc));
+    const rel = s?.relativePath(doc.uri);
+    if (!s || !rel || !readSettings(doc.uri).enable) return;
+    const trace = this.traces.start(rel, 'open');
+    this.schedule(`doc:${doc.uri}`, 0, () => this.update(s, doc, trace));
   }
 
   /** Per-file lint, then the checklist (its items follow the findings: a quick fix ticks "backward-compatible"). */
-  private async update(s: FolderSession, doc: vscode.TextDocument): Promise<void> {
-    if (!(await s.updateDocument(doc))) return;
+  private async update(s: FolderSession, doc: vscode.TextDocument, trace: EditTrace): Promise<void> {
+    trace.debounced = now();
+    if (!(await s.updateDocument(doc, trace))) return;
     if (s.report && s.state !== 'analysing') this.schedule(`checklist:${s.folder.uri}`, 400, () => s.refreshChecklist());
   }
 
@@ -126,6 +137,7 @@ export class Ctx implements vscode.Disposable {
 
   async refreshAll(): Promise<void> {
     this.started = true;
+    this.watchFiles();
     this.watchGit();
     await Promise.all(this.allSessions().map((s) => this.refresh(s)));
   }
@@ -150,7 +162,12 @@ export class Ctx implements vscode.Disposable {
   private render(s: FolderSession): void {
     // Before the first report too: per-file lints of opened files show at once.
     const only = s.takeChangedFiles();
+    const trace = s.takeTrace();
     if (s.report || s.findings().length) this.diagnostics.publish(s, only);
+    if (trace) {
+      trace.published = now();
+      trace.outcome = 'published';
+    }
     this.tree.refresh();
     this.status.update(this.allSessions());
     const total = this.reports().reduce((n, r) => n + r.summary.error + r.summary.warning, 0);
@@ -165,6 +182,7 @@ export class Ctx implements vscode.Disposable {
     if (busy) this.showProgress();
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysed', this.reports().length > 0);
     void vscode.commands.executeCommand('setContext', 'deployReadiness.analysing', this.allSessions().some((x) => x.state === 'analysing'));
+    if (trace) trace.rendered = now();
   }
 
   private syncFolders(): void {
@@ -228,7 +246,8 @@ export class Ctx implements vscode.Disposable {
     }
     if (!saved && !settings.lintOnType) return;
     if (!s.isAnalysed(rel)) return;
-    this.schedule(`doc:${doc.uri}`, saved ? 0 : settings.debounceMs, () => this.update(s, doc));
+    const trace = this.traces.start(rel, saved ? 'save' : 'edit');
+    this.schedule(`doc:${doc.uri}`, saved ? 0 : settings.debounceMs, () => this.update(s, doc, trace));
   }
 
   private watch(): void {
@@ -269,6 +288,16 @@ export class Ctx implements vscode.Disposable {
         void this.refreshAll();
       }),
     );
+  }
+
+  /**
+   * File system watchers, from the first analysis on (not during activation: their events only
+   * matter once the folder was analysed).
+   */
+  private watchFiles(): void {
+    if (this.watchingFiles) return;
+    this.watchingFiles = true;
+    const d = this.disposables;
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.env.example,.env.sample,.env.template,.env.dist}`);
     const onFs = (uri: vscode.Uri) => {
       const s = this.sessionFor(uri);

@@ -7,6 +7,7 @@ import type { Logger } from '../core/analyzer';
 import { checklistVerdict, type Checklist, type Tick } from '../core/checklist/items';
 import { toPosix } from '../core/text';
 import type { EngineClient } from './engineClient';
+import type { EditTrace } from './editTrace';
 import { loadRules } from './rules';
 import { githubEnterpriseUrl, loadProjectConfig, readSettings, type ProjectConfig } from './settings';
 
@@ -45,6 +46,13 @@ export class FolderSession implements vscode.Disposable {
     this.onlyFiles = undefined;
     return f;
   }
+  /** The trace of the per-file lint the current change event shows (read once by the renderer). */
+  private renderTrace: EditTrace | undefined;
+  takeTrace(): EditTrace | undefined {
+    const t = this.renderTrace;
+    this.renderTrace = undefined;
+    return t;
+  }
   /** What the session last did about git and how often it analysed (the API's timings, for tests). */
   readonly counts = { refreshes: 0, statusOnly: 0, gitEvents: 0 };
   private readonly fileGen = new Map<string, number>();
@@ -64,6 +72,12 @@ export class FolderSession implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     this.resetConfigReady();
+    // The lint worker opens the folder with each analysis when a file it lints is open in an editor.
+    engine.lintEagerly = () =>
+      vscode.workspace.textDocuments.some((d) => {
+        const rel = this.relativePath(d.uri);
+        return !!rel && this.isAnalysed(rel);
+      });
     engine.onProgress = (p) => {
       if (this.state !== 'analysing') return;
       this.progress = p;
@@ -97,7 +111,7 @@ export class FolderSession implements vscode.Disposable {
         const project = await loadProjectConfig(this.folder.uri, settings);
         const overlays: Record<string, string> = {};
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { Classifier } = require('../core/classify') as typeof import('../core/classify');
+        const { Classifier } = require('./lazy') as typeof import('./lazy');
         const classifier = new Classifier(project.config);
         if (gen !== this.generation) return;
         // Per-file lints classify with this config from now on; they go to the worker at once.
@@ -249,22 +263,29 @@ export class FolderSession implements vscode.Disposable {
    * first full report too (the per-file areas need no whole-repository report), then merged
    * into the report when it arrives.
    */
-  async updateDocument(doc: vscode.TextDocument): Promise<boolean> {
+  async updateDocument(doc: vscode.TextDocument, trace?: EditTrace): Promise<boolean> {
     const rel = this.relativePath(doc.uri);
     if (!rel) return false;
     await this.configReady;
-    if (this.classifier?.classify(rel).kind === 'env-file' || !this.isAnalysed(rel)) return false;
+    if (this.classifier?.classify(rel).kind === 'env-file' || !this.isAnalysed(rel)) {
+      if (trace) trace.outcome = 'skipped';
+      return false;
+    }
     const gen = (this.fileGen.get(rel) ?? 0) + 1;
     this.fileGen.set(rel, gen);
     const analysing = this.state === 'analysing';
     let res;
     try {
-      res = await this.engine.call('analyzeFile', { rel, text: doc.getText() });
+      res = await this.engine.call('analyzeFile', { rel, text: doc.getText() }, trace);
     } catch (e) {
       this.log.debug(`${rel}: not linted: ${(e as Error).message}`);
+      if (trace) trace.outcome = 'failed';
       return false;
     }
-    if (this.fileGen.get(rel) !== gen) return false; // stale: a newer edit is on its way
+    if (this.fileGen.get(rel) !== gen) {
+      if (trace) trace.outcome = 'stale';
+      return false; // stale: a newer edit is on its way
+    }
     if (analysing || this.state === 'analysing') this.touched.set(rel, doc);
     if (!this.report) {
       this.early.set(rel, res.findings);
@@ -274,6 +295,7 @@ export class FolderSession implements vscode.Disposable {
       this.report = { ...this.report, findings, summary, verdict: verdictOf(summary) };
     }
     this.onlyFiles = new Set([rel]);
+    this.renderTrace = trace;
     this.changed.fire();
     return true;
   }

@@ -59,7 +59,7 @@ export async function loadProjectConfig(folder: vscode.Uri, s: EditorSettings): 
   }
   // Loaded on the first analysis, not at activation: the YAML parser is most of the host bundle's start-up.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseConfig } = require('../core/config') as typeof import('../core/config');
+  const { parseConfig } = require('./lazy') as typeof import('./lazy');
   const loaded = parseConfig(text ?? '', CONFIG_FILE);
   const raw = text ? (safeKeys(text) ?? {}) : {};
   const c = loaded.config;
@@ -75,7 +75,7 @@ export async function loadProjectConfig(folder: vscode.Uri, s: EditorSettings): 
 function safeKeys(text: string): Record<string, unknown> | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const v = (require('yaml') as typeof import('yaml')).parse(text);
+    const v = (require('./lazy') as typeof import('./lazy')).parseYaml(text);
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

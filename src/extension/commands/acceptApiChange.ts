@@ -42,7 +42,7 @@ export function registerAcceptApiChange(): vscode.Disposable {
       text = undefined;
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { acceptEdit } = require('../../core/api/accept') as typeof import('../../core/api/accept');
+    const { acceptEdit } = require('../lazy') as typeof import('../lazy');
     const edit = acceptEdit(CONFIG_FILE, text, { fingerprint, rule: ruleId, reason: reason.trim().replace(/\r?\n/g, ' '), expires: expires.trim() || undefined });
     const existed = text !== undefined;
     const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(folder, [edit]));

@@ -113,6 +113,14 @@ describe('the analysis worker: per-file first, cancel, progress, hovers', functi
     const expected = [...all.filter((x) => !(x.file === 'b.sql' && x.area === 'migration')), ...fresh].sort(compareFindings);
     assert.deepEqual(replaceFileFindings(all, 'b.sql', ['migration'], fresh), expected);
     assert.deepEqual(replaceFileFindings(all, 'new.sql', ['migration'], [f('new.sql', 0, 'migration')]), [...all, f('new.sql', 0, 'migration')].sort(compareFindings));
+    // A large report (the editor's case): every file in turn, first, last, absent, mixed case.
+    const files = ['A.sql', 'a.sql', 'db/1.sql', 'db/10.sql', 'db/2.sql', 'Z.js', 'z.js', 'é.sql', 'src/x.ts'];
+    const big = files.flatMap((file, i) => [0, 1, 2].flatMap((line) => [f(file, line + i, 'migration'), f(file, line, 'env')])).sort(compareFindings);
+    for (const file of [...files, '0.sql', 'zz.sql', 'db/15.sql']) {
+      const fresh2 = [f(file, 7, 'migration')];
+      const want = [...big.filter((x) => !(x.file === file && x.area === 'migration')), ...fresh2].sort(compareFindings);
+      assert.deepEqual(replaceFileFindings(big, file, ['migration'], fresh2), want, file);
+    }
   });
 
   it('hovers and the rule catalog are answered by the worker', async () => {
