@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { defaultConfig } from '../../../src/core/config';
+import { Workspace } from '../../../src/core/engine';
+import { closeScanPool, scanThreadsRunning, setScanThreads } from '../../../src/core/env/parallel';
+import type { Report } from '../../../src/core/model';
+import { parseCounts, resetParseCounts } from '../../../src/core/source/service';
+import { branchRepo, scratchDirs } from '../helpers';
+
+/**
+ * A corpus large enough for the scan threads to start (more than the first files scanned on the
+ * analysis's own thread), in several languages, with project helpers (wrappers, one a wrapper of a
+ * wrapper), a Go config struct, guarded reads, a file with syntax errors and one that is not UTF-8.
+ */
+function corpus(): Record<string, string | Buffer> {
+  const files: Record<string, string | Buffer> = {
+    '.env.example': Array.from({ length: 40 }, (_, i) => `DECLARED_${i}=`).join('\n') + '\nAPP_SECRET=\n',
+    'src/lib/env.ts': "export const env = (name: string) => process.env[name];\nexport const need = (name: string) => { const v = env(name); if (!v) throw new Error(name); return v; };\n",
+    'app/helpers.py': 'import os\n\ndef get_bool_from_env(name):\n    return os.environ[name]\n',
+    'cmd/config.go': 'package main\n\nimport "github.com/kelseyhightower/envconfig"\n\ntype Config struct {\n\tPort int `envconfig:"PORT" default:"8080"`\n\tDB string `envconfig:"DB_URL" required:"true"`\n}\n\nfunc load() { var c Config; envconfig.Process("APP", &c) }\n',
+    'src/broken.ts': 'const x = process.env.BROKEN_VAR ?? ;\nfunction (\n',
+    'src/latin1.ts': Buffer.from([0x63, 0x6f, 0x6e, 0x73, 0x74, 0x20, 0xe9, 0x3d, 0x31, 0x0a]),
+  };
+  for (let i = 0; i < 150; i++) {
+    const v = `VAR_${i % 60}`;
+    switch (i % 6) {
+      case 0:
+        files[`src/mod${i}/a.ts`] = `import { env, need } from '../lib/env';\nexport const a = process.env.${v} ?? 3000;\nexport const b = env('HELPER_${i % 7}');\nexport const c = need('NEEDED_${i % 5}');\nif (process.env.FEATURE_${i % 3}) { console.log(process.env.GATED_${i % 4}); }\n`;
+        break;
+      case 1:
+        files[`app/mod${i}.py`] = `import os\nfrom app.helpers import get_bool_from_env\nA = os.environ["${v}"]\nB = os.getenv("OPT_${i % 9}", "x")\nC = get_bool_from_env("PY_FLAG_${i % 4}")\n`;
+        break;
+      case 2:
+        files[`pkg/m${i}/m.go`] = `package m\n\nimport "os"\n\nfunc F() string { x := os.Getenv("${v}"); if v, ok := os.LookupEnv("GO_OPT_${i % 3}"); ok { return v }; return x }\n`;
+        break;
+      case 3:
+        files[`lib/m${i}.rb`] = `A = ENV.fetch("${v}")\nB = ENV["RB_OPT_${i % 5}"] || "d"\n`;
+        break;
+      case 4:
+        files[`scripts/s${i}.sh`] = `#!/bin/sh\nset -u\n: "\${${v}:?missing}"\necho "\${SH_DEFAULT_${i % 3}:-x}"\n`;
+        break;
+      default:
+        // no marker: only a call to the helper (parsed for the wrapper resolution alone)
+        files[`src/plain${i}.ts`] = `import { env } from './lib/env';\nexport const p = env('PLAIN_${i % 8}');\nexport const q = (a: number) => a + ${i};\n`;
+    }
+  }
+  // distinct texts (the source service parses a text once per thread, whichever file it is)
+  for (const [p, t] of Object.entries(files)) if (typeof t === 'string' && !p.startsWith('.')) files[p] = t + (/\.(py|rb|sh)$/.test(p) ? `# ${p}\n` : `// ${p}\n`);
+  return files;
+}
+
+/** The report without its timing (the one part that differs from run to run). */
+const stable = (r: Report) => JSON.stringify({ ...r, timing: undefined });
+
+describe('env scan on threads: the same findings as on one thread', function () {
+  this.timeout(120_000);
+  const { tree, keep } = scratchDirs();
+  afterEach(() => {
+    setScanThreads(undefined);
+    closeScanPool();
+  });
+
+  async function analyze(root: string, threads: number, base?: string): Promise<{ report: Report; parses: Map<string, number> }> {
+    setScanThreads(threads);
+    const ws = await Workspace.open({ root, config: defaultConfig(), trusted: !!base, ...(base ? { baseRef: base } : {}) });
+    resetParseCounts();
+    const report = await ws.analyze();
+    ws.close();
+    return { report, parses: new Map(parseCounts().byFile) };
+  }
+
+  it('a corpus scanned on two threads gives a byte-identical report to one thread, parsing each file once', async () => {
+    const dir = tree(corpus());
+    const one = await analyze(dir, 0);
+    assert.equal(scanThreadsRunning(), 0);
+    const two = await analyze(dir, 2);
+    assert.equal(scanThreadsRunning(), 2, 'the threads started');
+    // the corpus exercises what it should: reads through both helpers, the Go struct, notices
+    const names = new Set(one.report.facts.envVars.map((v) => v.name));
+    for (const n of ['VAR_0', 'HELPER_0', 'NEEDED_0', 'PLAIN_1', 'PY_FLAG_1', 'APP_PORT', 'APP_DB_URL', 'RB_OPT_0', 'SH_DEFAULT_1', 'GO_OPT_2']) assert.ok(names.has(n), n);
+    assert.ok(one.report.notices.some((n) => n.file === 'src/broken.ts'));
+    assert.ok(one.report.findings.length > 20);
+    assert.equal(stable(two.report), stable(one.report));
+    // once per file, wherever it was parsed (the threads report their parses)
+    assert.deepEqual([...two.parses].filter(([, n]) => n !== 1), []);
+    assert.deepEqual([...two.parses.keys()].sort(), [...one.parses.keys()].sort());
+    // warm threads, again: the same
+    const again = await analyze(dir, 2);
+    assert.equal(stable(again.report), stable(one.report));
+    assert.deepEqual([...again.parses].filter(([, n]) => n !== 1), []);
+  });
+
+  it('on a branch (the merge base scanned too) the report is the same on threads', async () => {
+    const base = corpus();
+    const head = { ...base, 'src/mod0/a.ts': String(base['src/mod0/a.ts']) + 'export const n = process.env.NEW_ON_BRANCH;\n' };
+    const dir = keep(branchRepo(base as Record<string, string>, head as Record<string, string>));
+    const one = await analyze(dir, 0, 'main');
+    const two = await analyze(dir, 2, 'main');
+    assert.ok(one.report.findings.some((f) => f.data?.variable === 'NEW_ON_BRANCH'));
+    assert.equal(stable(two.report), stable(one.report));
+  });
+
+  it('threads that stop (closed mid-analysis) leave their files to this thread: same report', async () => {
+    const dir = tree(corpus());
+    const one = await analyze(dir, 0);
+    setScanThreads(2);
+    const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false });
+    const running = ws.analyze();
+    // let the first files go to the threads, then stop them
+    await new Promise((r) => setTimeout(r, 50));
+    closeScanPool();
+    assert.equal(stable(await running), stable(one.report));
+  });
+});
