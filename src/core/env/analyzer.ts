@@ -292,9 +292,35 @@ function noticesOf(ctx: AnalysisContext, path: string, facts: FileFacts): void {
 
 // ───────────────────────────── quick fixes ─────────────────────────────
 
+type EntryGroup = { names: string[]; first: number; last: number; starts: number[]; segs?: string[][] };
+/** The entry groups of an example file, computed once per parse (every missing variable's fix asks). */
+const groupsOf = new WeakMap<ExampleFile, EntryGroup[]>();
+
 function insertionFor(ex: ExampleFile, name: string, body: string): TextEdit {
+  let groups = groupsOf.get(ex);
+  if (!groups) groupsOf.set(ex, (groups = entryGroups(ex)));
+  const mine = name.split('_');
+  const common = (x: string[]) => {
+    let i = 0;
+    while (i < x.length && i < mine.length && x[i] === mine[i]) i++;
+    return i;
+  };
+  let best: EntryGroup | undefined;
+  let bestScore = 0;
+  for (const g of groups) {
+    g.segs ??= g.names.map((n) => n.split('_'));
+    const score = Math.max(...g.segs.map(common));
+    if (score > bestScore) {
+      best = g;
+      bestScore = score;
+    }
+  }
+  return placeIn(ex, best, name, body);
+}
+
+function entryGroups(ex: ExampleFile): EntryGroup[] {
   // A group is a run of entries; comments directly above an entry belong to it.
-  const groups: { names: string[]; first: number; last: number; starts: number[] }[] = [];
+  const groups: EntryGroup[] = [];
   let cur: (typeof groups)[number] | undefined;
   let commentStart: number | undefined;
   for (const l of ex.lines) {
@@ -310,23 +336,10 @@ function insertionFor(ex: ExampleFile, name: string, body: string): TextEdit {
       commentStart = undefined;
     }
   }
-  const segs = (n: string) => n.split('_');
-  const common = (a: string, b: string) => {
-    const x = segs(a);
-    const y = segs(b);
-    let i = 0;
-    while (i < x.length && i < y.length && x[i] === y[i]) i++;
-    return i;
-  };
-  let best: (typeof groups)[number] | undefined;
-  let bestScore = 0;
-  for (const g of groups) {
-    const score = Math.max(...g.names.map((n) => common(n, name)));
-    if (score > bestScore) {
-      best = g;
-      bestScore = score;
-    }
-  }
+  return groups;
+}
+
+function placeIn(ex: ExampleFile, best: EntryGroup | undefined, name: string, body: string): TextEdit {
   const at = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 0 } });
   if (best) {
     if (isSorted(best.names)) {

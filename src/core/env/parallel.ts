@@ -15,9 +15,10 @@ import type { WrapperDef } from './wrappers';
  * the same data the scanner returns on this thread (plain objects, structured-cloned), so the
  * analysis is the same whichever thread scanned a file; the analyzer applies results in file order.
  *
- * - Small scans never start a thread: the first `INLINE_FIRST` marker files of an analysis are
- *   scanned here, and only then does the pool start (a worker's start and grammar loads cost more
- *   than a few files' parses).
+ * - Small scans never start a thread: an analysis scans its first `INLINE_BYTES` of marker files
+ *   here, and only then starts the pool (a thread's start and its grammar loads cost more than
+ *   parsing a few hundred kilobytes; real applications have tens of files with a read marker, a
+ *   large monorepo hundreds). Threads already running take every file.
  * - A file's later jobs (calls to project helpers) go to the thread that parsed it, whose kept tree
  *   serves them: each file is parsed once per analysis, wherever it was parsed. `forgetParses`
  *   (the engine, per analysis) makes every thread drop its trees.
@@ -40,14 +41,19 @@ export function runJob(job: ScanJob): Promise<ScanResult | CallsResult> {
 export type ToWorker = { id: number; job: ScanJob } | { forget: true };
 export type FromWorker = { id: number; result: ScanResult | CallsResult; parses: number } | { id: number; error: string; stack?: string; parses: number };
 
-const INLINE_FIRST = 48;
+const INLINE_BYTES = 1024 * 1024;
 const IDLE_MS = 60_000;
 const MAX_THREADS = 4;
 
 let threadsWanted: number | undefined;
-/** Threads for the scan: 0 scans on this thread only. Default: one per core (up to 4), none on one core. */
-export function setScanThreads(n: number | undefined): void {
+let inlineLimit = INLINE_BYTES;
+/**
+ * Threads for the scan: 0 scans on this thread only. Default: one per core (up to 4), none on one
+ * core. `inlineBytes` (tests) replaces the amount of marker text scanned here before threads start.
+ */
+export function setScanThreads(n: number | undefined, opts: { inlineBytes?: number } = {}): void {
   threadsWanted = n;
+  inlineLimit = opts.inlineBytes ?? INLINE_BYTES;
   if (n === 0) closeScanPool();
 }
 
@@ -173,11 +179,11 @@ class Pool {
 
 let pool: Pool | undefined;
 let broken = false;
-/** Marker files scanned since the last `forgetParses` (one analysis). */
-let scannedThisAnalysis = 0;
+/** Text of the marker files scanned since the last `forgetParses` (one analysis). */
+let inlineBytes = 0;
 
 onForgetParses(() => {
-  scannedThisAnalysis = 0;
+  inlineBytes = 0;
   owner.clear();
   pool?.forget();
 });
@@ -204,16 +210,16 @@ export function scanThreadsRunning(): number {
 }
 
 /**
- * `scanSource`, on a scan thread once the analysis has scanned `INLINE_FIRST` files with a read
- * marker (or when the threads are already running); the same result either way.
+ * `scanSource`, on a scan thread once the analysis has scanned `INLINE_BYTES` of files with a read
+ * marker here (or when the threads are already running); the same result either way.
  */
 export async function scanSourceParallel(lang: SourceLanguage, text: string, file?: string): Promise<ScanResult> {
   if (lang === 'kotlin' || !mayRead(lang, text)) return scanSource(lang, text, file);
-  scannedThisAnalysis++;
+  inlineBytes += text.length;
   // A file the flag detector will parse too (it names a flag SDK) is scanned here, where its tree is
   // kept for the detector: one parse. (Files naming only a configured flag client get two.)
   const shared = flagScannable(lang) && mayReadFlags(text);
-  const p = shared ? undefined : (pool ?? (scannedThisAnalysis > INLINE_FIRST ? poolFor() : undefined));
+  const p = shared ? undefined : (pool ?? (inlineBytes > inlineLimit ? poolFor() : undefined));
   if (!p) {
     // its later jobs run here too, on the tree kept here
     if (file !== undefined) owner.set(file, -1);

@@ -60,7 +60,8 @@ describe('env scan on threads: the same findings as on one thread', function () 
   });
 
   async function analyze(root: string, threads: number, base?: string): Promise<{ report: Report; parses: Map<string, number> }> {
-    setScanThreads(threads);
+    // threads start after 4 KB of marker text here (the default, 1 MB, is more than this corpus)
+    setScanThreads(threads, { inlineBytes: 4096 });
     const ws = await Workspace.open({ root, config: defaultConfig(), trusted: !!base, ...(base ? { baseRef: base } : {}) });
     resetParseCounts();
     const report = await ws.analyze();
@@ -99,10 +100,20 @@ describe('env scan on threads: the same findings as on one thread', function () 
     assert.equal(stable(two.report), stable(one.report));
   });
 
+  it('a repository with little marker text starts no thread (its parses cost less than a thread start)', async () => {
+    const dir = tree(corpus());
+    closeScanPool();
+    setScanThreads(2);
+    const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false });
+    const r = await ws.analyze();
+    assert.ok(r.facts.envVars.length > 50);
+    assert.equal(scanThreadsRunning(), 0);
+  });
+
   it('threads that stop (closed mid-analysis) leave their files to this thread: same report', async () => {
     const dir = tree(corpus());
     const one = await analyze(dir, 0);
-    setScanThreads(2);
+    setScanThreads(2, { inlineBytes: 4096 });
     const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false });
     const running = ws.analyze();
     // let the first files go to the threads, then stop them
