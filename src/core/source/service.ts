@@ -174,3 +174,13 @@ export function markOffsets(re: RegExp, text: string): number[] {
   }
   return out;
 }
+
+/** Offsets of every occurrence of any of the strings in `text`, sorted (for `walkTree`'s marks). Linear in the text per string. */
+export function literalOffsets(text: string, needles: Iterable<string>): number[] {
+  const out: number[] = [];
+  for (const n of needles) {
+    if (!n) continue;
+    for (let i = text.indexOf(n); i >= 0; i = text.indexOf(n, i + 1)) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
+}

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { defaultConfig } from '../../../src/core/config';
 import { Workspace } from '../../../src/core/engine';
 import { closeScanPool, scanThreadsRunning, setScanThreads } from '../../../src/core/env/parallel';
+import { markerMatches, mayRead } from '../../../src/core/env/scanner';
+import type { SourceLanguage } from '../../../src/core/classify';
 import type { Report } from '../../../src/core/model';
 import { parseCounts, resetParseCounts } from '../../../src/core/source/service';
 import { branchRepo, scratchDirs } from '../helpers';
@@ -120,5 +122,30 @@ describe('env scan on threads: the same findings as on one thread', function () 
     await new Promise((r) => setTimeout(r, 50));
     closeScanPool();
     assert.equal(stable(await running), stable(one.report));
+  });
+});
+
+describe('env scan prefilter: the substring gates never hide a read marker', () => {
+  const LANGS: SourceLanguage[] = ['javascript', 'typescript', 'tsx', 'python', 'ruby', 'go', 'rust', 'java', 'php', 'csharp', 'shell', 'kotlin'];
+  // every marker syntax, near misses, and filler, combined at random (a fixed seed)
+  const pieces = [
+    'process.env.X', 'process?.env', 'process .env', 'import.meta.env', 'Bun.env', 'Deno.env', "from '$env/dynamic/private'", 'cleanEnv(', 'createEnv({', '.env', 'env',
+    'os.environ', 'environ', 'getenv(', 'BaseSettings', 'ENV["X"]', 'ENVY', 'MY_ENV', 'ENV', 'os.Getenv("X")', 'os.LookupEnv', '`env:"X"`', 'envconfig:"X"', 'envconfig.MustProcess',
+    'envconfig.Process', 'caarlos0/env', 'spf13/viper', 'split_words:"true"', 'env::var("X")', 'env!("X")', 'dotenvy::var', 'dotenv::var', 'System.getenv', '@Value("${X}")',
+    '$_ENV', '$_SERVER', 'env(', ' env (', 'GetEnvironmentVariable', 'IConfiguration config', '${HOME}', '$X', '$x', '${#A}', '$', '{', '"', 'x', ' ', '\n', '.', '(', ':', '_',
+  ];
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  it('on 3,000 random texts per language, mayRead is true exactly when the marker expression matches', () => {
+    let matched = 0;
+    for (const lang of LANGS) {
+      for (let k = 0; k < 3000; k++) {
+        const text = Array.from({ length: 1 + rand(6) }, () => pieces[rand(pieces.length)]).join(rand(2) ? '' : ' ');
+        const want = markerMatches(lang, text);
+        if (want) matched++;
+        assert.equal(mayRead(lang, text), want, `${lang}: ${JSON.stringify(text)}`);
+      }
+    }
+    assert.ok(matched > 3000, `the texts hit markers (${matched})`);
   });
 });
