@@ -18,7 +18,8 @@ import type { WrapperDef } from './wrappers';
  * - Small scans never start a thread: an analysis scans its first `INLINE_BYTES` of marker files
  *   here, and only then starts the pool (a thread's start and its grammar loads cost more than
  *   parsing a few hundred kilobytes; real applications have tens of files with a read marker, a
- *   large monorepo hundreds). Threads already running take every file.
+ *   large monorepo hundreds). Threads already running take the files after the first 64 KB, so
+ *   the editor's re-scan of one edited file never waits for a thread.
  * - A file's later jobs (calls to project helpers) go to the thread that parsed it, whose kept tree
  *   serves them: each file is parsed once per analysis, wherever it was parsed. `forgetParses`
  *   (the engine, per analysis) makes every thread drop its trees.
@@ -42,6 +43,8 @@ export type ToWorker = { id: number; job: ScanJob } | { forget: true };
 export type FromWorker = { id: number; result: ScanResult | CallsResult; parses: number } | { id: number; error: string; stack?: string; parses: number };
 
 const INLINE_BYTES = 1024 * 1024;
+/** With threads running, the marker text an analysis scans here first (an edited file's re-scan stays here). */
+const WARM_INLINE_BYTES = 64 * 1024;
 const IDLE_MS = 60_000;
 const MAX_THREADS = 4;
 
@@ -142,6 +145,7 @@ class Pool {
     }
     if (job.file !== undefined) owner.set(job.file, i);
     const t = this.threads[i];
+    jobsSent++;
     return new Promise((resolve, reject) => t.send(this.nextId++, { job, resolve, reject }));
   }
   forget(): void {
@@ -204,6 +208,12 @@ export function closeScanPool(): void {
   pool = undefined;
 }
 
+let jobsSent = 0;
+/** Jobs handed to scan threads in this process so far (for tests and the benchmark). */
+export function scanJobsSent(): number {
+  return jobsSent;
+}
+
 /** Threads the pool runs now (for tests). */
 export function scanThreadsRunning(): number {
   return pool ? (pool as unknown as { threads: Thread[] }).threads.length : 0;
@@ -219,7 +229,7 @@ export async function scanSourceParallel(lang: SourceLanguage, text: string, fil
   // A file the flag detector will parse too (it names a flag SDK) is scanned here, where its tree is
   // kept for the detector: one parse. (Files naming only a configured flag client get two.)
   const shared = flagScannable(lang) && mayReadFlags(text);
-  const p = shared ? undefined : (pool ?? (inlineBytes > inlineLimit ? poolFor() : undefined));
+  const p = shared ? undefined : inlineBytes > (pool ? Math.min(inlineLimit, WARM_INLINE_BYTES) : inlineLimit) ? poolFor() : undefined;
   if (!p) {
     // its later jobs run here too, on the tree kept here
     if (file !== undefined) owner.set(file, -1);
@@ -230,7 +240,8 @@ export async function scanSourceParallel(lang: SourceLanguage, text: string, fil
 
 /** `scanWrapperCalls`, on the thread that scanned the file when it was scanned on one. */
 export async function scanWrapperCallsParallel(lang: SourceLanguage, text: string, defs: readonly WrapperDef[], file?: string): Promise<CallsResult> {
-  const p = pool;
+  // threads only within a large analysis (an edited file's calls are scanned here)
+  const p = pool && inlineBytes > Math.min(inlineLimit, WARM_INLINE_BYTES) ? pool : undefined;
   if (!p) return scanWrapperCalls(lang, text, defs, file);
   return (await p.run({ op: 'calls', lang, text, defs, file })) as CallsResult;
 }

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { defaultConfig } from '../../../src/core/config';
+import { DiskReader, OverlayReader } from '../../../src/core/reader';
 import { Workspace } from '../../../src/core/engine';
-import { closeScanPool, scanThreadsRunning, setScanThreads } from '../../../src/core/env/parallel';
+import { closeScanPool, scanJobsSent, scanThreadsRunning, setScanThreads } from '../../../src/core/env/parallel';
 import { markerMatches, mayRead } from '../../../src/core/env/scanner';
 import type { SourceLanguage } from '../../../src/core/classify';
 import type { Report } from '../../../src/core/model';
@@ -110,6 +111,32 @@ describe('env scan on threads: the same findings as on one thread', function () 
     const r = await ws.analyze();
     assert.ok(r.facts.envVars.length > 50);
     assert.equal(scanThreadsRunning(), 0);
+  });
+
+  it('with threads running, the editor re-scans an edited file on its own thread (no wait for a thread), with the same findings', async () => {
+    const dir = tree(corpus());
+    const files = corpus();
+    const findingsOf = async (threads: number) => {
+      setScanThreads(threads, { inlineBytes: 4096 });
+      const reader = new OverlayReader(new DiskReader(dir, 1 << 20));
+      const ws = await Workspace.open({ root: dir, config: defaultConfig(), trusted: false, reader, areas: ['env'] });
+      await ws.analyze();
+      const sent = scanJobsSent();
+      if (threads) assert.ok(scanThreadsRunning() > 0);
+      reader.set('src/mod0/a.ts', String(files['src/mod0/a.ts']) + "export const e = process.env.EDITED ?? env('EDITED_HELPER');\n");
+      const found = await ws.analyzeFile('src/mod0/a.ts');
+      assert.equal(scanJobsSent(), sent, 'no job for the edited file went to a thread');
+      // a file without a marker that calls a helper: its calls are scanned here too
+      reader.set('src/plain5.ts', String(files['src/plain5.ts']) + "export const f = env('EDITED_PLAIN');\n");
+      const plain = await ws.analyzeFile('src/plain5.ts');
+      assert.equal(scanJobsSent(), sent);
+      found.push(...plain);
+      return JSON.stringify(found);
+    };
+    const two = await findingsOf(2);
+    assert.match(two, /EDITED_HELPER/);
+    assert.match(two, /EDITED_PLAIN/);
+    assert.equal(two, await findingsOf(0));
   });
 
   it('threads that stop (closed mid-analysis) leave their files to this thread: same report', async () => {
