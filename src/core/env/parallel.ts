@@ -11,9 +11,10 @@ import type { WrapperDef } from './wrappers';
 /**
  * The environment scan on worker threads. Parsing is most of a large scan's time and tree-sitter
  * parses synchronously, so files with a read marker are scanned on a small pool of threads (one
- * per core, at most four), each with its own grammars and its own kept trees. A job's result is
- * the same data the scanner returns on this thread (plain objects, structured-cloned), so the
- * analysis is the same whichever thread scanned a file; the analyzer applies results in file order.
+ * per core beyond the analysis's own, at most four), each with its own grammars and its own kept
+ * trees. A job's result is the same data the scanner returns on this thread (plain objects,
+ * structured-cloned), so the analysis is the same whichever thread scanned a file; the analyzer
+ * applies results in file order.
  *
  * - Small scans never start a thread: an analysis scans its first `INLINE_BYTES` of marker files
  *   here, and only then starts the pool (a thread's start and its grammar loads cost more than
@@ -51,8 +52,9 @@ const MAX_THREADS = 4;
 let threadsWanted: number | undefined;
 let inlineLimit = INLINE_BYTES;
 /**
- * Threads for the scan: 0 scans on this thread only. Default: one per core (up to 4), none on one
- * core. `inlineBytes` (tests) replaces the amount of marker text scanned here before threads start.
+ * Threads for the scan: 0 scans on this thread only. Default: one per core beyond this thread's
+ * (up to 4): one on 2 cores, none on one. `inlineBytes` (tests) replaces the amount of marker text
+ * scanned here before threads start.
  */
 export function setScanThreads(n: number | undefined, opts: { inlineBytes?: number } = {}): void {
   threadsWanted = n;
@@ -64,8 +66,10 @@ function threadCount(): number {
   if (threadsWanted !== undefined) return Math.max(0, Math.min(MAX_THREADS, Math.floor(threadsWanted)));
   const fromEnv = process.env.DEPLOY_READINESS_SCAN_THREADS;
   if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return Math.min(MAX_THREADS, Number(fromEnv));
+  // The analysis's own thread reads every file meanwhile: it has a core of its own. (On a loaded
+  // 2-core machine, two scan threads beside it were slower than one, and cost more CPU.)
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores > 1 ? Math.min(MAX_THREADS, cores) : 0;
+  return Math.max(0, Math.min(MAX_THREADS, cores - 1));
 }
 
 /** The worker script, beside this module (dist/ when bundled, out/ in the tests); undefined when absent. */
