@@ -165,6 +165,11 @@ export async function importTs(rel) {
   if (!existsSync(out)) {
     await esbuild.build({ entryPoints: [path.join(ROOT, rel)], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: ROOT });
   }
+  // the environment scan's threads start scanWorker.js from beside the bundle, as in dist/
+  const scanWorker = path.join(bundleDir, 'scanWorker.js');
+  if (!existsSync(scanWorker)) {
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/core/env/scanWorker.ts')], outfile: scanWorker, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: ROOT });
+  }
   return createRequire(out)(out);
 }
 process.on('exit', () => bundleDir && rmSync(bundleDir, { recursive: true, force: true }));

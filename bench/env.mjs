@@ -57,6 +57,8 @@ await esbuild.build({
   outfile,
   logLevel: 'warning',
 });
+// the scan threads' entry, beside the bundle as in dist/ (src/core/env/parallel.ts looks for it there)
+await esbuild.build({ entryPoints: [path.join(root, 'src/core/env/scanWorker.ts')], outfile: path.join(outDir, 'scanWorker.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' });
 const require = createRequire(outfile);
 const E = require(outfile);
 

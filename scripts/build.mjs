@@ -86,6 +86,8 @@ const bundles = [
   // The GitHub Action's entry (action.yml runs it from the npm package; see action.yml).
   { entryPoints: { action: 'src/cli/action.ts' }, outdir: 'dist' },
   { entryPoints: { worker: 'src/core/worker.ts' }, outdir: 'dist', optional: true },
+  // The environment scan's threads (src/core/env/parallel.ts starts dist/scanWorker.js from the bundle beside it).
+  { entryPoints: { scanWorker: 'src/core/env/scanWorker.ts' }, outdir: 'dist' },
 ];
 
 function testEntries(dir) {

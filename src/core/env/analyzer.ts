@@ -25,7 +25,8 @@ import {
   secretInExample,
   unusedInExample,
 } from './rules';
-import { scannable, scanSource, scanWrapperCalls, type EnvRead } from './scanner';
+import { scanSourceParallel as scanSource, scanWrapperCallsParallel as scanWrapperCalls } from './parallel';
+import { scannable, type EnvRead } from './scanner';
 import { familyOf, mayCall, mergeWrappers, type WrapperDef } from './wrappers';
 
 /** Variables the platform or runtime provides; never expected in an example file. */
@@ -271,13 +272,25 @@ async function factsOf(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile): Pro
   return memoFacts(ctx, f.cls, f.path, text, hash);
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight (file reads overlap; parsing stays on this thread). */
-async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs `fn` over `items` with at most `limit` in flight (reads overlap; parses run on scan threads when there are many). */
+async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length && !signal.aborted) await fn(items[next++]);
+    while (next < items.length && !signal.aborted) {
+      const i = next++;
+      await fn(items[i], i);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Puts the notices added since `from` in the order of their files (then as they came). */
+function inFileOrder(ctx: AnalysisContext, files: readonly WorkspaceFile[], from: number): void {
+  if (ctx.notices.length - from < 2) return;
+  const rank = new Map(files.map((f, i) => [f.path, i]));
+  const added = ctx.notices.splice(from).map((n, i) => ({ n, i, r: (n.file !== undefined ? rank.get(n.file) : undefined) ?? files.length }));
+  added.sort((a, b) => a.r - b.r || a.i - b.i);
+  ctx.notices.push(...added.map((x) => x.n));
 }
 
 function noticesOf(ctx: AnalysisContext, path: string, facts: FileFacts): void {
@@ -301,9 +314,35 @@ function noticesOf(ctx: AnalysisContext, path: string, facts: FileFacts): void {
 
 // ───────────────────────────── quick fixes ─────────────────────────────
 
+type EntryGroup = { names: string[]; first: number; last: number; starts: number[]; segs?: string[][] };
+/** The entry groups of an example file, computed once per parse (every missing variable's fix asks). */
+const groupsOf = new WeakMap<ExampleFile, EntryGroup[]>();
+
 function insertionFor(ex: ExampleFile, name: string, body: string): TextEdit {
+  let groups = groupsOf.get(ex);
+  if (!groups) groupsOf.set(ex, (groups = entryGroups(ex)));
+  const mine = name.split('_');
+  const common = (x: string[]) => {
+    let i = 0;
+    while (i < x.length && i < mine.length && x[i] === mine[i]) i++;
+    return i;
+  };
+  let best: EntryGroup | undefined;
+  let bestScore = 0;
+  for (const g of groups) {
+    g.segs ??= g.names.map((n) => n.split('_'));
+    const score = Math.max(...g.segs.map(common));
+    if (score > bestScore) {
+      best = g;
+      bestScore = score;
+    }
+  }
+  return placeIn(ex, best, name, body);
+}
+
+function entryGroups(ex: ExampleFile): EntryGroup[] {
   // A group is a run of entries; comments directly above an entry belong to it.
-  const groups: { names: string[]; first: number; last: number; starts: number[] }[] = [];
+  const groups: EntryGroup[] = [];
   let cur: (typeof groups)[number] | undefined;
   let commentStart: number | undefined;
   for (const l of ex.lines) {
@@ -319,23 +358,10 @@ function insertionFor(ex: ExampleFile, name: string, body: string): TextEdit {
       commentStart = undefined;
     }
   }
-  const segs = (n: string) => n.split('_');
-  const common = (a: string, b: string) => {
-    const x = segs(a);
-    const y = segs(b);
-    let i = 0;
-    while (i < x.length && i < y.length && x[i] === y[i]) i++;
-    return i;
-  };
-  let best: (typeof groups)[number] | undefined;
-  let bestScore = 0;
-  for (const g of groups) {
-    const score = Math.max(...g.names.map((n) => common(n, name)));
-    if (score > bestScore) {
-      best = g;
-      bestScore = score;
-    }
-  }
+  return groups;
+}
+
+function placeIn(ex: ExampleFile, best: EntryGroup | undefined, name: string, body: string): TextEdit {
   const at = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 0 } });
   if (best) {
     if (isSorted(best.names)) {
@@ -860,24 +886,30 @@ export const envAnalyzer: Analyzer = {
       });
     }
     s.testReads.clear();
-    const present = new Set<string>();
     const relevantFiles = ctx.files.filter((f) => relevant(f.cls, f.path, ctx.config.env.includeTests));
     const failed: Finding[] = [];
-    await pool(relevantFiles, 32, ctx.signal, async (f) => {
-      let facts: FileFacts | undefined;
+    // Files are scanned concurrently (on scan threads when there are many, ./parallel.ts); their
+    // facts and notices are applied in file order, so the result never depends on which finished first.
+    const results: (FileFacts | undefined)[] = new Array(relevantFiles.length);
+    const noticesFrom = ctx.notices.length;
+    await pool(relevantFiles, 32, ctx.signal, async (f, i) => {
       try {
-        facts = await factsOf(ctx, s, f);
+        results[i] = await factsOf(ctx, s, f);
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         failed.push(failureFinding('env', f.path, e));
-        return;
       }
+    });
+    inFileOrder(ctx, relevantFiles, noticesFrom);
+    const head = new Map<string, FileFacts>();
+    relevantFiles.forEach((f, i) => {
+      const facts = results[i];
       if (!facts || isEmpty(facts)) return;
-      present.add(f.path);
-      s.head.set(f.path, facts);
+      head.set(f.path, facts);
       noticesOf(ctx, f.path, facts);
     });
-    for (const k of [...s.head.keys()]) if (!present.has(k)) s.head.delete(k);
+    s.head.clear();
+    for (const [k, v] of head) s.head.set(k, v);
     resolveGoEnv(s.head);
     await resolveWrappers(ctx, s, relevantFiles, failed);
     await applyGates(ctx, s, relevantFiles, failed);
@@ -975,17 +1007,24 @@ async function resolveWrappers(ctx: AnalysisContext, s: EnvState, files: readonl
   const sources = files.filter((f) => f.cls.kind === 'source' && familyOf(f.cls.language));
   for (let level = 0; level < 3 && round.length && !ctx.signal.aborted; level++) {
     const next: WrapperDef[] = [];
-    await pool(sources, 32, ctx.signal, async (f) => {
+    // applied in file order once all are scanned (scans run concurrently, possibly on scan threads)
+    const found: (FileFacts | undefined)[] = new Array(sources.length);
+    await pool(sources, 32, ctx.signal, async (f, i) => {
       try {
         const old = s.head.get(f.path);
         const facts = await withWrapperReads(ctx, s, f, old, round);
         if (!facts || facts === old) return;
-        s.head.set(f.path, facts);
-        for (const w of facts.wrappers ?? []) if (!all.has(`${w.family}:${w.name}`)) next.push({ ...w, file: f.path });
+        found[i] = facts;
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         failed.push(failureFinding('env', f.path, e));
       }
+    });
+    sources.forEach((f, i) => {
+      const facts = found[i];
+      if (!facts) return;
+      s.head.set(f.path, facts);
+      for (const w of facts.wrappers ?? []) if (!all.has(`${w.family}:${w.name}`)) next.push({ ...w, file: f.path });
     });
     round = mergeWrappers(all, next);
   }

@@ -1,7 +1,7 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
-import { markOffsets, parseable, walkTree, withParse, type Parsed } from '../source/service';
+import { literalOffsets, markOffsets, parseable, walkTree, withParse, type Parsed } from '../source/service';
 import { configReads } from './configs';
 import type { GoEnvTable } from './configs/goenv';
 import { envconfigReads } from './goconfig';
@@ -62,6 +62,24 @@ const MARKERS: Partial<Record<SourceLanguage, RegExp>> = {
   shell: /\$\{?#?[A-Z_]/,
 };
 
+/**
+ * For each language, strings of which a text must contain one for its marker to match: found with
+ * `indexOf` (a native substring search), they keep the marker expression off most files.
+ */
+const GATES: Partial<Record<SourceLanguage, readonly string[]>> = {
+  javascript: ['.env', '$env/', 'cleanEnv', 'createEnv'],
+  typescript: ['.env', '$env/', 'cleanEnv', 'createEnv'],
+  tsx: ['.env', '$env/', 'cleanEnv', 'createEnv'],
+  python: ['environ', 'getenv', 'BaseSettings'],
+  ruby: ['ENV'],
+  go: ['os.Getenv', 'os.LookupEnv', 'env:"', 'envconfig', 'caarlos0/env', 'spf13/viper', 'split_words:"'],
+  rust: ['env::var', 'env!', 'dotenvy::var', 'dotenv::var'],
+  java: ['System.getenv', '@Value'],
+  php: ['getenv', '$_ENV', '$_SERVER', 'env('],
+  csharp: ['GetEnvironmentVariable', 'onfig'],
+  shell: ['$'],
+};
+
 export function scannable(lang: SourceLanguage): boolean {
   // Kotlin has no grammar in @vscode/tree-sitter-wasm: a lexer reads it (./kotlin.ts).
   return parseable(lang) || lang === 'kotlin';
@@ -70,7 +88,14 @@ export function scannable(lang: SourceLanguage): boolean {
 /** True when the text may contain a read in this language (cheap pre-filter before parsing). */
 export function mayRead(lang: SourceLanguage, text: string): boolean {
   const m = MARKERS[lang];
-  return !!m && m.test(text);
+  if (!m) return false;
+  const gates = GATES[lang];
+  return (!gates || gates.some((g) => text.includes(g))) && m.test(text);
+}
+
+/** The marker expression alone, without the gates (for the test that the gates never hide a match). */
+export function markerMatches(lang: SourceLanguage, text: string): boolean {
+  return !!MARKERS[lang]?.test(text);
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -951,6 +976,8 @@ export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs:
   const r = await withParse(lang, text, file, (p) => {
     const reads: EnvRead[] = [];
     const found = new Map<string, WrapperDef>();
+    // A call to a wrapper holds its name: the walk enters only subtrees where a name occurs.
+    const marks = literalOffsets(text, byName.keys());
     walkTree(p.root, (n) => {
       if (!CALL_TYPES.has(n.type)) return;
       const name = calleeName(n);
@@ -966,7 +993,7 @@ export async function scanWrapperCalls(lang: SourceLanguage, text: string, defs:
       }
       const w = wrapperOfWrapper(n, at, lang, def);
       if (w) mergeWrappers(found, [w]);
-    });
+    }, marks);
     return { reads, wrappers: [...found.values()] };
   });
   return r ?? { reads: [], wrappers: [] };

@@ -100,11 +100,26 @@ export async function withParse<T>(lang: SourceLanguage, text: string, label: st
   }
 }
 
+const forgetHooks = new Set<() => void>();
+
 /** Frees every kept tree: the next analysis parses again (called by the engine per analysis). */
 export function forgetParses(): void {
   for (const m of memo.values()) for (const e of m.values()) e.tree.delete();
   memo.clear();
   kept = 0;
+  for (const h of forgetHooks) h();
+}
+
+/** Runs `hook` on each `forgetParses` (the scan threads drop their own kept trees then). */
+export function onForgetParses(hook: () => void): void {
+  forgetHooks.add(hook);
+}
+
+/** Counts parses made for this process elsewhere (on a scan thread), as if made here. */
+export function recordParses(label: string | undefined, n: number): void {
+  if (n <= 0) return;
+  parses += n;
+  if (label !== undefined) byLabel.set(label, (byLabel.get(label) ?? 0) + n);
 }
 
 /** Parses since the last `resetParseCounts`, in total and per file label. */
@@ -158,4 +173,14 @@ export function markOffsets(re: RegExp, text: string): number[] {
     if (x[0].length === 0) g.lastIndex++;
   }
   return out;
+}
+
+/** Offsets of every occurrence of any of the strings in `text`, sorted (for `walkTree`'s marks). Linear in the text per string. */
+export function literalOffsets(text: string, needles: Iterable<string>): number[] {
+  const out: number[] = [];
+  for (const n of needles) {
+    if (!n) continue;
+    for (let i = text.indexOf(n); i >= 0; i = text.indexOf(n, i + 1)) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
 }
