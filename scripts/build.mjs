@@ -28,10 +28,21 @@ const common = {
 // (not the unit tests, whose packages stay external) take its ESM build.
 const bundleAlias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
+// The CLI's analysis (every analyzer and parser) is a second bundle, dist/analysis.js, which
+// src/core/lazy.ts requires on first use: a plan command served from the report cache loads only
+// dist/cli.js. The other bundles carry the analysis inline.
+const lazyAnalysis = {
+  name: 'lazy-analysis',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/analysis$/ }, (args) => (path.basename(args.importer) === 'lazy.ts' ? { path: './analysis.js', external: true } : undefined));
+  },
+};
+
 const bundles = [
   // The banner marks when the bundle starts evaluating: the activation time the extension logs includes its dependencies' top-level code.
   { entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], banner: { js: 'globalThis.__deployReadinessLoadStart = performance.now();' } },
-  { entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  { entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [lazyAnalysis] },
+  { entryPoints: { analysis: 'src/core/analysis.ts' }, outdir: 'dist' },
   // The GitHub Action's entry (action.yml runs it from the npm package; see action.yml).
   { entryPoints: { action: 'src/cli/action.ts' }, outdir: 'dist' },
   { entryPoints: { worker: 'src/core/worker.ts' }, outdir: 'dist', optional: true },

@@ -23,13 +23,17 @@ interface Entry {
  */
 const KEEP = 16;
 
+/** Size and time of this bundle and of the analysis bundle beside it (dist/analysis.js): a rebuild of either is another key. */
 async function bundleStamp(): Promise<string> {
-  try {
-    const st = await fs.stat(__filename);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return '';
-  }
+  const stamps = await Promise.all(
+    [__filename, path.join(__dirname, 'analysis.js')].map((f) =>
+      fs.stat(f).then(
+        (st) => `${st.size}:${st.mtimeMs}`,
+        () => '',
+      ),
+    ),
+  );
+  return stamps.join(',');
 }
 
 /**

@@ -6,7 +6,7 @@ import { CONFIG_FILE, defaultConfig, parseConfig, type Config, type FailOn } fro
 import { Workspace } from '../core/engine';
 import { format, formatRules, FORMATS, TOOL_VERSION, type Format } from '../core/format';
 import { decidingFindings, severityRank, type Report, type Scope } from '../core/model';
-import { apiDiffFiles } from '../core/api/files';
+import { analysis } from '../core/lazy';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
 import { runInitCi } from './initCi';
@@ -221,7 +221,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const fmt = pickFormat(values.format);
       const config = await loadConfig(values.config, io.cwd, io);
       const failOn = pickFailOn(values['fail-on'], config);
-      const report = await apiDiffFiles(io.cwd, rest[0], rest[1], config);
+      const report = await analysis().apiDiffFiles(io.cwd, rest[0], rest[1], config);
       io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       return exitCode(report, failOn);
     }

@@ -2,16 +2,15 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { AnalysisContext, Analyzer, Logger, WorkspaceFile } from './analyzer';
 import { silentLogger } from './analyzer';
-import { ANALYZERS, ruleById } from './catalog';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
 import { Git, gitInvocations, type SavedSnapshot } from './git';
-import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
+import type { BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
 import type { Progress } from './protocol';
-import { forgetParses } from './source/service';
+import { analysis } from './lazy';
 import { toPosix } from './text';
 import { walk } from './walk';
 
@@ -67,13 +66,24 @@ export class Workspace {
   private pendingBase: { ref: string; commit: string } | undefined;
   private constructor(
     readonly ctx: AnalysisContext,
-    private readonly analyzers: readonly Analyzer[],
+    /** The areas to analyse (default: all); their analyzers load on first use (`analyzers`). */
+    private readonly areas: readonly Area[] | undefined,
     readonly scope: Scope,
     /** Explicit paths were given: nothing is compared with the base for the baseline. */
     private readonly explicit: boolean,
     private readonly started: { at: number; git: number },
     private readonly progress: (p: Progress) => void = () => {},
   ) {}
+
+  private picked: readonly Analyzer[] | undefined;
+  /** The analyzers of `areas`: the first use loads the analysis modules (a cached CLI run never does). */
+  private get analyzers(): readonly Analyzer[] {
+    if (!this.picked) {
+      const all = analysis().ANALYZERS;
+      this.picked = this.areas ? all.filter((a) => this.areas!.includes(a.area)) : all;
+    }
+    return this.picked;
+  }
 
   static async open(opts: EngineOptions): Promise<Workspace> {
     const started = { at: performance.now(), git: gitInvocations() };
@@ -155,8 +165,7 @@ export class Workspace {
       }
     }
     log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
-    const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    const ws = new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
+    const ws = new Workspace(ctx, opts.areas, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
     ws.pendingBase = pending;
     return ws;
   }
@@ -192,7 +201,7 @@ export class Workspace {
    */
   private forgetReads(): void {
     (this.ctx.reader as { forget?: () => void }).forget?.();
-    forgetParses();
+    analysis().forgetParses();
   }
 
   /** Git processes started since this workspace was opened. */
@@ -233,7 +242,7 @@ export class Workspace {
     const { info, fixed } = await this.baseline(kept);
     const report = buildReport(this.ctx, kept, info, fixed);
     report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false };
-    forgetParses();
+    analysis().forgetParses();
     return report;
   }
 
@@ -258,6 +267,7 @@ export class Workspace {
       return { info: { compared: false, scope: this.scope, reason: r, fixed: [] }, fixed: 0 };
     }
     const base = ctx.base!;
+    const { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo } = analysis();
     await fingerprint(kept, new TextMemo(ctx.reader, ctx.classifier), base.renames);
     let baseFindings: Finding[];
     if (base.changedFiles.size === 0) {
@@ -298,10 +308,11 @@ export class Workspace {
     const kept = capFindings(applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings));
     if (!this.baseIndex || !this.ctx.base) for (const f of kept) f.baseline = 'new';
     else {
+      const { fingerprint, markFindings, TextMemo } = analysis();
       await fingerprint(kept, new TextMemo(this.ctx.reader, this.ctx.classifier), this.ctx.base.renames);
       markFindings(kept, this.baseIndex);
     }
-    forgetParses();
+    analysis().forgetParses();
     return kept;
   }
 
@@ -364,7 +375,7 @@ async function collectFiles(root: string, opts: EngineOptions, classifier: Class
 export function applyConfig(config: Config, findings: Finding[]): Finding[] {
   const out: Finding[] = [];
   for (const f of findings) {
-    const rule = ruleById(f.ruleId);
+    const rule = analysis().ruleById(f.ruleId);
     const override = config.rules[f.ruleId];
     if (override === 'off') continue;
     if (rule?.optIn && !override) continue;

@@ -64,15 +64,19 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-let spawned = 0;
+/**
+ * The process's count of git processes, shared by every copy of this module: the CLI's two bundles
+ * (dist/cli.js and the analysis it loads, dist/analysis.js) each carry one.
+ */
+const counter = ((globalThis as Record<symbol, unknown>)[Symbol.for('deploy-readiness.gitProcesses')] ??= { spawned: 0 }) as { spawned: number };
 /** How many git processes the engine has started in this process (Restricted Mode keeps this at 0). */
 export function gitInvocations(): number {
-  return spawned;
+  return counter.spawned;
 }
 
 /** The one place the tool starts git: hardening flags first, a scrubbed environment, counted. */
 export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
-  spawned++;
+  counter.spawned++;
   const flags = SAFE_GIT_CONFIG.flatMap((c) => ['-c', c]);
   return spawn('git', [...flags, '--no-pager', ...args], { cwd, env: childEnv(), stdio: 'pipe', windowsHide: true });
 }

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { analysisCount } from '../../../src/core/engine';
 import { gitInvocations } from '../../../src/core/git';
-import { branchRepo, git, removeTree, tempTree, writeTree } from '../helpers';
+import { branchRepo, CLI, git, REPO_ROOT, removeTree, scratchDirs, tempTree, writeTree } from '../helpers';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; analyses: number; gitProcesses: number }> {
   let stdout = '';
@@ -153,3 +154,48 @@ describe('CLI report cache: one analysis per state', function () {
   });
 });
 
+
+describe('CLI report cache: the built binary on a cached state', function () {
+  this.timeout(120_000);
+  const scratch = scratchDirs();
+
+  /** Runs dist/cli.js with a preload that reports, at exit, the bundles Node loaded and the git processes started. */
+  function traced(args: string[], cwd: string, preload: string): { code: number | null; stdout: string; bundles: string[]; git: number } {
+    const r = spawnSync(process.execPath, ['-r', preload, CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '', GH_TOKEN: '' } });
+    const m = /^TRACE (.*)$/m.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    const t = JSON.parse(m[1]) as { bundles: string[]; git: number };
+    return { code: r.status, stdout: r.stdout, ...t };
+  }
+
+  it('check, checklist, rollback-plan and runbook served from the cache load dist/cli.js only, not the analysis bundle', () => {
+    const dir = scratch.keep(branchRepo({ 'README.md': 'x\n' }, { 'db/migrations/002_idx.sql': MIGRATION }));
+    const preload = path.join(scratch.tree({}), 'trace.cjs');
+    writeFileSync(
+      preload,
+      `const cp = require('child_process'); let git = 0; const spawn = cp.spawn;
+cp.spawn = function (cmd, ...rest) { if (cmd === 'git') git++; return spawn.call(this, cmd, ...rest); };
+process.on('exit', () => process.stderr.write('TRACE ' + JSON.stringify({ git, bundles: Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(path.join(REPO_ROOT, 'dist'))})).map((k) => require('path').basename(k)).sort() }) + '\\n'));\n`,
+    );
+    const cold = traced(['check', '--base', 'main', '--format', 'json'], dir, preload);
+    assert.equal(cold.code, 1);
+    assert.equal(JSON.parse(cold.stdout).timing.cached, false);
+    assert.deepEqual(cold.bundles, ['analysis.js', 'cli.js'], 'a cache miss loads the analysis');
+    // No parser is bundled into the entry itself (a static import of the rule catalog would pull them all in).
+    const size = (f: string) => statSync(path.join(REPO_ROOT, 'dist', f)).size;
+    assert.ok(size('cli.js') * 4 < size('analysis.js'), `dist/cli.js ${size('cli.js')} bytes, dist/analysis.js ${size('analysis.js')}`);
+    const again = traced(['check', '--base', 'main', '--format', 'json'], dir, preload);
+    assert.equal(JSON.parse(again.stdout).timing.cached, true);
+    assert.deepEqual(JSON.parse(again.stdout).findings, JSON.parse(cold.stdout).findings);
+    for (const [cmd, out] of [
+      [['check', '--base', 'main', '--format', 'json'], /require-concurrent-index/],
+      [['checklist', '--base', 'main', '--format', 'json'], /"verdict"/],
+      [['rollback-plan', '--base', 'main'], /ollback/],
+      [['runbook', '--base', 'main', '--out', '-'], /unbook/],
+    ] as const) {
+      const r = traced([...cmd], dir, preload);
+      assert.match(r.stdout, out);
+      assert.deepEqual(r.bundles, ['cli.js'], `${cmd[0]} on a cached state loaded ${r.bundles.join(', ')}`);
+    }
+  });
+});
