@@ -47,7 +47,8 @@ export async function reportKey(ws: Workspace, extra: unknown): Promise<string |
   const ctx = ws.ctx;
   if (!ctx.trusted || !ctx.git?.gitDir || !ctx.facts.head?.commit) return undefined;
   const h = createHash('sha256');
-  h.update(JSON.stringify({ tool: TOOL_VERSION, bundle: await bundleStamp(), root: ctx.root, head: ctx.facts.head, base: ctx.facts.base, config: ctx.config, extra }));
+  // The base is the ref and the commit it points at: with the head commit they fix the merge base.
+  h.update(JSON.stringify({ tool: TOOL_VERSION, bundle: await bundleStamp(), root: ctx.root, head: ctx.facts.head, base: ws.baseTip ?? ctx.facts.base ?? null, config: ctx.config, extra }));
   const clean = ctx.status ? await ctx.git.cleanTracked(ctx.status).catch(() => new Set<string>()) : new Set<string>();
   const files = ctx.files.map((f) => f.path).sort();
   const digests = new Array<string>(files.length);
@@ -126,7 +127,7 @@ export async function writeCachedReport(ws: Workspace, key: string, report: Repo
  */
 export async function analyzeWithCache(ws: Workspace, opts: { useCache: boolean; extra?: unknown }): Promise<Report> {
   const key = opts.useCache ? await reportKey(ws, opts.extra ?? null).catch(() => undefined) : undefined;
-  const keyedBase = ws.ctx.facts.base;
+  const keyedTip = ws.baseTip;
   if (key) {
     const hit = await readCachedReport(ws, key);
     if (hit) {
@@ -138,6 +139,6 @@ export async function analyzeWithCache(ws: Workspace, opts: { useCache: boolean;
   }
   const report = await ws.analyze();
   // A cancelled (partial) run is not cached, nor one whose base could not be read after the key named it.
-  if (key && !ws.ctx.signal.aborted && report.facts.base === keyedBase) await writeCachedReport(ws, key, report, ws.savedBase()).catch(() => undefined);
+  if (key && !ws.ctx.signal.aborted && !!report.facts.base === !!keyedTip) await writeCachedReport(ws, key, report, ws.savedBase()).catch(() => undefined);
   return report;
 }

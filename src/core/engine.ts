@@ -5,7 +5,7 @@ import { silentLogger } from './analyzer';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
-import { Git, gitInvocations, type SavedSnapshot } from './git';
+import { Git, gitInvocations, type BaseSnapshot, type SavedSnapshot } from './git';
 import type { BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { DiskReader, type FileReader } from './reader';
@@ -62,8 +62,10 @@ const AREA_PHASE: Record<Area, { label: string; kinds: string[] }> = {
 export class Workspace {
   /** Base findings by fingerprint, from the last full analysis (marks per-file re-analyses). */
   private baseIndex: BaselineIndex | undefined;
-  /** The merge base found by a deferred open, until `ensureBase` reads the rest of the snapshot. */
-  private pendingBase: { ref: string; commit: string } | undefined;
+  /** The base ref and its commit found by a deferred open, until `ensureBase` finds the merge base and reads the snapshot. */
+  private pendingBase: { ref: string; tip: string } | undefined;
+  /** A deferred open's base ref and the commit it points at (the CLI's cache key names them). */
+  baseTip: { ref: string; tip: string } | undefined;
   private constructor(
     readonly ctx: AnalysisContext,
     /** The areas to analyse (default: all); their analyzers load on first use (`analyzers`). */
@@ -101,33 +103,33 @@ export class Workspace {
     progress({ phase: 'Reading files' });
     const walked = collectFiles(root, opts, classifier, walkNotices, signal);
     walked.catch(() => undefined);
-    let pending: { ref: string; commit: string } | undefined;
+    let pending: { ref: string; tip: string } | undefined;
     let git: Git | undefined;
     let status: Awaited<ReturnType<Git['status']>> | undefined;
     let base: Awaited<ReturnType<Git['baseSnapshot']>> | undefined;
     if (!trusted) {
       notices.push({ level: 'info', message: 'Restricted Mode: git was not run, so nothing is compared with the base branch and the working tree is not checked.' });
     } else {
-      git = await Git.open(root);
+      // Deferred (the CLI): the status, the index and the base ref's commit are read while the repository opens.
+      git = await Git.open(root, opts.deferBase ? { ref: opts.baseRef ?? opts.config.base } : undefined);
       if (!git) {
         notices.push({ level: 'warning', message: 'not a git repository (or git is not installed): nothing is compared with a base branch' });
       } else {
         const g = git;
         const problem = (e: Error) => ({ problem: e.message.split('\n')[0] });
-        // The status and the merge base are independent: both at once (and the index listing the
-        // CLI's cache key reads).
-        if (opts.deferBase) g.listIndex();
+        // The status and the merge base are independent: both at once.
+        const ref = opts.baseRef ?? opts.config.base;
         const [st, found] = await Promise.all([
           g.status().then(
             (value) => ({ value }),
             (e: Error) => ({ error: e }),
           ),
-          g.baseCommit(opts.baseRef ?? opts.config.base).catch(problem),
+          (opts.deferBase ? g.baseTip(ref) : g.baseCommit(ref)).catch(problem),
         ]);
         if ('value' in st) status = st.value;
         else notices.push({ level: 'warning', message: `git status failed: ${st.error.message.split('\n')[0]}` });
         if ('problem' in found) notices.push({ level: 'warning', message: `base: ${found.problem}` });
-        else if (opts.deferBase) pending = found;
+        else if ('tip' in found) pending = found;
         else {
           progress({ phase: 'Reading base tree' });
           base = await g.snapshotAt(found.ref, found.commit, status).catch(problem);
@@ -157,8 +159,7 @@ export class Workspace {
         ctx.status = status;
         ctx.facts.head = { branch: status.branch, commit: status.head };
       }
-      if (pending) ctx.facts.base = { ref: pending.ref, commit: pending.commit };
-      else if (base && !('problem' in base)) {
+      if (base && !('problem' in base)) {
         ctx.base = base;
         ctx.facts.base = { ref: base.ref, commit: base.commit };
         log.info(`base ${base.ref} at ${base.commit.slice(0, 7)}, ${base.changedFiles.size} changed files`);
@@ -167,12 +168,14 @@ export class Workspace {
     log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
     const ws = new Workspace(ctx, opts.areas, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
     ws.pendingBase = pending;
+    ws.baseTip = pending;
     return ws;
   }
 
   /**
-   * Completes a deferred base snapshot: from `saved` (the report cache's copy, for the same merge
-   * base) or from git. A git failure leaves no base, with a notice, as a failed open does.
+   * Completes a deferred base: from `saved` (the report cache's copy, for the same base commit; the
+   * cache is keyed by the head commit, so the merge base is the saved one) or from git (the merge
+   * base, then the snapshot). A git failure leaves no base, with a notice, as a failed open does.
    */
   async ensureBase(saved?: SavedSnapshot): Promise<void> {
     const pending = this.pendingBase;
@@ -180,8 +183,16 @@ export class Workspace {
     if (!pending || !git) return;
     this.pendingBase = undefined;
     try {
-      this.ctx.base = saved && saved.ref === pending.ref && saved.commit === pending.commit ? git.snapshotOf(saved) : await git.snapshotAt(pending.ref, pending.commit, this.ctx.status, { commitFiles: true });
-      this.ctx.log.info(`base ${pending.ref} at ${pending.commit.slice(0, 7)}, ${this.ctx.base.changedFiles.size} changed files`);
+      let base: BaseSnapshot;
+      if (saved && saved.ref === pending.ref && saved.tip === pending.tip) base = git.snapshotOf(saved);
+      else {
+        const found = await git.mergeBaseWith(pending.ref, pending.tip);
+        if ('problem' in found) throw new Error(found.problem);
+        base = await git.snapshotAt(pending.ref, found.commit, this.ctx.status, { commitFiles: true, tip: pending.tip });
+      }
+      this.ctx.base = base;
+      this.ctx.facts.base = { ref: base.ref, commit: base.commit };
+      this.ctx.log.info(`base ${base.ref} at ${base.commit.slice(0, 7)}, ${base.changedFiles.size} changed files`);
     } catch (e) {
       this.ctx.facts.base = undefined;
       this.ctx.notices.push({ level: 'warning', message: `base: ${(e as Error).message.split('\n')[0]}` });
@@ -192,7 +203,7 @@ export class Workspace {
   savedBase(): SavedSnapshot | undefined {
     const b = this.ctx.base;
     if (!b) return undefined;
-    return { ref: b.ref, commit: b.commit, changedFiles: [...b.changedFiles], addedFiles: [...b.addedFiles], deletedFiles: [...b.deletedFiles], renames: [...b.renames], commits: b.commits, commitFiles: b.commitFiles && [...b.commitFiles] };
+    return { ref: b.ref, commit: b.commit, tip: b.tip, behind: b.behind, changedFiles: [...b.changedFiles], addedFiles: [...b.addedFiles], deletedFiles: [...b.deletedFiles], renames: [...b.renames], commits: b.commits, commitFiles: b.commitFiles && [...b.commitFiles] };
   }
 
   /**
