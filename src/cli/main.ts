@@ -9,7 +9,6 @@ import { decidingFindings, severityRank, type Report, type Scope } from '../core
 import { analysis } from '../core/lazy';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
-import { runInitCi } from './initCi';
 import { analyzeWithCache } from './cache';
 
 const USAGE = `Usage:
@@ -244,8 +243,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         ws.close();
       }
     }
-    case 'init-ci':
+    case 'init-ci': {
+      // Loaded for this command only (the workflow templates, YAML editing, the diff).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runInitCi } = require('./initCi') as typeof import('./initCi');
       return runInitCi({ root: rest[0] ? path.resolve(io.cwd, rest[0]) : io.cwd, system: values.system, base: values.base, dryRun: !!values['dry-run'], force: !!values.force }, io);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
