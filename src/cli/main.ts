@@ -233,6 +233,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const now = values.now === undefined ? undefined : new Date(values.now);
       if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
       const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose), deferBase: true });
+      // Every plan document names the user and the origin: read them while the cache key is computed.
+      void ws.ctx.git?.userAndOrigin();
       try {
         const analyze = () => analyzeWithCache(ws, { useCache: !values['no-cache'], extra: { paths: null, scope: config.scope ?? 'new' } });
         return await runPlanCommand(command, ws, { analyze, format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out, githubApiUrl: values['github-api-url'] }, io);

@@ -572,7 +572,12 @@ export class Git {
    * get-url origin` give them (the last name set; the first URL, rewritten by the longest matching
    * `url.<base>.insteadOf`), in one process.
    */
-  async userAndOrigin(): Promise<{ user?: string; originUrl?: string }> {
+  userAndOrigin(): Promise<{ user?: string; originUrl?: string }> {
+    return (this.identity ??= this.readUserAndOrigin());
+  }
+  private identity: Promise<{ user?: string; originUrl?: string }> | undefined;
+
+  private async readUserAndOrigin(): Promise<{ user?: string; originUrl?: string }> {
     // Exit code 1 when none is set.
     const out = await this.raw(['config', '-z', '--get-regexp', '^(user\\.name|remote\\.origin\\.url|url\\..*\\.insteadof)$']).catch(() => '');
     let user: string | undefined;
