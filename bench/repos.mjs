@@ -75,6 +75,6 @@ for (const shape of SHAPES) {
     ours: stats(four),
     baseline: { label: 'one cold check (--no-cache)', kind: 'floor', ...coldStats },
     target: { ratioAtMost: 1.2, text: '≤ 1.2× one check' },
-    notes: `CPU time of the Node processes (git's own excluded): four commands ${Math.round(median(fourCpu))} ms vs one cold check ${Math.round(median(coldCpu))} ms (${Math.round((median(fourCpu) / median(coldCpu)) * 100) / 100}×), a figure the machine's load changes less; medians: check (analyses, writes the cache) ${Math.round(median(parts.check))} ms, checklist ${Math.round(median(parts.checklist))} ms, rollback-plan ${Math.round(median(parts['rollback-plan']))} ms, runbook ${Math.round(median(parts.runbook))} ms; each plan command is a cold Node process that loads the bundle, walks, runs about 6 git processes and reads the cached report`,
+    notes: `CPU time of the Node processes (git's own excluded): four commands ${Math.round(median(fourCpu))} ms vs one cold check ${Math.round(median(coldCpu))} ms (${Math.round((median(fourCpu) / median(coldCpu)) * 100) / 100}×), a figure the machine's load changes less; medians: check (analyses, writes the cache) ${Math.round(median(parts.check))} ms, checklist ${Math.round(median(parts.checklist))} ms, rollback-plan ${Math.round(median(parts['rollback-plan']))} ms, runbook ${Math.round(median(parts.runbook))} ms; each plan command is a cold Node process that loads dist/cli.js (not the analysis bundle), walks, runs 4 git processes and reads the cached report`,
   });
 }

@@ -24,13 +24,17 @@ interface Entry {
  */
 const KEEP = 16;
 
+/** Size and time of this bundle and of the analysis bundle beside it (dist/analysis.js): a rebuild of either is another key. */
 async function bundleStamp(): Promise<string> {
-  try {
-    const st = await fs.stat(__filename);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return '';
-  }
+  const stamps = await Promise.all(
+    [__filename, path.join(__dirname, 'analysis.js')].map((f) =>
+      fs.stat(f).then(
+        (st) => `${st.size}:${st.mtimeMs}`,
+        () => '',
+      ),
+    ),
+  );
+  return stamps.join(',');
 }
 
 /**
@@ -44,7 +48,8 @@ export async function reportKey(ws: Workspace, extra: unknown): Promise<string |
   const ctx = ws.ctx;
   if (!ctx.trusted || !ctx.git?.gitDir || !ctx.facts.head?.commit) return undefined;
   const h = createHash('sha256');
-  h.update(JSON.stringify({ tool: TOOL_VERSION, bundle: await bundleStamp(), root: ctx.root, head: ctx.facts.head, base: ctx.facts.base, config: ctx.config, extra }));
+  // The base is the ref and the commit it points at: with the head commit they fix the merge base.
+  h.update(JSON.stringify({ tool: TOOL_VERSION, bundle: await bundleStamp(), root: ctx.root, head: ctx.facts.head, base: ws.baseTip ?? ctx.facts.base ?? null, config: ctx.config, extra }));
   const clean = ctx.status ? await ctx.git.cleanTracked(ctx.status).catch(() => new Set<string>()) : new Set<string>();
   const files = ctx.files.map((f) => f.path).sort();
   const digests = new Array<string>(files.length);
@@ -123,7 +128,7 @@ export async function writeCachedReport(ws: Workspace, key: string, report: Repo
  */
 export async function analyzeWithCache(ws: Workspace, opts: { useCache: boolean; extra?: unknown }): Promise<Report> {
   const key = opts.useCache ? await reportKey(ws, opts.extra ?? null).catch(() => undefined) : undefined;
-  const keyedBase = ws.ctx.facts.base;
+  const keyedTip = ws.baseTip;
   if (key) {
     const hit = await readCachedReport(ws, key);
     if (hit) {
@@ -138,6 +143,6 @@ export async function analyzeWithCache(ws: Workspace, opts: { useCache: boolean;
   const report = await ws.analyze();
   if (opts.useCache) await saveMemo(ws);
   // A cancelled (partial) run is not cached, nor one whose base could not be read after the key named it.
-  if (key && !ws.ctx.signal.aborted && report.facts.base === keyedBase) await writeCachedReport(ws, key, report, ws.savedBase()).catch(() => undefined);
+  if (key && !ws.ctx.signal.aborted && !!report.facts.base === !!keyedTip) await writeCachedReport(ws, key, report, ws.savedBase()).catch(() => undefined);
   return report;
 }

@@ -6,10 +6,9 @@ import { CONFIG_FILE, defaultConfig, parseConfig, type Config, type FailOn } fro
 import { Workspace } from '../core/engine';
 import { format, formatRules, FORMATS, TOOL_VERSION, type Format } from '../core/format';
 import { decidingFindings, severityRank, type Report, type Scope } from '../core/model';
-import { apiDiffFiles } from '../core/api/files';
+import { analysis } from '../core/lazy';
 import type { Logger } from '../core/analyzer';
 import { PlanUsageError, runPlanCommand } from './plan';
-import { runInitCi } from './initCi';
 import { analyzeWithCache } from './cache';
 
 const USAGE = `Usage:
@@ -221,7 +220,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const fmt = pickFormat(values.format);
       const config = await loadConfig(values.config, io.cwd, io);
       const failOn = pickFailOn(values['fail-on'], config);
-      const report = await apiDiffFiles(io.cwd, rest[0], rest[1], config);
+      const report = await analysis().apiDiffFiles(io.cwd, rest[0], rest[1], config);
       io.stdout(format(report, fmt, { color: colored(io, fmt) }));
       return exitCode(report, failOn);
     }
@@ -234,6 +233,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const now = values.now === undefined ? undefined : new Date(values.now);
       if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${values.now}"`);
       const ws = await Workspace.open({ root, config, baseRef: values.base, log: stderrLogger(io, !!values.verbose), deferBase: true });
+      // Every plan document names the user and the origin: read them while the cache key is computed.
+      void ws.ctx.git?.userAndOrigin();
       try {
         const analyze = () => analyzeWithCache(ws, { useCache: !values['no-cache'], extra: { paths: null, scope: config.scope ?? 'new' } });
         return await runPlanCommand(command, ws, { analyze, format: values.format, failOn: pickFailOn(values['fail-on'], config), now, tick: values.tick, untick: values.untick, by: values.by, writePr: values['write-pr'], out: values.out, githubApiUrl: values['github-api-url'] }, io);
@@ -244,8 +245,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         ws.close();
       }
     }
-    case 'init-ci':
+    case 'init-ci': {
+      // Loaded for this command only (the workflow templates, YAML editing, the diff).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runInitCi } = require('./initCi') as typeof import('./initCi');
       return runInitCi({ root: rest[0] ? path.resolve(io.cwd, rest[0]) : io.cwd, system: values.system, base: values.base, dryRun: !!values['dry-run'], force: !!values.force }, io);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

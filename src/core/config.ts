@@ -1,4 +1,16 @@
-import { isMap, isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+/**
+ * The YAML parser, loaded on first use: most repositories have no configuration file, and a command
+ * served from the CLI's report cache (or the editor's extension host at activation) then never
+ * initialises it.
+ */
+function yaml(): Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (yamlModule ??= require('yaml') as Yaml);
+}
 import { LineIndex } from './text';
 import type { Notice, Range, Scope, Severity } from './model';
 import { list, mapOf, num, obj, oneOf, RESERVED_KEYS, str, validate, type Schema } from './schema';
@@ -76,7 +88,7 @@ export interface LoadedConfig {
  */
 export function parseConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   // logLevel: yaml's own warnings (collection keys…) would go to stderr; problems are reported below.
-  const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
+  const doc = yaml().parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   const problems: ConfigProblem[] = [];
   // Positions as the editor counts lines (CRLF, LF and a lone CR each end a line); yaml's own
   // LineCounter only knows LF, which put ranges past the end of the line in CR-only files.
@@ -150,6 +162,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The YAML node at a dotted path: the key itself when `wantKey` (unknown keys), else the value. */
 function nodeAt(root: Node | null, path: string, wantKey: boolean): Node | undefined {
+  const { isMap, isSeq } = yaml();
   if (!root || path === '(root)') return root ?? undefined;
   let node: unknown = root;
   const parts = path.split(/\.|(?=\[)/);

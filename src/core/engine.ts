@@ -2,17 +2,16 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { AnalysisContext, Analyzer, Logger, WorkspaceFile } from './analyzer';
 import { silentLogger } from './analyzer';
-import { ANALYZERS, ruleById } from './catalog';
 import { Classifier } from './classify';
 import { effectiveSeverity, type Config } from './config';
 import { failureFinding, fileOfError } from './failure';
-import { Git, gitInvocations, type SavedSnapshot } from './git';
-import { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo, type BaselineIndex } from './baseline';
+import { Git, gitInvocations, type BaseSnapshot, type SavedSnapshot } from './git';
+import type { BaselineIndex } from './baseline';
 import { compareFindings, emptyFacts, summarize, verdictOf, type Area, type BaselineInfo, type Finding, type Notice, type Report, type Scope, type Severity } from './model';
 import { FileMemo, memoScope } from './memo';
 import { DiskReader, type FileReader } from './reader';
 import type { Progress } from './protocol';
-import { forgetParses } from './source/service';
+import { analysis } from './lazy';
 import { toPosix } from './text';
 import { walk } from './walk';
 
@@ -70,17 +69,30 @@ const AREA_PHASE: Record<Area, { label: string; kinds: string[] }> = {
 export class Workspace {
   /** Base findings by fingerprint, from the last full analysis (marks per-file re-analyses). */
   private baseIndex: BaselineIndex | undefined;
-  /** The merge base found by a deferred open, until `ensureBase` reads the rest of the snapshot. */
-  private pendingBase: { ref: string; commit: string } | undefined;
+  /** The base ref and its commit found by a deferred open, until `ensureBase` finds the merge base and reads the snapshot. */
+  private pendingBase: { ref: string; tip: string } | undefined;
+  /** A deferred open's base ref and the commit it points at (the CLI's cache key names them). */
+  baseTip: { ref: string; tip: string } | undefined;
   private constructor(
     readonly ctx: AnalysisContext,
-    private readonly analyzers: readonly Analyzer[],
+    /** The areas to analyse (default: all); their analyzers load on first use (`analyzers`). */
+    private readonly areas: readonly Area[] | undefined,
     readonly scope: Scope,
     /** Explicit paths were given: nothing is compared with the base for the baseline. */
     private readonly explicit: boolean,
     private readonly started: { at: number; git: number },
     private readonly progress: (p: Progress) => void = () => {},
   ) {}
+
+  private picked: readonly Analyzer[] | undefined;
+  /** The analyzers of `areas`: the first use loads the analysis modules (a cached CLI run never does). */
+  private get analyzers(): readonly Analyzer[] {
+    if (!this.picked) {
+      const all = analysis().ANALYZERS;
+      this.picked = this.areas ? all.filter((a) => this.areas!.includes(a.area)) : all;
+    }
+    return this.picked;
+  }
 
   static async open(opts: EngineOptions): Promise<Workspace> {
     const started = { at: performance.now(), git: gitInvocations() };
@@ -102,7 +114,7 @@ export class Workspace {
     const tracked = async () => (await opened)?.trackedFiles().catch(() => undefined);
     const walked = collectFiles(root, opts, classifier, walkNotices, signal, tracked);
     walked.catch(() => undefined);
-    let pending: { ref: string; commit: string } | undefined;
+    let pending: { ref: string; tip: string } | undefined;
     let git: Git | undefined;
     let status: Awaited<ReturnType<Git['status']>> | undefined;
     let base: Awaited<ReturnType<Git['baseSnapshot']>> | undefined;
@@ -110,27 +122,27 @@ export class Workspace {
       gitOpened(undefined);
       notices.push({ level: 'info', message: 'Restricted Mode: git was not run, so nothing is compared with the base branch and the working tree is not checked.' });
     } else {
-      git = await Git.open(root);
+      // Deferred (the CLI): the status, the index and the base ref's commit are read while the repository opens.
+      git = await Git.open(root, opts.deferBase ? { ref: opts.baseRef ?? opts.config.base } : undefined);
       gitOpened(git);
       if (!git) {
         notices.push({ level: 'warning', message: 'not a git repository (or git is not installed): nothing is compared with a base branch' });
       } else {
         const g = git;
         const problem = (e: Error) => ({ problem: e.message.split('\n')[0] });
-        // The status and the merge base are independent: both at once (and the index listing the
-        // CLI's cache key reads).
-        if (opts.deferBase) g.listIndex();
+        // The status and the merge base are independent: both at once.
+        const ref = opts.baseRef ?? opts.config.base;
         const [st, found] = await Promise.all([
           g.status().then(
             (value) => ({ value }),
             (e: Error) => ({ error: e }),
           ),
-          g.baseCommit(opts.baseRef ?? opts.config.base).catch(problem),
+          (opts.deferBase ? g.baseTip(ref) : g.baseCommit(ref)).catch(problem),
         ]);
         if ('value' in st) status = st.value;
         else notices.push({ level: 'warning', message: `git status failed: ${st.error.message.split('\n')[0]}` });
         if ('problem' in found) notices.push({ level: 'warning', message: `base: ${found.problem}` });
-        else if (opts.deferBase) pending = found;
+        else if ('tip' in found) pending = found;
         else {
           progress({ phase: 'Reading base tree' });
           base = await g.snapshotAt(found.ref, found.commit, status).catch(problem);
@@ -162,23 +174,23 @@ export class Workspace {
         ctx.status = status;
         ctx.facts.head = { branch: status.branch, commit: status.head };
       }
-      if (pending) ctx.facts.base = { ref: pending.ref, commit: pending.commit };
-      else if (base && !('problem' in base)) {
+      if (base && !('problem' in base)) {
         ctx.base = base;
         ctx.facts.base = { ref: base.ref, commit: base.commit };
         log.info(`base ${base.ref} at ${base.commit.slice(0, 7)}, ${base.changedFiles.size} changed files`);
       }
     }
     log.info(`opened in ${Math.round(performance.now() - started.at)} ms: ${files.length} files, ${gitInvocations() - started.git} git processes`);
-    const analyzers = opts.areas ? ANALYZERS.filter((a) => opts.areas!.includes(a.area)) : ANALYZERS;
-    const ws = new Workspace(ctx, analyzers, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
+    const ws = new Workspace(ctx, opts.areas, opts.scope ?? opts.config.scope ?? 'new', !!opts.paths?.length, started, progress);
     ws.pendingBase = pending;
+    ws.baseTip = pending;
     return ws;
   }
 
   /**
-   * Completes a deferred base snapshot: from `saved` (the report cache's copy, for the same merge
-   * base) or from git. A git failure leaves no base, with a notice, as a failed open does.
+   * Completes a deferred base: from `saved` (the report cache's copy, for the same base commit; the
+   * cache is keyed by the head commit, so the merge base is the saved one) or from git (the merge
+   * base, then the snapshot). A git failure leaves no base, with a notice, as a failed open does.
    */
   async ensureBase(saved?: SavedSnapshot): Promise<void> {
     const pending = this.pendingBase;
@@ -186,8 +198,16 @@ export class Workspace {
     if (!pending || !git) return;
     this.pendingBase = undefined;
     try {
-      this.ctx.base = saved && saved.ref === pending.ref && saved.commit === pending.commit ? git.snapshotOf(saved) : await git.snapshotAt(pending.ref, pending.commit, this.ctx.status, { commitFiles: true });
-      this.ctx.log.info(`base ${pending.ref} at ${pending.commit.slice(0, 7)}, ${this.ctx.base.changedFiles.size} changed files`);
+      let base: BaseSnapshot;
+      if (saved && saved.ref === pending.ref && saved.tip === pending.tip) base = git.snapshotOf(saved);
+      else {
+        const found = await git.mergeBaseWith(pending.ref, pending.tip);
+        if ('problem' in found) throw new Error(found.problem);
+        base = await git.snapshotAt(pending.ref, found.commit, this.ctx.status, { commitFiles: true, tip: pending.tip });
+      }
+      this.ctx.base = base;
+      this.ctx.facts.base = { ref: base.ref, commit: base.commit };
+      this.ctx.log.info(`base ${base.ref} at ${base.commit.slice(0, 7)}, ${base.changedFiles.size} changed files`);
     } catch (e) {
       this.ctx.facts.base = undefined;
       this.ctx.notices.push({ level: 'warning', message: `base: ${(e as Error).message.split('\n')[0]}` });
@@ -198,7 +218,7 @@ export class Workspace {
   savedBase(): SavedSnapshot | undefined {
     const b = this.ctx.base;
     if (!b) return undefined;
-    return { ref: b.ref, commit: b.commit, changedFiles: [...b.changedFiles], addedFiles: [...b.addedFiles], deletedFiles: [...b.deletedFiles], renames: [...b.renames], commits: b.commits, commitFiles: b.commitFiles && [...b.commitFiles] };
+    return { ref: b.ref, commit: b.commit, tip: b.tip, behind: b.behind, changedFiles: [...b.changedFiles], addedFiles: [...b.addedFiles], deletedFiles: [...b.deletedFiles], renames: [...b.renames], commits: b.commits, commitFiles: b.commitFiles && [...b.commitFiles] };
   }
 
   /**
@@ -207,7 +227,7 @@ export class Workspace {
    */
   private forgetReads(): void {
     (this.ctx.reader as { forget?: () => void }).forget?.();
-    forgetParses();
+    analysis().forgetParses();
   }
 
   /** Explicit paths were given: the run covers part of the repository. */
@@ -255,7 +275,7 @@ export class Workspace {
     const report = buildReport(this.ctx, kept, info, fixed);
     const memo = this.ctx.memo.stats();
     report.timing = { ms: Math.round(performance.now() - this.started.at), gitProcesses: gitInvocations() - this.started.git, cached: false, reanalysed: memo.reanalysed, reused: memo.reused };
-    forgetParses();
+    analysis().forgetParses();
     return report;
   }
 
@@ -280,6 +300,7 @@ export class Workspace {
       return { info: { compared: false, scope: this.scope, reason: r, fixed: [] }, fixed: 0 };
     }
     const base = ctx.base!;
+    const { analyzeBaseRevision, fingerprint, indexBase, markFindings, TextMemo } = analysis();
     await fingerprint(kept, new TextMemo(ctx.reader, ctx.classifier), base.renames);
     let baseFindings: Finding[];
     if (base.changedFiles.size === 0) {
@@ -320,10 +341,11 @@ export class Workspace {
     const kept = capFindings(applyConfig(this.ctx.config, out).filter((f) => f.file === p).sort(compareFindings));
     if (!this.baseIndex || !this.ctx.base) for (const f of kept) f.baseline = 'new';
     else {
+      const { fingerprint, markFindings, TextMemo } = analysis();
       await fingerprint(kept, new TextMemo(this.ctx.reader, this.ctx.classifier), this.ctx.base.renames);
       markFindings(kept, this.baseIndex);
     }
-    forgetParses();
+    analysis().forgetParses();
     return kept;
   }
 
@@ -393,7 +415,7 @@ async function collectFiles(
 export function applyConfig(config: Config, findings: Finding[]): Finding[] {
   const out: Finding[] = [];
   for (const f of findings) {
-    const rule = ruleById(f.ruleId);
+    const rule = analysis().ruleById(f.ruleId);
     const override = config.rules[f.ruleId];
     if (override === 'off') continue;
     if (rule?.optIn && !override) continue;

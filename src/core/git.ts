@@ -19,6 +19,10 @@ export interface BaseSnapshot {
   ref: string;
   /** The merge-base commit id. */
   commit: string;
+  /** The commit the ref pointed at (when read by the CLI, which keys its report cache on it). */
+  tip?: string;
+  /** How many commits the base ref has that HEAD lacks, when read with the snapshot (from `tip`). */
+  behind?: number;
   reader: FileReader;
   /** Workspace-relative paths changed between the merge base and the working tree (committed or not). */
   changedFiles: Set<string>;
@@ -64,15 +68,19 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-let spawned = 0;
+/**
+ * The process's count of git processes, shared by every copy of this module: the CLI's two bundles
+ * (dist/cli.js and the analysis it loads, dist/analysis.js) each carry one.
+ */
+const counter = ((globalThis as Record<symbol, unknown>)[Symbol.for('deploy-readiness.gitProcesses')] ??= { spawned: 0 }) as { spawned: number };
 /** How many git processes the engine has started in this process (Restricted Mode keeps this at 0). */
 export function gitInvocations(): number {
-  return spawned;
+  return counter.spawned;
 }
 
 /** The one place the tool starts git: hardening flags first, a scrubbed environment, counted. */
 export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
-  spawned++;
+  counter.spawned++;
   const flags = SAFE_GIT_CONFIG.flatMap((c) => ['-c', c]);
   return spawn('git', [...flags, '--no-pager', ...args], { cwd, env: childEnv(), stdio: 'pipe', windowsHide: true });
 }
@@ -296,6 +304,13 @@ function parseStatus(out: string): { branch?: string; head?: string; ahead: numb
   return res;
 }
 
+const STATUS_ARGS = ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames'];
+/** The default base's candidates, in order: the remote's default branch, then main/master. */
+const BASE_CANDIDATES = ['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
+function candidateArgs(): string[] {
+  return ['for-each-ref', '--format=%(refname)%00%(symref)%00%(objecttype)%00%(objectname)', ...BASE_CANDIDATES];
+}
+
 export class Git {
   /** Path of the workspace root inside the repository ("" when they coincide). */
   private prefix = '';
@@ -306,12 +321,34 @@ export class Git {
   private trees = new Map<string, Promise<Map<string, TreeEntry>>>();
   private constructor(readonly root: string) {}
 
-  /** Opens the repository containing `root`; undefined when there is no git or no repository. */
-  static async open(root: string): Promise<Git | undefined> {
+  /**
+   * Opens the repository containing `root`; undefined when there is no git or no repository.
+   * `prefetch` (the CLI): the status, the index listing and the base ref's commit (`baseTip`) are
+   * read at the same time as the repository itself, each once: the `rev-parse` that opens the
+   * repository also resolves `prefetch.ref`, and without a ref the default's candidates are listed
+   * by one `for-each-ref`.
+   */
+  static async open(root: string, prefetch?: { ref?: string }): Promise<Git | undefined> {
     const g = new Git(root);
+    const args = ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--show-prefix', '--absolute-git-dir'];
+    const ref = prefetch?.ref && !prefetch.ref.startsWith('-') ? prefetch.ref : undefined;
+    if (prefetch) {
+      const status = g.raw(STATUS_ARGS);
+      status.catch(() => undefined);
+      g.prefetched = { status, candidates: prefetch.ref ? undefined : g.raw(candidateArgs()).catch(() => '') };
+      g.listIndex();
+    }
     try {
       // One process: a folder with no work tree (a committed bare-looking folder) is no repository.
-      const out = (await g.raw(['rev-parse', '--show-toplevel', '--is-shallow-repository', '--show-prefix', '--absolute-git-dir'])).split('\n');
+      let out: string[];
+      try {
+        out = (await g.raw(ref ? [...args, '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`] : args)).split('\n');
+        if (ref && /^[0-9a-f]{40,64}$/.test(out[4] ?? '')) g.tips.set(ref, out[4]);
+      } catch (e) {
+        // The ref did not resolve (a missing ref exits 1): open without it; `baseTip` explains.
+        if (!ref) throw e;
+        out = (await g.raw(args)).split('\n');
+      }
       if (!out[0]) return undefined;
       g.shallow = out[1] === 'true';
       g.prefix = (out[2] ?? '').replace(/\/$/, '');
@@ -321,6 +358,11 @@ export class Git {
       return undefined;
     }
   }
+
+  /** Outputs started by `open(root, prefetch)`, each used once. */
+  private prefetched: { status?: Promise<string>; candidates?: Promise<string> } | undefined;
+  /** Commits of base refs resolved while opening. */
+  private tips = new Map<string, string>();
 
   /** Stops the blob reader (the end of a run, or a new session). */
   close(): void {
@@ -337,7 +379,9 @@ export class Git {
   }
 
   async status(): Promise<WorkingTreeStatus> {
-    const s = parseStatus(await this.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames']));
+    const pre = this.prefetched?.status;
+    if (this.prefetched) this.prefetched.status = undefined;
+    const s = parseStatus(await (pre ?? this.raw(STATUS_ARGS)));
     const dirty: { path: string; state: string }[] = [];
     for (const f of s.files) {
       const p = this.fromRepoPath(f.path);
@@ -348,19 +392,56 @@ export class Git {
 
   /** The base ref to use: the given one, else the remote's default branch, else main/master. */
   async resolveBaseRef(preferred?: string): Promise<string | undefined> {
-    if (preferred) return (await this.exists(preferred)) ? preferred : undefined;
+    return (await this.resolveBase(preferred))?.ref;
+  }
+
+  /** The base ref to use and, for the default's candidates, its commit. */
+  private async resolveBase(preferred?: string): Promise<{ ref: string; tip?: string } | undefined> {
+    if (preferred) return (await this.exists(preferred)) ? { ref: preferred } : undefined;
     // One process for every candidate: the remote's default branch, then main/master.
-    const candidates = ['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
-    const out = await this.raw(['for-each-ref', '--format=%(refname)%00%(symref)%00%(objecttype)', ...candidates]).catch(() => '');
-    const found = new Map<string, { symref: string; type: string }>();
+    const pre = this.prefetched?.candidates;
+    if (this.prefetched) this.prefetched.candidates = undefined;
+    const out = await (pre ?? this.raw(candidateArgs()).catch(() => ''));
+    const found = new Map<string, { symref: string; type: string; oid: string }>();
     for (const line of out.split('\n')) {
-      const [name, symref, type] = line.split('\0');
-      if (name) found.set(name, { symref: symref ?? '', type: type ?? '' });
+      const [name, symref, type, oid] = line.split('\0');
+      if (name) found.set(name, { symref: symref ?? '', type: type ?? '', oid: oid ?? '' });
     }
     const originHead = found.get('refs/remotes/origin/HEAD');
-    if (originHead?.symref) return originHead.symref.replace(/^refs\/remotes\//, '');
-    for (const c of candidates.slice(1)) if (found.get(c)?.type === 'commit') return c.replace(/^refs\/(heads|remotes)\//, '');
+    const tip = (oid: string | undefined) => (oid && /^[0-9a-f]{40,64}$/.test(oid) ? oid : undefined);
+    if (originHead?.symref) return { ref: originHead.symref.replace(/^refs\/remotes\//, ''), tip: tip(originHead.oid) };
+    for (const c of BASE_CANDIDATES.slice(1)) {
+      const f = found.get(c);
+      if (f?.type === 'commit') return { ref: c.replace(/^refs\/(heads|remotes)\//, ''), tip: tip(f.oid) };
+    }
     return undefined;
+  }
+
+  /**
+   * The base ref and the commit it points at (not yet the merge base: `mergeBaseWith` finds that,
+   * once, when it is needed), or why there is none. Resolved by `open` when it prefetched.
+   */
+  async baseTip(preferredRef?: string): Promise<{ ref: string; tip: string } | { problem: string }> {
+    const known = preferredRef ? this.tips.get(preferredRef) : undefined;
+    if (preferredRef && known) return { ref: preferredRef, tip: known };
+    const found = await this.resolveBase(preferredRef);
+    if (!found) return { problem: this.noBaseRef(preferredRef) };
+    const tip = found.tip ?? (await this.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${found.ref}^{commit}`]).catch(() => '')).trim();
+    if (!/^[0-9a-f]{40,64}$/.test(tip)) return { problem: this.noBaseRef(preferredRef) };
+    return { ref: found.ref, tip };
+  }
+
+  private noBaseRef(preferredRef?: string): string {
+    return preferredRef
+      ? `base ref "${preferredRef}" not found in this repository${this.shallow ? ` (shallow clone: fetch it, e.g. git fetch --depth=50 origin ${preferredRef})` : ''}`
+      : 'no base branch found (no origin/HEAD, main or master); pass --base or set "base" in .deploy-readiness.yaml';
+  }
+
+  /** The merge base of HEAD and `ref` (at `tip`), or why there is none. */
+  async mergeBaseWith(ref: string, tip: string): Promise<{ commit: string } | { problem: string }> {
+    const commit = await this.mergeBase(tip).catch(() => '');
+    if (/^[0-9a-f]{40,64}$/.test(commit)) return { commit };
+    return { problem: `no merge base between HEAD and ${ref}${this.shallow ? ' (shallow clone: fetch more history, e.g. git fetch --unshallow)' : ''}` };
   }
 
   private async exists(ref: string): Promise<boolean> {
@@ -486,6 +567,39 @@ export class Git {
       .filter((p): p is string => p !== undefined);
   }
 
+  /**
+   * `user.name` and the origin remote's URL as `git config --get user.name` and `git remote
+   * get-url origin` give them (the last name set; the first URL, rewritten by the longest matching
+   * `url.<base>.insteadOf`), in one process.
+   */
+  userAndOrigin(): Promise<{ user?: string; originUrl?: string }> {
+    return (this.identity ??= this.readUserAndOrigin());
+  }
+  private identity: Promise<{ user?: string; originUrl?: string }> | undefined;
+
+  private async readUserAndOrigin(): Promise<{ user?: string; originUrl?: string }> {
+    // Exit code 1 when none is set.
+    const out = await this.raw(['config', '-z', '--get-regexp', '^(user\\.name|remote\\.origin\\.url|url\\..*\\.insteadof)$']).catch(() => '');
+    let user: string | undefined;
+    let url: string | undefined;
+    const insteadOf: { base: string; prefix: string }[] = [];
+    for (const rec of out.split('\0')) {
+      const nl = rec.indexOf('\n');
+      if (nl < 0) continue;
+      const key = rec.slice(0, nl);
+      const value = rec.slice(nl + 1);
+      if (key === 'user.name') user = value;
+      else if (key === 'remote.origin.url') url ??= value;
+      else if (key.startsWith('url.') && key.endsWith('.insteadof') && value) insteadOf.push({ base: key.slice(4, -10), prefix: value });
+    }
+    if (url) {
+      let best: { base: string; prefix: string } | undefined;
+      for (const r of insteadOf) if (url.startsWith(r.prefix) && (!best || r.prefix.length > best.prefix.length)) best = r;
+      if (best) url = best.base + url.slice(best.prefix.length);
+    }
+    return { user: user?.trim() || undefined, originUrl: url?.trim() || undefined };
+  }
+
   /** Runs a read-only git command (checklist, rollback plan: remote URL, user name, commit counts). */
   async raw(args: string[]): Promise<string> {
     return runGit(this.root, args);
@@ -512,13 +626,7 @@ export class Git {
     }
     const ref = await this.resolveBaseRef(preferredRef);
     const shallow = this.shallow;
-    if (!ref) {
-      return {
-        problem: preferredRef
-          ? `base ref "${preferredRef}" not found in this repository${shallow ? ` (shallow clone: fetch it, e.g. git fetch --depth=50 origin ${preferredRef})` : ''}`
-          : 'no base branch found (no origin/HEAD, main or master); pass --base or set "base" in .deploy-readiness.yaml',
-      };
-    }
+    if (!ref) return { problem: this.noBaseRef(preferredRef) };
     try {
       const commit = await this.mergeBase(ref);
       if (!commit) throw new Error('no merge base');
@@ -529,15 +637,22 @@ export class Git {
   }
 
   /** The snapshot at a known merge base: what changed since it and the commits on the branch. */
-  async snapshotAt(ref: string, commit: string, status?: WorkingTreeStatus, opts: { commitFiles?: boolean } = {}): Promise<BaseSnapshot> {
+  async snapshotAt(ref: string, commit: string, status?: WorkingTreeStatus, opts: { commitFiles?: boolean; tip?: string } = {}): Promise<BaseSnapshot> {
     const untracked = status?.dirty.filter((d) => d.state === 'untracked').map((d) => d.path);
-    const [{ changed, added, deleted }, commits, files] = await Promise.all([
+    const [{ changed, added, deleted }, commits, files, behind] = await Promise.all([
       this.changedSince(commit, untracked),
       this.commitsSince(commit),
       opts.commitFiles ? this.commitFiles(commit).catch(() => undefined) : undefined,
+      opts.tip ? this.behind(opts.tip) : undefined,
     ]);
     const renames = changed.size ? await this.renamesSince(commit) : new Map<string, string>();
-    return this.snapshotOf({ ref, commit, changedFiles: [...changed], addedFiles: [...added], deletedFiles: [...deleted], renames: [...renames], commits, commitFiles: files && [...files] });
+    return this.snapshotOf({ ref, commit, tip: opts.tip, behind, changedFiles: [...changed], addedFiles: [...added], deletedFiles: [...deleted], renames: [...renames], commits, commitFiles: files && [...files] });
+  }
+
+  /** How many commits `tip` has that HEAD lacks (the branch is behind its base by that many). */
+  async behind(tip: string): Promise<number | undefined> {
+    const out = (await this.raw(['rev-list', '--count', `HEAD..${tip}`]).catch(() => '')).trim();
+    return out && Number.isFinite(Number(out)) ? Number(out) : undefined;
   }
 
   /** The files each commit since `commit` touches, by commit id (one `git log`). */
@@ -555,7 +670,7 @@ export class Git {
   snapshotOf(parts: SavedSnapshot): BaseSnapshot {
     const { ref, commit } = parts;
     const reader: FileReader = { read: (rel, limit) => this.show(commit, rel, limit) };
-    return { ref, commit, reader, changedFiles: new Set(parts.changedFiles), addedFiles: new Set(parts.addedFiles), deletedFiles: new Set(parts.deletedFiles), renames: new Map(parts.renames), commits: parts.commits, commitFiles: parts.commitFiles && new Map(parts.commitFiles) };
+    return { ref, commit, tip: parts.tip, behind: parts.behind, reader, changedFiles: new Set(parts.changedFiles), addedFiles: new Set(parts.addedFiles), deletedFiles: new Set(parts.deletedFiles), renames: new Map(parts.renames), commits: parts.commits, commitFiles: parts.commitFiles && new Map(parts.commitFiles) };
   }
 
   /** `git ls-files -v` of the workspace, started once (the CLI starts it while the status runs). */
@@ -603,6 +718,8 @@ export class Git {
 export interface SavedSnapshot {
   ref: string;
   commit: string;
+  tip?: string;
+  behind?: number;
   changedFiles: string[];
   addedFiles: string[];
   deletedFiles: string[];

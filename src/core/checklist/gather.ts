@@ -31,8 +31,10 @@ export function clientFor(facts: PlanFacts, opts: { token?: string; enterpriseUr
  */
 export async function buildChecklist(ctx: AnalysisContext, report: Report, opts: ChecklistOptions = {}): Promise<Checklist & { facts: PlanFacts }> {
   const settings = ctx.config.checklist;
-  // How far behind the base the branch is, read while the plan facts are gathered.
-  const behind = ctx.trusted && ctx.git && report.facts.base ? ctx.git.raw(['rev-list', '--count', `HEAD..${report.facts.base.ref}`]).catch(() => '') : undefined;
+  // How far behind the base the branch is: counted with the base snapshot (the CLI, which keeps it
+  // in its report cache), else read while the plan facts are gathered.
+  const known = ctx.base?.behind;
+  const behind = known === undefined && ctx.trusted && ctx.git && report.facts.base ? ctx.git.raw(['rev-list', '--count', `HEAD..${report.facts.base.ref}`]).catch(() => '') : undefined;
   const facts = await gatherPlanFacts(ctx, report);
   const input: ChecklistInput = {
     report,
@@ -45,7 +47,8 @@ export async function buildChecklist(ctx: AnalysisContext, report: Report, opts:
     destructive: facts.migrations.map((m) => ({ file: m.file, ops: m.destructive ?? [] })),
     flags: facts.flagsCompared ? { added: facts.flags, sourceChanged: facts.sourceChanged } : undefined,
   };
-  if (behind) {
+  if (known !== undefined) input.behindBase = known;
+  else if (behind) {
     const out = (await behind).trim();
     const n = Number(out);
     input.behindBase = Number.isFinite(n) && out !== '' ? n : undefined;

@@ -1,5 +1,5 @@
 import { blockersOf } from '../blockers';
-import { RULES } from '../catalog';
+import { analysis } from '../lazy';
 import { inScope, type Finding, type Report, type Severity } from '../model';
 import { metaOf } from '../rule';
 import { formatGitlab } from './gitlab';
@@ -119,7 +119,8 @@ function plural(n: number, w: string): string {
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function formatSarif(report: Report): string {
-  const usedRules = RULES.filter((r) => report.findings.some((f) => f.ruleId === r.id) || report.baseline?.fixed.some((f) => f.ruleId === r.id));
+  // The rule catalog loads the analyzers: only SARIF (rule metadata per used rule) and `rules` need it.
+  const usedRules = analysis().RULES.filter((r) => report.findings.some((f) => f.ruleId === r.id) || report.baseline?.fixed.some((f) => f.ruleId === r.id));
   const ruleIndex = new Map(usedRules.map((r, i) => [r.id, i]));
   const region = (r: Finding['range']) => ({
     startLine: r.start.line + 1,
@@ -255,6 +256,7 @@ export function formatMarkdown(report: Report): string {
 }
 
 export function formatRules(fmt: 'text' | 'json'): string {
+  const { RULES } = analysis();
   // `enabled`: whether the rule runs with the default config (opt-in rules need an entry under `rules`).
   if (fmt === 'json') return JSON.stringify({ version: 1, rules: RULES.map((r) => ({ ...metaOf(r), enabled: !r.optIn })) }, null, 2) + '\n';
   const lines = RULES.map((r) => {

@@ -111,13 +111,9 @@ export async function gatherPlanFacts(ctx: AnalysisContext, report: Report): Pro
   facts.commits = ctx.base?.commits ?? [];
   if (ctx.git && ctx.trusted) {
     // Independent git reads, at once.
-    const [user, remoteUrl, hist] = await Promise.all([
-      ctx.git.raw(['config', '--get', 'user.name']).catch(() => ''),
-      ctx.git.raw(['remote', 'get-url', 'origin']).catch(() => ''),
-      facts.commits.length > 10 ? history(ctx, facts.commits) : undefined,
-    ]);
-    facts.user = user.trim() || undefined;
-    facts.remoteUrl = remoteUrl.trim() || undefined;
+    const [{ user, originUrl }, hist] = await Promise.all([ctx.git.userAndOrigin(), facts.commits.length > 10 ? history(ctx, facts.commits) : undefined]);
+    facts.user = user;
+    facts.remoteUrl = originUrl;
     facts.remote = facts.remoteUrl ? parseRemote(facts.remoteUrl) : undefined;
     if (hist) facts.history = hist;
   }

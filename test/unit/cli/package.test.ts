@@ -41,12 +41,12 @@ describe('npm package: npm pack, installed with no dev dependencies into an empt
     });
   });
 
-  it('holds the CLI and Action bundles, their WASM parsers, the schema, README and licence, and nothing else', () => {
-    for (const f of ['dist/cli.js', 'dist/action.js', 'dist/scanWorker.js', 'dist/libpg-query.wasm', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-javascript.wasm', 'schemas/deploy-readiness.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+  it('holds the CLI bundle and the analysis it loads on a cache miss, the Action bundle, their WASM parsers, the scan worker, the schema, README and licence, and nothing else', () => {
+    for (const f of ['dist/cli.js', 'dist/analysis.js', 'dist/action.js', 'dist/scanWorker.js', 'dist/libpg-query.wasm', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-javascript.wasm', 'schemas/deploy-readiness.schema.json', 'README.md', 'LICENSE', 'package.json']) {
       assert.ok(files.includes(f), `tarball lacks ${f}: ${files.join(', ')}`);
     }
     // .npmignore is an allow-list: nothing else (no sources, tests, maps, the extension or its docs).
-    const allowed = /^(dist\/(cli|action|scanWorker)\.js|dist\/libpg-query\.wasm|dist\/wasm\/[\w-]+\.wasm|schemas\/[\w.-]+\.json|action\.yml|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(dist\/(cli|analysis|action|scanWorker)\.js|dist\/libpg-query\.wasm|dist\/wasm\/[\w-]+\.wasm|schemas\/[\w.-]+\.json|action\.yml|README\.md|LICENSE|package\.json)$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
   });
 

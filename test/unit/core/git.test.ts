@@ -86,3 +86,35 @@ describe('git in bulk: a constant number of git processes per run', function () 
     await assert.rejects(b.read(oid), /closed/);
   });
 });
+
+describe('git: user.name and the origin URL in one process', function () {
+  this.timeout(60_000);
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+
+  it('as git config --get user.name and git remote get-url origin give them: the last name, the first URL, insteadOf applied (the longest)', async () => {
+    const dir = branchRepo({ 'README.md': 'x\n' }, { 'a.txt': 'a\n' });
+    dirs.push(dir);
+    const g = (await Git.open(dir))!;
+    const before = gitInvocations();
+    // No remote yet; the name is the user's global one, if any.
+    let globalName: string | undefined;
+    try {
+      globalName = git(dir, 'config', '--get', 'user.name').trim() || undefined;
+    } catch {
+      globalName = undefined;
+    }
+    assert.deepEqual(await g.userAndOrigin(), { user: globalName, originUrl: undefined });
+    await g.userAndOrigin();
+    assert.equal(gitInvocations() - before, 1, 'read once per run');
+    git(dir, 'config', 'user.name', 'First Name');
+    git(dir, 'config', '--add', 'user.name', 'Ann Example');
+    git(dir, 'remote', 'add', 'origin', 'gh:acme/App.git');
+    git(dir, 'config', '--add', 'remote.origin.url', 'other:second.git');
+    git(dir, 'config', 'url.https://github.com/.insteadOf', 'gh:');
+    git(dir, 'config', 'url.https://wrong.example/.insteadOf', 'g');
+    const expected = { user: git(dir, 'config', '--get', 'user.name').trim(), originUrl: git(dir, 'remote', 'get-url', 'origin').trim() };
+    assert.deepEqual(expected, { user: 'Ann Example', originUrl: 'https://github.com/acme/App.git' });
+    assert.deepEqual(await (await Git.open(dir))!.userAndOrigin(), expected);
+  });
+});
