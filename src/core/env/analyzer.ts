@@ -1004,7 +1004,7 @@ async function withGates(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, fa
   const text = await readText(ctx.reader, f.path);
   if (text === undefined) return facts;
   const ex = nearestOf(s, f.path);
-  const reads = await gateReads({ path: f.path, lang: f.cls.language, text }, facts.reads, index, jsWrapperNames(s), ex === undefined ? undefined : dirOf(ex));
+  const reads = await gateReads({ path: f.path, lang: f.cls.language, text }, facts.reads, index, jsWrapperNames(s), ex === undefined ? undefined : dirOf(ex), ctx.memo);
   return { ...facts, reads };
 }
 
@@ -1030,6 +1030,7 @@ async function applyGates(ctx: AnalysisContext, s: EnvState, files: readonly Wor
       wrappers,
       ctx.signal,
       ctx.files.filter((f) => COMPONENT_FILE.test(f.path) && (ctx.config.env.includeTests || !isTestPath(f.path))).map((f) => ({ path: f.path, text: () => readText(ctx.reader, f.path) })),
+      ctx.memo,
     );
   } catch (e) {
     if (ctx.signal.aborted) throw e;
