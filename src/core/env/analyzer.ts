@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import { EXAMPLE_FILE_PATTERNS_TEXT, type Classification } from '../classify';
+import { EXAMPLE_FILE_PATTERNS_TEXT, type Classification, type SourceLanguage } from '../classify';
 import type { Finding, Fix, Location, Notice, Range, TextEdit } from '../model';
 import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
@@ -780,7 +780,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
       for (const x of f.reads) names.add(x.name);
       if (f.goEnv) goTables.set(file, f.goEnv);
       if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
-        for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers, file)).reads) names.add(x.name);
+        for (const x of (await memoWrapperCalls(ctx, cls.language, file, r.text, s.wrappers)).reads) names.add(x.name);
       }
     } catch {
       /* an unreadable base version reads nothing */
@@ -936,6 +936,16 @@ export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): vo
 
 const wrapperReads = (f: FileFacts) => f.reads.some((r) => r.wrapper);
 
+/**
+ * `scanWrapperCalls` through the per-file memo, by path, content hash, language and the wrappers of
+ * its family (their whole definitions: a read's kind comes from its wrapper's shape).
+ */
+function memoWrapperCalls(ctx: AnalysisContext, lang: SourceLanguage, path: string, text: string, defs: readonly WrapperDef[]): ReturnType<typeof scanWrapperCalls> {
+  const family = familyOf(lang);
+  const mine = defs.filter((d) => d.family === family || d.family === 'any');
+  return ctx.memo.get('env:wrapper-calls', path, hashOf(text), `${lang}\0${hashOf(JSON.stringify(mine))}`, () => scanWrapperCalls(lang, text, mine, path));
+}
+
 /** The file's facts with its calls to the known wrappers added as reads (its own reads kept). */
 async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, facts: FileFacts | undefined, defs: readonly WrapperDef[] = s.wrappers ?? []): Promise<FileFacts | undefined> {
   if (f.cls.kind !== 'source' || !familyOf(f.cls.language)) return facts;
@@ -944,7 +954,7 @@ async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceF
   if (!names.length) return facts;
   const text = await readText(ctx.reader, f.path);
   if (text === undefined || !mayCall(text, names)) return facts;
-  const found = await scanWrapperCalls(f.cls.language, text, defs, f.path);
+  const found = await memoWrapperCalls(ctx, f.cls.language, f.path, text, defs);
   if (!found.reads.length && !found.wrappers.length) return facts;
   const base: FileFacts = facts ?? { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: hashOf(text) };
   return {

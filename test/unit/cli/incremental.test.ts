@@ -68,6 +68,78 @@ describe('incremental analysis: a change to one file re-analyses that file', fun
     assert.equal((await check(dir)).timing?.reanalysed, 1);
   });
 
+  it('CLI: editing the file that gates a provider (its switch) changes the provider\'s findings, with only the edited file parsed', async () => {
+    const env = [
+      'export const env = (variable: string): string | undefined => {',
+      "  if (typeof window !== 'undefined') return undefined;",
+      '  return process?.env?.[variable];',
+      '};',
+      '',
+    ].join('\n');
+    const azure = [
+      "import { env } from '../../utils/env';",
+      'export class AzureBlobProvider {',
+      '  name: string;',
+      '  constructor() {',
+      "    this.name = String(env('NEXT_PRIVATE_UPLOAD_AZURE_ACCOUNT_NAME'));",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const index = (extra: string) =>
+      [
+        "import { env } from '../../utils/env';",
+        "import { AzureBlobProvider } from './azure-blob-provider';",
+        'export const getStorageProvider = () => {',
+        "  const transport = env('NEXT_PUBLIC_UPLOAD_TRANSPORT');",
+        '  switch (transport) {',
+        "    case 'azure-blob':",
+        '      return new AzureBlobProvider();',
+        '    default:',
+        '      throw new Error(`Invalid transport: "${transport}"`);',
+        '  }',
+        '};',
+        extra,
+      ].join('\n');
+    const dir = branchRepo(
+      { '.env.example': 'NEXT_PUBLIC_UPLOAD_TRANSPORT=database\n', 'README.md': 'x\n' },
+      { 'packages/lib/utils/env.ts': env, 'packages/lib/upload/providers/azure-blob-provider.ts': azure, 'packages/lib/upload/providers/index.ts': index('') },
+    );
+    dirs.push(dir);
+    const account = (r: Report) => r.findings.find((f) => f.ruleId === 'env/missing-from-example' && f.data?.variable === 'NEXT_PRIVATE_UPLOAD_AZURE_ACCOUNT_NAME');
+    const cold = await check(dir);
+    assert.equal(account(cold)?.severity, 'warning', JSON.stringify(cold.findings.map((f) => f.message)));
+    assert.match(account(cold)!.message, /only used where NEXT_PUBLIC_UPLOAD_TRANSPORT selects it \(packages\/lib\/upload\/providers\/index\.ts:6\)/);
+
+    // The gating file now also builds the provider where nothing selects it: the provider's read is required again.
+    const indexPath = path.join(dir, 'packages/lib/upload/providers/index.ts');
+    writeFileSync(indexPath, index('export const fallback = () => new AzureBlobProvider();\n'));
+    resetParseCounts();
+    const open = await check(dir);
+    assert.deepEqual([...parseCounts().byFile.keys()], ['packages/lib/upload/providers/index.ts'], 'only the gating file is parsed');
+    assert.equal(open.timing?.reanalysed, 1);
+    assert.equal(account(open)?.severity, 'error', 'the provider\'s cached per-file results are joined with the gating file\'s new uses');
+    assert.equal(sameAs(open), sameAs(await check(dir, '--no-cache')));
+
+    // Gated again, two lines lower: the finding names the new line.
+    writeFileSync(indexPath, '// storage\n// providers\n' + index(''));
+    resetParseCounts();
+    const gatedAgain = await check(dir);
+    assert.deepEqual([...parseCounts().byFile.keys()], ['packages/lib/upload/providers/index.ts']);
+    assert.equal(account(gatedAgain)?.severity, 'warning');
+    assert.match(account(gatedAgain)!.message, /providers\/index\.ts:8\)/);
+    assert.equal(sameAs(gatedAgain), sameAs(await check(dir, '--no-cache')));
+
+    // An edit to the gated file: its new read is gated too, and only it is parsed.
+    writeFileSync(path.join(dir, 'packages/lib/upload/providers/azure-blob-provider.ts'), azure.replace('  }\n}', "    this.name += String(env('NEXT_PRIVATE_UPLOAD_AZURE_CONTAINER'));\n  }\n}"));
+    resetParseCounts();
+    const edited = await check(dir);
+    assert.deepEqual([...parseCounts().byFile.keys()], ['packages/lib/upload/providers/azure-blob-provider.ts']);
+    const container = edited.findings.find((f) => f.data?.variable === 'NEXT_PRIVATE_UPLOAD_AZURE_CONTAINER');
+    assert.equal(container?.severity, 'warning', JSON.stringify(edited.findings.map((f) => f.message)));
+    assert.equal(sameAs(edited), sameAs(await check(dir, '--no-cache')));
+  });
+
   it('CLI: editing a migration re-analyses it; later migrations see the new schema', async () => {
     const dir = repo();
     dirs.push(dir);
