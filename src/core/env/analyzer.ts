@@ -938,11 +938,15 @@ const wrapperReads = (f: FileFacts) => f.reads.some((r) => r.wrapper);
 
 /**
  * `scanWrapperCalls` through the per-file memo, by path, content hash, language and the wrappers of
- * its family (their whole definitions: a read's kind comes from its wrapper's shape).
+ * its family (their whole definitions: a read's kind comes from its wrapper's shape). The scan uses
+ * the last definition of each name; they are keyed in name order, as the order wrappers were found
+ * in varies from run to run (files are scanned concurrently).
  */
 function memoWrapperCalls(ctx: AnalysisContext, lang: SourceLanguage, path: string, text: string, defs: readonly WrapperDef[]): ReturnType<typeof scanWrapperCalls> {
   const family = familyOf(lang);
-  const mine = defs.filter((d) => d.family === family || d.family === 'any');
+  const byName = new Map<string, WrapperDef>();
+  for (const d of defs) if (d.family === family || d.family === 'any') byName.set(d.name, d);
+  const mine = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return ctx.memo.get('env:wrapper-calls', path, hashOf(text), `${lang}\0${hashOf(JSON.stringify(mine))}`, () => scanWrapperCalls(lang, text, mine, path));
 }
 
