@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { failureFinding } from '../failure';
 import type { AnalysisContext, Analyzer, WorkspaceFile } from '../analyzer';
-import { EXAMPLE_FILE_PATTERNS_TEXT, type Classification } from '../classify';
+import { EXAMPLE_FILE_PATTERNS_TEXT, type Classification, type SourceLanguage } from '../classify';
 import type { Finding, Fix, Location, Notice, Range, TextEdit } from '../model';
 import { zeroRange } from '../model';
 import type { FileReader } from '../reader';
@@ -806,7 +806,7 @@ async function baseNames(ctx: AnalysisContext, s: EnvState, reader: FileReader, 
       for (const x of f.reads) names.add(x.name);
       if (f.goEnv) goTables.set(file, f.goEnv);
       if (cls.kind === 'source' && s.wrappers?.length && mayCall(r.text, s.wrappers.map((w) => w.name))) {
-        for (const x of (await scanWrapperCalls(cls.language, r.text, s.wrappers, file)).reads) names.add(x.name);
+        for (const x of (await memoWrapperCalls(ctx, cls.language, file, r.text, s.wrappers)).reads) names.add(x.name);
       }
     } catch {
       /* an unreadable base version reads nothing */
@@ -968,6 +968,20 @@ export function seedEnvBaseRun(head: AnalysisContext, base: AnalysisContext): vo
 
 const wrapperReads = (f: FileFacts) => f.reads.some((r) => r.wrapper);
 
+/**
+ * `scanWrapperCalls` through the per-file memo, by path, content hash, language and the wrappers of
+ * its family (their whole definitions: a read's kind comes from its wrapper's shape). The scan uses
+ * the last definition of each name; they are keyed in name order, as the order wrappers were found
+ * in varies from run to run (files are scanned concurrently).
+ */
+function memoWrapperCalls(ctx: AnalysisContext, lang: SourceLanguage, path: string, text: string, defs: readonly WrapperDef[]): ReturnType<typeof scanWrapperCalls> {
+  const family = familyOf(lang);
+  const byName = new Map<string, WrapperDef>();
+  for (const d of defs) if (d.family === family || d.family === 'any') byName.set(d.name, d);
+  const mine = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return ctx.memo.get('env:wrapper-calls', path, hashOf(text), `${lang}\0${hashOf(JSON.stringify(mine))}`, () => scanWrapperCalls(lang, text, mine, path));
+}
+
 /** The file's facts with its calls to the known wrappers added as reads (its own reads kept). */
 async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, facts: FileFacts | undefined, defs: readonly WrapperDef[] = s.wrappers ?? []): Promise<FileFacts | undefined> {
   if (f.cls.kind !== 'source' || !familyOf(f.cls.language)) return facts;
@@ -976,7 +990,7 @@ async function withWrapperReads(ctx: AnalysisContext, s: EnvState, f: WorkspaceF
   if (!names.length) return facts;
   const text = await readText(ctx.reader, f.path);
   if (text === undefined || !mayCall(text, names)) return facts;
-  const found = await scanWrapperCalls(f.cls.language, text, defs, f.path);
+  const found = await memoWrapperCalls(ctx, f.cls.language, f.path, text, defs);
   if (!found.reads.length && !found.wrappers.length) return facts;
   const base: FileFacts = facts ?? { reads: [], dynamic: [], provides: [], ci: [], notes: [], hasErrors: false, hash: hashOf(text) };
   return {
@@ -1043,7 +1057,7 @@ async function withGates(ctx: AnalysisContext, s: EnvState, f: WorkspaceFile, fa
   const text = await readText(ctx.reader, f.path);
   if (text === undefined) return facts;
   const ex = nearestOf(s, f.path);
-  const reads = await gateReads({ path: f.path, lang: f.cls.language, text }, facts.reads, index, jsWrapperNames(s), ex === undefined ? undefined : dirOf(ex));
+  const reads = await gateReads({ path: f.path, lang: f.cls.language, text }, facts.reads, index, jsWrapperNames(s), ex === undefined ? undefined : dirOf(ex), ctx.memo);
   return { ...facts, reads };
 }
 
@@ -1069,6 +1083,7 @@ async function applyGates(ctx: AnalysisContext, s: EnvState, files: readonly Wor
       wrappers,
       ctx.signal,
       ctx.files.filter((f) => COMPONENT_FILE.test(f.path) && (ctx.config.env.includeTests || !isTestPath(f.path))).map((f) => ({ path: f.path, text: () => readText(ctx.reader, f.path) })),
+      ctx.memo,
     );
   } catch (e) {
     if (ctx.signal.aborted) throw e;

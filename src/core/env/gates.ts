@@ -1,5 +1,6 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../classify';
+import { contentHash, FileMemo } from '../memo';
 import { withParse, walkTree, type Parsed } from '../source/service';
 import type { EnvRead } from './scanner';
 
@@ -430,21 +431,112 @@ function tokensIn(text: string, wanted: ReadonlySet<string>): { at: number; name
   return out;
 }
 
+type GateSource = { path: string; lang: SourceLanguage; text: () => Promise<string | undefined> };
+
+/*
+ * Incremental: every step that needs a file's parse is a per-file result memoised in the analysis's
+ * `FileMemo` (by path, content hash, language, the JS wrapper names and the file's reads, whatever
+ * else it depends on), holding nothing that depends on other files; the workspace join (which
+ * names are required somewhere, which units and modules are used only under a gate, where the
+ * specifiers resolve) runs every time on those results without parsing. After an edit to one file
+ * only that file is parsed again, and the join still sees its new gates.
+ */
+
+/** The memo's version of what a file's gate facts depend on beyond its text. */
+function gateInputs(lang: SourceLanguage, wrappers: ReadonlySet<string>, more: Record<string, unknown> = {}): string {
+  return JSON.stringify({ lang, w: [...wrappers].sort(), ...more });
+}
+
+/** A fingerprint of a file's reads (their names and ranges, and their kinds when `kinds`): per-read results are by index. */
+function readsKey(reads: readonly EnvRead[], kinds: boolean): string {
+  return contentHash(JSON.stringify(reads.map((r) => (kinds ? [r.name, r.range, ungatedKind(r)] : [r.name, r.range]))));
+}
+
+const ungatedKind = (r: EnvRead): EnvRead['kind'] => (r as GatedRead).gatedFrom ?? r.kind;
+
+/** Per read of a file, in its order: null when the parse has no node there, else the unit it is in and whether it is a presence test. */
+type ReadGateFacts = { unit?: string; presence: boolean } | null;
+
+/** A gated `import('./x')` of a file, its specifier not yet resolved (that needs the workspace's files). */
+interface RawImport {
+  spec: string;
+  at: number;
+  by: string[];
+  line: number;
+}
+
+interface FileGateFacts {
+  reads: ReadGateFacts[];
+  imports: RawImport[];
+}
+
+/** Step 1's parse of one file: every read's unit and presence test, and its gated relative `import()`s (memoised). */
+async function fileGateFacts(memo: FileMemo, f: GateSource, text: string, hash: string, reads: readonly EnvRead[], wrappers: ReadonlySet<string>): Promise<FileGateFacts | null> {
+  return memo.get('env:gates:file', f.path, hash, gateInputs(f.lang, wrappers, { r: readsKey(reads, false) }), async () => {
+    const r = await withParse(f.lang, text, f.path, (p): FileGateFacts => {
+      const fe: FileEnv = { wrappers, locals: new Map() };
+      return {
+        reads: reads.map((read) => {
+          const n = nodeOfRead(p, read);
+          return n ? { unit: unitOf(n), presence: presenceTest(n, fe) } : null;
+        }),
+        imports: text.includes('import(') ? gatedImports(p, envLocals(p.root, wrappers)) : [],
+      };
+    });
+    return r ?? null;
+  });
+}
+
+/** Step 3's parse of one file: each of `names` (the wanted units it names) → whether a use is open, and its first gated use (memoised). */
+async function fileUses(memo: FileMemo, f: GateSource, text: string, hash: string, names: readonly string[], wrappers: ReadonlySet<string>): Promise<[string, boolean, { by: string[]; line: number } | null][] | null> {
+  return memo.get('env:gates:uses', f.path, hash, gateInputs(f.lang, wrappers, { names }), async () => {
+    const wanted = new Set(names);
+    const marks = tokensIn(text, wanted).map((t) => t.at);
+    const r = await withParse(f.lang, text, f.path, (p) => {
+      const fe = envLocals(p.root, wrappers);
+      const uses = new Map<string, { open: boolean; gate: { by: string[]; line: number } | null }>();
+      walkTree(
+        p.root,
+        (n) => {
+          if (!IDENT_TYPES.has(n.type) || !wanted.has(n.text)) return;
+          const use = useOf(n, fe);
+          if (use === 'none') return;
+          const u = uses.get(n.text) ?? { open: false, gate: null };
+          if (use === 'open') u.open = true;
+          else u.gate ??= { by: [...new Set(use.vars)], line: p.positionAt(use.at.startIndex).line };
+          uses.set(n.text, u);
+        },
+        marks,
+      );
+      return [...uses].map(([name, u]): [string, boolean, { by: string[]; line: number } | null] => [name, u.open, u.gate]);
+    });
+    return r ?? null;
+  });
+}
+
 /**
  * Builds the workspace's gate index: the units (classes, functions) holding required reads, and
  * each file that names one classified use by use. `files` are every JS/TS source file of the
  * workspace (uses may be in files that read nothing); `readsOf` gives the reads found in a file.
+ * Per-file parse results go through `memo` (the analysis's, so a later run reuses them).
  */
 export async function buildGates(
-  files: readonly { path: string; lang: SourceLanguage; text: () => Promise<string | undefined> }[],
+  files: readonly GateSource[],
   readsOf: (path: string) => readonly EnvRead[] | undefined,
   wrappers: ReadonlySet<string>,
   signal?: AbortSignal,
   opaque: readonly { path: string; text: () => Promise<string | undefined> }[] = [],
+  memo: FileMemo = new FileMemo(),
 ): Promise<GateIndex> {
   const index = emptyGates();
   const units = new Map<string, string[]>(); // unit name → files defining it
   const texts = new Map<string, string>();
+  const hashes = new Map<string, string>();
+  const hashOf = (path: string, text: string) => {
+    let h = hashes.get(path);
+    if (h === undefined) hashes.set(path, (h = contentHash(text)));
+    return h;
+  };
   const known = new Set(files.map((f) => f.path));
   const required = new Set<string>();
   const dynamic: DynamicImport[] = [];
@@ -456,31 +548,37 @@ export async function buildGates(
   // 1. units of required reads, presence tests, gated `import()`s
   for (const f of files) {
     if (signal?.aborted) break;
-    const reads = readsOf(f.path)?.filter((r) => requiredNames.has(r.name));
-    if (!reads) continue;
+    const all = readsOf(f.path);
+    if (!all) continue;
     const text = await f.text();
     if (text === undefined) continue;
     texts.set(f.path, text);
-    if (!reads.length && !text.includes('import(')) continue;
-    await withParse(f.lang, text, f.path, (p) => {
-      const fe: FileEnv = { wrappers, locals: new Map() };
-      if (text.includes('import(')) dynamic.push(...gatedImports(p, f.path, envLocals(p.root, wrappers), known));
-      for (const r of reads) {
-        const n = nodeOfRead(p, r);
-        if (!n) continue;
-        if (isRequired(r)) {
-          required.add(f.path);
-          const u = unitOf(n);
-          if (u) units.set(u, [...(units.get(u) ?? []), f.path]);
-        } else if (presenceTest(n, fe)) {
-          const list = index.presence.get(r.name) ?? [];
-          if (list.length < 20) list.push({ file: f.path, line: r.range.start.line });
-          index.presence.set(r.name, list);
-        }
+    const picked = all.map((_, i) => i).filter((i) => requiredNames.has(all[i].name));
+    if (!picked.length && !text.includes('import(')) continue;
+    const facts = await fileGateFacts(memo, f, text, hashOf(f.path, text), all, wrappers);
+    if (!facts) continue;
+    let n = 0;
+    for (const d of facts.imports) {
+      const target = resolveRelative(f.path, d.spec, known);
+      if (!target || target === f.path) continue;
+      dynamic.push({ target, file: f.path, at: d.at, gate: { by: d.by, file: f.path, line: d.line, how: 'import' } });
+      if (++n >= 200) break;
+    }
+    for (const i of picked) {
+      const r = all[i];
+      const x = facts.reads[i];
+      if (!x) continue;
+      if (isRequired(r)) {
+        required.add(f.path);
+        if (x.unit) units.set(x.unit, [...(units.get(x.unit) ?? []), f.path]);
+      } else if (x.presence) {
+        const list = index.presence.get(r.name) ?? [];
+        if (list.length < 20) list.push({ file: f.path, line: r.range.start.line });
+        index.presence.set(r.name, list);
       }
-    });
+    }
   }
-  await moduleGates(index, dynamic.filter((d) => required.has(d.target)), files, opaque, texts, signal);
+  await moduleGates(index, dynamic.filter((d) => required.has(d.target)), files, opaque, texts, memo, hashOf, signal);
   if (!units.size) return index;
   // 2. the files naming a unit (one token pass each); a name in many files is a shared helper, not a feature's
   const wanted = new Set(units.keys());
@@ -502,28 +600,18 @@ export async function buildGates(
     const text = await f.text();
     if (text !== undefined) for (const t of tokensIn(text, wanted)) wanted.delete(t.name);
   }
-  // 3. every use of the remaining names, classified
+  // 3. every use of the remaining names, classified (per file, by the names it holds)
   const uses = new Map<string, { open: boolean; gate?: Gate }>();
   for (const { f, text, names } of candidates) {
     if (signal?.aborted) break;
-    if (![...names].some((n) => wanted.has(n))) continue;
-    const marks = tokensIn(text, wanted).map((t) => t.at);
-    await withParse(f.lang, text, f.path, (p) => {
-      const fe = envLocals(p.root, wrappers);
-      walkTree(
-        p.root,
-        (n) => {
-          if (!IDENT_TYPES.has(n.type) || !wanted.has(n.text)) return;
-          const use = useOf(n, fe);
-          if (use === 'none') return;
-          const u = uses.get(n.text) ?? { open: false };
-          if (use === 'open') u.open = true;
-          else u.gate ??= { by: [...new Set(use.vars)], file: f.path, line: p.positionAt(use.at.startIndex).line, how: 'caller', unit: n.text };
-          uses.set(n.text, u);
-        },
-        marks,
-      );
-    });
+    const here = [...names].filter((n) => wanted.has(n)).sort();
+    if (!here.length) continue;
+    for (const [name, open, gate] of (await fileUses(memo, f, text, hashOf(f.path, text), here, wrappers)) ?? []) {
+      const u = uses.get(name) ?? { open: false };
+      if (open) u.open = true;
+      if (gate) u.gate ??= { by: gate.by, file: f.path, line: gate.line, how: 'caller', unit: name };
+      uses.set(name, u);
+    }
   }
   for (const [name, u] of uses) if (!u.open && u.gate) index.units.set(name, u.gate);
   return index;
@@ -576,18 +664,17 @@ function specStem(spec: string): string {
   return last === 'index' && segs.length > 1 ? segs[segs.length - 2] : last;
 }
 
-/** `import('./x')` calls inside env-selected branches, resolved to workspace files. */
-function gatedImports(p: Parsed, file: string, fe: FileEnv, known: ReadonlySet<string>): DynamicImport[] {
-  const out: DynamicImport[] = [];
+/** Relative `import('./x')` calls inside env-selected branches, with their specifiers as written (resolved by the caller). */
+function gatedImports(p: Parsed, fe: FileEnv): RawImport[] {
+  const out: RawImport[] = [];
   for (const c of p.root.descendantsOfType('call_expression')) {
     if (!c || c.childForFieldName('function')?.type !== 'import') continue;
     const a = c.childForFieldName('arguments')?.namedChildren.filter((x) => x && x.type !== 'comment') ?? [];
     const spec = stringValue(a[0] ?? null);
-    const target = spec !== undefined ? resolveRelative(file, spec, known) : undefined;
-    if (!target || target === file) continue;
+    // only a relative specifier resolves to a workspace file
+    if (spec === undefined || (!spec.startsWith('./') && !spec.startsWith('../'))) continue;
     const b = branchGate(c, fe);
-    if (b) out.push({ target, file, at: c.startIndex, gate: { by: [...new Set(b.vars)], file, line: p.positionAt(b.at.startIndex).line, how: 'import' } });
-    if (out.length >= 200) break;
+    if (b) out.push({ spec, at: c.startIndex, by: [...new Set(b.vars)], line: p.positionAt(b.at.startIndex).line });
   }
   return out;
 }
@@ -622,6 +709,8 @@ async function moduleGates(
   files: readonly { path: string; lang: SourceLanguage; text: () => Promise<string | undefined> }[],
   opaque: readonly { path: string; text: () => Promise<string | undefined> }[],
   texts: ReadonlyMap<string, string>,
+  memo: FileMemo,
+  hashOf: (path: string, text: string) => string,
   signal?: AbortSignal,
 ): Promise<void> {
   if (!dynamic.length) return;
@@ -646,17 +735,17 @@ async function moduleGates(
     if (signal?.aborted) return;
     const text = texts.get(f.path) ?? (await f.text());
     if (text === undefined || ![...stems.keys()].some((st) => text.includes(st))) continue;
-    await withParse(f.lang, text, f.path, (p) => {
-      for (const { spec, at } of specifiers(p.root)) {
-        const st = spec === '*' ? undefined : specStem(spec);
-        for (const t of spec === '*' ? [...byTarget.keys()] : (stems.get(st!) ?? [])) {
-          const resolved = spec === '*' ? undefined : resolveRelative(f.path, spec, known);
-          if (resolved !== undefined && resolved !== t) continue;
-          if (byTarget.get(t)!.some((d) => d.file === f.path && d.at === at)) continue;
-          open.add(t);
-        }
+    // the file's specifiers are memoised (no other input); resolving them needs the workspace's files
+    const specs = await memo.get('env:gates:specs', f.path, hashOf(f.path, text), f.lang, async () => (await withParse(f.lang, text, f.path, (p) => specifiers(p.root))) ?? null);
+    for (const { spec, at } of specs ?? []) {
+      const st = spec === '*' ? undefined : specStem(spec);
+      for (const t of spec === '*' ? [...byTarget.keys()] : (stems.get(st!) ?? [])) {
+        const resolved = spec === '*' ? undefined : resolveRelative(f.path, spec, known);
+        if (resolved !== undefined && resolved !== t) continue;
+        if (byTarget.get(t)!.some((d) => d.file === f.path && d.at === at)) continue;
+        open.add(t);
       }
-    });
+    }
   }
   for (const [t, list] of byTarget) if (!open.has(t)) index.modules.set(t, list[0].gate);
 }
@@ -666,6 +755,8 @@ async function moduleGates(
  * in a unit the index says is only reached from one, or of a variable a file of the feature's
  * folder tests for presence, become optional with their gate. `exampleDir` is the folder of the
  * file's nearest example (presence tests at that level or above are app-wide, not a feature's).
+ * The parse-dependent part (each required read's branch and unit) goes through `memo`; the index
+ * is looked up every time.
  */
 export async function gateReads(
   file: GateFile,
@@ -673,28 +764,37 @@ export async function gateReads(
   index: GateIndex,
   wrappers: ReadonlySet<string>,
   exampleDir: string | undefined,
+  memo: FileMemo = new FileMemo(),
 ): Promise<EnvRead[]> {
   const own = reads.map(ungated);
   if (!gateable(file.lang) || !own.some((r) => r.kind === 'required')) return own;
-  const r = await withParse(file.lang, file.text, file.path, (p) => {
-    const fe = envLocals(p.root, wrappers);
-    return own.map((read): EnvRead => {
-      if (read.kind !== 'required') return read;
-      const n = nodeOfRead(p, read);
-      if (!n) return read;
-      const b = branchGate(n, fe);
-      if (b) return gated(read, { by: [...new Set(b.vars)], file: file.path, line: p.positionAt(b.at.startIndex).line, how: 'branch' });
-      const u = unitOf(n);
-      const ug = u !== undefined ? index.units.get(u) : undefined;
-      if (ug) return gated(read, ug);
-      const mg = index.modules.get(file.path);
-      if (mg) return gated(read, mg);
-      const pt = folderTest(index, read.name, file.path, exampleDir);
-      if (pt) return gated(read, { by: [read.name], file: pt.file, line: pt.line, how: 'folder' });
-      return read;
+  type ReadFacts = { by: string[]; line: number } | { unit?: string } | null;
+  const facts = await memo.get('env:gates:reads', file.path, contentHash(file.text), gateInputs(file.lang, wrappers, { r: readsKey(own, true) }), async () => {
+    const r = await withParse(file.lang, file.text, file.path, (p) => {
+      const fe = envLocals(p.root, wrappers);
+      return own.map((read): ReadFacts => {
+        if (read.kind !== 'required') return null;
+        const n = nodeOfRead(p, read);
+        if (!n) return null;
+        const b = branchGate(n, fe);
+        return b ? { by: [...new Set(b.vars)], line: p.positionAt(b.at.startIndex).line } : { unit: unitOf(n) };
+      });
     });
+    return r ?? null;
   });
-  return r ?? own;
+  if (!facts) return own;
+  return own.map((read, i): EnvRead => {
+    const x = facts[i];
+    if (read.kind !== 'required' || !x) return read;
+    if ('by' in x) return gated(read, { by: x.by, file: file.path, line: x.line, how: 'branch' });
+    const ug = x.unit !== undefined ? index.units.get(x.unit) : undefined;
+    if (ug) return gated(read, ug);
+    const mg = index.modules.get(file.path);
+    if (mg) return gated(read, mg);
+    const pt = folderTest(index, read.name, file.path, exampleDir);
+    if (pt) return gated(read, { by: [read.name], file: pt.file, line: pt.line, how: 'folder' });
+    return read;
+  });
 }
 
 function folderTest(index: GateIndex, name: string, path: string, exampleDir: string | undefined): { file: string; line: number } | undefined {

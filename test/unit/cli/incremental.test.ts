@@ -35,6 +35,43 @@ function repo(): string {
   });
 }
 
+/** documenso's upload providers: a class whose reads are optional because only a `case` of a switch on an env value builds it. */
+const PROVIDERS = 'packages/lib/upload/providers';
+function providerIndex(extra: string): string {
+  return [
+    "import { env } from '../../utils/env';",
+    "import { AzureBlobProvider } from './azure-blob-provider';",
+    'export const getStorageProvider = () => {',
+    "  const transport = env('NEXT_PUBLIC_UPLOAD_TRANSPORT');",
+    '  switch (transport) {',
+    "    case 'azure-blob':",
+    '      return new AzureBlobProvider();',
+    '    default:',
+    '      throw new Error(`Invalid transport: "${transport}"`);',
+    '  }',
+    '};',
+    extra,
+  ].join('\n');
+}
+const AZURE = [
+  "import { env } from '../../utils/env';",
+  'export class AzureBlobProvider {',
+  '  name: string;',
+  '  constructor() {',
+  "    this.name = String(env('NEXT_PRIVATE_UPLOAD_AZURE_ACCOUNT_NAME'));",
+  '  }',
+  '}',
+  '',
+].join('\n');
+function gateRepo(): string {
+  const env = ['export const env = (variable: string): string | undefined => {', "  if (typeof window !== 'undefined') return undefined;", '  return process?.env?.[variable];', '};', ''].join('\n');
+  return branchRepo(
+    { '.env.example': 'NEXT_PUBLIC_UPLOAD_TRANSPORT=database\n', 'README.md': 'x\n' },
+    { 'packages/lib/utils/env.ts': env, [`${PROVIDERS}/azure-blob-provider.ts`]: AZURE, [`${PROVIDERS}/index.ts`]: providerIndex('') },
+  );
+}
+const accountFinding = (r: Report) => r.findings.find((f) => f.ruleId === 'env/missing-from-example' && f.data?.variable === 'NEXT_PRIVATE_UPLOAD_AZURE_ACCOUNT_NAME');
+
 describe('incremental analysis: a change to one file re-analyses that file', function () {
   this.timeout(120_000);
   const dirs: string[] = [];
@@ -66,6 +103,42 @@ describe('incremental analysis: a change to one file re-analyses that file', fun
     await check(dir, 'src/m3.ts');
     writeFileSync(path.join(dir, 'src/m4.ts'), 'export const m4 = process.env.REDIS_URL;\n');
     assert.equal((await check(dir)).timing?.reanalysed, 1);
+  });
+
+  it('CLI: editing the file that gates a provider (its switch) changes the provider\'s findings, with only the edited file parsed', async () => {
+    const dir = gateRepo();
+    dirs.push(dir);
+    const cold = await check(dir);
+    assert.equal(accountFinding(cold)?.severity, 'warning', JSON.stringify(cold.findings.map((f) => f.message)));
+    assert.match(accountFinding(cold)!.message, /only used where NEXT_PUBLIC_UPLOAD_TRANSPORT selects it \(packages\/lib\/upload\/providers\/index\.ts:6\)/);
+
+    // The gating file now also builds the provider where nothing selects it: the provider's read is required again.
+    const indexPath = path.join(dir, 'packages/lib/upload/providers/index.ts');
+    writeFileSync(indexPath, providerIndex('export const fallback = () => new AzureBlobProvider();\n'));
+    resetParseCounts();
+    const open = await check(dir);
+    assert.deepEqual([...parseCounts().byFile.keys()], ['packages/lib/upload/providers/index.ts'], 'only the gating file is parsed');
+    assert.equal(open.timing?.reanalysed, 1);
+    assert.equal(accountFinding(open)?.severity, 'error', 'the provider\'s cached per-file results are joined with the gating file\'s new uses');
+    assert.equal(sameAs(open), sameAs(await check(dir, '--no-cache')));
+
+    // Gated again, two lines lower: the finding names the new line.
+    writeFileSync(indexPath, '// storage\n// providers\n' + providerIndex(''));
+    resetParseCounts();
+    const gatedAgain = await check(dir);
+    assert.deepEqual([...parseCounts().byFile.keys()], ['packages/lib/upload/providers/index.ts']);
+    assert.equal(accountFinding(gatedAgain)?.severity, 'warning');
+    assert.match(accountFinding(gatedAgain)!.message, /providers\/index\.ts:8\)/);
+    assert.equal(sameAs(gatedAgain), sameAs(await check(dir, '--no-cache')));
+
+    // An edit to the gated file: its new read is gated too, and only it is parsed.
+    writeFileSync(path.join(dir, 'packages/lib/upload/providers/azure-blob-provider.ts'), AZURE.replace('  }\n}', "    this.name += String(env('NEXT_PRIVATE_UPLOAD_AZURE_CONTAINER'));\n  }\n}"));
+    resetParseCounts();
+    const edited = await check(dir);
+    assert.deepEqual([...parseCounts().byFile.keys()], ['packages/lib/upload/providers/azure-blob-provider.ts']);
+    const container = edited.findings.find((f) => f.data?.variable === 'NEXT_PRIVATE_UPLOAD_AZURE_CONTAINER');
+    assert.equal(container?.severity, 'warning', JSON.stringify(edited.findings.map((f) => f.message)));
+    assert.equal(sameAs(edited), sameAs(await check(dir, '--no-cache')));
   });
 
   it('CLI: editing a migration re-analyses it; later migrations see the new schema', async () => {
@@ -110,6 +183,30 @@ describe('incremental analysis: a change to one file re-analyses that file', fun
     const other = await check(dir);
     assert.ok((other.timing?.reanalysed ?? 0) > 1, 'another configuration analyses every file again');
     assert.equal(sameAs(other), sameAs(await check(dir, '--no-cache')));
+  });
+
+  it('worker: editing the file that gates a provider changes the provider\'s findings; only that file is analysed again', async () => {
+    const dir = gateRepo();
+    dirs.push(dir);
+    const service = new AnalysisService(silentLogger);
+    const open = () => service.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {}, baseRef: 'main' });
+    await open();
+    assert.equal(accountFinding((await service.call('analyze', {})).report)?.severity, 'warning');
+    writeFileSync(path.join(dir, PROVIDERS, 'index.ts'), providerIndex('export const fallback = () => new AzureBlobProvider();\n'));
+    await open();
+    resetParseCounts();
+    const open2 = (await service.call('analyze', {})).report;
+    assert.equal(open2.timing?.reanalysed, 1);
+    assert.deepEqual([...parseCounts().byFile.keys()], [`${PROVIDERS}/index.ts`]);
+    assert.equal(accountFinding(open2)?.severity, 'error');
+    // and back: the provider's reads (gated by the last run, kept in memory) are gated again
+    writeFileSync(path.join(dir, PROVIDERS, 'index.ts'), providerIndex(''));
+    await open();
+    const gated = (await service.call('analyze', {})).report;
+    assert.equal(accountFinding(gated)?.severity, 'warning');
+    const fresh = new AnalysisService(silentLogger);
+    await fresh.call('open', { root: dir, config: defaultConfig(), trusted: true, overlays: {}, baseRef: 'main' });
+    assert.equal(sameAs(gated), sameAs((await fresh.call('analyze', {})).report));
   });
 
   it('worker: a full analysis after an edit re-analyses that file (results kept in memory)', async () => {
