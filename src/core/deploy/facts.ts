@@ -19,7 +19,7 @@ async function flagsOnBranch(ctx: AnalysisContext): Promise<{ flags: FlagFact[];
   const sourceChanged = changed.length > 0;
   if (!ctx.base) return { flags: [], compared: false, sourceChanged };
   const head: FlagUse[] = [];
-  const opts = { clients: ctx.config.checklist.flagClients };
+  const opts = { clients: ctx.config.checklist.flagClients, memo: ctx.memo };
   const baseKeys = new Set<string>();
   for (const f of changed) {
     if (ctx.signal.aborted || f.cls.kind !== 'source' || !flagScannable(f.cls.language)) continue;

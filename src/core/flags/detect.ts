@@ -1,6 +1,7 @@
 import type { Node as TSNode } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../classify';
 import type { Range } from '../model';
+import { contentHash, type FileMemo } from '../memo';
 import { walkTree, withParse, type Parsed } from '../source/service';
 
 /**
@@ -95,6 +96,8 @@ export interface FlagUse {
 export interface FlagOptions {
   /** Receiver names of clients created elsewhere (`checklist.flagClients`). */
   clients?: readonly string[];
+  /** The analysis's per-file results (../memo): a file read before with the same text is not parsed again. */
+  memo?: Pick<FileMemo, 'get'>;
 }
 
 export function flagScannable(lang: SourceLanguage): boolean {
@@ -349,5 +352,6 @@ function scanParsed(p: Parsed, file: string, clients: readonly string[]): FlagUs
 export async function findFlags(lang: SourceLanguage, file: string, text: string, opts: FlagOptions = {}): Promise<FlagUse[]> {
   const clients = (opts.clients ?? []).filter((c) => /^[A-Za-z_$][\w$.]*$/.test(c));
   if (!flagScannable(lang) || !mayReadFlags(text, clients)) return [];
-  return (await withParse(lang, text, file, (p) => scanParsed(p, file, clients))) ?? [];
+  const scan = async () => (await withParse(lang, text, file, (p) => scanParsed(p, file, clients))) ?? [];
+  return opts.memo ? opts.memo.get('flags:uses', file, contentHash(text), `${lang}\0${clients.join('\0')}`, scan) : scan();
 }

@@ -31,7 +31,7 @@ export async function collectFlagReads(ctx: AnalysisContext, failed: Finding[] =
     if (text === undefined) continue;
     let reads: FlagUse[];
     try {
-      reads = await findFlags(f.cls.language, f.path, text, { clients: ctx.config.checklist.flagClients });
+      reads = await findFlags(f.cls.language, f.path, text, { clients: ctx.config.checklist.flagClients, memo: ctx.memo });
     } catch (e) {
       failed.push(failureFinding('checklist', f.path, e));
       continue;

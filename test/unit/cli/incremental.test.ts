@@ -27,7 +27,10 @@ function repo(): string {
     'api/openapi.yaml': 'openapi: 3.0.3\ninfo: { title: S, version: 1.0.0 }\npaths:\n  /health:\n    get:\n      responses:\n        "200": { description: ok }\n  /users:\n    get:\n      responses:\n        "200": { description: ok }\n',
   };
   for (let i = 0; i < 6; i++) base[`src/m${i}.ts`] = `export const a${i} = process.env.DATABASE_URL;\nexport const b${i} = process.env.REDIS_URL ?? 'x';\n`;
+  // feature flags (the stale-flag rule reads every file naming an SDK; the plan facts, the changed ones at head and base)
+  for (let i = 0; i < 3; i++) base[`src/flags${i}.ts`] = `import posthog from 'posthog-js';\nexport const f${i} = () => posthog.isFeatureEnabled('flag-${i}');\n`;
   return branchRepo(base, {
+    'src/flags1.ts': `import posthog from 'posthog-js';\nexport const f1 = () => posthog.isFeatureEnabled('flag-1') && posthog.isFeatureEnabled('new-checkout');\n`,
     'db/migrations/002_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n',
     'db/migrations/003_idx.sql': 'CREATE INDEX orders_user_idx ON orders (user_id);\nALTER TABLE users ADD COLUMN name text NOT NULL;\n',
     'src/new.ts': `export const c = process.env.STRIPE_KEY;\n`,
