@@ -233,6 +233,14 @@ const SECRETISH = /(SECRET|PASSWORD|PASSWD|PRIVATE|SERVICE_ROLE|(^|_)TOKEN$|ACCE
 
 const FLAG_SHAPED = /^(?:DISABLE|ENABLE|ALLOW|DENY|SHOW|HIDE|USE|FEATURE|FF|REQUIRE|SKIP|IS|HAS)_|_(?:ENABLED|DISABLED|ALLOWED|REQUIRED|VISIBLE|SIGNUP|SIGNIN|LOGIN|LENGTH|MIN_LENGTH|MAX_LENGTH|POLICY)$/;
 
+/**
+ * Browser SDKs whose client token is public by design (the vendor documents it for the page: a
+ * PostHog project key, a Segment write key, a Mapbox public token…); their other keys (personal,
+ * server, admin, secret) are not.
+ */
+const BROWSER_SDK = /(?:^|_)(?:POSTHOG|SEGMENT|MIXPANEL|AMPLITUDE|HEAP|RUDDERSTACK|LOGROCKET|FULLSTORY|HOTJAR|INTERCOM|CRISP|PLAUSIBLE|UMAMI|MAPBOX|GOOGLE_MAPS|STATSIG|GROWTHBOOK|LAUNCHDARKLY|FLAGSMITH|BUGSNAG|HONEYBADGER)(?:_|$)/;
+const NEVER_PUBLIC = /SECRET|PRIVATE|PASSWORD|PASSWD|PERSONAL|ADMIN|SERVER|MANAGEMENT|SERVICE_ROLE|AUTH_TOKEN|MASTER|WEBHOOK|SIGNING/;
+
 /** The public prefix when a name puts a secret-looking variable into client bundles. */
 export function clientExposedSecret(name: string, prefixes: readonly string[] = CLIENT_PREFIXES): string | undefined {
   const p = prefixes.find((x) => name.startsWith(x));
@@ -242,5 +250,6 @@ export function clientExposedSecret(name: string, prefixes: readonly string[] = 
   // `DISABLE_EMAIL_PASSWORD_SIGNUP`, `PASSWORD_RESET_ENABLED`: a switch about a secret is not one.
   if (FLAG_SHAPED.test(rest)) return undefined;
   if (PUBLIC_BY_DESIGN.test(rest) && !/SECRET|PRIVATE|PASSWORD|SERVICE_ROLE|DATABASE_URL|DB_URL/.test(rest)) return undefined;
+  if (BROWSER_SDK.test(rest) && !NEVER_PUBLIC.test(rest)) return undefined;
   return p;
 }

@@ -89,6 +89,16 @@ describe('env analysis on real-shaped code', () => {
     assert.ok(exposed.includes('NEXT_PUBLIC_SMTP_PASSWORD'));
     assert.ok(!exposed.includes('NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP'));
   });
+
+  it("a browser SDK's client token (polar's NEXT_PUBLIC_POSTHOG_TOKEN) is public by design; the same vendor's personal or server key is not", async () => {
+    const names = ['NEXT_PUBLIC_POSTHOG_TOKEN', 'VITE_SEGMENT_WRITE_KEY', 'NEXT_PUBLIC_MAPBOX_ACCESS_TOKEN', 'NEXT_PUBLIC_POSTHOG_PERSONAL_TOKEN', 'VITE_MIXPANEL_SECRET', 'NEXT_PUBLIC_STRIPE_SECRET_KEY', 'NEXT_PUBLIC_SENTRY_AUTH_TOKEN'];
+    const dir = tree({
+      '.env.example': names.map((n) => `${n}=`).join('\n') + '\n',
+      'src/a.ts': `export const a = [${names.map((n) => `process.env.${n}`).join(', ')}];\n`,
+    });
+    const exposed = by(await analyze(dir), 'env/client-exposed-secret').map((f) => f.data?.variable);
+    assert.deepEqual([...new Set(exposed)].sort(), ['NEXT_PUBLIC_POSTHOG_PERSONAL_TOKEN', 'NEXT_PUBLIC_SENTRY_AUTH_TOKEN', 'NEXT_PUBLIC_STRIPE_SECRET_KEY', 'VITE_MIXPANEL_SECRET']);
+  });
 });
 
 describe('env analysis: secrets in the example file', () => {
