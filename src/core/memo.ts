@@ -83,6 +83,19 @@ export class FileMemo {
     return v;
   }
 
+  /** The memoised value under `key` (a copy), marking the key used by this run. */
+  private reuse<T>(key: string): { value: T } | undefined {
+    const hit = this.lookup(key);
+    this.used.add(key);
+    return hit === undefined ? undefined : { value: JSON.parse(hit) as T };
+  }
+
+  /** A memoised value handed out: counted as reused. */
+  private counted<T>(value: T): T {
+    this.hits++;
+    return value;
+  }
+
   private store(key: string, json: string): void {
     const old = this.entries.get(key);
     if (old !== undefined) this.chars -= old.length;
@@ -103,12 +116,8 @@ export class FileMemo {
    */
   async get<T>(kind: string, file: string, hash: string, extra: string, compute: () => Promise<T>): Promise<T> {
     const key = this.key(kind, file, hash, extra);
-    const hit = this.lookup(key);
-    this.used.add(key);
-    if (hit !== undefined) {
-      this.hits++;
-      return JSON.parse(hit) as T;
-    }
+    const hit = this.reuse<T>(key);
+    if (hit) return this.counted(hit.value);
     return this.miss(key, file, await compute());
   }
 
@@ -118,27 +127,16 @@ export class FileMemo {
    */
   async getChecked<T>(kind: string, file: string, hash: string, extra: string, valid: (value: T) => Promise<boolean>, compute: () => Promise<T>): Promise<T> {
     const key = this.key(kind, file, hash, extra);
-    const hit = this.lookup(key);
-    this.used.add(key);
-    if (hit !== undefined) {
-      const value = JSON.parse(hit) as T;
-      if (await valid(value)) {
-        this.hits++;
-        return value;
-      }
-    }
+    const hit = this.reuse<T>(key);
+    if (hit && (await valid(hit.value))) return this.counted(hit.value);
     return this.miss(key, file, await compute());
   }
 
   /** `get` for a synchronous computation. */
   getSync<T>(kind: string, file: string, hash: string, extra: string, compute: () => T): T {
     const key = this.key(kind, file, hash, extra);
-    const hit = this.lookup(key);
-    this.used.add(key);
-    if (hit !== undefined) {
-      this.hits++;
-      return JSON.parse(hit) as T;
-    }
+    const hit = this.reuse<T>(key);
+    if (hit) return this.counted(hit.value);
     return this.miss(key, file, compute());
   }
 

@@ -132,3 +132,13 @@ export function applyEdits(text: string, edits: { range: { start: { line: number
   for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   return out;
 }
+
+/** A migration the branch adds that blocks writes (an index without CONCURRENTLY), and its fix. */
+export const BLOCKING_MIGRATION = { path: 'db/migrations/002_orders_idx.sql', bad: 'CREATE INDEX orders_a_idx ON orders (a);\n', fixed: 'CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\n' };
+
+/** A branch that adds the blocking migration, in a repository with enough source files that a full analysis takes a while. */
+export function blockingMigrationRepo(sources: number): string {
+  const base: Record<string, string> = { 'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint primary key, a int);\n', '.env.example': 'A=\n' };
+  for (let i = 0; i < sources; i++) base[`src/m${i}.js`] = `const v${i} = process.env.VAR_${i % 50};\nexport function f${i}(x) {\n  return x + v${i};\n}\n`;
+  return branchRepo(base, { [BLOCKING_MIGRATION.path]: BLOCKING_MIGRATION.bad });
+}

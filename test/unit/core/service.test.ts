@@ -6,18 +6,11 @@ import { AnalysisService } from '../../../src/core/service';
 import { compareFindings, replaceFileFindings, type Finding } from '../../../src/core/model';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { branchRepo, git, removeTree } from '../helpers';
+import { git, removeTree, BLOCKING_MIGRATION, blockingMigrationRepo } from '../helpers';
 
-const MIGRATION = 'db/migrations/002_orders_idx.sql';
-const BAD = 'CREATE INDEX orders_a_idx ON orders (a);\n';
-const FIXED = 'CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\n';
+const { path: MIGRATION, bad: BAD, fixed: FIXED } = BLOCKING_MIGRATION;
 
-/** A branch that adds a blocking migration, in a repository with enough source files that a full analysis takes a while. */
-function repo(sources: number): string {
-  const base: Record<string, string> = { 'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint primary key, a int);\n', '.env.example': 'A=\n' };
-  for (let i = 0; i < sources; i++) base[`src/m${i}.js`] = `const v${i} = process.env.VAR_${i % 50};\nexport function f${i}(x) {\n  return x + v${i};\n}\n`;
-  return branchRepo(base, { [MIGRATION]: BAD });
-}
+const repo = blockingMigrationRepo;
 
 describe('the analysis worker: per-file first, cancel, progress, hovers', function () {
   this.timeout(120_000);

@@ -4,19 +4,13 @@ import { silentLogger } from '../../../src/core/analyzer';
 import { defaultConfig } from '../../../src/core/config';
 import { EngineClient } from '../../../src/extension/engineClient';
 import type { EditTrace } from '../../../src/extension/editTrace';
-import { branchRepo, removeTree } from '../helpers';
+import { removeTree, BLOCKING_MIGRATION, blockingMigrationRepo } from '../helpers';
 
 /** The repository root (dist/worker.js is built there by scripts/build.mjs). */
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const MIGRATION = 'db/migrations/002_orders_idx.sql';
-const BAD = 'CREATE INDEX orders_a_idx ON orders (a);\n';
-const FIXED = 'CREATE INDEX CONCURRENTLY orders_a_idx ON orders (a);\n';
+const { path: MIGRATION, bad: BAD, fixed: FIXED } = BLOCKING_MIGRATION;
 
-function repo(sources: number): string {
-  const base: Record<string, string> = { 'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint primary key, a int);\n', '.env.example': 'A=\n' };
-  for (let i = 0; i < sources; i++) base[`src/m${i}.js`] = `const v${i} = process.env.VAR_${i % 50};\nexport function f${i}(x) {\n  return x + v${i};\n}\n`;
-  return branchRepo(base, { [MIGRATION]: BAD });
-}
+const repo = blockingMigrationRepo;
 
 const trace = (): EditTrace => ({ file: MIGRATION, kind: 'edit', changed: performance.timeOrigin + performance.now() });
 
